@@ -1,0 +1,633 @@
+package io.panamap;
+
+import io.panamap.layout.BucketLayout;
+import io.panamap.layout.TopHash;
+import io.panamap.memory.MemoryBudgetExceededException;
+import io.panamap.memory.NativeAllocator;
+import io.panamap.memory.NativeBlock;
+import io.panamap.memory.NativeMemoryException;
+import io.panamap.memory.Reclaimer;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The table engine: the one place that owns the bucket arrays, growth, evacuation, deletion
+ * compaction and memory accounting. Typed front ends ({@link LongLongMap}, and the typed maps built on
+ * the same engine) do their own key comparison on the hot path and call in here for everything that
+ * knows about growth.
+ *
+ * <h2>Design (Go's classic map, {@code runtime/map.go}, 1.19–1.23)</h2>
+ *
+ * <p>A table is an array of 2^B buckets of 8 slots ({@link BucketLayout}). A key's 64-bit hash picks
+ * its bucket with its low B bits and gives the slot's tophash byte from its top byte; a bucket that
+ * fills up chains overflow buckets. The average load is kept at most 6.5 entries per bucket
+ * ({@code loadFactorNum/loadFactorDen = 13/2}): the insert of a new key that would pass it starts a
+ * <em>doubling</em>. Long chains with a low load (many inserts and deletes) start a <em>same-size
+ * growth</em> instead, which compacts the chains: when the overflow buckets created since the last
+ * growth reach 2^min(B,15) (counted exactly below B = 16, and with probability 1/2^(B-15) per bucket
+ * above, so that the counter estimates overflow/2^(B-15) — Go's {@code incrnoverflow}).
+ *
+ * <p>Growth is incremental. {@link #hashGrow} only installs a new array (allocating it is O(1): lazily
+ * faulted mmap) and keeps the old one as {@code oldBuckets}; {@code oldBuckets != null} <em>is</em> the
+ * definition of "growing". Every later write first calls {@link #growWork}, which evacuates the old
+ * chain its target bucket draws from plus the chain at the evacuation mark {@code nevacuate}, so at
+ * most two old chains move per write and a writer only ever touches the new array. A doubling sends
+ * each entry to X (same index) or Y (index + old bucket count) by the newly significant hash bit; every
+ * old slot is marked {@code evacuatedX/Y/Empty} so that tophash[0] of a chain head tells whether the
+ * chain has moved. Reads never evacuate: a lookup reads the old chain while it is not yet evacuated
+ * ({@link #arrayToRead}). The mark advances past already evacuated chains, looking at most 1024 ahead;
+ * when it reaches the old bucket count the growth is finished and the old array is freed — handed to
+ * the {@link Reclaimer}, because unmapping hundreds of MiB takes milliseconds and must not land on the
+ * insert that happened to finish the growth.
+ *
+ * <p>Delete marks the slot {@code emptyOne}, then turns a trailing run of {@code emptyOne} into
+ * {@code emptyRest} (walking backwards across overflow buckets), so lookups can stop early. When the
+ * count drops to zero, and on {@link #clear}, the hash seed is drawn anew (Go issue 25237).
+ *
+ * <h2>Where panamap differs from Go, and why</h2>
+ * <ul>
+ *   <li>Memory is native, one mapping per bucket array: main buckets, then Go's 2^(B-4) preallocated
+ *       spares, then a reserved overflow area of 2·2^B + 8 buckets in all, touched only when used.
+ *       Go allocates overflow beyond its spares from the heap one bucket at a time; keeping them in
+ *       the same mapping keeps every link inside one bounds-checked segment. The area cannot run out:
+ *       a doubling to B moves at most 3.75·2^B entries (≤ 0.47·2^B overflow buckets) while at most
+ *       0.5·2^B writes happen, a same-size growth at most 7.5·2^B entries (≤ 0.94·2^B) during 2^B
+ *       writes, and outside growth the overflow rule replaces the array at 2^B overflow buckets
+ *       (B &lt; 16; above that the estimate is off by far less than 2^B with overwhelming probability).
+ *   <li>The old array is freed on a background thread, not by the garbage collector.
+ *   <li>{@link #clear} maps a fresh array of the same B (O(1)) instead of re-zeroing the old one in
+ *       place (O(table)), and retires the old one like a finished growth.
+ *   <li>Iterators pin the arrays they read ({@link BucketArray#pins}) where Go relies on the GC
+ *       keeping them alive; a retired array is freed when its last pin goes.
+ *   <li>The "concurrent map writes" check raises {@link ConcurrentModificationException} instead of
+ *       killing the process; the flag is written with opaque stores so the JIT cannot drop it.
+ * </ul>
+ *
+ * <p>Not thread-safe: one writer at a time, and no reads concurrent with a write (both are detected,
+ * best effort, like Go's {@code hashWriting}). Memory safety does not depend on that detection: every
+ * access is bounds-checked against a live segment of a shared arena, so a misuse ends in an exception.
+ */
+final class HashTable {
+
+    /** Go's {@code loadFactorNum}: the table doubles above 13/2 = 6.5 entries per bucket. */
+    static final int LOAD_FACTOR_NUM = 13;
+    /** Go's {@code loadFactorDen}. */
+    static final int LOAD_FACTOR_DEN = 2;
+    /** How far {@code nevacuate} may skip over already evacuated chains in one step (Go: 1024). */
+    static final int EVACUATION_LOOKAHEAD = 1024;
+    /** Above this B, overflow buckets are counted approximately (Go: 15, as noverflow is 16 bits). */
+    static final int EXACT_OVERFLOW_COUNT_MAX_B = 15;
+    /** Largest supported B: 2^40 buckets of 144 bytes would be 158 TiB. */
+    static final int MAX_LOG_SIZE = 40;
+
+    private static final VarHandle WRITER;
+
+    static {
+        try {
+            WRITER = MethodHandles.lookup().findVarHandle(HashTable.class, "writer", int.class);
+        } catch (final ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** How the engine rehashes a stored key: evacuation and iteration need it, nothing else. */
+    interface KeyHasher {
+        /** The hash, under {@code seed}, of the key stored at {@code keyOffset} of {@code array}. */
+        long hashStoredKey(BucketArray array, long keyOffset, long seed);
+    }
+
+    final BucketLayout layout;
+    final KeyHasher hasher;
+    private final NativeAllocator allocator;
+    private final long memoryBudget;
+    private final boolean releaseInBackground;
+    private final String owner;
+
+    /** The current array: every write goes here. */
+    BucketArray buckets;
+    /** The array being evacuated, or null: non-null exactly while growing. */
+    BucketArray oldBuckets;
+    /** The growth in progress keeps the bucket count (Go's {@code sameSizeGrow} flag). */
+    boolean sameSizeGrow;
+    /** Every old chain below this index has been evacuated. */
+    long nevacuate;
+    /** Live entries. */
+    long count;
+    /** Overflow buckets created since the last growth (approximate above B = 15). */
+    long noverflow;
+    /** Per-table hash seed (Go's {@code hash0}). */
+    long seed;
+    /** Bumped by {@link #clear}: iterators started before a clear stop. */
+    long clearEpoch;
+    boolean closed;
+
+    private long randomState;
+    /** 0, or 1 while a write is in progress: Go's {@code hashWriting}. Accessed with opaque mode only. */
+    @SuppressWarnings("unused")
+    private int writer;
+    /** Retired arrays kept alive by iterator pins. */
+    private final List<BucketArray> pinnedRetired = new ArrayList<>(2);
+    private long pinnedRetiredBytes;
+
+    private long doublings;
+    private long sameSizeGrowths;
+    private long growthsFinished;
+
+    HashTable(final BucketLayout layout, final KeyHasher hasher, final NativeAllocator allocator,
+              final long expectedSize, final long memoryBudget, final boolean releaseInBackground,
+              final String owner) {
+        if (expectedSize < 0) {
+            throw new IllegalArgumentException("expected size must not be negative: " + expectedSize);
+        }
+        if (memoryBudget <= 0) {
+            throw new IllegalArgumentException("memory budget must be positive: " + memoryBudget);
+        }
+        this.layout = layout;
+        this.hasher = hasher;
+        this.allocator = allocator;
+        this.memoryBudget = memoryBudget;
+        this.releaseInBackground = releaseInBackground;
+        this.owner = owner;
+        this.randomState = ThreadLocalRandom.current().nextLong();
+        this.seed = nextRandom();
+        final int logSize = logSizeFor(expectedSize);
+        if (logSize > MAX_LOG_SIZE) {
+            throw new IllegalArgumentException("expected size " + expectedSize + " needs 2^" + logSize
+                    + " buckets; at most 2^" + MAX_LOG_SIZE + " are supported");
+        }
+        this.buckets = allocateArray(logSize, "the initial array for expected size " + expectedSize);
+    }
+
+    /** Go's {@code makemap}: the smallest B whose load factor admits {@code hint} entries. */
+    static int logSizeFor(final long hint) {
+        int logSize = 0;
+        while (overLoadFactor(hint, logSize)) {
+            logSize++;
+        }
+        return logSize;
+    }
+
+    /** Go's {@code overLoadFactor}: more than 8 entries and more than 6.5 per bucket. */
+    static boolean overLoadFactor(final long count, final int logSize) {
+        if (count <= BucketLayout.SLOTS) {
+            return false;
+        }
+        if (logSize >= 60) {
+            return false;
+        }
+        return count > LOAD_FACTOR_NUM * ((1L << logSize) / LOAD_FACTOR_DEN);
+    }
+
+    /** Go's {@code tooManyOverflowBuckets}: about as many overflow buckets as buckets. */
+    static boolean tooManyOverflowBuckets(final long noverflow, final int logSize) {
+        return noverflow >= 1L << Math.min(logSize, EXACT_OVERFLOW_COUNT_MAX_B);
+    }
+
+    // ---------------------------------------------------------------- state checks
+
+    boolean isGrowing() {
+        return oldBuckets != null;
+    }
+
+    /** Entry check of every write: open, and no other write in progress. */
+    void beginWrite() {
+        checkOpen();
+        if ((int) WRITER.getOpaque(this) != 0) {
+            throw new ConcurrentModificationException("concurrent map writes on " + owner);
+        }
+        WRITER.setOpaque(this, 1);
+    }
+
+    /** Exit of every write (in a finally block). */
+    void endWrite() {
+        if ((int) WRITER.getOpaque(this) != 1) {
+            throw new ConcurrentModificationException("concurrent map writes on " + owner);
+        }
+        WRITER.setOpaque(this, 0);
+    }
+
+    /** Entry check of every read. */
+    void beginRead() {
+        checkOpen();
+        if ((int) WRITER.getOpaque(this) != 0) {
+            throw new ConcurrentModificationException("concurrent map read and map write on " + owner);
+        }
+    }
+
+    /** Check of every iterator step. */
+    void beginIterationStep() {
+        checkOpen();
+        if ((int) WRITER.getOpaque(this) != 0) {
+            throw new ConcurrentModificationException("concurrent map iteration and map write on " + owner);
+        }
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(owner + " is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * The array a lookup of {@code hash} must search: the old one while the key's old chain has not
+     * been evacuated yet, otherwise the current one. Index the result with {@code hash & array.mask}.
+     */
+    BucketArray arrayToRead(final long hash) {
+        final BucketArray old = oldBuckets;
+        if (old != null && !old.isEvacuated(hash & old.mask)) {
+            return old;
+        }
+        return buckets;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /** Whether the insert of a new key must start a growth first (Go's mapassign step 6). */
+    boolean needsGrowthBeforeInsert() {
+        if (oldBuckets != null) {
+            return false;
+        }
+        final int logSize = buckets.logSize;
+        return overLoadFactor(count + 1, logSize)
+                || tooManyOverflowBuckets(noverflow, logSize)
+                || buckets.overflowRemaining() == 0;
+    }
+
+    /**
+     * Starts a growth: doubling if the next insert would pass the load factor, same-size otherwise.
+     * Only installs the new array; entries move later, in {@link #growWork}.
+     *
+     * @throws MemoryBudgetExceededException or {@link NativeMemoryException} with nothing changed
+     */
+    void hashGrow() {
+        final int extra = overLoadFactor(count + 1, buckets.logSize) ? 1 : 0;
+        final int newLogSize = buckets.logSize + extra;
+        if (newLogSize > MAX_LOG_SIZE) {
+            throw new NativeMemoryException(owner + " cannot grow past 2^" + MAX_LOG_SIZE + " buckets");
+        }
+        final BucketArray next = allocateArray(newLogSize,
+                (extra == 1 ? "growth to 2^" : "same-size growth at 2^") + newLogSize + " buckets");
+        oldBuckets = buckets;
+        buckets = next;
+        sameSizeGrow = extra == 0;
+        nevacuate = 0;
+        noverflow = 0;
+        if (extra == 1) {
+            doublings++;
+        } else {
+            sameSizeGrowths++;
+        }
+    }
+
+    /** Evacuation work of one write into current bucket {@code bucket}: its source chain plus one more. */
+    void growWork(final long bucket) {
+        evacuate(bucket & oldBuckets.mask);
+        if (oldBuckets != null) {
+            evacuate(nevacuate);
+        }
+    }
+
+    /**
+     * Finishes the growth in progress, if any, by evacuating every remaining chain now. This is O(old
+     * array): for owners who choose when to pay (e.g. between trading sessions), never called on the
+     * write path.
+     */
+    void finishGrowth() {
+        while (oldBuckets != null) {
+            evacuate(nevacuate);
+        }
+    }
+
+    private void evacuate(final long oldBucket) {
+        final BucketArray from = oldBuckets;
+        final long newbit = from.bucketCount;
+        final long head = from.headOffset(oldBucket);
+        if (!TopHash.isEvacuatedMark(from.tophash(head, 0))) {
+            moveChain(from, head, oldBucket, newbit);
+        }
+        if (oldBucket == nevacuate) {
+            advanceEvacuationMark(newbit);
+        }
+    }
+
+    private void moveChain(final BucketArray from, final long head, final long oldBucket, final long newbit) {
+        final BucketArray to = buckets;
+        // Each destination may need one overflow bucket per source bucket: make sure before moving
+        // anything, so that a (theoretical) exhausted area cannot leave a chain half evacuated.
+        if (to.overflowRemaining() < 2 * from.chainLength(head)) {
+            throw new IllegalStateException("overflow area of " + owner + " exhausted during evacuation");
+        }
+        final boolean split = !sameSizeGrow;
+        long xBucket = to.headOffset(oldBucket);
+        int xSlot = 0;
+        long yBucket = split ? to.headOffset(oldBucket + newbit) : BucketArray.NONE;
+        int ySlot = 0;
+        for (long b = head; b != BucketArray.NONE; b = from.next(b)) {
+            for (int slot = 0; slot < BucketLayout.SLOTS; slot++) {
+                final int top = from.tophash(b, slot);
+                if (TopHash.isEmpty(top)) {
+                    from.setTophash(b, slot, TopHash.EVACUATED_EMPTY);
+                    continue;
+                }
+                if (top < TopHash.MIN_TOP_HASH) {
+                    throw new IllegalStateException("bad tophash " + top + " in an unevacuated chain of " + owner);
+                }
+                final boolean toY = split
+                        && (hasher.hashStoredKey(from, b + layout.keyOffset(slot), seed) & newbit) != 0;
+                from.setTophash(b, slot, toY ? TopHash.EVACUATED_Y : TopHash.EVACUATED_X);
+                if (toY) {
+                    if (ySlot == BucketLayout.SLOTS) {
+                        yBucket = newOverflow(to, yBucket, true);
+                        ySlot = 0;
+                    }
+                    copySlot(from, b, slot, to, yBucket, ySlot++, top);
+                } else {
+                    if (xSlot == BucketLayout.SLOTS) {
+                        xBucket = newOverflow(to, xBucket, true);
+                        xSlot = 0;
+                    }
+                    copySlot(from, b, slot, to, xBucket, xSlot++, top);
+                }
+            }
+        }
+    }
+
+    private void copySlot(final BucketArray from, final long fromBucket, final int fromSlot,
+                          final BucketArray to, final long toBucket, final int toSlot, final int top) {
+        copyField(from, fromBucket + layout.keyOffset(fromSlot), to, toBucket + layout.keyOffset(toSlot),
+                layout.keySlotSize());
+        copyField(from, fromBucket + layout.valueOffset(fromSlot), to, toBucket + layout.valueOffset(toSlot),
+                layout.valueSlotSize());
+        to.setTophash(toBucket, toSlot, top);
+    }
+
+    private static void copyField(final BucketArray from, final long fromOffset, final BucketArray to,
+                                  final long toOffset, final int size) {
+        if (size == Long.BYTES) {
+            to.segment.set(BucketLayout.WORD, toOffset, from.segment.get(BucketLayout.WORD, fromOffset));
+        } else if (size > 0) {
+            java.lang.foreign.MemorySegment.copy(from.segment, fromOffset, to.segment, toOffset, size);
+        }
+    }
+
+    private void advanceEvacuationMark(final long newbit) {
+        nevacuate++;
+        final long stop = Math.min(nevacuate + EVACUATION_LOOKAHEAD, newbit);
+        while (nevacuate != stop && oldBuckets.isEvacuated(nevacuate)) {
+            nevacuate++;
+        }
+        if (nevacuate == newbit) {
+            final BucketArray finished = oldBuckets;
+            oldBuckets = null;
+            sameSizeGrow = false;
+            growthsFinished++;
+            retire(finished);
+        }
+    }
+
+    /**
+     * Appends an overflow bucket to the chain whose last bucket is {@code lastBucket} and returns its
+     * offset. Inserts are charged against the budget once Go's preallocated spares are used up;
+     * evacuation is not, because refusing it would leave an admitted growth unable to finish (after a
+     * doubling, evacuation practically never needs more than the spares: load is 3.25 per bucket).
+     */
+    long newOverflow(final BucketArray array, final long lastBucket, final boolean forEvacuation) {
+        if (!forEvacuation && array.overflowUsed() >= array.preallocatedSpares) {
+            checkBudget(layout.bucketSize(), "an overflow bucket");
+        }
+        final long bucket = array.takeOverflowBucket();
+        incrementOverflowCount(array.logSize);
+        array.link(lastBucket, bucket);
+        return bucket;
+    }
+
+    private void incrementOverflowCount(final int logSize) {
+        if (logSize <= EXACT_OVERFLOW_COUNT_MAX_B) {
+            noverflow++;
+            return;
+        }
+        final long mask = (1L << (logSize - EXACT_OVERFLOW_COUNT_MAX_B)) - 1;
+        if ((nextRandom() & mask) == 0) {
+            noverflow++;
+        }
+    }
+
+    /** Records a new entry (after its slot is written). */
+    void entryAdded() {
+        count++;
+    }
+
+    /**
+     * Frees slot {@code slot} of bucket {@code bucket} (in the chain headed by {@code head} of
+     * {@code array}, the current array) and compacts the trailing run of empty slots to
+     * {@code emptyRest}, walking backwards across overflow buckets as Go's {@code mapdelete} does.
+     * The caller has cleared what it needs to of the key and value.
+     */
+    void removeSlot(final BucketArray array, final long head, long bucket, int slot) {
+        array.setTophash(bucket, slot, TopHash.EMPTY_ONE);
+        if (followedByEmptyRest(array, bucket, slot)) {
+            while (true) {
+                array.setTophash(bucket, slot, TopHash.EMPTY_REST);
+                if (slot == 0) {
+                    if (bucket == head) {
+                        break;
+                    }
+                    final long successor = bucket;
+                    bucket = head;
+                    while (array.next(bucket) != successor) {
+                        bucket = array.next(bucket);
+                    }
+                    slot = BucketLayout.SLOTS - 1;
+                } else {
+                    slot--;
+                }
+                if (array.tophash(bucket, slot) != TopHash.EMPTY_ONE) {
+                    break;
+                }
+            }
+        }
+        count--;
+        if (count == 0) {
+            // Go draws a new seed here so that an attacker who learnt something about this one starts over.
+            seed = nextRandom();
+        }
+    }
+
+    private static boolean followedByEmptyRest(final BucketArray array, final long bucket, final int slot) {
+        if (slot == BucketLayout.SLOTS - 1) {
+            final long next = array.next(bucket);
+            return next == BucketArray.NONE || array.tophash(next, 0) == TopHash.EMPTY_REST;
+        }
+        return array.tophash(bucket, slot + 1) == TopHash.EMPTY_REST;
+    }
+
+    /**
+     * Removes every entry in O(1): drops any growth, maps a fresh array with the same B (Go keeps B too)
+     * and retires the old ones, and draws a new seed. Falls back to zeroing in place if the fresh array
+     * cannot be mapped.
+     */
+    void clear() {
+        final BucketArray current = buckets;
+        BucketArray fresh;
+        try {
+            fresh = newArray(current.logSize);
+        } catch (final NativeMemoryException e) {
+            fresh = null;
+        }
+        if (oldBuckets != null) {
+            retire(oldBuckets);
+            oldBuckets = null;
+        }
+        if (fresh != null) {
+            buckets = fresh;
+            retire(current);
+        } else {
+            current.segment.asSlice(0, current.layout.bytesFor(current.nextOverflow)).fill((byte) 0);
+            current.nextOverflow = current.bucketCount;
+        }
+        sameSizeGrow = false;
+        nevacuate = 0;
+        noverflow = 0;
+        count = 0;
+        seed = nextRandom();
+        clearEpoch++;
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    private BucketArray allocateArray(final int logSize, final String purpose) {
+        final long needed = BucketArray.initialCommittedBytes(layout, logSize);
+        checkBudget(needed, purpose);
+        return newArray(logSize);
+    }
+
+    private BucketArray newArray(final int logSize) {
+        final NativeBlock block = allocator.allocate(BucketArray.mappedBytes(layout, logSize));
+        return new BucketArray(layout, block, logSize);
+    }
+
+    private void checkBudget(final long needed, final String purpose) {
+        final long used = committedBytes();
+        if (needed > memoryBudget - used) {
+            throw new MemoryBudgetExceededException(purpose + " of " + owner, memoryBudget, used, needed);
+        }
+    }
+
+    /** Bytes charged against the budget: every live array's main buckets, spares and overflow used. */
+    long committedBytes() {
+        long bytes = pinnedRetiredBytes;
+        if (buckets != null) {
+            bytes += buckets.committedBytes();
+        }
+        if (oldBuckets != null) {
+            bytes += oldBuckets.committedBytes();
+        }
+        return bytes;
+    }
+
+    /** Bytes of address space mapped for live arrays (only touched pages use memory). */
+    long reservedBytes() {
+        long bytes = 0;
+        for (final BucketArray array : liveArrays()) {
+            bytes += array.block.byteSize();
+        }
+        return bytes;
+    }
+
+    private List<BucketArray> liveArrays() {
+        final List<BucketArray> arrays = new ArrayList<>(pinnedRetired);
+        if (buckets != null) {
+            arrays.add(buckets);
+        }
+        if (oldBuckets != null) {
+            arrays.add(oldBuckets);
+        }
+        return arrays;
+    }
+
+    /** An array nobody writes any more: freed now, or when the last iterator reading it lets go. */
+    private void retire(final BucketArray array) {
+        array.retired = true;
+        if (array.pins == 0) {
+            release(array);
+        } else {
+            pinnedRetired.add(array);
+            pinnedRetiredBytes += array.committedBytes();
+        }
+    }
+
+    private void release(final BucketArray array) {
+        if (releaseInBackground) {
+            Reclaimer.releaseLater(array.block);
+        } else {
+            array.block.close();
+        }
+    }
+
+    void pin(final BucketArray array) {
+        array.pins++;
+    }
+
+    void unpin(final BucketArray array) {
+        array.pins--;
+        if (array.pins == 0 && array.retired && !closed && pinnedRetired.remove(array)) {
+            pinnedRetiredBytes -= array.committedBytes();
+            release(array);
+        }
+    }
+
+    /** Frees every array now, on the calling thread. Idempotent. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (final BucketArray array : liveArrays()) {
+            array.block.close();
+        }
+        pinnedRetired.clear();
+        pinnedRetiredBytes = 0;
+        oldBuckets = null;
+    }
+
+    // ---------------------------------------------------------------- misc
+
+    long nextRandom() {
+        randomState = io.panamap.hash.Hashing.splitMixAdvance(randomState);
+        return io.panamap.hash.Hashing.splitMixOutput(randomState);
+    }
+
+    MapStats stats() {
+        checkOpen();
+        final BucketArray current = buckets;
+        final BucketArray old = oldBuckets;
+        return new MapStats(
+                count,
+                current.logSize,
+                current.bucketCount,
+                current.overflowUsed(),
+                noverflow,
+                old != null,
+                sameSizeGrow,
+                old == null ? 0 : nevacuate,
+                old == null ? 0 : old.bucketCount,
+                doublings,
+                sameSizeGrowths,
+                growthsFinished,
+                committedBytes(),
+                reservedBytes(),
+                memoryBudget,
+                allocator.describe());
+    }
+
+    String owner() {
+        return owner;
+    }
+}

@@ -1,0 +1,434 @@
+package io.panamap;
+
+import io.panamap.hash.Hashing;
+import io.panamap.layout.BucketLayout;
+import io.panamap.layout.TopHash;
+import io.panamap.memory.NativeAllocator;
+import io.panamap.memory.NativeAllocators;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * A {@code long → long} hash table whose buckets live in native memory, laid out and grown exactly like
+ * Go's classic runtime map: growth never copies the table in one go and never gives the garbage
+ * collector anything to do.
+ *
+ * <pre>{@code
+ * try (LongLongMap map = new LongLongMap()) {
+ *     map.put(42, 7);
+ *     long v = map.get(42);                 // 7
+ *     long w = map.getOrDefault(43, -1);    // -1
+ *     map.forEach((k, val) -> ...);
+ * }
+ * }</pre>
+ *
+ * <h2>Values, and telling "absent" apart</h2>
+ * Every {@code long} is a valid key and a valid value. Methods that return a value return the table's
+ * {@link #missingValue()} (0 unless configured) — or the {@code ifAbsent} argument of their overload —
+ * when there is no entry. When that value could also be stored, ask exactly: {@link #containsKey}, or
+ * compare {@link #size()} before and after: {@code put} inserted iff the size grew, {@code remove}
+ * removed iff it shrank. Both are plain field reads and allocate nothing.
+ *
+ * <h2>Threads</h2>
+ * Single writer, like Go's map: one thread may write at a time, and reads must not run concurrently
+ * with a write. A second writer, or a read during a write, is detected on a best-effort basis and
+ * answered with {@link java.util.ConcurrentModificationException}. Reads from several threads with no
+ * writer are fine. Use after {@link #close()} throws {@link IllegalStateException}; even a racing close
+ * cannot crash the JVM, because every access goes through a bounds- and liveness-checked segment.
+ *
+ * <h2>Cost</h2>
+ * {@code get}, {@code put}, {@code remove} and cursor steps allocate nothing on the Java heap. A write
+ * during a growth also moves at most two old chains (a few dozen entries).
+ */
+public final class LongLongMap implements AutoCloseable {
+
+    /** The layout: a compile-time constant, so every offset below folds into the instruction. */
+    private static final BucketLayout L = BucketLayout.LONG_LONG;
+    private static final long LINK = L.overflowOffset();
+
+    private static final HashTable.KeyHasher LONG_KEYS =
+            (array, keyOffset, seed) -> Hashing.hashLong(array.segment.get(BucketLayout.WORD, keyOffset), seed);
+
+    private final HashTable table;
+    private final long missingValue;
+
+    /** An empty table with the default allocator and no budget. */
+    public LongLongMap() {
+        this(builder());
+    }
+
+    private LongLongMap(final Builder builder) {
+        this.table = new HashTable(L, LONG_KEYS, builder.allocator, builder.expectedSize, builder.memoryBudget,
+                builder.releaseInBackground, "LongLongMap");
+        this.missingValue = builder.missingValue;
+    }
+
+    /** An empty table sized, as Go's {@code make(map, n)} is, to hold {@code expectedSize} entries without growing. */
+    public static LongLongMap withExpectedSize(final long expectedSize) {
+        return builder().expectedSize(expectedSize).build();
+    }
+
+    /** Options for a new table. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /** The value for {@code key}, or {@link #missingValue()} if there is none. */
+    public long get(final long key) {
+        return getOrDefault(key, missingValue);
+    }
+
+    /** The value for {@code key}, or {@code defaultValue} if there is none. */
+    public long getOrDefault(final long key, final long defaultValue) {
+        final HashTable t = table;
+        t.beginRead();
+        final long hash = Hashing.hashLong(key, t.seed);
+        final BucketArray array = t.arrayToRead(hash);
+        final long position = find(array, hash, key);
+        return position < 0 ? defaultValue : array.segment.get(BucketLayout.WORD, valueAt(position));
+    }
+
+    /** Whether {@code key} has an entry. */
+    public boolean containsKey(final long key) {
+        final HashTable t = table;
+        t.beginRead();
+        final long hash = Hashing.hashLong(key, t.seed);
+        return find(t.arrayToRead(hash), hash, key) >= 0;
+    }
+
+    /**
+     * Where {@code key} is in {@code array}: {@code bucketOffset * 8 + slot}, or -1. A bucket's eight
+     * tophash bytes are compared at once (SWAR); only slots whose tophash matches have their key read.
+     */
+    private static long find(final BucketArray array, final long hash, final long key) {
+        final MemorySegment segment = array.segment;
+        final int top = TopHash.of(hash);
+        long bucket = L.bucketOffset(hash & array.mask);
+        while (true) {
+            final long tophashes = segment.get(BucketLayout.WORD, bucket);
+            for (long match = TopHash.matching(tophashes, top); match != 0; match &= match - 1) {
+                final int slot = TopHash.firstSlot(match);
+                if (segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot)) == key) {
+                    return bucket << BucketLayout.SLOT_BITS | slot;
+                }
+            }
+            if (TopHash.hasEmptyRest(tophashes)) {
+                return -1;
+            }
+            final long link = segment.get(BucketLayout.WORD, bucket + LINK);
+            if (link == 0) {
+                return -1;
+            }
+            bucket = link - array.base;
+        }
+    }
+
+    private static long valueAt(final long position) {
+        return (position >>> BucketLayout.SLOT_BITS) + L.valueOffset((int) position & (BucketLayout.SLOTS - 1));
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * Maps {@code key} to {@code value}.
+     *
+     * @return the previous value, or {@link #missingValue()} if the key was absent
+     */
+    public long put(final long key, final long value) {
+        return put(key, value, missingValue, false);
+    }
+
+    /**
+     * Maps {@code key} to {@code value}.
+     *
+     * @return the previous value, or {@code ifAbsent} if the key was absent
+     */
+    public long put(final long key, final long value, final long ifAbsent) {
+        return put(key, value, ifAbsent, false);
+    }
+
+    /**
+     * Maps {@code key} to {@code value} unless it already has a value.
+     *
+     * @return the value already present (left unchanged), or {@link #missingValue()} if {@code value} was inserted
+     */
+    public long putIfAbsent(final long key, final long value) {
+        return put(key, value, missingValue, true);
+    }
+
+    private long put(final long key, final long value, final long ifAbsent, final boolean keepExisting) {
+        final HashTable t = table;
+        t.beginWrite();
+        try {
+            final long hash = Hashing.hashLong(key, t.seed);
+            final int top = TopHash.of(hash);
+            while (true) {
+                final BucketArray array = t.buckets;
+                final long index = hash & array.mask;
+                if (t.oldBuckets != null) {
+                    t.growWork(index);
+                }
+                final MemorySegment segment = array.segment;
+                long bucket = L.bucketOffset(index);
+                long freeBucket = -1;
+                int freeSlot = 0;
+                while (true) {
+                    final long tophashes = segment.get(BucketLayout.WORD, bucket);
+                    for (long match = TopHash.matching(tophashes, top); match != 0; match &= match - 1) {
+                        final int slot = TopHash.firstSlot(match);
+                        if (segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot)) == key) {
+                            final long valueOffset = bucket + L.valueOffset(slot);
+                            final long previous = segment.get(BucketLayout.WORD, valueOffset);
+                            if (!keepExisting) {
+                                segment.set(BucketLayout.WORD, valueOffset, value);
+                            }
+                            return previous;
+                        }
+                    }
+                    if (freeBucket < 0) {
+                        final long empty = TopHash.empty(tophashes);
+                        if (empty != 0) {
+                            freeBucket = bucket;
+                            freeSlot = TopHash.firstSlot(empty);
+                        }
+                    }
+                    if (TopHash.hasEmptyRest(tophashes)) {
+                        break;
+                    }
+                    final long link = segment.get(BucketLayout.WORD, bucket + LINK);
+                    if (link == 0) {
+                        break;
+                    }
+                    bucket = link - array.base;
+                }
+                if (t.needsGrowthBeforeInsert()) {
+                    t.hashGrow();
+                    continue;
+                }
+                if (freeBucket < 0) {
+                    freeBucket = t.newOverflow(array, bucket, false);
+                    freeSlot = 0;
+                }
+                segment.set(BucketLayout.WORD, freeBucket + L.keyOffset(freeSlot), key);
+                segment.set(BucketLayout.WORD, freeBucket + L.valueOffset(freeSlot), value);
+                segment.set(BucketLayout.BYTE, freeBucket + BucketLayout.tophashOffset(freeSlot), (byte) top);
+                t.entryAdded();
+                return ifAbsent;
+            }
+        } finally {
+            t.endWrite();
+        }
+    }
+
+    /**
+     * Removes the entry for {@code key}.
+     *
+     * @return the removed value, or {@link #missingValue()} if there was none
+     */
+    public long remove(final long key) {
+        return remove(key, missingValue);
+    }
+
+    /**
+     * Removes the entry for {@code key}.
+     *
+     * @return the removed value, or {@code ifAbsent} if there was none
+     */
+    public long remove(final long key, final long ifAbsent) {
+        final HashTable t = table;
+        t.beginWrite();
+        try {
+            if (t.count == 0) {
+                return ifAbsent;
+            }
+            final long hash = Hashing.hashLong(key, t.seed);
+            final BucketArray array = t.buckets;
+            final long index = hash & array.mask;
+            if (t.oldBuckets != null) {
+                t.growWork(index);
+            }
+            final long head = L.bucketOffset(index);
+            final long position = find(array, hash, key);
+            if (position < 0) {
+                return ifAbsent;
+            }
+            final long valueOffset = valueAt(position);
+            final long previous = array.segment.get(BucketLayout.WORD, valueOffset);
+            // Go clears the value of a deleted slot (and a pointer-free key is left as it is).
+            array.segment.set(BucketLayout.WORD, valueOffset, 0L);
+            t.removeSlot(array, head, position >>> BucketLayout.SLOT_BITS,
+                    (int) position & (BucketLayout.SLOTS - 1));
+            return previous;
+        } finally {
+            t.endWrite();
+        }
+    }
+
+    /** Removes every entry in O(1); B is kept, as in Go, and a new hash seed is drawn. */
+    public void clear() {
+        final HashTable t = table;
+        t.beginWrite();
+        try {
+            t.clear();
+        } finally {
+            t.endWrite();
+        }
+    }
+
+    // ------------------------------------------------------------------ iteration
+
+    /** Calls {@code action} once per entry, in Go's randomised order. */
+    public void forEach(final LongLongConsumer action) {
+        Objects.requireNonNull(action, "action");
+        try (LongLongCursor cursor = cursor()) {
+            while (cursor.next()) {
+                action.accept(cursor.key(), cursor.value());
+            }
+        }
+    }
+
+    /**
+     * A cursor over the entries, positioned before the first. Reuse it with {@link LongLongCursor#reset()}:
+     * stepping allocates nothing.
+     */
+    public LongLongCursor cursor() {
+        final LongLongCursor cursor = new LongLongCursor(this, table);
+        cursor.reset();
+        return cursor;
+    }
+
+    /** Used by cursors that meet an evacuated slot: the live value of {@code key}, if any. */
+    boolean readLive(final long key, final LongLongCursor into) {
+        final HashTable t = table;
+        final long hash = Hashing.hashLong(key, t.seed);
+        final BucketArray array = t.arrayToRead(hash);
+        final long position = find(array, hash, key);
+        if (position < 0) {
+            return false;
+        }
+        into.set(key, array.segment.get(BucketLayout.WORD, valueAt(position)));
+        return true;
+    }
+
+    // ------------------------------------------------------------------ the rest
+
+    /** Live entries. */
+    public long size() {
+        table.checkOpen();
+        return table.count;
+    }
+
+    /** Whether there are no entries. */
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /** What {@link #get}, {@link #put(long, long)} and {@link #remove(long)} return for "no entry". */
+    public long missingValue() {
+        return missingValue;
+    }
+
+    /**
+     * Evacuates every chain still waiting in a growth in progress, now. O(old array): for owners who
+     * choose when to pay, e.g. between bursts; writes do this work a little at a time anyway.
+     */
+    public void finishGrowth() {
+        final HashTable t = table;
+        t.beginWrite();
+        try {
+            t.finishGrowth();
+        } finally {
+            t.endWrite();
+        }
+    }
+
+    /** Shape, growth progress and memory of the table. */
+    public MapStats stats() {
+        return table.stats();
+    }
+
+    /** The engine, for the invariant checker and white-box tests of this package. */
+    HashTable table() {
+        return table;
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return table.closed;
+    }
+
+    /** Frees all native memory now; every later use throws {@link IllegalStateException}. Idempotent. */
+    @Override
+    public void close() {
+        table.close();
+    }
+
+    @Override
+    public String toString() {
+        return table.closed ? "LongLongMap[closed]" : "LongLongMap[size=" + table.count + "]";
+    }
+
+    /** Options for a {@link LongLongMap}. */
+    public static final class Builder {
+        private long expectedSize;
+        private NativeAllocator allocator = NativeAllocators.defaultAllocator();
+        private long memoryBudget = Long.MAX_VALUE;
+        private long missingValue;
+        private boolean releaseInBackground = true;
+
+        private Builder() {
+        }
+
+        /** Size the table for this many entries up front, choosing B exactly as Go's {@code makemap}. */
+        public Builder expectedSize(final long entries) {
+            if (entries < 0) {
+                throw new IllegalArgumentException("expected size must not be negative: " + entries);
+            }
+            this.expectedSize = entries;
+            return this;
+        }
+
+        /** Where bucket arrays come from (default: lazily faulted mmap, 4 KiB pages). */
+        public Builder allocator(final NativeAllocator allocator) {
+            this.allocator = Objects.requireNonNull(allocator, "allocator");
+            return this;
+        }
+
+        /**
+         * The most native memory the table may hold, in bytes: main buckets, Go's preallocated spares and
+         * overflow buckets of every live array (during a growth, old and new). A write that would need more
+         * throws {@link io.panamap.memory.MemoryBudgetExceededException} and changes nothing.
+         */
+        public Builder memoryBudget(final long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memory budget must be positive: " + bytes);
+            }
+            this.memoryBudget = bytes;
+            return this;
+        }
+
+        /** What reads and writes return for "no entry" (default 0). */
+        public Builder missingValue(final long value) {
+            this.missingValue = value;
+            return this;
+        }
+
+        /**
+         * Whether arrays retired by a growth are unmapped on the background reclaimer thread (default) or
+         * on the writing thread. Unmapping costs about 24 µs per MiB; only turn this off for tests or for
+         * an application that has no spare core at all.
+         */
+        public Builder releaseInBackground(final boolean background) {
+            this.releaseInBackground = background;
+            return this;
+        }
+
+        /** The table. */
+        public LongLongMap build() {
+            return new LongLongMap(this);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.panamap;
+
+/**
+ * A snapshot of a table's shape and memory, for monitoring and benchmarks.
+ *
+ * @param size                 live entries
+ * @param logBuckets           Go's B: the current array has 2^B buckets
+ * @param buckets              buckets in the current array
+ * @param overflowBuckets      overflow buckets handed out in the current array
+ * @param overflowCounter      Go's {@code noverflow}: overflow buckets created since the last growth
+ *                             (exact below B = 16, an estimate / 2^(B-15) above)
+ * @param growing              whether a growth is in progress (an old array is still being evacuated)
+ * @param sameSizeGrowth       whether the growth in progress keeps the bucket count
+ * @param evacuatedOldBuckets  evacuation mark: old chains below it have moved (0 when not growing)
+ * @param oldBuckets           buckets of the old array (0 when not growing)
+ * @param doublings            growths that doubled the table since it was created
+ * @param sameSizeGrowths      same-size growths since it was created
+ * @param growthsFinished      growths whose evacuation has completed
+ * @param committedBytes       native bytes charged against the budget (main buckets, Go's spares,
+ *                             overflow used, of every live array)
+ * @param reservedBytes        native address space mapped (pages are only backed once touched)
+ * @param memoryBudgetBytes    the budget, or {@link Long#MAX_VALUE} for none
+ * @param allocator            description of the allocator
+ */
+public record MapStats(
+        long size,
+        int logBuckets,
+        long buckets,
+        long overflowBuckets,
+        long overflowCounter,
+        boolean growing,
+        boolean sameSizeGrowth,
+        long evacuatedOldBuckets,
+        long oldBuckets,
+        long doublings,
+        long sameSizeGrowths,
+        long growthsFinished,
+        long committedBytes,
+        long reservedBytes,
+        long memoryBudgetBytes,
+        String allocator) {
+
+    /** Average entries per bucket of the current array. */
+    public double loadFactor() {
+        return (double) size / buckets;
+    }
+
+    /** Fraction of the growth in progress that is done, 1.0 when not growing. */
+    public double evacuationProgress() {
+        return growing ? (double) evacuatedOldBuckets / oldBuckets : 1.0;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(java.util.Locale.ROOT,
+                "size=%d B=%d buckets=%d overflow=%d load=%.2f growing=%s%s doublings=%d sameSizeGrowths=%d"
+                        + " committed=%d reserved=%d budget=%s allocator=%s",
+                size, logBuckets, buckets, overflowBuckets, loadFactor(),
+                growing ? String.format(java.util.Locale.ROOT, "yes(%s %d/%d)",
+                        sameSizeGrowth ? "same-size" : "doubling", evacuatedOldBuckets, oldBuckets) : "no",
+                "", doublings, sameSizeGrowths, committedBytes, reservedBytes,
+                memoryBudgetBytes == Long.MAX_VALUE ? "none" : Long.toString(memoryBudgetBytes), allocator);
+    }
+}

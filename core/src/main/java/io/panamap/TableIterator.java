@@ -1,0 +1,163 @@
+package io.panamap;
+
+import io.panamap.layout.BucketLayout;
+import io.panamap.layout.TopHash;
+
+/**
+ * Go's {@code hiter} / {@code mapiternext}, for any layout: walks a table from a random bucket at a
+ * random slot offset, correctly while the table grows under it. Subclasses read the entry.
+ *
+ * <p>Guarantees (Go's): every entry present for the whole iteration is produced exactly once; an entry
+ * removed before the iterator reaches it is not produced; one added during the iteration may or may
+ * not be. A {@link HashTable#clear} ends an iteration started before it.
+ *
+ * <p>How, during growth: the iterator walks the array that was current when it started (its
+ * snapshot, pinned so it is not freed under it). If a growth is in progress over an array of the same
+ * B, a chain not yet evacuated is read from the old array instead, keeping only the entries that
+ * belong to the bucket being visited. A slot already evacuated is not trusted: its key is looked up
+ * again in the live table, which skips it if it was deleted and returns its current value if not.
+ */
+abstract class TableIterator {
+
+    private static final long NO_CHECK = -1L;
+
+    final HashTable table;
+    private final BucketLayout layout;
+
+    private BucketArray snapshot;
+    private int snapshotLogSize;
+    private long startBucket;
+    private int slotOffset;
+    private boolean wrapped;
+    private long nextBucket;
+    private long epoch;
+    private boolean active;
+
+    private BucketArray walking;
+    private long bucket = BucketArray.NONE;
+    private int step;
+    private long checkBucket;
+
+    TableIterator(final HashTable table) {
+        this.table = table;
+        this.layout = table.layout;
+    }
+
+    /** (Re)starts the walk over the table's current contents. */
+    final void start() {
+        stop();
+        table.beginIterationStep();
+        if (table.count == 0) {
+            return;
+        }
+        snapshot = table.buckets;
+        table.pin(snapshot);
+        snapshotLogSize = snapshot.logSize;
+        final long r = table.nextRandom();
+        startBucket = r & snapshot.mask;
+        slotOffset = (int) ((r >>> snapshotLogSize) & (BucketLayout.SLOTS - 1));
+        nextBucket = startBucket;
+        wrapped = false;
+        bucket = BucketArray.NONE;
+        epoch = table.clearEpoch;
+        active = true;
+    }
+
+    /** Releases the arrays this iterator pins; the iterator is then exhausted until restarted. */
+    final void stop() {
+        if (walking != null) {
+            table.unpin(walking);
+            walking = null;
+        }
+        if (snapshot != null) {
+            table.unpin(snapshot);
+            snapshot = null;
+        }
+        active = false;
+    }
+
+    /** Moves to the next entry; on true, the subclass has read it. */
+    final boolean advance() {
+        if (!active) {
+            return false;
+        }
+        table.beginIterationStep();
+        if (epoch != table.clearEpoch) {
+            stop();
+            return false;
+        }
+        while (true) {
+            if (bucket == BucketArray.NONE) {
+                if (nextBucket == startBucket && wrapped) {
+                    stop();
+                    return false;
+                }
+                chooseChain();
+                if (++nextBucket == snapshot.bucketCount) {
+                    nextBucket = 0;
+                    wrapped = true;
+                }
+                step = 0;
+            }
+            while (step < BucketLayout.SLOTS) {
+                final int slot = (step++ + slotOffset) & (BucketLayout.SLOTS - 1);
+                final int top = walking.tophash(bucket, slot);
+                if (TopHash.isEmpty(top) || top == TopHash.EVACUATED_EMPTY) {
+                    continue;
+                }
+                final long keyOffset = bucket + layout.keyOffset(slot);
+                if (checkBucket != NO_CHECK && !table.sameSizeGrow
+                        && (table.hasher.hashStoredKey(walking, keyOffset, table.seed) & snapshot.mask) != checkBucket) {
+                    // This old chain also feeds the other half of the doubled table: not this bucket's entry.
+                    continue;
+                }
+                if (top != TopHash.EVACUATED_X && top != TopHash.EVACUATED_Y) {
+                    readEntry(walking, bucket, slot);
+                    return true;
+                }
+                if (readCurrentEntry(walking, keyOffset)) {
+                    return true;
+                }
+            }
+            bucket = walking.next(bucket);
+            step = 0;
+        }
+    }
+
+    /** Which chain to walk for bucket {@code nextBucket} of the snapshot (Go's mapiternext). */
+    private void chooseChain() {
+        final BucketArray old = table.oldBuckets;
+        if (old != null && snapshotLogSize == table.buckets.logSize) {
+            final long oldBucket = nextBucket & old.mask;
+            if (!old.isEvacuated(oldBucket)) {
+                walkOn(old, old.headOffset(oldBucket));
+                checkBucket = nextBucket;
+                return;
+            }
+        }
+        walkOn(snapshot, snapshot.headOffset(nextBucket));
+        checkBucket = NO_CHECK;
+    }
+
+    private void walkOn(final BucketArray array, final long head) {
+        if (array != walking) {
+            table.pin(array);
+            if (walking != null) {
+                table.unpin(walking);
+            }
+            walking = array;
+        }
+        bucket = head;
+    }
+
+    /** Reads the live entry in {@code slot} of {@code bucket}. */
+    abstract void readEntry(BucketArray array, long bucket, int slot);
+
+    /**
+     * The slot at {@code keyOffset} has been evacuated: look its key up in the live table and read the
+     * entry found there.
+     *
+     * @return false if the key is no longer in the table
+     */
+    abstract boolean readCurrentEntry(BucketArray array, long keyOffset);
+}

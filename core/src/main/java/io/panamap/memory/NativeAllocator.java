@@ -1,0 +1,24 @@
+package io.panamap.memory;
+
+/**
+ * Where a table's bucket arrays come from. The numa module implements this to place arrays on chosen
+ * nodes; {@link NativeAllocators#defaultAllocator()} is the one a table uses unless told otherwise.
+ *
+ * <p>Contract: {@link #allocate} returns zero-filled memory (a fresh bucket array must read as all
+ * {@code emptyRest}) in a {@link NativeBlock} whose segment belongs to its own shared arena, so that
+ * freeing it makes every later access throw instead of touching unmapped memory. It should be O(1) in
+ * the size: a table calls it inside the insert that starts a growth.
+ */
+public interface NativeAllocator {
+
+    /**
+     * Reserves {@code byteSize} bytes of zeroed native memory.
+     *
+     * @throws NativeMemoryException if the operating system refuses (ENOMEM and the like)
+     * @throws IllegalArgumentException if {@code byteSize} is not positive
+     */
+    NativeBlock allocate(long byteSize);
+
+    /** A short human-readable description, printed in stats and benchmark reports. */
+    String describe();
+}

@@ -1,0 +1,51 @@
+package io.panamap.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * One allocation: a native segment and the shared arena that owns it. Closing the block closes the
+ * arena, which frees the memory (for mmap memory: munmap) and invalidates the segment, so any later
+ * access throws {@link IllegalStateException} rather than reading freed memory.
+ */
+public final class NativeBlock implements AutoCloseable {
+
+    private final Arena arena;
+    private final MemorySegment segment;
+
+    /**
+     * @param arena   the shared arena whose closing frees {@code segment}
+     * @param segment the memory, whose scope must be {@code arena}'s
+     */
+    public NativeBlock(final Arena arena, final MemorySegment segment) {
+        this.arena = Objects.requireNonNull(arena, "arena");
+        this.segment = Objects.requireNonNull(segment, "segment");
+        if (!segment.scope().equals(arena.scope())) {
+            throw new IllegalArgumentException("segment is not owned by the given arena");
+        }
+    }
+
+    /** The memory. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Size in bytes. */
+    public long byteSize() {
+        return segment.byteSize();
+    }
+
+    /** Whether the memory is still usable. */
+    public boolean isAlive() {
+        return arena.scope().isAlive();
+    }
+
+    /** Frees the memory. Idempotent. */
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+}
