@@ -1,0 +1,100 @@
+package io.panamap;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The growth schedule and sizing of GO_BMAP_REFERENCE.md §8, §9 and §12, reproduced. */
+class GoScheduleTest {
+
+    @Test
+    void doublingsShouldStartAtGosInsertNumbers() {
+        final List<Long> expected = new ArrayList<>();
+        expected.add(9L);                                   // B = 0: the 9th key
+        for (int b = 1; b <= 17; b++) {
+            expected.add(13L * (1L << (b - 1)) + 1);        // 14, 27, 53, 105, ... 851,969
+        }
+        final List<Long> startedAt = new ArrayList<>();
+        final List<Long> finishedAfter = new ArrayList<>();
+        final SplittableRandom random = new SplittableRandom(42);
+        try (LongLongMap map = new LongLongMap()) {
+            final HashTable table = map.table();
+            int logSize = table.buckets.logSize;
+            long startInsert = 0;
+            boolean growing = false;
+            for (long insert = 1; insert <= 1_000_000; insert++) {
+                map.put(random.nextLong(), insert);
+                if (table.buckets.logSize != logSize) {
+                    assertEquals(logSize + 1, table.buckets.logSize, "a doubling adds one to B");
+                    logSize = table.buckets.logSize;
+                    startedAt.add(insert);
+                    startInsert = insert;
+                    growing = true;
+                }
+                if (growing && !table.isGrowing()) {
+                    finishedAfter.add(insert - startInsert);
+                    // Each write moves at least the chain at the mark: done within one write per old bucket.
+                    assertTrue(insert - startInsert <= (1L << (logSize - 1)),
+                            "growth to B=" + logSize + " took " + (insert - startInsert) + " inserts");
+                    growing = false;
+                }
+            }
+            assertEquals(expected, startedAt);
+            assertEquals(18, map.stats().logBuckets(), "1,000,000 random keys end at B = 18, as in Go");
+            assertFalse(map.stats().growing(), "the 17 -> 18 growth ends near insert 942,7xx in Go");
+            assertEquals(0, map.stats().sameSizeGrowths());
+            // Go measured the 17 -> 18 growth ending 90,743 inserts after it began (0.69 x old buckets).
+            final long last = finishedAfter.get(finishedAfter.size() - 1);
+            assertTrue(last > 0.6 * (1 << 17) && last < 0.8 * (1 << 17), "17 -> 18 finished after " + last);
+        }
+    }
+
+    @Test
+    void expectedSizeShouldPickBAsMakemapDoes() {
+        assertEquals(0, HashTable.logSizeFor(0));
+        assertEquals(0, HashTable.logSizeFor(8));
+        assertEquals(1, HashTable.logSizeFor(9));
+        assertEquals(1, HashTable.logSizeFor(13));
+        assertEquals(2, HashTable.logSizeFor(14));
+        assertEquals(18, HashTable.logSizeFor(1_000_000));
+        assertEquals(21, HashTable.logSizeFor(10_000_000));
+        try (LongLongMap map = LongLongMap.withExpectedSize(1_000_000)) {
+            assertEquals(18, map.stats().logBuckets());
+            final SplittableRandom random = new SplittableRandom(7);
+            for (int i = 0; i < 1_000_000; i++) {
+                map.put(random.nextLong(), i);
+            }
+            assertEquals(0, map.stats().doublings(), "a presized map never grows");
+        }
+    }
+
+    @Test
+    void sparesShouldFollowGosPreallocation() {
+        assertEquals(0, BucketArray.preallocatedSpares(3));
+        assertEquals(1, BucketArray.preallocatedSpares(4));
+        assertEquals(16_384, BucketArray.preallocatedSpares(18));
+        try (LongLongMap map = LongLongMap.withExpectedSize(1_000_000)) {
+            // 2^18 buckets + 2^14 spares charged, as Go's 278,528-bucket array (40,108,032 bytes).
+            assertEquals(40_108_032L, map.stats().committedBytes());
+        }
+    }
+
+    @Test
+    void overLoadFactorShouldMatchGo() {
+        assertFalse(HashTable.overLoadFactor(8, 0));
+        assertTrue(HashTable.overLoadFactor(9, 0));
+        assertFalse(HashTable.overLoadFactor(13, 1));
+        assertTrue(HashTable.overLoadFactor(14, 1));
+        assertFalse(HashTable.overLoadFactor(6_815_744, 20));
+        assertTrue(HashTable.overLoadFactor(6_815_745, 20));
+        assertTrue(HashTable.tooManyOverflowBuckets(16, 4));
+        assertFalse(HashTable.tooManyOverflowBuckets(15, 4));
+        assertTrue(HashTable.tooManyOverflowBuckets(1 << 15, 20), "above B = 15 the threshold stays 2^15");
+    }
+}

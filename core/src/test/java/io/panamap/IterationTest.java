@@ -1,0 +1,153 @@
+package io.panamap;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Go's iteration guarantees, kept while the table grows under the cursor. */
+class IterationTest {
+
+    /**
+     * Starts a cursor while a growth is under way (and, in other repetitions, just before one), then
+     * writes between every step: inserts that drive growths through to the end and start new ones,
+     * removals of keys the cursor has not reached, updates. Checks Go's three rules.
+     */
+    @RepeatedTest(12)
+    void everyEntryPresentThroughoutShouldBeProducedExactlyOnce(final org.junit.jupiter.api.RepetitionInfo info) {
+        final SplittableRandom random = new SplittableRandom(info.getCurrentRepetition());
+        try (LongLongMap map = new LongLongMap()) {
+            final int initial = 500 + random.nextInt(30_000);
+            final List<Long> keys = new ArrayList<>();
+            for (int i = 0; i < initial; i++) {
+                final long key = random.nextLong();
+                map.put(key, key);
+                keys.add(key);
+            }
+            final Set<Long> removedBeforeReached = new HashSet<>();
+            final Set<Long> added = new HashSet<>();
+            final Map<Long, Long> produced = new HashMap<>();
+            int growthsSeen = 0;
+            boolean wasGrowing = map.table().isGrowing();
+            final LongLongCursor cursor = map.cursor();
+            while (cursor.next()) {
+                final long key = cursor.key();
+                assertFalse(removedBeforeReached.contains(key), "produced a key removed before it was reached");
+                assertTrue(produced.put(key, cursor.value()) == null, "produced twice: " + key);
+                // Writes between steps: mostly inserts (to keep growing), some removals and updates.
+                for (int w = 0; w < 3; w++) {
+                    final int choice = random.nextInt(10);
+                    if (choice < 7) {
+                        final long fresh = random.nextLong();
+                        map.put(fresh, fresh);
+                        added.add(fresh);
+                    } else if (choice < 9) {
+                        final long victim = keys.get(random.nextInt(keys.size()));
+                        if (!produced.containsKey(victim) && map.containsKey(victim)) {
+                            map.remove(victim);
+                            removedBeforeReached.add(victim);
+                        }
+                    } else {
+                        final long target = keys.get(random.nextInt(keys.size()));
+                        if (map.containsKey(target)) {
+                            map.put(target, target + 1);
+                        }
+                    }
+                }
+                if (wasGrowing && !map.table().isGrowing()) {
+                    growthsSeen++;
+                }
+                wasGrowing = map.table().isGrowing();
+            }
+            for (final long key : keys) {
+                if (!removedBeforeReached.contains(key)) {
+                    assertTrue(produced.containsKey(key), "key present throughout was not produced: " + key);
+                }
+            }
+            for (final long key : produced.keySet()) {
+                assertTrue(keys.contains(key) || added.contains(key), "produced a key never stored");
+            }
+            assertTrue(growthsSeen > 0, "the test should have run the cursor through at least one growth");
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void iterationOrderShouldDifferBetweenTablesAndBetweenWalks() {
+        try (LongLongMap a = new LongLongMap(); LongLongMap b = new LongLongMap()) {
+            for (long i = 0; i < 1000; i++) {
+                a.put(i, i);
+                b.put(i, i);
+            }
+            final List<Long> orderA = firstKeys(a, 50);
+            final List<Long> orderB = firstKeys(b, 50);
+            assertNotEquals(orderA, orderB, "two tables with the same contents should iterate differently");
+            assertNotEquals(orderA, firstKeys(a, 50), "two walks of one table should start differently");
+        }
+    }
+
+    @Test
+    void clearShouldEndAWalkStartedBeforeIt() {
+        try (LongLongMap map = new LongLongMap()) {
+            for (long i = 0; i < 1000; i++) {
+                map.put(i, i);
+            }
+            final LongLongCursor cursor = map.cursor();
+            assertTrue(cursor.next());
+            map.clear();
+            map.put(5000, 1);
+            int after = 0;
+            while (cursor.next()) {
+                after++;
+                assertEquals(5000, cursor.key(), "only entries added after the clear may appear");
+            }
+            assertTrue(after <= 1);
+        }
+    }
+
+    @Test
+    void aPinnedOldArrayShouldBeFreedOnlyWhenTheCursorLetsGo() {
+        try (LongLongMap map = LongLongMap.builder().releaseInBackground(false).build()) {
+            long key = 0;
+            while (map.stats().doublings() < 12) {
+                map.put(key++, 1);
+            }
+            final BucketArray snapshot = map.table().buckets;
+            final LongLongCursor cursor = map.cursor();
+            assertTrue(cursor.next());
+            // Grow twice more: the snapshot array is retired but must stay mapped for the cursor.
+            while (map.stats().growthsFinished() < 14) {
+                map.put(key++, 1);
+            }
+            assertTrue(snapshot.retired);
+            assertTrue(snapshot.block.isAlive(), "retired array freed while a cursor still reads it");
+            int produced = 1;
+            while (cursor.next()) {
+                produced++;
+            }
+            assertTrue(produced >= 3000);
+            assertFalse(snapshot.block.isAlive(), "retired array should be freed once the cursor is done");
+        }
+    }
+
+    private static List<Long> firstKeys(final LongLongMap map, final int n) {
+        final List<Long> keys = new ArrayList<>();
+        try (LongLongCursor cursor = map.cursor()) {
+            while (keys.size() < n && cursor.next()) {
+                keys.add(cursor.key());
+            }
+        }
+        return keys;
+    }
+}

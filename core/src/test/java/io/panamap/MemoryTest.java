@@ -1,0 +1,161 @@
+package io.panamap;
+
+import io.panamap.memory.MemoryBudgetExceededException;
+import io.panamap.memory.NativeAllocator;
+import io.panamap.memory.NativeAllocators;
+import io.panamap.memory.NativeBlock;
+import io.panamap.memory.NativeMemoryException;
+import io.panamap.memory.Reclaimer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MemoryTest {
+
+    /** Records every block it hands out, and can be told to refuse. */
+    static final class RecordingAllocator implements NativeAllocator {
+        final List<NativeBlock> blocks = new ArrayList<>();
+        int allocationsLeft = Integer.MAX_VALUE;
+
+        @Override
+        public NativeBlock allocate(final long byteSize) {
+            if (allocationsLeft-- <= 0) {
+                throw new NativeMemoryException("mmap of " + byteSize + " bytes failed: Cannot allocate memory (errno 12)");
+            }
+            final NativeBlock block = NativeAllocators.defaultAllocator().allocate(byteSize);
+            blocks.add(block);
+            return block;
+        }
+
+        @Override
+        public String describe() {
+            return "recording";
+        }
+    }
+
+    @Test
+    void anInsertOverBudgetShouldFailClearlyAndLoseNothing() {
+        final long budget = 200_000;
+        try (LongLongMap map = LongLongMap.builder().memoryBudget(budget).build()) {
+            long inserted = 0;
+            MemoryBudgetExceededException failure = null;
+            try {
+                for (long key = 0; key < 1_000_000; key++) {
+                    map.put(key, key * 3);
+                    inserted++;
+                }
+            } catch (final MemoryBudgetExceededException e) {
+                failure = e;
+            }
+            assertTrue(failure != null, "the budget should have been hit");
+            assertTrue(failure.getMessage().contains("budget " + budget), failure.getMessage());
+            assertTrue(failure.getMessage().contains("needed"), failure.getMessage());
+            assertEquals(budget, failure.budgetBytes());
+            assertTrue(failure.usedBytes() + failure.requestedBytes() > budget);
+            assertTrue(map.stats().committedBytes() <= budget);
+            assertEquals(inserted, map.size());
+            TableInvariants.check(map);
+            for (long key = 0; key < inserted; key++) {
+                assertEquals(key * 3, map.get(key));
+            }
+            // Still usable: updates of existing keys work, new keys keep failing the same way.
+            map.put(0, -1);
+            assertEquals(-1, map.get(0));
+            assertThrows(MemoryBudgetExceededException.class, () -> map.put(-5, 1));
+            assertEquals(inserted, map.size());
+            for (long key = 0; key < inserted; key++) {
+                map.remove(key);
+            }
+            assertTrue(map.isEmpty());
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void aRefusedMmapShouldFailClearlyAndLoseNothing() {
+        final RecordingAllocator allocator = new RecordingAllocator();
+        allocator.allocationsLeft = 5;   // the initial array and four growths
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            long inserted = 0;
+            final NativeMemoryException failure = assertThrows(NativeMemoryException.class, () -> {
+                for (long key = 0; key < 100_000; key++) {
+                    map.put(key, key);
+                }
+            });
+            assertTrue(failure.getMessage().contains("errno 12"), failure.getMessage());
+            inserted = map.size();
+            assertEquals(13L * 8 + 0, inserted, "growth to B = 5 is triggered by the 105th key");
+            for (long key = 0; key < inserted; key++) {
+                assertEquals(key, map.get(key));
+            }
+            TableInvariants.check(map);
+            allocator.allocationsLeft = Integer.MAX_VALUE;
+            for (long key = inserted; key < 10_000; key++) {
+                map.put(key, key);
+            }
+            assertEquals(10_000, map.size());
+        }
+    }
+
+    @Test
+    void theOldArrayShouldBeFreedWhenEvacuationEnds() throws InterruptedException {
+        final RecordingAllocator allocator = new RecordingAllocator();
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            long key = 0;
+            while (map.stats().doublings() < 8) {
+                map.put(key++, key);
+            }
+            final NativeBlock old = allocator.blocks.get(allocator.blocks.size() - 2);
+            assertTrue(map.stats().growing());
+            while (map.stats().growing()) {
+                map.put(key++, key);
+            }
+            assertTrue(Reclaimer.awaitIdle(10, TimeUnit.SECONDS));
+            assertFalse(old.isAlive(), "old array should be unmapped once the growth finished");
+            assertEquals(map.table().buckets.block.byteSize(), map.stats().reservedBytes());
+        }
+    }
+
+    @Test
+    void closeShouldFreeEveryArrayAndTheMemoryMustNotBeReachableAfterwards() {
+        final RecordingAllocator allocator = new RecordingAllocator();
+        final LongLongMap map = LongLongMap.builder().allocator(allocator).releaseInBackground(false).build();
+        long key = 0;
+        while (map.stats().doublings() < 6) {
+            map.put(key++, key);
+        }
+        assertTrue(map.stats().growing());
+        final var segment = map.table().buckets.segment;
+        map.close();
+        for (final NativeBlock block : allocator.blocks) {
+            assertFalse(block.isAlive(), "a block outlived close()");
+        }
+        assertThrows(IllegalStateException.class, () -> segment.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0));
+    }
+
+    @Test
+    void statsShouldDescribeGrowth() {
+        try (LongLongMap map = new LongLongMap()) {
+            long key = 0;
+            while (map.stats().doublings() < 10) {
+                map.put(key++, key);
+            }
+            final MapStats stats = map.stats();
+            assertTrue(stats.growing());
+            assertEquals(10, stats.logBuckets());
+            assertEquals(1024, stats.buckets());
+            assertEquals(512, stats.oldBuckets());
+            assertTrue(stats.evacuationProgress() > 0 && stats.evacuationProgress() < 1);
+            assertEquals(key, stats.size());
+            assertTrue(stats.reservedBytes() >= stats.committedBytes());
+            assertTrue(stats.toString().contains("B=10"), stats.toString());
+        }
+    }
+}
