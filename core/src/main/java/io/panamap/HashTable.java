@@ -6,7 +6,7 @@ import io.panamap.memory.MemoryBudgetExceededException;
 import io.panamap.memory.NativeAllocator;
 import io.panamap.memory.NativeBlock;
 import io.panamap.memory.NativeMemoryException;
-import io.panamap.memory.Reclaimer;
+import io.panamap.memory.MemoryWorker;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -42,7 +42,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * chain has moved. Reads never evacuate: a lookup reads the old chain while it is not yet evacuated
  * ({@link #arrayToRead}). The mark advances past already evacuated chains, looking at most 1024 ahead;
  * when it reaches the old bucket count the growth is finished and the old array is freed — handed to
- * the {@link Reclaimer}, because unmapping hundreds of MiB takes milliseconds and must not land on the
+ * the {@link MemoryWorker}, because unmapping hundreds of MiB takes milliseconds and must not land on the
  * insert that happened to finish the growth.
  *
  * <p>Delete marks the slot {@code emptyOne}, then turns a trailing run of {@code emptyOne} into
@@ -86,10 +86,14 @@ final class HashTable {
     static final int MAX_LOG_SIZE = 40;
 
     private static final VarHandle WRITER;
+    private static final VarHandle PREPARED;
+    /** Stored in {@link #prepared} by {@link #close}: a late preparation then frees its array itself. */
+    private static final Object CLOSED = new Object();
 
     static {
         try {
             WRITER = MethodHandles.lookup().findVarHandle(HashTable.class, "writer", int.class);
+            PREPARED = MethodHandles.lookup().findVarHandle(HashTable.class, "prepared", Object.class);
         } catch (final ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -105,7 +109,7 @@ final class HashTable {
     final KeyHasher hasher;
     private final NativeAllocator allocator;
     private final long memoryBudget;
-    private final boolean releaseInBackground;
+    private final boolean backgroundMemoryWork;
     private final String owner;
 
     /** The current array: every write goes here. */
@@ -126,6 +130,19 @@ final class HashTable {
     long clearEpoch;
     boolean closed;
 
+    /** Entries at which the next insert of a new key must start a doubling (Go's overLoadFactor). */
+    private long growAt;
+    /** Entries at which to ask the memory worker for the next array, ahead of {@link #growAt}. */
+    private long prepareAt;
+    /** Whether a preparation was requested for the current array (writer thread only). */
+    private boolean preparationRequested;
+    /**
+     * The next bucket array, mapped and pre-faulted by the memory worker, or null, or {@link #CLOSED}.
+     * Written by the worker, taken by the writer in {@link #hashGrow}: the only field two threads share.
+     */
+    @SuppressWarnings("unused")
+    private volatile Object prepared;
+
     private long randomState;
     /** 0, or 1 while a write is in progress: Go's {@code hashWriting}. Accessed with opaque mode only. */
     @SuppressWarnings("unused")
@@ -139,7 +156,7 @@ final class HashTable {
     private long growthsFinished;
 
     HashTable(final BucketLayout layout, final KeyHasher hasher, final NativeAllocator allocator,
-              final long expectedSize, final long memoryBudget, final boolean releaseInBackground,
+              final long expectedSize, final long memoryBudget, final boolean backgroundMemoryWork,
               final String owner) {
         if (expectedSize < 0) {
             throw new IllegalArgumentException("expected size must not be negative: " + expectedSize);
@@ -151,7 +168,7 @@ final class HashTable {
         this.hasher = hasher;
         this.allocator = allocator;
         this.memoryBudget = memoryBudget;
-        this.releaseInBackground = releaseInBackground;
+        this.backgroundMemoryWork = backgroundMemoryWork;
         this.owner = owner;
         this.randomState = ThreadLocalRandom.current().nextLong();
         this.seed = nextRandom();
@@ -160,7 +177,18 @@ final class HashTable {
             throw new IllegalArgumentException("expected size " + expectedSize + " needs 2^" + logSize
                     + " buckets; at most 2^" + MAX_LOG_SIZE + " are supported");
         }
-        this.buckets = allocateArray(logSize, "the initial array for expected size " + expectedSize);
+        install(allocateArray(logSize, "the initial array for expected size " + expectedSize));
+    }
+
+    /** Makes {@code array} the current one and derives the thresholds that depend on its size. */
+    private void install(final BucketArray array) {
+        buckets = array;
+        final long threshold = array.logSize == 0
+                ? BucketLayout.SLOTS
+                : Math.max(BucketLayout.SLOTS, LOAD_FACTOR_NUM * ((1L << array.logSize) / LOAD_FACTOR_DEN));
+        growAt = array.logSize >= 60 ? Long.MAX_VALUE : threshold;
+        prepareAt = growAt - growAt / 4;
+        preparationRequested = false;
     }
 
     /** Go's {@code makemap}: the smallest B whose load factor admits {@code hint} entries. */
@@ -254,9 +282,8 @@ final class HashTable {
         if (oldBuckets != null) {
             return false;
         }
-        final int logSize = buckets.logSize;
-        return overLoadFactor(count + 1, logSize)
-                || tooManyOverflowBuckets(noverflow, logSize)
+        return count + 1 > growAt
+                || tooManyOverflowBuckets(noverflow, buckets.logSize)
                 || buckets.overflowRemaining() == 0;
     }
 
@@ -272,10 +299,9 @@ final class HashTable {
         if (newLogSize > MAX_LOG_SIZE) {
             throw new NativeMemoryException(owner + " cannot grow past 2^" + MAX_LOG_SIZE + " buckets");
         }
-        final BucketArray next = allocateArray(newLogSize,
-                (extra == 1 ? "growth to 2^" : "same-size growth at 2^") + newLogSize + " buckets");
+        final BucketArray next = adoptPreparedOrAllocate(newLogSize, extra == 1);
         oldBuckets = buckets;
-        buckets = next;
+        install(next);
         sameSizeGrow = extra == 0;
         nevacuate = 0;
         noverflow = 0;
@@ -283,6 +309,84 @@ final class HashTable {
             doublings++;
         } else {
             sameSizeGrowths++;
+        }
+    }
+
+    private BucketArray adoptPreparedOrAllocate(final int logSize, final boolean doubling) {
+        final Object ready = PREPARED.getAndSet(this, null);
+        if (ready instanceof BucketArray array) {
+            if (array.logSize == logSize) {
+                try {
+                    checkBudget(BucketArray.initialCommittedBytes(layout, logSize), growthPurpose(logSize, doubling));
+                } catch (final MemoryBudgetExceededException e) {
+                    release(array);
+                    throw e;
+                }
+                return array;
+            }
+            release(array);
+        }
+        return allocateArray(logSize, growthPurpose(logSize, doubling));
+    }
+
+    private static String growthPurpose(final int logSize, final boolean doubling) {
+        return (doubling ? "growth to 2^" : "same-size growth at 2^") + logSize + " buckets";
+    }
+
+    /**
+     * Called when the count reaches {@link #prepareAt}: asks the memory worker to map the array the
+     * next doubling will need and fault in its buckets and spares, so that the insert that starts the
+     * growth only has to take it. Skipped when the budget could not admit that growth anyway.
+     */
+    private void requestPreparation() {
+        preparationRequested = true;
+        final int logSize = buckets.logSize + 1;
+        if (oldBuckets != null || logSize > MAX_LOG_SIZE) {
+            return;
+        }
+        final Object existing = PREPARED.get(this);
+        if (existing instanceof BucketArray ready) {
+            if (ready.logSize == logSize) {
+                return;
+            }
+            // Left over from a growth that outran the worker: of no use any more.
+            if (PREPARED.compareAndSet(this, ready, null)) {
+                release(ready);
+            }
+        }
+        final long needed = BucketArray.initialCommittedBytes(layout, logSize);
+        if (needed > memoryBudget - committedBytes()) {
+            return;
+        }
+        MemoryWorker.execute(() -> prepare(logSize));
+    }
+
+    /** Runs on the memory worker. */
+    private void prepare(final int logSize) {
+        final BucketArray array;
+        try {
+            array = newArray(logSize);
+        } catch (final RuntimeException e) {
+            return; // the growth will map inline, and report the failure there
+        }
+        allocator.prefault(array.block, 0, layout.bytesFor(array.bucketCount + array.preallocatedSpares));
+        publish(array);
+    }
+
+    /** Offers a prepared array to the writer, keeping whichever of it and a waiting one is newer. */
+    private void publish(final BucketArray array) {
+        while (true) {
+            final Object current = PREPARED.get(this);
+            if (current == CLOSED || current instanceof BucketArray other && other.logSize >= array.logSize) {
+                array.block.close();
+                return;
+            }
+            if (PREPARED.compareAndSet(this, current, array)) {
+                if (current instanceof BucketArray stale) {
+                    stale.block.close();
+                }
+                return;
+            }
         }
     }
 
@@ -421,7 +525,9 @@ final class HashTable {
 
     /** Records a new entry (after its slot is written). */
     void entryAdded() {
-        count++;
+        if (++count >= prepareAt && !preparationRequested && backgroundMemoryWork) {
+            requestPreparation();
+        }
     }
 
     /**
@@ -486,7 +592,7 @@ final class HashTable {
             oldBuckets = null;
         }
         if (fresh != null) {
-            buckets = fresh;
+            install(fresh);
             retire(current);
         } else {
             current.segment.asSlice(0, current.layout.bytesFor(current.nextOverflow)).fill((byte) 0);
@@ -564,8 +670,8 @@ final class HashTable {
     }
 
     private void release(final BucketArray array) {
-        if (releaseInBackground) {
-            Reclaimer.releaseLater(array.block);
+        if (backgroundMemoryWork) {
+            MemoryWorker.releaseLater(array.block);
         } else {
             array.block.close();
         }
@@ -589,6 +695,9 @@ final class HashTable {
             return;
         }
         closed = true;
+        if (PREPARED.getAndSet(this, CLOSED) instanceof BucketArray ready) {
+            ready.block.close();
+        }
         for (final BucketArray array : liveArrays()) {
             array.block.close();
         }

@@ -60,7 +60,7 @@ public final class LongLongMap implements AutoCloseable {
 
     private LongLongMap(final Builder builder) {
         this.table = new HashTable(L, LONG_KEYS, builder.allocator, builder.expectedSize, builder.memoryBudget,
-                builder.releaseInBackground, "LongLongMap");
+                builder.backgroundMemoryWork, "LongLongMap");
         this.missingValue = builder.missingValue;
     }
 
@@ -377,7 +377,7 @@ public final class LongLongMap implements AutoCloseable {
         private NativeAllocator allocator = NativeAllocators.defaultAllocator();
         private long memoryBudget = Long.MAX_VALUE;
         private long missingValue;
-        private boolean releaseInBackground = true;
+        private boolean backgroundMemoryWork = true;
 
         private Builder() {
         }
@@ -417,12 +417,15 @@ public final class LongLongMap implements AutoCloseable {
         }
 
         /**
-         * Whether arrays retired by a growth are unmapped on the background reclaimer thread (default) or
-         * on the writing thread. Unmapping costs about 24 µs per MiB; only turn this off for tests or for
-         * an application that has no spare core at all.
+         * Whether the memory work that is not O(1) runs on the background
+         * {@link io.panamap.memory.MemoryWorker} (default): mapping and pre-faulting the array the next
+         * growth will need, and unmapping the arrays growths retire. When off, a growth maps its array
+         * inline (about 10 µs, plus page faults as evacuation touches it) and retired arrays are unmapped
+         * by the write that retires them (about 24 µs per MiB). Turn it off only for an application
+         * without a spare core, or for deterministic tests.
          */
-        public Builder releaseInBackground(final boolean background) {
-            this.releaseInBackground = background;
+        public Builder backgroundMemoryWork(final boolean background) {
+            this.backgroundMemoryWork = background;
             return this;
         }
 

@@ -35,8 +35,9 @@ class AllocationTest {
     }
 
     /**
-     * Measured insert by insert: only the insert that starts a growth (array descriptor, arena, block:
-     * under 1 KiB) and the one that finishes it (the hand-off to the reclaimer) may allocate.
+     * Measured insert by insert: only three inserts per growth may allocate, each a small task for the
+     * memory worker or an array descriptor: the one that asks for the next array to be prepared, the
+     * one that starts the growth, and the one that finishes it (handing the old array over to be freed).
      */
     @Test
     void growingShouldAllocateOnlyWhenAGrowthStartsOrEnds() {
@@ -52,7 +53,7 @@ class AllocationTest {
             final long allocatingInserts = result[0];
             final long largest = result[1];
             final long growths = map.stats().doublings() + map.stats().sameSizeGrowths();
-            assertTrue(allocatingInserts <= 2 * growths + 4, allocatingInserts + " of " + n
+            assertTrue(allocatingInserts <= 3 * growths + 4, allocatingInserts + " of " + n
                     + " inserts allocated, with " + growths + " growths");
             assertTrue(largest < 4096, "one insert allocated " + largest + " bytes");
         }

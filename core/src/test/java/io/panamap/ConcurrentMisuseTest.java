@@ -44,7 +44,8 @@ class ConcurrentMisuseTest {
                 return "blocking";
             }
         };
-        try (LongLongMap map = LongLongMap.builder().allocator(blocking).build()) {
+        // Background work off: the growth must map its array on the writing thread, inside the write.
+        try (LongLongMap map = LongLongMap.builder().allocator(blocking).backgroundMemoryWork(false).build()) {
             for (long k = 0; k < 8; k++) {
                 map.put(k, k);
             }

@@ -118,7 +118,7 @@ class IterationTest {
 
     @Test
     void aPinnedOldArrayShouldBeFreedOnlyWhenTheCursorLetsGo() {
-        try (LongLongMap map = LongLongMap.builder().releaseInBackground(false).build()) {
+        try (LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build()) {
             long key = 0;
             while (map.stats().doublings() < 12) {
                 map.put(key++, 1);

@@ -5,7 +5,7 @@ import io.panamap.memory.NativeAllocator;
 import io.panamap.memory.NativeAllocators;
 import io.panamap.memory.NativeBlock;
 import io.panamap.memory.NativeMemoryException;
-import io.panamap.memory.Reclaimer;
+import io.panamap.memory.MemoryWorker;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,13 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MemoryTest {
 
     /** Records every block it hands out, and can be told to refuse. */
-    static final class RecordingAllocator implements NativeAllocator {
+    static class RecordingAllocator implements NativeAllocator {
         final List<NativeBlock> blocks = new ArrayList<>();
         int allocationsLeft = Integer.MAX_VALUE;
 
@@ -82,7 +83,7 @@ class MemoryTest {
     void aRefusedMmapShouldFailClearlyAndLoseNothing() {
         final RecordingAllocator allocator = new RecordingAllocator();
         allocator.allocationsLeft = 5;   // the initial array and four growths
-        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).backgroundMemoryWork(false).build()) {
             long inserted = 0;
             final NativeMemoryException failure = assertThrows(NativeMemoryException.class, () -> {
                 for (long key = 0; key < 100_000; key++) {
@@ -107,7 +108,7 @@ class MemoryTest {
     @Test
     void theOldArrayShouldBeFreedWhenEvacuationEnds() throws InterruptedException {
         final RecordingAllocator allocator = new RecordingAllocator();
-        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).backgroundMemoryWork(false).build()) {
             long key = 0;
             while (map.stats().doublings() < 8) {
                 map.put(key++, key);
@@ -117,16 +118,49 @@ class MemoryTest {
             while (map.stats().growing()) {
                 map.put(key++, key);
             }
-            assertTrue(Reclaimer.awaitIdle(10, TimeUnit.SECONDS));
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
             assertFalse(old.isAlive(), "old array should be unmapped once the growth finished");
             assertEquals(map.table().buckets.block.byteSize(), map.stats().reservedBytes());
         }
     }
 
     @Test
+    void theNextArrayShouldBePreparedOffTheWritingThread() throws InterruptedException {
+        final List<String> allocatingThreads = new ArrayList<>();
+        final RecordingAllocator allocator = new RecordingAllocator() {
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                allocatingThreads.add(Thread.currentThread().getName());
+                return super.allocate(byteSize);
+            }
+        };
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            long key = 0;
+            // B = 10 grows at 6,656 entries; preparation is requested at three quarters of that.
+            while (map.stats().doublings() < 10) {
+                map.put(key++, key);
+            }
+            while (map.size() < 5_000) {
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            final int before = allocatingThreads.size();
+            assertEquals("panamap-memory-worker", allocatingThreads.get(before - 1), "prepared by the worker");
+            while (map.stats().doublings() < 11) {
+                map.put(key++, key);
+            }
+            assertEquals(before, allocatingThreads.size(), "the growth should adopt the prepared array, not map one");
+            assertSame(allocator.blocks.get(allocator.blocks.size() - 1), map.table().buckets.block);
+            for (long k = 0; k < key; k++) {
+                assertEquals(k + 1, map.get(k));
+            }
+        }
+    }
+
+    @Test
     void closeShouldFreeEveryArrayAndTheMemoryMustNotBeReachableAfterwards() {
         final RecordingAllocator allocator = new RecordingAllocator();
-        final LongLongMap map = LongLongMap.builder().allocator(allocator).releaseInBackground(false).build();
+        final LongLongMap map = LongLongMap.builder().allocator(allocator).backgroundMemoryWork(false).build();
         long key = 0;
         while (map.stats().doublings() < 6) {
             map.put(key++, key);

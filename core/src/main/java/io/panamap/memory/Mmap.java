@@ -39,6 +39,8 @@ public final class Mmap {
     private static final int MAP_NORESERVE = 0x4000;
     private static final int MADV_HUGEPAGE = 14;
     private static final int MADV_NOHUGEPAGE = 15;
+    /** Linux 5.14+: fault pages in as if written, without writing; EINVAL on older kernels. */
+    private static final int MADV_POPULATE_WRITE = 23;
     private static final long MAP_FAILED = -1L;
 
     private static final Syscalls SYSCALLS = Syscalls.load().orElse(null);
@@ -64,28 +66,81 @@ public final class Mmap {
             throw new IllegalArgumentException("mapping size must be positive: " + byteSize);
         }
         final Syscalls calls = requireAvailable();
-        final long address;
+        long address = mapAnonymous(calls, byteSize);
+        if (address == MAP_FAILED) {
+            address = mapAnonymousCapturingErrno(calls, byteSize);
+        }
+        advise(calls, address, byteSize, hugePages);
+        return MemorySegment.ofAddress(address).reinterpret(byteSize, arena, seg -> unmap(seg.address(), byteSize));
+    }
+
+    /**
+     * Faults in {@code byteLength} bytes at {@code byteOffset} of a mapping made by {@link #map}, as a
+     * write would but without changing any byte, so it is safe while another thread writes there.
+     *
+     * @return whether the kernel did it ({@code MADV_POPULATE_WRITE} needs Linux 5.14)
+     */
+    public static boolean populate(final MemorySegment mapping, final long byteOffset, final long byteLength) {
+        final Syscalls calls = requireAvailable();
+        final long pageMask = 4095;
+        final long start = (mapping.address() + byteOffset) & ~pageMask;
+        final long end = Math.min(mapping.address() + mapping.byteSize(), mapping.address() + byteOffset + byteLength);
+        if (end <= start || !mapping.scope().isAlive()) {
+            return false;
+        }
+        try {
+            return (int) calls.madvise.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_POPULATE_WRITE) == 0;
+        } catch (final Throwable t) {
+            return false;
+        }
+    }
+
+    /**
+     * The common case, kept cheap (about half a microsecond): no errno capture, which would need a
+     * native scratch segment per call.
+     */
+    private static long mapAnonymous(final Syscalls calls, final long byteSize) {
+        try {
+            final MemorySegment result = (MemorySegment) calls.mmap.invokeExact(MemorySegment.NULL, byteSize,
+                    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
+            return result.address();
+        } catch (final Throwable t) {
+            throw new IllegalStateException("mmap downcall failed", t);
+        }
+    }
+
+    /** The failure path: try once more, capturing errno so the exception can say why. */
+    private static long mapAnonymousCapturingErrno(final Syscalls calls, final long byteSize) {
         try (Arena callArena = Arena.ofConfined()) {
             final MemorySegment errno = callArena.allocate(Syscalls.CAPTURE_LAYOUT);
-            final MemorySegment result = (MemorySegment) calls.mmap.invokeExact(errno, MemorySegment.NULL, byteSize,
-                    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
-            address = result.address();
-            if (address == MAP_FAILED || address == 0) {
+            final MemorySegment result = (MemorySegment) calls.mmapCapturingErrno.invokeExact(errno, MemorySegment.NULL,
+                    byteSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
+            if (result.address() == MAP_FAILED) {
                 throw new NativeMemoryException("mmap of " + byteSize + " bytes failed: " + describeErrno(errno));
             }
-            final int advice = hugePages ? MADV_HUGEPAGE : MADV_NOHUGEPAGE;
-            final int rc = (int) calls.madvise.invokeExact(errno, MemorySegment.ofAddress(address), byteSize, advice);
-            if (rc != 0 && hugePages) {
-                unmap(address, byteSize);
-                throw new NativeMemoryException("madvise(MADV_HUGEPAGE) on " + byteSize + " bytes failed: "
-                        + describeErrno(errno) + " (transparent huge pages disabled?)");
-            }
-        } catch (final NativeMemoryException | IllegalArgumentException e) {
+            return result.address();
+        } catch (final NativeMemoryException e) {
             throw e;
         } catch (final Throwable t) {
             throw new IllegalStateException("mmap downcall failed", t);
         }
-        return MemorySegment.ofAddress(address).reinterpret(byteSize, arena, seg -> unmap(seg.address(), byteSize));
+    }
+
+    private static void advise(final Syscalls calls, final long address, final long byteSize, final boolean hugePages) {
+        final int rc;
+        try {
+            rc = (int) calls.madvise.invokeExact(MemorySegment.ofAddress(address), byteSize,
+                    hugePages ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+        } catch (final Throwable t) {
+            unmap(address, byteSize);
+            throw new IllegalStateException("madvise downcall failed", t);
+        }
+        if (rc != 0 && hugePages) {
+            // MADV_NOHUGEPAGE failing only means the kernel has no THP at all: nothing to avoid.
+            unmap(address, byteSize);
+            throw new NativeMemoryException("madvise(MADV_HUGEPAGE) on " + byteSize
+                    + " bytes failed (transparent huge pages not supported by this kernel?)");
+        }
     }
 
     private static void unmap(final long address, final long byteSize) {
@@ -122,7 +177,8 @@ public final class Mmap {
     }
 
     /** The downcall handles, or nothing when the platform does not have them. */
-    private record Syscalls(MethodHandle mmap, MethodHandle munmap, MethodHandle madvise, MethodHandle strerror) {
+    private record Syscalls(MethodHandle mmap, MethodHandle mmapCapturingErrno, MethodHandle munmap,
+                            MethodHandle madvise, MethodHandle strerror) {
 
         static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
         static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -138,19 +194,20 @@ public final class Mmap {
                 final Linker linker = Linker.nativeLinker();
                 final SymbolLookup libc = linker.defaultLookup();
                 final Linker.Option errno = Linker.Option.captureCallState("errno");
-                final MethodHandle mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
-                        errno);
+                final FunctionDescriptor mmapSignature = FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_LONG);
+                final MemorySegment mmapSymbol = libc.find("mmap").orElseThrow();
+                final MethodHandle mmap = linker.downcallHandle(mmapSymbol, mmapSignature);
+                final MethodHandle mmapCapturingErrno = linker.downcallHandle(mmapSymbol, mmapSignature, errno);
                 final MethodHandle munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
                 final MethodHandle madvise = linker.downcallHandle(libc.find("madvise").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                                ValueLayout.JAVA_INT),
-                        errno);
+                                ValueLayout.JAVA_INT));
                 final MethodHandle strerror = linker.downcallHandle(libc.find("strerror").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-                return Optional.of(new Syscalls(mmap, munmap, madvise, strerror));
+                return Optional.of(new Syscalls(mmap, mmapCapturingErrno, munmap, madvise, strerror));
             } catch (final RuntimeException | LinkageError e) {
                 return Optional.empty();
             }

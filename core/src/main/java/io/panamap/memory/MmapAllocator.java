@@ -39,6 +39,11 @@ public final class MmapAllocator implements NativeAllocator {
     }
 
     @Override
+    public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
+        Mmap.populate(block.segment(), byteOffset, byteLength);
+    }
+
+    @Override
     public String describe() {
         return hugePages ? "mmap (transparent huge pages)" : "mmap (4 KiB pages)";
     }
