@@ -1,0 +1,183 @@
+package io.panamap.bench;
+
+import io.panamap.bench.contender.Contenders;
+import io.panamap.bench.workload.RunSpec;
+import io.panamap.bench.workload.Workloads;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The parent's command line: {@code [--n N] [--contenders a,b] [--workloads grow,get] [--runs R] [--quick]
+ * [--seed S] [--results DIR]}. Options take their value as the next argument or after {@code =}.
+ *
+ * @param n          keys per workload
+ * @param contenders contender names, in table order
+ * @param workloads  workload names, in report order
+ * @param runs       runs per contender and workload
+ * @param seed       key seed
+ * @param resultsDir folder under which each run gets a time-stamped folder
+ */
+public record BenchOptions(int n, List<String> contenders, List<String> workloads, int runs, long seed,
+                           Path resultsDir) {
+
+    public static final int DEFAULT_N = 10_000_000;
+    public static final int QUICK_N = 1_000_000;
+    public static final int DEFAULT_RUNS = 3;
+    public static final int QUICK_RUNS = 1;
+    /** Keys live in a long[]. */
+    static final long MAX_N = Integer.MAX_VALUE - 16;
+    static final int MAX_RUNS = 1_000;
+
+    /** Shown by {@code --help} and after a usage error. */
+    public static final String USAGE = """
+            Usage: ./panamap bench [--n N] [--contenders a,b,...] [--workloads grow,get] [--runs R] [--quick]
+                                   [--seed S] [--results DIR]
+
+              --n N            keys per workload (default 10M; accepts 10000000, 10_000_000, 10M, 500k)
+              --contenders ..  which maps, comma-separated (default: all): %s
+              --workloads ..   which workloads, comma-separated (default: all): %s
+              --runs R         runs per contender and workload, each in its own JVM (default %d)
+              --quick          N = 1M and 1 run, unless --n or --runs say otherwise
+              --seed S         seed of the random keys (default 0x%X)
+              --results DIR    where to write <timestamp>/REPORT.md and raw histograms (default: results)
+
+            Exit code: 0 if every run succeeded, 1 if any failed (the report is written anyway), 2 for a
+            command line it cannot run.
+            """.formatted(String.join(", ", Contenders.names()), String.join(", ", Workloads.names()),
+            DEFAULT_RUNS, RunSpec.DEFAULT_SEED);
+
+    public BenchOptions {
+        contenders = List.copyOf(contenders);
+        workloads = List.copyOf(workloads);
+    }
+
+    /** Whether {@code args} asks for the usage text. */
+    public static boolean wantsHelp(final List<String> args) {
+        return args.contains("--help") || args.contains("-h") || args.contains("help");
+    }
+
+    /**
+     * Parses the parent's command line.
+     *
+     * @throws UsageException naming the offending option and value
+     */
+    public static BenchOptions parse(final List<String> args) throws UsageException {
+        Integer n = null;
+        Integer runs = null;
+        boolean quick = false;
+        List<String> contenders = Contenders.names();
+        List<String> workloads = Workloads.names();
+        long seed = RunSpec.DEFAULT_SEED;
+        Path resultsDir = Path.of("results");
+
+        for (int i = 0; i < args.size(); i++) {
+            final String arg = args.get(i);
+            final int eq = arg.indexOf('=');
+            final String option = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
+            if (option.equals("--quick")) {
+                if (eq > 0) {
+                    throw new UsageException("--quick takes no value: " + arg);
+                }
+                quick = true;
+                continue;
+            }
+            final String value;
+            if (eq > 0 && arg.startsWith("--")) {
+                value = arg.substring(eq + 1);
+            } else if (arg.startsWith("--") && i + 1 < args.size()) {
+                value = args.get(++i);
+            } else if (arg.startsWith("--")) {
+                throw new UsageException(option + " needs a value");
+            } else {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            switch (option) {
+                case "--n" -> n = (int) parseCount(option, value, MAX_N);
+                case "--runs" -> runs = (int) parseCount(option, value, MAX_RUNS);
+                case "--contenders" -> contenders = parseNames(option, value, Contenders.names());
+                case "--workloads" -> workloads = parseNames(option, value, Workloads.names());
+                case "--seed" -> seed = parseSeed(value);
+                case "--results" -> resultsDir = parsePath(option, value);
+                default -> throw new UsageException("unknown option '" + option + "'");
+            }
+        }
+        return new BenchOptions(
+                n != null ? n : quick ? QUICK_N : DEFAULT_N,
+                contenders, workloads,
+                runs != null ? runs : quick ? QUICK_RUNS : DEFAULT_RUNS,
+                seed, resultsDir);
+    }
+
+    /** A positive whole number up to {@code max}; "_" and "," may group digits; k, M, G multiply by 1000s. */
+    static long parseCount(final String option, final String value, final long max) throws UsageException {
+        final String digits = value.strip().replace("_", "").replace(",", "").toLowerCase(Locale.ROOT);
+        long multiplier = 1;
+        String number = digits;
+        if (!digits.isEmpty()) {
+            switch (digits.charAt(digits.length() - 1)) {
+                case 'k' -> multiplier = 1_000L;
+                case 'm' -> multiplier = 1_000_000L;
+                case 'g' -> multiplier = 1_000_000_000L;
+                default -> multiplier = 1;
+            }
+            if (multiplier > 1) {
+                number = digits.substring(0, digits.length() - 1);
+            }
+        }
+        final long parsed;
+        try {
+            parsed = Math.multiplyExact(Long.parseLong(number), multiplier);
+        } catch (final NumberFormatException | ArithmeticException e) {
+            throw new UsageException(option + ": expected a positive whole number such as 1000000 or 1M, got '"
+                    + value + "'");
+        }
+        if (parsed <= 0 || parsed > max) {
+            throw new UsageException(option + ": must be between 1 and " + max + ", got '" + value + "'");
+        }
+        return parsed;
+    }
+
+    private static List<String> parseNames(final String option, final String value, final List<String> known)
+            throws UsageException {
+        final LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (final String part : value.split(",", -1)) {
+            final String name = part.strip();
+            if (name.isEmpty()) {
+                throw new UsageException(option + ": empty name in '" + value + "'; known: "
+                        + String.join(", ", known));
+            }
+            if (!known.contains(name)) {
+                throw new UsageException(option + ": unknown name '" + name + "'; known: "
+                        + String.join(", ", known));
+            }
+            if (!names.add(name)) {
+                throw new UsageException(option + ": '" + name + "' given twice");
+            }
+        }
+        // Tables keep the registry's order whatever order the user typed.
+        final List<String> ordered = new ArrayList<>(known);
+        ordered.retainAll(names);
+        return ordered;
+    }
+
+    private static long parseSeed(final String value) throws UsageException {
+        try {
+            final String v = value.strip();
+            return v.startsWith("0x") || v.startsWith("0X") ? Long.parseUnsignedLong(v.substring(2), 16)
+                    : Long.parseLong(v);
+        } catch (final NumberFormatException e) {
+            throw new UsageException("--seed: expected a whole number (decimal or 0x hex), got '" + value + "'");
+        }
+    }
+
+    private static Path parsePath(final String option, final String value) throws UsageException {
+        if (value.isBlank()) {
+            throw new UsageException(option + ": expected a folder, got nothing");
+        }
+        return Path.of(value);
+    }
+}

@@ -1,0 +1,119 @@
+package io.panamap.bench;
+
+import io.panamap.bench.contender.Contender;
+import io.panamap.bench.contender.Contenders;
+import io.panamap.bench.fork.ChildArgs;
+import io.panamap.bench.fork.ChildLauncher;
+import io.panamap.bench.report.Format;
+import io.panamap.bench.report.MachineInfo;
+import io.panamap.bench.report.MarkdownRenderer;
+import io.panamap.bench.report.Report;
+import io.panamap.bench.report.ReportBuilder;
+import io.panamap.bench.report.RunInfo;
+import io.panamap.bench.report.TextRenderer;
+import io.panamap.bench.result.Outcome;
+import io.panamap.bench.result.ResultLine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parent side of a benchmark run: one child JVM per workload, contender and run, then the report on the
+ * console and in {@code results/<timestamp>/REPORT.md} (with {@code results.txt}, the children's result lines).
+ *
+ * <p>Runs are interleaved (run 1 of every workload and contender, then run 2, ...), so that a slow spell of
+ * this shared machine lands on one run of every contender rather than on all runs of one.
+ */
+final class BenchRunner {
+
+    private static final String INDENT = "        ";
+    /** File in the results folder holding one {@link ResultLine} per child, in run order. */
+    static final String RESULT_LINES = "results.txt";
+
+    private final BenchOptions options;
+    private final List<String> args;
+
+    BenchRunner(final BenchOptions options, final List<String> args) {
+        this.options = options;
+        this.args = List.copyOf(args);
+    }
+
+    /** Runs everything; returns the exit code: 0 if every run succeeded, 1 if any failed. */
+    int run() throws IOException {
+        final long start = System.nanoTime();
+        final String startedAt = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        final Path dir = uniqueFolder(options.resultsDir(), startedAt.replace(':', '-'));
+        final ChildLauncher launcher = ChildLauncher.ofThisJvm();
+        final int total = options.runs() * options.workloads().size() * options.contenders().size();
+        System.err.printf("panamap bench: %d workload(s) x %d contender(s) x %d run(s) = %d child JVMs, N = %s;"
+                        + " results in %s%n", options.workloads().size(), options.contenders().size(), options.runs(),
+                total, Format.count(options.n()), dir);
+
+        final List<Outcome> outcomes = new ArrayList<>();
+        int done = 0;
+        for (int run = 1; run <= options.runs(); run++) {
+            for (final String workload : options.workloads()) {
+                for (final String contenderName : options.contenders()) {
+                    final Contender contender = Contenders.byName(contenderName);
+                    final ChildArgs child = new ChildArgs(workload, contenderName, run, options.n(), options.seed(),
+                            dir);
+                    System.err.printf("[%d/%d] run %d/%d  %s  %s%n", ++done, total, run, options.runs(), workload,
+                            contenderName);
+                    final long childStart = System.nanoTime();
+                    final Outcome outcome = launcher.run(child, contender, line -> System.err.println(INDENT + line));
+                    final String took = Format.nanos(System.nanoTime() - childStart);
+                    System.err.println(INDENT + (outcome.ok() ? "done in " + took
+                            : "FAILED after " + took + ": " + outcome.failure()));
+                    outcomes.add(outcome);
+                }
+            }
+        }
+
+        final Contender sample = Contenders.byName(options.contenders().getFirst());
+        final ChildArgs sampleChild = new ChildArgs(options.workloads().getFirst(), sample.name(), 1, options.n(),
+                options.seed(), dir);
+        final RunInfo info = new RunInfo(startedAt,
+                ShellWords.join(prepend("./panamap", "bench", args)),
+                ProcessHandle.current().info().commandLine().orElse(null),
+                ShellWords.join(launcher.command(sampleChild, sample)),
+                options.n(), options.runs(), options.seed(), options.workloads(), options.contenders(),
+                MachineInfo.detect(), dir.toString(), System.nanoTime() - start);
+        final Report report = ReportBuilder.build(info, outcomes);
+        System.out.println();
+        System.out.print(TextRenderer.render(report));
+        Files.createDirectories(dir);
+        final Path markdown = dir.resolve("REPORT.md");
+        Files.writeString(markdown, MarkdownRenderer.render(report));
+        // The children's result lines, so that a later tool can re-render or compare runs without re-running.
+        Files.write(dir.resolve(RESULT_LINES), outcomes.stream().map(ResultLine::encode).toList());
+        System.out.println();
+        System.out.println("Report written to " + markdown);
+
+        final long failed = outcomes.stream().filter(o -> !o.ok()).count();
+        if (failed > 0) {
+            System.out.println(failed + " of " + outcomes.size() + " runs failed; see the rows marked FAILED.");
+            return 1;
+        }
+        return 0;
+    }
+
+    /** {@code parent/name}, or {@code parent/name-2} and so on if that exists already. */
+    private static Path uniqueFolder(final Path parent, final String name) {
+        Path candidate = parent.resolve(name);
+        for (int i = 2; Files.exists(candidate); i++) {
+            candidate = parent.resolve(name + "-" + i);
+        }
+        return candidate;
+    }
+
+    private static List<String> prepend(final String first, final String second, final List<String> rest) {
+        final List<String> all = new ArrayList<>(List.of(first, second));
+        all.addAll(rest);
+        return all;
+    }
+}

@@ -1,0 +1,50 @@
+package io.panamap.bench.contender;
+
+import io.panamap.LongLongMap;
+import io.panamap.memory.NativeAllocators;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Every contender the harness knows, in the order tables list them. Add a new peer here. */
+public final class Contenders {
+
+    /** The peer every ratio is computed against: the fastest well-known open-addressing map. */
+    public static final String BASELINE = "fastutil";
+
+    private static final List<Contender> ALL = List.of(
+            new Contender("panamap", "LongLongMap, default allocator, not presized", false, List.of(),
+                    n -> new PanamapMap(LongLongMap.builder().build())),
+            new Contender("panamap-huge", "LongLongMap, NativeAllocators.hugePages(), not presized", false, List.of(),
+                    n -> new PanamapMap(LongLongMap.builder().allocator(NativeAllocators.hugePages()).build())),
+            new Contender("panamap-presized", "LongLongMap.withExpectedSize(N)", false, List.of(),
+                    n -> new PanamapMap(LongLongMap.withExpectedSize(n))),
+            new Contender(BASELINE, "fastutil Long2LongOpenHashMap, not presized", true, List.of(),
+                    n -> new FastutilMap()),
+            new Contender("hashmap", "java.util.HashMap<Long, Long>, not presized", true, List.of(),
+                    n -> new BoxedHashMap()));
+
+    private Contenders() {
+    }
+
+    /** All contenders, in table order. */
+    public static List<Contender> all() {
+        return ALL;
+    }
+
+    /** Their names, in table order. */
+    public static List<String> names() {
+        return ALL.stream().map(Contender::name).toList();
+    }
+
+    /**
+     * The contender called {@code name}.
+     *
+     * @throws IllegalArgumentException naming the known contenders if there is none
+     */
+    public static Contender byName(final String name) {
+        return ALL.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("unknown contender '" + name + "'; known: "
+                        + ALL.stream().map(Contender::name).collect(Collectors.joining(", "))));
+    }
+}

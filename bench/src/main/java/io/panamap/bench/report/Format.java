@@ -1,0 +1,63 @@
+package io.panamap.bench.report;
+
+import io.panamap.bench.result.GcDelta;
+
+import java.util.Locale;
+
+/** How numbers read in tables. ASCII only ("us", not "µs"), so any terminal shows them. */
+public final class Format {
+
+    private Format() {
+    }
+
+    /** A duration with three significant digits and a unit: {@code 412 ns}, {@code 7.31 us}, {@code 1.23 s}. */
+    public static String nanos(final long nanos) {
+        if (nanos < 1_000) {
+            return nanos + " ns";
+        }
+        if (nanos < 1_000_000) {
+            return threeDigits(nanos / 1e3) + " us";
+        }
+        if (nanos < 1_000_000_000) {
+            return threeDigits(nanos / 1e6) + " ms";
+        }
+        return threeDigits(nanos / 1e9) + " s";
+    }
+
+    /** A whole number with thousands separators: {@code 10,000,000}. */
+    public static String count(final long value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    /** A ratio against the baseline: {@code 1.23x}; below 0.1 with two significant digits: {@code 0.0024x}. */
+    public static String ratio(final double ratio) {
+        return String.format(Locale.ROOT, ratio < 0.1 ? "%.2gx" : "%.2fx", ratio);
+    }
+
+    /** Nanoseconds per operation with one decimal: {@code 40.1}. */
+    public static String nsPerOp(final double nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos);
+    }
+
+    /** Collections and their time: {@code 3 / 45 ms}. */
+    public static String gc(final GcDelta gc) {
+        return gc.count() + " / " + gc.millis() + " ms";
+    }
+
+    /** A 64-bit checksum as 16 hex digits. */
+    public static String hex(final long value) {
+        return String.format(Locale.ROOT, "%016x", value);
+    }
+
+    /** A byte count in GiB with one decimal. */
+    public static String gib(final long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+
+    private static String threeDigits(final double value) {
+        if (value >= 99.95) {
+            return String.format(Locale.ROOT, "%.0f", value);
+        }
+        return String.format(Locale.ROOT, value >= 9.995 ? "%.1f" : "%.2f", value);
+    }
+}

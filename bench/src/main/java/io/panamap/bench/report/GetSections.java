@@ -1,0 +1,86 @@
+package io.panamap.bench.report;
+
+import io.panamap.bench.contender.Contenders;
+import io.panamap.bench.result.GetResult;
+import io.panamap.bench.result.Outcome;
+import io.panamap.bench.workload.RunSpec;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The report's sections for the {@code get} workload: medians per contender, then every run. */
+final class GetSections {
+
+    static final String WORKLOAD = "get";
+    private static final String PRIMING = Format.count(RunSpec.DEFAULT_PRIMING_CALLS) + " rounds of "
+            + RunSpec.PRIMING_KEYS + " gets";
+
+    private GetSections() {
+    }
+
+    static List<Report.Section> build(final RunInfo info, final String description, final List<Outcome> outcomes) {
+        final List<Runs<GetResult>> all = info.contenders().stream()
+                .map(c -> Runs.of(outcomes, WORKLOAD, c, GetResult.class)).toList();
+        return List.of(summary(info, description, all), perRun(all));
+    }
+
+    private static Report.Section summary(final RunInfo info, final String description,
+                                          final List<Runs<GetResult>> all) {
+        final Baseline<GetResult> baseline = new Baseline<>(all);
+        final Table.Builder table = new Table.Builder().text("contender").number("best ns/get")
+                .number("median ns/get").number("median/" + Contenders.BASELINE)
+                .number("GC n / time").number("noise p99.99").number("noise max");
+        final List<String> notes = new ArrayList<>();
+        for (final Runs<GetResult> runs : all) {
+            if (!runs.any()) {
+                table.messageRow(runs.contender(), runs.failureText());
+                continue;
+            }
+            table.row(runs.contender(),
+                    Format.nsPerOp(runs.medianDouble(GetResult::bestNsPerGet)),
+                    Format.nsPerOp(runs.medianDouble(GetResult::medianNsPerGet)),
+                    baseline.ratio(runs, GetResult::medianNsPerGet),
+                    Format.gc(runs.medianBy(r -> r.gc().millis()).gc()),
+                    Format.nanos(runs.median(r -> r.noise().windows().p9999())),
+                    Format.nanos(runs.median(r -> r.noise().windows().max())));
+            for (final Outcome failed : runs.failures()) {
+                notes.add(runs.contender() + " run " + failed.run() + " failed: " + failed.failure());
+            }
+        }
+        notes.add("Each child built the map untimed (the contender's usual way: not presized unless its name says"
+                + " so), called System.gc() and measured the noise floor. Warm-up: " + PRIMING + ", one full"
+                + " untimed round, " + PRIMING + " again (so that the JIT compiles the loop as a whole method)."
+                + " Then, at once, the timed rounds of N gets, each round every key once in a shuffled order."
+                + " ns/get = round time / N; best and median round per run, then the median over runs.");
+        notes.add("GC n / time: collections and their time during the timed rounds.");
+        notes.add("Every round's sum of returned values (the blackhole that keeps the JIT from removing the loop)"
+                + " was checked against the sum the keys imply; the checksums are in the table below.");
+        notes.add(baseline.note());
+        notes.add("Figures are medians over " + info.runs() + (info.runs() == 1 ? " run" : " runs")
+                + " (for an even count, the lower middle run), each run in its own JVM.");
+        return new Report.Section(WORKLOAD + ": random gets of present keys", description, table.build(), notes);
+    }
+
+    private static Report.Section perRun(final List<Runs<GetResult>> all) {
+        final Table.Builder table = new Table.Builder().text("contender #run").text("ns/get of each round")
+                .number("best").number("median").text("checksum").number("GC n / time").number("noise max");
+        for (final Runs<GetResult> runs : all) {
+            for (final Outcome outcome : runs.outcomes()) {
+                final String name = runs.contender() + " #" + outcome.run();
+                if (!outcome.ok()) {
+                    table.messageRow(name, "FAILED: " + outcome.failure());
+                    continue;
+                }
+                final GetResult r = (GetResult) outcome.result();
+                final String rounds = Arrays.stream(r.roundNanos())
+                        .mapToObj(nanos -> Format.nsPerOp((double) nanos / r.getsPerRound()))
+                        .collect(Collectors.joining(" "));
+                table.row(name, rounds, Format.nsPerOp(r.bestNsPerGet()), Format.nsPerOp(r.medianNsPerGet()),
+                        Format.hex(r.checksum()), Format.gc(r.gc()), Format.nanos(r.noise().windows().max()));
+            }
+        }
+        return new Report.Section(WORKLOAD + ": every run", "", table.build(), List.of());
+    }
+}

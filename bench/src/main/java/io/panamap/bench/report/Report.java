@@ -1,0 +1,36 @@
+package io.panamap.bench.report;
+
+import java.util.List;
+
+/**
+ * Everything a benchmark run reports, independent of how it is rendered (console text or Markdown).
+ *
+ * @param title    the first line
+ * @param facts    "name: value" lines describing the run and the machine
+ * @param sections one per table
+ */
+public record Report(String title, List<Fact> facts, List<Section> sections) {
+
+    public Report {
+        facts = List.copyOf(facts);
+        sections = List.copyOf(sections);
+    }
+
+    /** One "name: value" line; {@code code} values (command lines) are shown verbatim. */
+    public record Fact(String name, String value, boolean code) {
+    }
+
+    /**
+     * A titled table with text around it.
+     *
+     * @param title   the heading
+     * @param intro   sentences before the table
+     * @param table   the table
+     * @param notes   bullet points after the table
+     */
+    public record Section(String title, String intro, Table table, List<String> notes) {
+        public Section {
+            notes = List.copyOf(notes);
+        }
+    }
+}

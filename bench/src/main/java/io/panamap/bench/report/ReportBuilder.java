@@ -1,0 +1,64 @@
+package io.panamap.bench.report;
+
+import io.panamap.bench.contender.Contenders;
+import io.panamap.bench.result.Outcome;
+import io.panamap.bench.workload.Workloads;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Turns the outcomes of a benchmark run into a {@link Report}. Add a workload's sections here. */
+public final class ReportBuilder {
+
+    private ReportBuilder() {
+    }
+
+    /** The report of a run described by {@code info} that produced {@code outcomes}. */
+    public static Report build(final RunInfo info, final List<Outcome> outcomes) {
+        final List<Report.Fact> facts = new ArrayList<>();
+        facts.add(new Report.Fact("Started", info.startedAt(), false));
+        facts.add(new Report.Fact("Command", info.command(), true));
+        if (info.parentCommand() != null) {
+            facts.add(new Report.Fact("Parent JVM", info.parentCommand(), true));
+        }
+        facts.add(new Report.Fact("Keys", "N = " + Format.count(info.n()) + " random 64-bit keys (SplittableRandom,"
+                + " seed 0x" + Long.toHexString(info.seed()).toUpperCase(Locale.ROOT) + "), generated before timing",
+                false));
+        facts.add(new Report.Fact("Runs", info.runs() + " per contender and workload, each in its own JVM;"
+                + " run 1 of every contender, then run 2, ...", false));
+        facts.add(new Report.Fact("Contenders", info.contenders().stream()
+                .map(name -> name + " = " + describeContender(name)).collect(Collectors.joining("; ")), false));
+        facts.add(new Report.Fact("Machine", info.machine().summary(), false));
+        facts.add(new Report.Fact("JDK", info.machine().jdk() + " at " + info.machine().javaHome(), false));
+        facts.add(new Report.Fact("GC", info.machine().collector(), false));
+        facts.add(new Report.Fact("Child JVM", info.childCommand(), true));
+        facts.add(new Report.Fact("Wall time", Format.nanos(info.wallNanos()), false));
+        if (info.resultsDir() != null) {
+            facts.add(new Report.Fact("Results", info.resultsDir()
+                    + " (this report as REPORT.md, every child's result line in results.txt, raw histograms as"
+                    + " <workload>-<contender>-run<r>-<name>.hgrm, in ns)",
+                    false));
+        }
+
+        final List<Report.Section> sections = new ArrayList<>();
+        for (final String workload : info.workloads()) {
+            final String description = Workloads.byName(workload).description();
+            switch (workload) {
+                case GrowSections.WORKLOAD -> sections.addAll(GrowSections.build(info, description, outcomes));
+                case GetSections.WORKLOAD -> sections.addAll(GetSections.build(info, description, outcomes));
+                default -> throw new IllegalArgumentException("no report sections for workload " + workload);
+            }
+        }
+        return new Report("panamap bench", facts, sections);
+    }
+
+    private static String describeContender(final String name) {
+        try {
+            return Contenders.byName(name).description();
+        } catch (final IllegalArgumentException e) {
+            return "(unknown)";
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.panamap.bench.workload;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * How to run a workload once.
+ *
+ * @param n                  keys (the workload's N)
+ * @param seed               seed of the {@link java.util.SplittableRandom} that draws the keys
+ * @param noiseFloorMinNanos the noise floor collects empty windows for at least this long (and at least as
+ *                           many as the measured phase has operations)
+ * @param timedGetRounds     timed rounds of the {@code get} workload
+ * @param primingCalls       short calls of each timed loop before the full-size warm-up (see
+ *                           {@link #DEFAULT_PRIMING_CALLS})
+ * @param progress           receives a line whenever a phase starts (the child prints them on stderr)
+ * @param histograms         receives each raw histogram by name ({@code put}, {@code noise}), e.g. to save it
+ */
+public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRounds, int primingCalls,
+                      Consumer<String> progress,
+                      BiConsumer<String, Histogram> histograms) {
+
+    /** The seed used unless the command line gives another. */
+    public static final long DEFAULT_SEED = 0x5EED_CAFE_F00DL;
+    /** About 2 s of empty windows: long enough to meet the machine's rarer stalls at least a few times. */
+    public static final long DEFAULT_NOISE_FLOOR_NANOS = 2_000_000_000L;
+    /** Rounds of gets; the report quotes the best and the median. */
+    public static final int DEFAULT_TIMED_GET_ROUNDS = 5;
+    /**
+     * A loop that runs once for a long time is compiled on-stack (OSR) with a profile that has never seen the
+     * loop end, so the compiled code is thrown away when it does end, and the next long call starts
+     * interpreted again. Calling each timed loop this many times on a few keys, before and again after the
+     * full-size warm-up, gets it compiled by C2 as a whole method whose profile has seen the loop end and
+     * every path of the full-size run. (C2 takes a method with a loop after about 600 calls once C1 has
+     * profiled it: Tier4MinInvocationThreshold; this leaves room for that.)
+     */
+    public static final int DEFAULT_PRIMING_CALLS = 1_000;
+    /**
+     * Keys per priming call: enough to run the loop and grow a small map a few times, few enough that priming
+     * (a new map per call) takes a fraction of a second.
+     */
+    public static final int PRIMING_KEYS = 200;
+
+    public RunSpec {
+        if (n <= 0) {
+            throw new IllegalArgumentException("n must be positive: " + n);
+        }
+        if (noiseFloorMinNanos < 0 || timedGetRounds <= 0 || primingCalls < 0) {
+            throw new IllegalArgumentException("bad noise floor duration, round count or priming call count");
+        }
+        Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(histograms, "histograms");
+    }
+
+    /** The keys a priming call uses: the first {@link #PRIMING_KEYS} of {@code keys}. */
+    static long[] primingKeys(final long[] keys) {
+        return Arrays.copyOf(keys, Math.min(PRIMING_KEYS, keys.length));
+    }
+
+    /** The settings of a real benchmark run. */
+    public static RunSpec standard(final int n, final long seed, final Consumer<String> progress,
+                                   final BiConsumer<String, Histogram> histograms) {
+        return new RunSpec(n, seed, DEFAULT_NOISE_FLOOR_NANOS, DEFAULT_TIMED_GET_ROUNDS, DEFAULT_PRIMING_CALLS,
+                progress, histograms);
+    }
+}

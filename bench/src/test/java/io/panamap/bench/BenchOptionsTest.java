@@ -1,0 +1,112 @@
+package io.panamap.bench;
+
+import io.panamap.bench.contender.Contenders;
+import io.panamap.bench.workload.RunSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchOptionsTest {
+
+    private static BenchOptions parse(final String... args) throws UsageException {
+        return BenchOptions.parse(List.of(args));
+    }
+
+    @Test
+    void shouldDefaultToTenMillionKeysEveryContenderBothWorkloadsAndThreeRuns() throws UsageException {
+        final BenchOptions options = parse();
+        assertEquals(10_000_000, options.n());
+        assertEquals(List.of("panamap", "panamap-huge", "panamap-presized", "fastutil", "hashmap"),
+                options.contenders());
+        assertEquals(List.of("grow", "get"), options.workloads());
+        assertEquals(3, options.runs());
+        assertEquals(RunSpec.DEFAULT_SEED, options.seed());
+        assertEquals(Path.of("results"), options.resultsDir());
+    }
+
+    @Test
+    void quickShouldMeanOneMillionKeysAndOneRun() throws UsageException {
+        final BenchOptions options = parse("--quick");
+        assertEquals(1_000_000, options.n());
+        assertEquals(1, options.runs());
+        assertEquals(Contenders.names(), options.contenders());
+    }
+
+    @Test
+    void explicitValuesShouldWinOverQuickInEitherOrder() throws UsageException {
+        assertEquals(2_000, parse("--quick", "--n", "2000").n());
+        assertEquals(2_000, parse("--n", "2000", "--quick").n());
+        assertEquals(4, parse("--runs=4", "--quick").runs());
+        assertEquals(1_000_000, parse("--runs=4", "--quick").n());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "10000000; 10000000",
+            "10_000_000; 10000000",
+            "10,000,000; 10000000",
+            "10M; 10000000",
+            "10m; 10000000",
+            "500k; 500000",
+            "1; 1"})
+    void shouldReadCountsWithSeparatorsAndSuffixes(final String text, final int expected) throws UsageException {
+        assertEquals(expected, parse("--n", text).n());
+        assertEquals(expected, parse("--n=" + text).n());
+    }
+
+    @Test
+    void shouldKeepTableOrderWhateverOrderContendersAreGivenIn() throws UsageException {
+        assertEquals(List.of("panamap", "hashmap"), parse("--contenders", "hashmap,panamap").contenders());
+        assertEquals(List.of("get"), parse("--workloads=get").workloads());
+    }
+
+    @Test
+    void shouldReadSeedsInDecimalAndHex() throws UsageException {
+        assertEquals(42, parse("--seed", "42").seed());
+        assertEquals(0xFFL, parse("--seed", "0xff").seed());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "--n abc;                   --n;             'abc'",
+            "--n 0;                     --n;             '0'",
+            "--n -5;                    --n;             '-5'",
+            "--n 1.5M;                  --n;             '1.5M'",
+            "--n 99999999999;           --n;             between 1 and",
+            "--runs x;                  --runs;          'x'",
+            "--runs 0;                  --runs;          '0'",
+            "--contenders nope;         unknown name;    'nope'",
+            "--contenders panamap,nope; known: panamap, panamap-huge, panamap-presized, fastutil, hashmap; 'nope'",
+            "--contenders panamap,,fastutil; empty name; --contenders",
+            "--contenders fastutil,fastutil; given twice; fastutil",
+            "--workloads grow,put;      --workloads;     'put'",
+            "--seed twelve;             --seed;          'twelve'",
+            "--frobnicate 3;            unknown option;  --frobnicate",
+            "stray;                     unexpected argument; 'stray'",
+            "--quick=yes;               --quick takes no value; yes",
+            "--n;                       --n needs a value; --n"})
+    void shouldRejectBadValuesNamingTheOptionAndTheValue(final String args, final String mention1,
+                                                        final String mention2) {
+        final UsageException e = assertThrows(UsageException.class, () -> BenchOptions.parse(
+                Arrays.asList(args.split(" "))));
+        assertTrue(e.getMessage().contains(mention1), e.getMessage());
+        assertTrue(e.getMessage().contains(mention2), e.getMessage());
+    }
+
+    @Test
+    void shouldRecogniseHelp() {
+        assertTrue(BenchOptions.wantsHelp(List.of("--help")));
+        assertTrue(BenchOptions.wantsHelp(List.of("--n", "5", "-h")));
+        assertFalse(BenchOptions.wantsHelp(List.of("--quick")));
+        assertTrue(BenchOptions.USAGE.contains("--contenders"));
+    }
+}

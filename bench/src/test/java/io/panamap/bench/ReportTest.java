@@ -1,0 +1,133 @@
+package io.panamap.bench;
+
+import io.panamap.bench.report.MachineInfo;
+import io.panamap.bench.report.MarkdownRenderer;
+import io.panamap.bench.report.Report;
+import io.panamap.bench.report.ReportBuilder;
+import io.panamap.bench.report.RunInfo;
+import io.panamap.bench.report.Table;
+import io.panamap.bench.report.TextRenderer;
+import io.panamap.bench.result.Outcome;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.panamap.bench.SampleResults.get;
+import static io.panamap.bench.SampleResults.grow;
+import static io.panamap.bench.SampleResults.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReportTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long S = 1_000_000_000L;
+    private static final String OOM = "java.lang.OutOfMemoryError: Java heap space";
+
+    /** Three runs of two workloads: panamap's medians are its run 1, hashmap always fails, panamap-huge once. */
+    private static List<Outcome> knownOutcomes() {
+        final List<Outcome> outcomes = new ArrayList<>();
+        outcomes.add(ok("grow", "panamap", 1, grow(1_500 * MS, 2 * MS, 123_456, "size=1 run=1")));
+        outcomes.add(ok("grow", "panamap", 2, grow(1_400 * MS, 1 * MS, 5, "size=1 run=2")));
+        outcomes.add(ok("grow", "panamap", 3, grow(9_900 * MS, 5 * MS, 7, "size=1 run=3")));
+        outcomes.add(ok("grow", "panamap-huge", 1, grow(2 * S, 3 * MS, 1, "")));
+        outcomes.add(Outcome.failed("grow", "panamap-huge", 2, "java.lang.IllegalStateException: boom"));
+        outcomes.add(ok("grow", "panamap-huge", 3, grow(4 * S, 4 * MS, 1, "")));
+        for (int run = 1; run <= 3; run++) {
+            outcomes.add(ok("grow", "fastutil", run, grow(S, 262 * MS, 8_388_608, "")));
+            outcomes.add(Outcome.failed("grow", "hashmap", run, OOM));
+            outcomes.add(ok("get", "panamap", run, get(500 * MS, 400 * MS, 450 * MS, 600 * MS, 420 * MS)));
+            outcomes.add(ok("get", "fastutil", run, get(300 * MS, 300 * MS, 300 * MS, 300 * MS, 300 * MS)));
+            outcomes.add(Outcome.failed("get", "hashmap", run, OOM));
+        }
+        return outcomes;
+    }
+
+    private static Report knownReport() {
+        final MachineInfo machine = new MachineInfo("Intel(R) Xeon(R) Test CPU", 2, 24L << 30, "6.1.0-test",
+                "madvise", "25.0.3+9-LTS (OpenJDK 64-Bit Server VM, Eclipse Adoptium)", "/jdk",
+                "G1 Young Generation, G1 Old Generation");
+        final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --quick", null,
+                "java -Xmx12g -cp bench.jar io.panamap.bench.Main --child", 10_000_000, 3, 42,
+                List.of("grow", "get"), List.of("panamap", "panamap-huge", "fastutil", "hashmap"), machine,
+                "results/2025-01-02T03-04-05", 300 * S);
+        return ReportBuilder.build(info, knownOutcomes());
+    }
+
+    /** The first line of {@code text} that starts with {@code contender} and column padding. */
+    private static String rowOf(final String text, final String contender) {
+        return text.lines().filter(line -> line.startsWith(contender + "  ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no row for " + contender + " in\n" + text));
+    }
+
+    @Test
+    void theConsoleTableShouldShowMediansAndRatiosAgainstFastutil() {
+        final String text = TextRenderer.render(knownReport());
+        final String panamap = rowOf(text, "panamap");
+        assertTrue(panamap.contains(" 1.50 s "), panamap);    // median of 1.5 s, 1.4 s, 9.9 s
+        assertTrue(panamap.contains(" 1.50x "), panamap);     // over fastutil's 1.00 s
+        assertTrue(panamap.contains(" 2.00 ms "), panamap);   // median worst put: run 1
+        assertTrue(panamap.contains(" 123,456 "), panamap);   // ... and the size at which it happened in run 1
+        assertTrue(panamap.contains(" 0.0076x "), panamap);   // 2 ms over fastutil's 262 ms
+        assertTrue(rowOf(text, "fastutil").contains(" 1.00x "));
+        assertTrue(rowOf(text, "hashmap").contains("FAILED: " + OOM), rowOf(text, "hashmap"));
+    }
+
+    @Test
+    void theConsoleReportShouldDescribeTheMachineTheMethodAndTheFailures() {
+        final String text = TextRenderer.render(knownReport());
+        assertTrue(text.contains("Intel(R) Xeon(R) Test CPU, 2 cores, 24.0 GiB, kernel 6.1.0-test,"
+                + " transparent huge pages: madvise"), text);
+        assertTrue(text.contains("25.0.3+9-LTS"), text);
+        assertTrue(text.contains("./panamap bench --quick"), text);
+        assertTrue(text.contains("Warm-up: in every child JVM"), text);
+        assertTrue(text.contains("noise: the machine's noise floor"), text);
+        assertTrue(text.contains("panamap-huge run 2 failed: java.lang.IllegalStateException: boom"), text);
+        assertTrue(text.contains("panamap stats() after the timed pass of run 3: size=1 run=3"), text);
+        assertTrue(rowOf(text, "panamap-huge #2").contains("FAILED: java.lang.IllegalStateException: boom"));
+    }
+
+    @Test
+    void theGetTableShouldShowBestAndMedianRoundsAndTheirRatio() {
+        final String text = TextRenderer.render(knownReport());
+        final String getSection = text.substring(text.indexOf("== get: random gets"));
+        final String panamap = rowOf(getSection, "panamap");
+        // Rounds of 10M gets: 500, 400, 450, 600, 420 ms -> best 40.0 ns, median 45.0 ns; fastutil 30.0 ns.
+        assertTrue(panamap.matches("panamap\\s+40\\.0\\s+45\\.0\\s+1\\.50x\\s.*"), panamap);
+        assertTrue(rowOf(getSection, "panamap #1").contains("50.0 40.0 45.0 60.0 42.0"));
+        assertTrue(rowOf(getSection, "panamap #1").contains("2a81d7f2acc51541"));
+    }
+
+    @Test
+    void theMarkdownReportShouldHoldTheSameTableAsAMarkdownTable() {
+        final String markdown = MarkdownRenderer.render(knownReport());
+        assertTrue(markdown.startsWith("# panamap bench\n"), markdown);
+        assertTrue(markdown.contains("- **Command**: `./panamap bench --quick`"), markdown);
+        assertTrue(markdown.contains("| contender | build | build/fastutil | p50 |"), markdown);
+        assertTrue(markdown.contains("|---|---:|---:|"), markdown);
+        assertTrue(markdown.contains("| panamap | 1.50 s | 1.50x |"), markdown);
+        assertTrue(markdown.contains("| hashmap | FAILED: " + OOM + " |  |"), markdown);
+        assertTrue(markdown.contains("java.util.HashMap&lt;Long, Long&gt;"), markdown);
+    }
+
+    @Test
+    void aTableShouldAlignNumbersRightAndTextLeft() {
+        final Table table = new Table.Builder().text("name").number("value")
+                .row("a", "1").row("longer", "1,000").messageRow("c", "a message wider than any column").build();
+        assertEquals("""
+                name    value
+                ------  -----
+                a           1
+                longer  1,000
+                c       a message wider than any column
+                """, TextRenderer.render(table));
+        assertEquals("""
+                | name | value |
+                |---|---:|
+                | a | 1 |
+                | longer | 1,000 |
+                | c | a message wider than any column |
+                """, MarkdownRenderer.render(table));
+    }
+}

@@ -1,0 +1,37 @@
+package io.panamap.bench;
+
+import io.panamap.bench.result.GcDelta;
+import io.panamap.bench.result.GetResult;
+import io.panamap.bench.result.GrowResult;
+import io.panamap.bench.result.LatencySummary;
+import io.panamap.bench.result.NoiseFloor;
+import io.panamap.bench.result.Outcome;
+import io.panamap.bench.result.WorkloadResult;
+
+/** Made-up results with round numbers, for tests of the result line and the report. */
+final class SampleResults {
+
+    private SampleResults() {
+    }
+
+    static NoiseFloor noise(final long p9999, final long max) {
+        return new NoiseFloor(new LatencySummary(50_000_000, 30, 31, 35, 40, p9999, 20_000, max), 2_000_000_000L);
+    }
+
+    static GrowResult grow(final long buildNanos, final long worstNanos, final long worstAtSize,
+                           final String stats) {
+        return new GrowResult(10_000_000, 10_000_000, buildNanos, new GcDelta(1, 12),
+                new LatencySummary(10_000_000, 100, 150, 900, 3_000, 7_000, 50_000, worstNanos + 100),
+                worstNanos, worstAtSize, new GcDelta(2, 34), noise(45, 25_000), stats);
+    }
+
+    static GetResult get(final long... roundNanos) {
+        return new GetResult(10_000_000, 10_000_000, roundNanos, 0x2a81d7f2acc51541L, new GcDelta(0, 0),
+                noise(40, 30_000), "");
+    }
+
+    static Outcome ok(final String workload, final String contender, final int run,
+                      final WorkloadResult result) {
+        return Outcome.succeeded(workload, contender, run, result);
+    }
+}

@@ -1,0 +1,112 @@
+package io.panamap.bench;
+
+import io.panamap.bench.contender.BenchMap;
+import io.panamap.bench.contender.Contender;
+import io.panamap.bench.contender.Contenders;
+import io.panamap.bench.result.GetResult;
+import io.panamap.bench.result.GrowResult;
+import io.panamap.bench.result.LatencySummary;
+import io.panamap.bench.workload.Keys;
+import io.panamap.bench.workload.RunSpec;
+import io.panamap.bench.workload.Workloads;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real, in-process runs of the workloads at a tiny N: the numbers must be sane, not fast. */
+class SmokeTest {
+
+    private static final int N = 20_000;
+    private static final long SEED = 42;
+
+    private static RunSpec tinySpec(final List<String> histogramNames) {
+        // No minimum noise-floor duration: as many empty windows as operations is enough here.
+        return new RunSpec(N, SEED, 0, 3, 20, line -> { }, (name, histogram) -> histogramNames.add(name));
+    }
+
+    static List<String> contenders() {
+        return Contenders.names();
+    }
+
+    @ParameterizedTest
+    @MethodSource("contenders")
+    void growShouldTimeEveryPutAndReportConsistentFigures(final String contender) {
+        final List<String> histograms = new ArrayList<>();
+        final GrowResult result = (GrowResult) Workloads.byName("grow").run(Contenders.byName(contender),
+                tinySpec(histograms));
+
+        assertEquals(N, result.n());
+        assertEquals(N, result.size());
+        final LatencySummary put = result.put();
+        assertEquals(N, put.count(), "one latency per put");
+        assertTrue(put.p50() <= put.p99() && put.p99() <= put.p999() && put.p999() <= put.p9999()
+                && put.p9999() <= put.p99999() && put.p99999() <= put.max(), put::toString);
+        assertTrue(result.worstPutNanos() >= put.p50(), "worst >= p50");
+        // The histogram's max and the exact worst are the same put, to 3 significant digits.
+        assertTrue(result.worstPutNanos() <= put.max(), () -> result.worstPutNanos() + " > " + put.max());
+        assertTrue(put.max() <= result.worstPutNanos() + result.worstPutNanos() / 500 + 1, put::toString);
+        assertTrue(result.worstPutAtSize() >= 0 && result.worstPutAtSize() < N);
+        assertTrue(result.buildNanos() > 0);
+        assertTrue(result.noise().windows().count() >= N, "at least as many empty windows as puts");
+        assertTrue(result.timedGc().count() >= 0 && result.buildGc().millis() >= 0);
+        assertEquals(List.of("put", "noise"), histograms);
+        if (contender.startsWith("panamap")) {
+            assertTrue(result.mapStats().startsWith("size=" + N + " "), result.mapStats());
+        } else {
+            assertEquals("", result.mapStats());
+        }
+    }
+
+    @Test
+    void getShouldTimeEveryRoundAndReturnTheValuesTheKeysImply() {
+        final List<String> histograms = new ArrayList<>();
+        final GetResult result = (GetResult) Workloads.byName("get").run(Contenders.byName("panamap"),
+                tinySpec(histograms));
+
+        assertEquals(N, result.getsPerRound());
+        assertEquals(3, result.roundNanos().length);
+        assertTrue(result.bestNsPerGet() > 0);
+        assertTrue(result.bestNsPerGet() <= result.medianNsPerGet());
+        assertEquals(Keys.checksum(Keys.random(N, SEED)), result.checksum(), "the blackhole sum");
+        assertTrue(result.noise().windows().count() >= 3L * N);
+        assertEquals(List.of("noise"), histograms);
+    }
+
+    @Test
+    void getShouldRefuseToTimeAMapThatReturnsWrongValues() {
+        final Contender broken = new Contender("broken", "forgets everything", true, List.of(), n -> new BenchMap() {
+            @Override
+            public void put(final long key, final long value) {
+            }
+
+            @Override
+            public long get(final long key) {
+                return 0;
+            }
+
+            @Override
+            public long size() {
+                return 0;
+            }
+
+            @Override
+            public String stats() {
+                return "";
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        final IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Workloads.byName("get").run(broken, tinySpec(new ArrayList<>())));
+        assertTrue(e.getMessage().contains("wrong values"), e.getMessage());
+    }
+}
