@@ -85,14 +85,18 @@ final class HashTable {
     /** Largest supported B: 2^40 buckets of 144 bytes would be 158 TiB. */
     static final int MAX_LOG_SIZE = 40;
 
-    private static final VarHandle WRITER;
+    private static final VarHandle STATE;
+    /** {@link #state} bit: a write is in progress (Go's {@code hashWriting}). */
+    private static final int WRITING = 1;
+    /** {@link #state} bit: the table is closed. */
+    private static final int CLOSED_BIT = 2;
     private static final VarHandle PREPARED;
     /** Stored in {@link #prepared} by {@link #close}: a late preparation then frees its array itself. */
     private static final Object CLOSED = new Object();
 
     static {
         try {
-            WRITER = MethodHandles.lookup().findVarHandle(HashTable.class, "writer", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(HashTable.class, "state", int.class);
             PREPARED = MethodHandles.lookup().findVarHandle(HashTable.class, "prepared", Object.class);
         } catch (final ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -144,9 +148,18 @@ final class HashTable {
     private volatile Object prepared;
 
     private long randomState;
-    /** 0, or 1 while a write is in progress: Go's {@code hashWriting}. Accessed with opaque mode only. */
+    /**
+     * Always 0, but a field the JIT cannot fold: lookups AND into it the words they load only to start
+     * fetching a bucket's other cache lines early, which keeps those loads from being removed.
+     */
+    long alwaysZero;
+    /**
+     * {@link #WRITING} and {@link #CLOSED_BIT}: every operation starts with one opaque load of this word
+     * and one comparison. Opaque (not plain) so the JIT can neither drop the store that sets WRITING nor
+     * hoist the load out of a caller's loop; on x86 and ARM it costs what a plain access costs.
+     */
     @SuppressWarnings("unused")
-    private int writer;
+    private int state;
     /** Retired arrays kept alive by iterator pins. */
     private final List<BucketArray> pinnedRetired = new ArrayList<>(2);
     private long pinnedRetiredBytes;
@@ -187,7 +200,10 @@ final class HashTable {
                 ? BucketLayout.SLOTS
                 : Math.max(BucketLayout.SLOTS, LOAD_FACTOR_NUM * ((1L << array.logSize) / LOAD_FACTOR_DEN));
         growAt = array.logSize >= 60 ? Long.MAX_VALUE : threshold;
-        prepareAt = growAt - growAt / 4;
+        // A doubling installs an array at half its threshold and finishes evacuating near 55%; asking at
+        // 5/8 leaves 3/8 of the inserts to the next doubling for the worker to populate the next array
+        // (~0.4 s/GiB with 4 KiB pages; huge pages fresh from the host take up to ~2 s/GiB).
+        prepareAt = growAt - growAt * 3 / 8;
         preparationRequested = false;
     }
 
@@ -224,35 +240,47 @@ final class HashTable {
 
     /** Entry check of every write: open, and no other write in progress. */
     void beginWrite() {
-        checkOpen();
-        if ((int) WRITER.getOpaque(this) != 0) {
-            throw new ConcurrentModificationException("concurrent map writes on " + owner);
+        final int current = (int) STATE.getOpaque(this);
+        if (current != 0) {
+            throw refused(current, "concurrent map writes on ");
         }
-        WRITER.setOpaque(this, 1);
+        STATE.setOpaque(this, WRITING);
     }
 
     /** Exit of every write (in a finally block). */
     void endWrite() {
-        if ((int) WRITER.getOpaque(this) != 1) {
-            throw new ConcurrentModificationException("concurrent map writes on " + owner);
+        final int current = (int) STATE.getOpaque(this);
+        if (current != WRITING) {
+            throw refused(current & ~WRITING, "concurrent map writes on ");
         }
-        WRITER.setOpaque(this, 0);
+        STATE.setOpaque(this, 0);
     }
 
-    /** Entry check of every read. */
+    /**
+     * Entry check of every read: a plain load, as Go's own check of {@code hashWriting} is. Reads are
+     * the hottest path and nothing depends on this check for memory safety, so it stays best effort
+     * (the JIT may hoist it out of a reader's loop); writes keep opaque stores, which the JIT cannot drop.
+     */
     void beginRead() {
-        checkOpen();
-        if ((int) WRITER.getOpaque(this) != 0) {
-            throw new ConcurrentModificationException("concurrent map read and map write on " + owner);
+        final int current = state;
+        if (current != 0) {
+            throw refused(current, "concurrent map read and map write on ");
         }
     }
 
     /** Check of every iterator step. */
     void beginIterationStep() {
-        checkOpen();
-        if ((int) WRITER.getOpaque(this) != 0) {
-            throw new ConcurrentModificationException("concurrent map iteration and map write on " + owner);
+        final int current = (int) STATE.getOpaque(this);
+        if (current != 0) {
+            throw refused(current, "concurrent map iteration and map write on ");
         }
+    }
+
+    private RuntimeException refused(final int current, final String concurrentMessage) {
+        if ((current & CLOSED_BIT) != 0) {
+            return new IllegalStateException(owner + " is closed");
+        }
+        return new ConcurrentModificationException(concurrentMessage + owner);
     }
 
     void checkOpen() {
@@ -339,9 +367,12 @@ final class HashTable {
      * growth only has to take it. Skipped when the budget could not admit that growth anyway.
      */
     private void requestPreparation() {
+        if (oldBuckets != null) {
+            return; // still evacuating into the current array: ask again on a later insert
+        }
         preparationRequested = true;
         final int logSize = buckets.logSize + 1;
-        if (oldBuckets != null || logSize > MAX_LOG_SIZE) {
+        if (logSize > MAX_LOG_SIZE) {
             return;
         }
         final Object existing = PREPARED.get(this);
@@ -695,6 +726,7 @@ final class HashTable {
             return;
         }
         closed = true;
+        STATE.setOpaque(this, (int) STATE.getOpaque(this) | CLOSED_BIT);
         if (PREPARED.getAndSet(this, CLOSED) instanceof BucketArray ready) {
             ready.block.close();
         }

@@ -46,6 +46,10 @@ public final class LongLongMap implements AutoCloseable {
     /** The layout: a compile-time constant, so every offset below folds into the instruction. */
     private static final BucketLayout L = BucketLayout.LONG_LONG;
     private static final long LINK = L.overflowOffset();
+    private static final int LAST_SLOT = BucketLayout.SLOTS - 1;
+    /** Offsets 64 and 128 lie in the second and third of the (up to three) cache lines a bucket spans. */
+    private static final long LINE_1 = 64;
+    private static final long LINE_2 = 128;
 
     private static final HashTable.KeyHasher LONG_KEYS =
             (array, keyOffset, seed) -> Hashing.hashLong(array.segment.get(BucketLayout.WORD, keyOffset), seed);
@@ -87,6 +91,26 @@ public final class LongLongMap implements AutoCloseable {
         t.beginRead();
         final long hash = Hashing.hashLong(key, t.seed);
         final BucketArray array = t.arrayToRead(hash);
+        final MemorySegment segment = array.segment;
+        final long bucket = L.bucketOffset(hash & array.mask);
+        // Fast path, branch-free up to one well-predicted test: the first slot whose tophash matches,
+        // with its key and value loaded together (their cache lines are fetched in parallel instead of
+        // one after the other). With no match the slot is 8, whose "key" and "value" offsets (72, 136)
+        // still lie inside this bucket, so the loads are harmless and the test below fails.
+        final long tophashes = segment.get(BucketLayout.WORD, bucket);
+        final long touch = segment.get(BucketLayout.WORD, bucket + LINE_1) ^ segment.get(BucketLayout.WORD, bucket + LINE_2);
+        final long match = TopHash.matching(tophashes, TopHash.of(hash));
+        final int slot = TopHash.firstSlot(match);
+        final long candidateKey = segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot));
+        final long candidateValue = segment.get(BucketLayout.WORD, bucket + L.valueOffset(slot));
+        if (candidateKey == key && match != 0) {
+            return candidateValue;
+        }
+        return getFromChain(array, hash, key, defaultValue);
+    }
+
+    /** The rare rest of a lookup (a second tophash match, an overflow bucket, a miss): kept out of line. */
+    private static long getFromChain(final BucketArray array, final long hash, final long key, final long defaultValue) {
         final long position = find(array, hash, key);
         return position < 0 ? defaultValue : array.segment.get(BucketLayout.WORD, valueAt(position));
     }
