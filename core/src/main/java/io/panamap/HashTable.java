@@ -51,6 +51,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <h2>Where panamap differs from Go, and why</h2>
  * <ul>
+ *   <li>The array a doubling needs is mapped and pre-faulted by the {@link MemoryWorker} once the count
+ *       reaches 5/8 of the threshold ({@link #requestPreparation}); the insert that starts the growth
+ *       adopts it. Mapping inline is the fallback, O(1) but about 10 µs interpreted, and the fresh
+ *       pages would then fault on the writer as evacuation touches them.
  *   <li>Memory is native, one mapping per bucket array: main buckets, then Go's 2^(B-4) preallocated
  *       spares, then a reserved overflow area of 2·2^B + 8 buckets in all, touched only when used.
  *       Go allocates overflow beyond its spares from the heap one bucket at a time; keeping them in
@@ -115,6 +119,8 @@ final class HashTable {
     private final long memoryBudget;
     private final boolean backgroundMemoryWork;
     private final String owner;
+    /** The expected size the table was built for: no next array is prepared before it is reached. */
+    private final long expectedSize;
 
     /** The current array: every write goes here. */
     BucketArray buckets;
@@ -149,9 +155,11 @@ final class HashTable {
 
     private long randomState;
     /**
-     * Always 0, but a field the JIT cannot fold: lookups AND into it the words they load only to start
-     * fetching a bucket's other cache lines early, which keeps those loads from being removed.
+     * Always 0, never assigned, but a field the JIT cannot fold: lookups AND into it the words they load
+     * only to start fetching a bucket's other cache lines early, which keeps those loads from being
+     * removed without changing any result.
      */
+    @SuppressWarnings("FieldMayBeFinal")
     long alwaysZero;
     /**
      * {@link #WRITING} and {@link #CLOSED_BIT}: every operation starts with one opaque load of this word
@@ -183,6 +191,7 @@ final class HashTable {
         this.memoryBudget = memoryBudget;
         this.backgroundMemoryWork = backgroundMemoryWork;
         this.owner = owner;
+        this.expectedSize = expectedSize;
         this.randomState = ThreadLocalRandom.current().nextLong();
         this.seed = nextRandom();
         final int logSize = logSizeFor(expectedSize);
@@ -203,7 +212,7 @@ final class HashTable {
         // A doubling installs an array at half its threshold and finishes evacuating near 55%; asking at
         // 5/8 leaves 3/8 of the inserts to the next doubling for the worker to populate the next array
         // (~0.4 s/GiB with 4 KiB pages; huge pages fresh from the host take up to ~2 s/GiB).
-        prepareAt = growAt - growAt * 3 / 8;
+        prepareAt = Math.max(growAt - growAt * 3 / 8, expectedSize + 1);
         preparationRequested = false;
     }
 
@@ -341,18 +350,17 @@ final class HashTable {
     }
 
     private BucketArray adoptPreparedOrAllocate(final int logSize, final boolean doubling) {
-        final Object ready = PREPARED.getAndSet(this, null);
-        if (ready instanceof BucketArray array) {
-            if (array.logSize == logSize) {
-                try {
-                    checkBudget(BucketArray.initialCommittedBytes(layout, logSize), growthPurpose(logSize, doubling));
-                } catch (final MemoryBudgetExceededException e) {
-                    release(array);
-                    throw e;
-                }
-                return array;
+        // Take the prepared array only if it is the right size: a same-size growth leaves the doubling's
+        // array waiting for the doubling that will follow.
+        final Object ready = PREPARED.get(this);
+        if (ready instanceof BucketArray array && array.logSize == logSize && PREPARED.compareAndSet(this, array, null)) {
+            try {
+                checkBudget(BucketArray.initialCommittedBytes(layout, logSize), growthPurpose(logSize, doubling));
+            } catch (final MemoryBudgetExceededException e) {
+                release(array);
+                throw e;
             }
-            release(array);
+            return array;
         }
         return allocateArray(logSize, growthPurpose(logSize, doubling));
     }
@@ -400,7 +408,12 @@ final class HashTable {
         } catch (final RuntimeException e) {
             return; // the growth will map inline, and report the failure there
         }
-        allocator.prefault(array.block, 0, layout.bytesFor(array.bucketCount + array.preallocatedSpares));
+        try {
+            allocator.prefault(array.block, 0, layout.bytesFor(array.bucketCount + array.preallocatedSpares));
+        } catch (final RuntimeException e) {
+            array.block.close();
+            return;
+        }
         publish(array);
     }
 
@@ -457,7 +470,9 @@ final class HashTable {
         // Each destination may need one overflow bucket per source bucket: make sure before moving
         // anything, so that a (theoretical) exhausted area cannot leave a chain half evacuated.
         if (to.overflowRemaining() < 2 * from.chainLength(head)) {
-            throw new IllegalStateException("overflow area of " + owner + " exhausted during evacuation");
+            // Unreachable with a random seed (see the bound in the class comment); fails before moving anything.
+            throw new IllegalStateException("overflow area of " + owner + " exhausted during evacuation:"
+                    + " hash distribution is pathological");
         }
         final boolean split = !sameSizeGrow;
         long xBucket = to.headOffset(oldBucket);
@@ -651,15 +666,33 @@ final class HashTable {
     }
 
     private void checkBudget(final long needed, final String purpose) {
+        if (needed > memoryBudget - committedBytes()) {
+            dropPrepared(); // a prepared array is only a convenience: make room before refusing
+        }
         final long used = committedBytes();
         if (needed > memoryBudget - used) {
             throw new MemoryBudgetExceededException(purpose + " of " + owner, memoryBudget, used, needed);
         }
     }
 
-    /** Bytes charged against the budget: every live array's main buckets, spares and overflow used. */
+    private void dropPrepared() {
+        if (PREPARED.get(this) instanceof BucketArray ready && PREPARED.compareAndSet(this, ready, null)) {
+            release(ready);
+        }
+    }
+
+    /** The prepared next array, if the memory worker has published one. */
+    private BucketArray preparedArray() {
+        return PREPARED.get(this) instanceof BucketArray ready ? ready : null;
+    }
+
+    /**
+     * Bytes charged against the budget: every live array's main buckets, spares and overflow used,
+     * including a prepared next array.
+     */
     long committedBytes() {
-        long bytes = pinnedRetiredBytes;
+        final BucketArray ready = preparedArray();
+        long bytes = pinnedRetiredBytes + (ready == null ? 0 : ready.committedBytes());
         if (buckets != null) {
             bytes += buckets.committedBytes();
         }
@@ -680,6 +713,10 @@ final class HashTable {
 
     private List<BucketArray> liveArrays() {
         final List<BucketArray> arrays = new ArrayList<>(pinnedRetired);
+        final BucketArray ready = preparedArray();
+        if (ready != null) {
+            arrays.add(ready);
+        }
         if (buckets != null) {
             arrays.add(buckets);
         }
@@ -690,7 +727,7 @@ final class HashTable {
     }
 
     /** An array nobody writes any more: freed now, or when the last iterator reading it lets go. */
-    private void retire(final BucketArray array) {
+    private synchronized void retire(final BucketArray array) {
         array.retired = true;
         if (array.pins == 0) {
             release(array);
@@ -708,11 +745,16 @@ final class HashTable {
         }
     }
 
-    void pin(final BucketArray array) {
+    /*
+     * Pins are taken and dropped by iterators, which may run on reader threads while no writer is active
+     * (several at once): the few operations on them are synchronized. They happen once per chain an
+     * iterator switches arrays on, never per entry.
+     */
+    synchronized void pin(final BucketArray array) {
         array.pins++;
     }
 
-    void unpin(final BucketArray array) {
+    synchronized void unpin(final BucketArray array) {
         array.pins--;
         if (array.pins == 0 && array.retired && !closed && pinnedRetired.remove(array)) {
             pinnedRetiredBytes -= array.committedBytes();
@@ -721,12 +763,12 @@ final class HashTable {
     }
 
     /** Frees every array now, on the calling thread. Idempotent. */
-    void close() {
+    synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        STATE.setOpaque(this, (int) STATE.getOpaque(this) | CLOSED_BIT);
+        STATE.getAndBitwiseOr(this, CLOSED_BIT);
         if (PREPARED.getAndSet(this, CLOSED) instanceof BucketArray ready) {
             ready.block.close();
         }
@@ -762,6 +804,7 @@ final class HashTable {
                 doublings,
                 sameSizeGrowths,
                 growthsFinished,
+                preparedArray() != null,
                 committedBytes(),
                 reservedBytes(),
                 memoryBudget,

@@ -46,7 +46,6 @@ public final class LongLongMap implements AutoCloseable {
     /** The layout: a compile-time constant, so every offset below folds into the instruction. */
     private static final BucketLayout L = BucketLayout.LONG_LONG;
     private static final long LINK = L.overflowOffset();
-    private static final int LAST_SLOT = BucketLayout.SLOTS - 1;
     /** Offsets 64 and 128 lie in the second and third of the (up to three) cache lines a bucket spans. */
     private static final long LINE_1 = 64;
     private static final long LINE_2 = 128;
@@ -104,7 +103,8 @@ public final class LongLongMap implements AutoCloseable {
         final long candidateKey = segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot));
         final long candidateValue = segment.get(BucketLayout.WORD, bucket + L.valueOffset(slot));
         if (candidateKey == key && match != 0) {
-            return candidateValue;
+            // touch & alwaysZero is 0; using it keeps the JIT from dropping the two loads above.
+            return candidateValue | (touch & t.alwaysZero);
         }
         return getFromChain(array, hash, key, defaultValue);
     }

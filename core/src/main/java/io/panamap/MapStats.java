@@ -16,8 +16,9 @@ package io.panamap;
  * @param doublings            growths that doubled the table since it was created
  * @param sameSizeGrowths      same-size growths since it was created
  * @param growthsFinished      growths whose evacuation has completed
+ * @param nextArrayPrepared    whether the array the next doubling needs is already mapped and pre-faulted
  * @param committedBytes       native bytes charged against the budget (main buckets, Go's spares,
- *                             overflow used, of every live array)
+ *                             overflow used, of every live array, a prepared next array included)
  * @param reservedBytes        native address space mapped (pages are only backed once touched)
  * @param memoryBudgetBytes    the budget, or {@link Long#MAX_VALUE} for none
  * @param allocator            description of the allocator
@@ -35,6 +36,7 @@ public record MapStats(
         long doublings,
         long sameSizeGrowths,
         long growthsFinished,
+        boolean nextArrayPrepared,
         long committedBytes,
         long reservedBytes,
         long memoryBudgetBytes,
@@ -54,11 +56,11 @@ public record MapStats(
     public String toString() {
         return String.format(java.util.Locale.ROOT,
                 "size=%d B=%d buckets=%d overflow=%d load=%.2f growing=%s%s doublings=%d sameSizeGrowths=%d"
-                        + " committed=%d reserved=%d budget=%s allocator=%s",
+                        + " nextPrepared=%s committed=%d reserved=%d budget=%s allocator=%s",
                 size, logBuckets, buckets, overflowBuckets, loadFactor(),
                 growing ? String.format(java.util.Locale.ROOT, "yes(%s %d/%d)",
                         sameSizeGrowth ? "same-size" : "doubling", evacuatedOldBuckets, oldBuckets) : "no",
-                "", doublings, sameSizeGrowths, committedBytes, reservedBytes,
+                "", doublings, sameSizeGrowths, nextArrayPrepared, committedBytes, reservedBytes,
                 memoryBudgetBytes == Long.MAX_VALUE ? "none" : Long.toString(memoryBudgetBytes), allocator);
     }
 }

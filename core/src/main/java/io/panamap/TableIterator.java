@@ -53,7 +53,8 @@ abstract class TableIterator {
         snapshot = table.buckets;
         table.pin(snapshot);
         snapshotLogSize = snapshot.logSize;
-        final long r = table.nextRandom();
+        // Not the table's own generator: iterators may start on reader threads.
+        final long r = java.util.concurrent.ThreadLocalRandom.current().nextLong();
         startBucket = r & snapshot.mask;
         slotOffset = (int) ((r >>> snapshotLogSize) & (BucketLayout.SLOTS - 1));
         nextBucket = startBucket;

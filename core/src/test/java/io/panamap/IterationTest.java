@@ -35,6 +35,10 @@ class IterationTest {
                 map.put(key, key);
                 keys.add(key);
             }
+            final Map<Long, Long> current = new HashMap<>();
+            for (final long key : keys) {
+                current.put(key, key);
+            }
             final Set<Long> removedBeforeReached = new HashSet<>();
             final Set<Long> added = new HashSet<>();
             final Map<Long, Long> produced = new HashMap<>();
@@ -45,23 +49,27 @@ class IterationTest {
                 final long key = cursor.key();
                 assertFalse(removedBeforeReached.contains(key), "produced a key removed before it was reached");
                 assertTrue(produced.put(key, cursor.value()) == null, "produced twice: " + key);
+                assertEquals(current.get(key), cursor.value(), "a cursor must produce the current value of " + key);
                 // Writes between steps: mostly inserts (to keep growing), some removals and updates.
                 for (int w = 0; w < 3; w++) {
                     final int choice = random.nextInt(10);
                     if (choice < 7) {
                         final long fresh = random.nextLong();
                         map.put(fresh, fresh);
+                        current.put(fresh, fresh);
                         added.add(fresh);
                     } else if (choice < 9) {
                         final long victim = keys.get(random.nextInt(keys.size()));
                         if (!produced.containsKey(victim) && map.containsKey(victim)) {
                             map.remove(victim);
+                            current.remove(victim);
                             removedBeforeReached.add(victim);
                         }
                     } else {
                         final long target = keys.get(random.nextInt(keys.size()));
                         if (map.containsKey(target)) {
                             map.put(target, target + 1);
+                            current.put(target, target + 1);
                         }
                     }
                 }
@@ -93,7 +101,13 @@ class IterationTest {
             final List<Long> orderA = firstKeys(a, 50);
             final List<Long> orderB = firstKeys(b, 50);
             assertNotEquals(orderA, orderB, "two tables with the same contents should iterate differently");
-            assertNotEquals(orderA, firstKeys(a, 50), "two walks of one table should start differently");
+            // One walk in 2,048 starts where another did (256 buckets x 8 slot offsets): ask for a difference
+            // among several, which fails only if five walks in a row start alike.
+            boolean differed = false;
+            for (int walk = 0; walk < 5 && !differed; walk++) {
+                differed = !orderA.equals(firstKeys(a, 50));
+            }
+            assertTrue(differed, "walks of one table should start at random places");
         }
     }
 

@@ -22,7 +22,8 @@ class MemoryTest {
 
     /** Records every block it hands out, and can be told to refuse. */
     static class RecordingAllocator implements NativeAllocator {
-        final List<NativeBlock> blocks = new ArrayList<>();
+        // The memory worker allocates too: the list is shared between threads.
+        final List<NativeBlock> blocks = java.util.Collections.synchronizedList(new ArrayList<>());
         int allocationsLeft = Integer.MAX_VALUE;
 
         @Override
@@ -126,7 +127,7 @@ class MemoryTest {
 
     @Test
     void theNextArrayShouldBePreparedOffTheWritingThread() throws InterruptedException {
-        final List<String> allocatingThreads = new ArrayList<>();
+        final List<String> allocatingThreads = java.util.Collections.synchronizedList(new ArrayList<>());
         final RecordingAllocator allocator = new RecordingAllocator() {
             @Override
             public NativeBlock allocate(final long byteSize) {
@@ -136,7 +137,7 @@ class MemoryTest {
         };
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             long key = 0;
-            // B = 10 grows at 6,656 entries; preparation is requested at three quarters of that.
+            // B = 10 grows at 6,656 entries; preparation is requested at 5/8 of that (4,160).
             while (map.stats().doublings() < 10) {
                 map.put(key++, key);
             }
@@ -154,6 +155,42 @@ class MemoryTest {
             for (long k = 0; k < key; k++) {
                 assertEquals(k + 1, map.get(k));
             }
+        }
+    }
+
+    @Test
+    void aPreparedArrayShouldBeCountedAndFreedByClose() throws InterruptedException {
+        final RecordingAllocator allocator = new RecordingAllocator();
+        final LongLongMap map = LongLongMap.builder().allocator(allocator).build();
+        long key = 0;
+        while (map.stats().logBuckets() < 12 || map.stats().growing() || map.size() < 20_000) {
+            map.put(key++, key);
+        }
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        final MapStats stats = map.stats();
+        assertTrue(stats.nextArrayPrepared(), stats.toString());
+        final long current = BucketArray.initialCommittedBytes(io.panamap.layout.BucketLayout.LONG_LONG, 12);
+        final long prepared = BucketArray.initialCommittedBytes(io.panamap.layout.BucketLayout.LONG_LONG, 13);
+        assertTrue(stats.committedBytes() >= current + prepared, "the prepared array must be charged: " + stats);
+        map.close();
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        synchronized (allocator.blocks) {
+            for (final NativeBlock block : allocator.blocks) {
+                assertFalse(block.isAlive(), "a block outlived close()");
+            }
+        }
+    }
+
+    @Test
+    void aPresizedTableShouldNotPrepareAnArrayItWasSizedNotToNeed() throws InterruptedException {
+        final RecordingAllocator allocator = new RecordingAllocator();
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).expectedSize(100_000).build()) {
+            for (long key = 0; key < 100_000; key++) {
+                map.put(key, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertFalse(map.stats().nextArrayPrepared());
+            assertEquals(1, allocator.blocks.size(), "only the presized array should have been mapped");
         }
     }
 

@@ -73,7 +73,9 @@ final class TableInvariants {
         long live = 0;
         boolean seenEmptyRest = false;
         boolean pendingEmptyOne = false;
+        long length = 0;
         for (long b = head; b != BucketArray.NONE; b = array.next(b)) {
+            require(++length <= array.capacity, "chain " + index + " has a cycle");
             require(b == head || (b / layout.bucketSize() >= array.bucketCount
                     && b / layout.bucketSize() < array.nextOverflow), "link outside the handed-out overflow area");
             for (int slot = 0; slot < BucketLayout.SLOTS; slot++) {
