@@ -50,7 +50,8 @@ final class GetSections {
             }
         }
         notes.add("Each child built the map untimed (the contender's usual way: not presized unless its name says"
-                + " so), called System.gc() and measured the noise floor. Warm-up: " + PRIMING + ", one full"
+                + " so), called System.gc(), waited for panamap's background memory worker to be idle (native maps)"
+                + " and measured the noise floor. Warm-up: " + PRIMING + ", one full"
                 + " untimed round, " + PRIMING + " again (so that the JIT compiles the loop as a whole method)."
                 + " Then, at once, the timed rounds of N gets, each round every key once in a shuffled order."
                 + " ns/get = round time / N; best and median round per run, then the median over runs.");

@@ -58,7 +58,9 @@ final class GrowSections {
         notes.add("Warm-up: in every child JVM, before anything was measured, the timed pass ran once at full N"
                 + " on a throw-away map, which was then closed (native maps) or dropped (on-heap maps), followed by"
                 + " System.gc(); before and after that pass, both loops were called " + PRIMING + ", so that the"
-                + " JIT compiles them as whole methods. The measured pass thus ran compiled, on memory the kernel had"
+                + " JIT compiles them as whole methods. For native maps the harness then waited until panamap's"
+                + " background memory worker was idle (so that freeing the throw-away map shows up in neither the"
+                + " noise floor nor the timed pass). The measured pass thus ran compiled, on memory the kernel had"
                 + " recently handed out.");
         notes.add("p50 .. worst put: the timed pass, System.nanoTime() around each single put (the ~25 ns of the"
                 + " clock reads are inside every figure); percentiles to 3 significant digits; 'worst put' is exact"

@@ -48,6 +48,7 @@ final class GetWorkload implements Workload {
                 map.put(key, Keys.valueFor(key));
             }
             System.gc();
+            Quiesce.backgroundWork(contender);
 
             // Before the warm-up, so that the timed rounds follow a full round at once: on this machine, a pass
             // over data left alone for two seconds (spinning, sleeping or touching other memory) was ~60% slower

@@ -58,6 +58,7 @@ final class GrowWorkload implements Workload {
         prime(contender, primingKeys, spec.primingCalls(), putLatency, worst);
         putLatency.reset();
         System.gc();
+        Quiesce.backgroundWork(contender);
 
         spec.progress().accept("noise floor: empty timing windows");
         final Histogram noiseWindows = LatencyHistograms.create();
@@ -75,6 +76,7 @@ final class GrowWorkload implements Workload {
             stats = map.stats();
         }
         System.gc();
+        Quiesce.backgroundWork(contender);
 
         spec.progress().accept("measuring: build pass without per-put timing");
         final long buildNanos;
