@@ -25,7 +25,7 @@ class BenchOptionsTest {
     void shouldDefaultToTenMillionKeysEveryContenderBothWorkloadsAndThreeRuns() throws UsageException {
         final BenchOptions options = parse();
         assertEquals(10_000_000, options.n());
-        assertEquals(List.of("panamap", "panamap-huge", "panamap-presized", "fastutil", "hashmap"),
+        assertEquals(List.of("panamap", "panamap-huge", "panamap-inline", "panamap-presized", "fastutil", "hashmap"),
                 options.contenders());
         assertEquals(List.of("grow", "get"), options.workloads());
         assertEquals(3, options.runs());
@@ -85,7 +85,7 @@ class BenchOptionsTest {
             "--runs x;                  --runs;          'x'",
             "--runs 0;                  --runs;          '0'",
             "--contenders nope;         unknown name;    'nope'",
-            "--contenders panamap,nope; known: panamap, panamap-huge, panamap-presized, fastutil, hashmap; 'nope'",
+            "--contenders panamap,nope; known: panamap, panamap-huge, panamap-inline, panamap-presized, fastutil, hashmap; 'nope'",
             "--contenders panamap,,fastutil; empty name; --contenders",
             "--contenders fastutil,fastutil; given twice; fastutil",
             "--workloads grow,put;      --workloads;     'put'",

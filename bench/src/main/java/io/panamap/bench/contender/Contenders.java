@@ -17,6 +17,9 @@ public final class Contenders {
                     n -> new PanamapMap(LongLongMap.builder().build())),
             new Contender("panamap-huge", "LongLongMap, NativeAllocators.hugePages(), not presized", false, List.of(),
                     n -> new PanamapMap(LongLongMap.builder().allocator(NativeAllocators.hugePages()).build())),
+            new Contender("panamap-inline", "LongLongMap, backgroundMemoryWork(false): arrays mapped and freed on"
+                    + " the writing thread, not presized", false, List.of(),
+                    n -> new PanamapMap(LongLongMap.builder().backgroundMemoryWork(false).build())),
             new Contender("panamap-presized", "LongLongMap.withExpectedSize(N)", false, List.of(),
                     n -> new PanamapMap(LongLongMap.withExpectedSize(n))),
             new Contender(BASELINE, "fastutil Long2LongOpenHashMap, not presized", true, List.of(),
