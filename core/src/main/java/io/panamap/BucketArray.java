@@ -44,6 +44,11 @@ final class BucketArray {
     final long preallocatedSpares;
     /** Index of the next unused overflow bucket. */
     long nextOverflow;
+    /**
+     * Buckets below this index have been (or are being) pre-faulted by the memory worker; the table asks
+     * for more as overflow buckets are handed out. Writer thread only.
+     */
+    long prefaultedUpTo;
     /** Iterators currently reading this array; it is not freed while any are. */
     int pins;
     /** Growth has finished with (or clear has dropped) this array; it is freed when the last pin goes. */

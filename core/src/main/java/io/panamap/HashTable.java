@@ -82,6 +82,8 @@ final class HashTable {
     static final int LOAD_FACTOR_NUM = 13;
     /** Go's {@code loadFactorDen}. */
     static final int LOAD_FACTOR_DEN = 2;
+    /** Overflow buckets pre-faulted per request once Go's spares are used up: 512 KiB of long→long buckets. */
+    static final long OVERFLOW_PREFAULT_CHUNK = 3640;
     /** How far {@code nevacuate} may skip over already evacuated chains in one step (Go: 1024). */
     static final int EVACUATION_LOOKAHEAD = 1024;
     /** Above this B, overflow buckets are counted approximately (Go: 15, as noverflow is 16 bits). */
@@ -354,6 +356,7 @@ final class HashTable {
         // array waiting for the doubling that will follow.
         final Object ready = PREPARED.get(this);
         if (ready instanceof BucketArray array && array.logSize == logSize && PREPARED.compareAndSet(this, array, null)) {
+            array.prefaultedUpTo = array.bucketCount + array.preallocatedSpares;
             try {
                 checkBudget(BucketArray.initialCommittedBytes(layout, logSize), growthPurpose(logSize, doubling));
             } catch (final MemoryBudgetExceededException e) {
@@ -553,9 +556,36 @@ final class HashTable {
             checkBudget(layout.bucketSize(), "an overflow bucket");
         }
         final long bucket = array.takeOverflowBucket();
+        if (backgroundMemoryWork && array.nextOverflow + OVERFLOW_PREFAULT_CHUNK / 2 > array.prefaultedUpTo
+                && array.prefaultedUpTo > 0) {
+            prefaultMoreOverflow(array);
+        }
         incrementOverflowCount(array.logSize);
         array.link(lastBucket, bucket);
         return bucket;
+    }
+
+    /**
+     * Overflow buckets are handed out in order, from the end of Go's spares on. Past the spares they
+     * were not pre-faulted with the array, so their first touch would fault on the writer (usually
+     * microseconds, up to milliseconds on memory the host has reclaimed): keep the memory worker one
+     * chunk ahead of the next one. Arrays mapped inline (no preparation) are left as they are.
+     */
+    private void prefaultMoreOverflow(final BucketArray array) {
+        final long from = Math.max(array.prefaultedUpTo, array.nextOverflow);
+        final long to = Math.min(array.capacity, from + OVERFLOW_PREFAULT_CHUNK);
+        if (to <= from) {
+            return;
+        }
+        array.prefaultedUpTo = to;
+        final NativeBlock block = array.block;
+        final long offset = layout.bytesFor(from);
+        final long length = layout.bytesFor(to - from);
+        MemoryWorker.execute(() -> {
+            if (block.isAlive()) {
+                allocator.prefault(block, offset, length);
+            }
+        });
     }
 
     private void incrementOverflowCount(final int logSize) {

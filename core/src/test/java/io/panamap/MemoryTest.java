@@ -195,6 +195,42 @@ class MemoryTest {
     }
 
     @Test
+    void overflowBucketsBeyondTheSparesShouldBePrefaultedAhead() throws InterruptedException {
+        final List<long[]> prefaulted = java.util.Collections.synchronizedList(new ArrayList<>());
+        final RecordingAllocator allocator = new RecordingAllocator() {
+            @Override
+            public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
+                prefaulted.add(new long[] {byteOffset, byteLength});
+            }
+        };
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            long key = 0;
+            while (map.stats().logBuckets() < 16) {
+                map.put(key++, key);
+            }
+            // Fill the B = 16 array towards its threshold: at loads above ~5 its overflow outgrows the spares.
+            while (map.size() < 6 * (1L << 16)) {
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            final BucketArray current = map.table().buckets;
+            final long sparesEnd = current.layout.bytesFor(current.bucketCount + current.preallocatedSpares);
+            assertTrue(current.overflowUsed() > current.preallocatedSpares, "test premise: overflow beyond the spares");
+            final long usedEnd = current.layout.bytesFor(current.nextOverflow);
+            long coveredEnd = sparesEnd;
+            synchronized (prefaulted) {
+                for (final long[] range : prefaulted) {
+                    if (range[0] == coveredEnd) {
+                        coveredEnd = range[0] + range[1];
+                    }
+                }
+            }
+            assertTrue(coveredEnd > usedEnd, "overflow buckets in use up to byte " + usedEnd
+                    + " but pre-faulted only up to " + coveredEnd);
+        }
+    }
+
+    @Test
     void closeShouldFreeEveryArrayAndTheMemoryMustNotBeReachableAfterwards() {
         final RecordingAllocator allocator = new RecordingAllocator();
         final LongLongMap map = LongLongMap.builder().allocator(allocator).backgroundMemoryWork(false).build();

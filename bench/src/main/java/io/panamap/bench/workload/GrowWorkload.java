@@ -52,9 +52,11 @@ final class GrowWorkload implements Workload {
         spec.progress().accept("warm-up: JIT priming, a timed pass at full N on a throw-away map, JIT priming");
         final long[] primingKeys = RunSpec.primingKeys(keys);
         prime(contender, primingKeys, spec.primingCalls(), putLatency, worst);
+        final long warmUpStart = System.nanoTime();
         try (BenchMap map = contender.create(n)) {
             timedPuts(map, keys, putLatency, worst);
         }
+        final long warmUpPassNanos = System.nanoTime() - warmUpStart;
         prime(contender, primingKeys, spec.primingCalls(), putLatency, worst);
         putLatency.reset();
         System.gc();
@@ -62,7 +64,10 @@ final class GrowWorkload implements Workload {
 
         spec.progress().accept("noise floor: empty timing windows");
         final Histogram noiseWindows = LatencyHistograms.create();
-        final NoiseFloor noise = NoiseFloorMeter.measure(noiseWindows, n, spec.noiseFloorMinNanos());
+        // Machine stalls come per unit of time, not per operation: watch empty windows for at least as long
+        // as the timed pass takes (its warm-up twin's duration), so both are exposed to the machine alike.
+        final NoiseFloor noise = NoiseFloorMeter.measure(noiseWindows, n,
+                Math.max(spec.noiseFloorMinNanos(), warmUpPassNanos));
 
         spec.progress().accept("measuring: timed pass");
         final GcDelta timedGc;
