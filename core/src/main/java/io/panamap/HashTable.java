@@ -54,7 +54,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>The array a doubling needs is mapped and pre-faulted by the {@link MemoryWorker} once the count
  *       reaches 5/8 of the threshold ({@link #requestPreparation}); the insert that starts the growth
  *       adopts it. Mapping inline is the fallback, O(1) but about 10 µs interpreted, and the fresh
- *       pages would then fault on the writer as evacuation touches them.
+ *       pages would then fault on the writer as evacuation touches them. Overflow buckets past Go's
+ *       spares are pre-faulted the same way, a chunk ahead of the next one handed out
+ *       ({@link #prefaultMoreOverflow}).
  *   <li>Memory is native, one mapping per bucket array: main buckets, then Go's 2^(B-4) preallocated
  *       spares, then a reserved overflow area of 2·2^B + 8 buckets in all, touched only when used.
  *       Go allocates overflow beyond its spares from the heap one bucket at a time; keeping them in
@@ -202,6 +204,10 @@ final class HashTable {
                     + " buckets; at most 2^" + MAX_LOG_SIZE + " are supported");
         }
         install(allocateArray(logSize, "the initial array for expected size " + expectedSize));
+        if (backgroundMemoryWork && logSize > 0) {
+            // A presized table's first inserts would otherwise fault in its pages one by one.
+            prefaultInBackground(buckets, buckets.bucketCount + buckets.preallocatedSpares);
+        }
     }
 
     /** Makes {@code array} the current one and derives the thresholds that depend on its size. */
@@ -578,9 +584,19 @@ final class HashTable {
             return;
         }
         array.prefaultedUpTo = to;
+        prefaultRange(array, from, to);
+    }
+
+    /** Asks the memory worker to fault in buckets [0, upTo) of {@code array}. */
+    private void prefaultInBackground(final BucketArray array, final long upTo) {
+        array.prefaultedUpTo = upTo;
+        prefaultRange(array, 0, upTo);
+    }
+
+    private void prefaultRange(final BucketArray array, final long fromBucket, final long toBucket) {
         final NativeBlock block = array.block;
-        final long offset = layout.bytesFor(from);
-        final long length = layout.bytesFor(to - from);
+        final long offset = layout.bytesFor(fromBucket);
+        final long length = layout.bytesFor(toBucket - fromBucket);
         MemoryWorker.execute(() -> {
             if (block.isAlive()) {
                 allocator.prefault(block, offset, length);
