@@ -17,18 +17,16 @@ class JvmFlagsTest {
 
     @Test
     void shouldAddTheRequiredFlagsAndALargeHeapToABareJvm() {
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED",
-                        "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx12g"),
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "-Xmx12g"),
                 JvmFlags.forChild(List.of(), PANAMAP));
     }
 
     @Test
     void shouldKeepTheParentsFlagsOnceAndItsHeapButNotPreTouch() {
         final List<String> flags = JvmFlags.forChild(List.of("--enable-native-access=ALL-UNNAMED",
-                "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Xmx4g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"), PANAMAP);
-        assertEquals(List.of("--enable-native-access=ALL-UNNAMED",
-                "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "--sun-misc-unsafe-memory-access=allow", "-Xmx4g", "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"),
+                PANAMAP);
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Xmx4g", "-XX:+UseParallelGC"), flags);
     }
 

@@ -9,13 +9,11 @@ import java.util.List;
 public final class JvmFlags {
 
     /**
-     * Flags every child needs whatever the parent had: FFM without warnings, and Agrona's access to
-     * jdk.internal.misc (the shaded jar's manifest grants it to the parent, but a child started with
-     * {@code -cp} does not read the manifest).
+     * Flags every child needs whatever the parent had: FFM without warnings. A contender that needs more
+     * (a peer library reaching into JDK internals, say) lists its own in {@link Contender#jvmFlags()}, so
+     * that no other contender's JVM is started with them.
      */
-    static final List<String> REQUIRED = List.of(
-            "--enable-native-access=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
+    static final List<String> REQUIRED = List.of("--enable-native-access=ALL-UNNAMED");
 
     /** Room for a 10M-entry HashMap with boxed keys and values plus its growth, with margin. */
     static final String DEFAULT_MAX_HEAP = "-Xmx12g";
