@@ -91,6 +91,72 @@ class IterationTest {
         }
     }
 
+    /**
+     * A walk started while a doubling is under way reads not-yet-evacuated chains from the old array and
+     * must keep only the entries of the bucket it visits (Go's checkBucket): each entry exactly once.
+     */
+    @Test
+    void aWalkStartedMidDoublingShouldProduceEachEntryOnce() {
+        try (LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build()) {
+            long key = 0;
+            while (map.stats().doublings() < 12) {
+                map.put(key * 0x9E3779B97F4A7C15L, key);
+                key++;
+            }
+            assertTrue(map.table().isGrowing(), "premise: a doubling in progress");
+            assertTrue(map.table().nevacuate < map.table().oldBuckets.bucketCount / 2, "premise: mostly unevacuated");
+            final Map<Long, Long> produced = new HashMap<>();
+            map.forEach((k, v) -> assertTrue(produced.put(k, v) == null, "produced twice: " + k));
+            assertEquals(key, produced.size());
+            for (long i = 0; i < key; i++) {
+                assertEquals(i, produced.get(i * 0x9E3779B97F4A7C15L));
+            }
+        }
+    }
+
+    /** The same through a same-size growth, with writes between steps. */
+    @Test
+    void aWalkThroughASameSizeGrowthShouldKeepGosRules() {
+        final SplittableRandom random = new SplittableRandom(99);
+        try (LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build()) {
+            final List<Long> live = new ArrayList<>();
+            // Churn at a steady ~2,500 keys until a same-size growth starts.
+            while (!(map.table().isGrowing() && map.table().sameSizeGrow)) {
+                if (live.size() < 2500 || random.nextBoolean()) {
+                    final long k = random.nextLong();
+                    map.put(k, k);
+                    live.add(k);
+                } else {
+                    final long victim = live.remove(random.nextInt(live.size()));
+                    map.remove(victim);
+                }
+            }
+            final Set<Long> present = new HashSet<>(live);
+            final Set<Long> removed = new HashSet<>();
+            final Set<Long> produced = new HashSet<>();
+            final LongLongCursor cursor = map.cursor();
+            while (cursor.next()) {
+                assertTrue(produced.add(cursor.key()), "produced twice: " + cursor.key());
+                assertFalse(removed.contains(cursor.key()), "produced a key removed before it was reached");
+                // Keep writing: finishes the same-size growth under the cursor.
+                final long fresh = random.nextLong();
+                map.put(fresh, fresh);
+                final long victim = live.get(random.nextInt(live.size()));
+                if (!produced.contains(victim) && present.contains(victim) && !removed.contains(victim)) {
+                    map.remove(victim);
+                    removed.add(victim);
+                }
+            }
+            assertFalse(map.table().isGrowing(), "the writes should have finished the same-size growth");
+            for (final long k : present) {
+                if (!removed.contains(k)) {
+                    assertTrue(produced.contains(k), "key present throughout was not produced: " + k);
+                }
+            }
+            TableInvariants.check(map);
+        }
+    }
+
     @Test
     void iterationOrderShouldDifferBetweenTablesAndBetweenWalks() {
         try (LongLongMap a = new LongLongMap(); LongLongMap b = new LongLongMap()) {
