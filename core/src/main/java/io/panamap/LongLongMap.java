@@ -46,9 +46,20 @@ public final class LongLongMap implements AutoCloseable {
     /** The layout: a compile-time constant, so every offset below folds into the instruction. */
     private static final BucketLayout L = BucketLayout.LONG_LONG;
     private static final long LINK = L.overflowOffset();
-    /** Offsets 64 and 128 lie in the second and third of the (up to three) cache lines a bucket spans. */
-    private static final long LINE_1 = 64;
-    private static final long LINE_2 = 128;
+    /**
+     * Key 7 (offset 64) and value 7 (offset 128) lie in the second and third of the (up to three) cache
+     * lines a 144-byte bucket spans, whatever its alignment: lookups load them to fetch all three at once.
+     */
+    private static final long LINE_1 = L.keyOffset(BucketLayout.SLOTS - 1);
+    private static final long LINE_2 = L.valueOffset(BucketLayout.SLOTS - 1);
+
+    static {
+        // The lookup fast path reads "slot 8" when nothing matches: those offsets must stay in the bucket.
+        if (L.valueOffset(BucketLayout.SLOTS) + Long.BYTES > L.bucketSize()
+                || L.keyOffset(BucketLayout.SLOTS) + Long.BYTES > L.bucketSize()) {
+            throw new ExceptionInInitializerError("LongLongMap's lookup assumes slot 8 offsets inside the bucket");
+        }
+    }
 
     private static final HashTable.KeyHasher LONG_KEYS =
             (array, keyOffset, seed) -> Hashing.hashLong(array.segment.get(BucketLayout.WORD, keyOffset), seed);
