@@ -11,44 +11,57 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The parent's command line: {@code [--n N] [--contenders a,b] [--workloads grow,get] [--runs R] [--quick]
- * [--seed S] [--results DIR]}. Options take their value as the next argument or after {@code =}.
+ * The parent's command line: {@code [--n N] [--contenders a,b] [--workloads grow,get,open-loop] [--rate R]
+ * [--duration S] [--runs R] [--quick] [--seed S] [--results DIR]}. Options take their value as the next argument
+ * or after {@code =}.
  *
  * @param n          keys per workload
  * @param contenders contender names, in table order
  * @param workloads  workload names, in report order
  * @param runs       runs per contender and workload
+ * @param rate       operations per second of the open-loop stream
+ * @param openLoopNanos length of the open-loop stream
+ * @param quick      a smoke run (shorter noise floors and stream)
  * @param seed       key seed
  * @param resultsDir folder under which each run gets a time-stamped folder
  */
-public record BenchOptions(int n, List<String> contenders, List<String> workloads, int runs, long seed,
-                           Path resultsDir) {
+public record BenchOptions(int n, List<String> contenders, List<String> workloads, int runs, long rate,
+                           long openLoopNanos, boolean quick, long seed, Path resultsDir) {
 
     public static final int DEFAULT_N = 10_000_000;
     public static final int QUICK_N = 1_000_000;
-    public static final int DEFAULT_RUNS = 3;
+    /** One run of everything takes about 5 minutes on a 2-core machine; more runs are for careful comparisons. */
+    public static final int DEFAULT_RUNS = 1;
     public static final int QUICK_RUNS = 1;
+    static final long QUICK_OPEN_LOOP_NANOS = 1_000_000_000L;
+    static final long MAX_RATE = 100_000_000L;
+    static final long MAX_DURATION_SECONDS = 3_600L;
     /** Keys live in a long[]. */
     static final long MAX_N = Integer.MAX_VALUE - 16;
     static final int MAX_RUNS = 1_000;
 
     /** Shown by {@code --help} and after a usage error. */
     public static final String USAGE = """
-            Usage: ./panamap bench [--n N] [--contenders a,b,...] [--workloads grow,get] [--runs R] [--quick]
-                                   [--seed S] [--results DIR]
+            Usage: ./panamap bench [--n N] [--contenders a,b,...] [--workloads w,...] [--rate R] [--duration S]
+                                   [--runs R] [--quick] [--seed S] [--results DIR]
 
-              --n N            keys per workload (default 10M; accepts 10000000, 10_000_000, 10M, 500k)
-              --contenders ..  which maps, comma-separated (default: all): %s
-              --workloads ..   which workloads, comma-separated (default: all): %s
+              --n N            keys of the grow and get workloads (default 10M; accepts 10000000, 10_000_000,
+                               10M, 500k)
+              --contenders ..  which maps, comma-separated (default: all but %s); known: %s
+              --workloads ..   which workloads, comma-separated (default: all; --workload is the same): %s
+              --rate R         operations per second of the open-loop stream (default %s)
+              --duration S     seconds the open-loop stream lasts (default %d; quick: 1)
               --runs R         runs per contender and workload, each in its own JVM (default %d)
-              --quick          N = 1M and 1 run, unless --n or --runs say otherwise
+              --quick          a smoke run: N = 1M, a 1 s stream, short noise floors, unless options say
+                               otherwise
               --seed S         seed of the random keys (default 0x%X)
               --results DIR    where to write <timestamp>/REPORT.md and raw histograms (default: results)
 
             Exit code: 0 if every run succeeded, 1 if any failed (the report is written anyway), 2 for a
             command line it cannot run.
-            """.formatted(String.join(", ", Contenders.names()), String.join(", ", Workloads.names()),
-            DEFAULT_RUNS, RunSpec.DEFAULT_SEED);
+            """.formatted(String.join(", ", Contenders.diagnosticNames()), String.join(", ", Contenders.names()),
+            String.join(", ", Workloads.names()), RunSpec.DEFAULT_OPEN_LOOP_RATE,
+            RunSpec.DEFAULT_OPEN_LOOP_NANOS / 1_000_000_000L, DEFAULT_RUNS, RunSpec.DEFAULT_SEED);
 
     public BenchOptions {
         contenders = List.copyOf(contenders);
@@ -68,8 +81,10 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
     public static BenchOptions parse(final List<String> args) throws UsageException {
         Integer n = null;
         Integer runs = null;
+        Long durationSeconds = null;
+        long rate = RunSpec.DEFAULT_OPEN_LOOP_RATE;
         boolean quick = false;
-        List<String> contenders = Contenders.names();
+        List<String> contenders = Contenders.defaultNames();
         List<String> workloads = Workloads.names();
         long seed = RunSpec.DEFAULT_SEED;
         Path resultsDir = Path.of("results");
@@ -99,7 +114,9 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                 case "--n" -> n = (int) parseCount(option, value, MAX_N);
                 case "--runs" -> runs = (int) parseCount(option, value, MAX_RUNS);
                 case "--contenders" -> contenders = parseNames(option, value, Contenders.names());
-                case "--workloads" -> workloads = parseNames(option, value, Workloads.names());
+                case "--workloads", "--workload" -> workloads = parseNames(option, value, Workloads.names());
+                case "--rate" -> rate = parseCount(option, value, MAX_RATE);
+                case "--duration" -> durationSeconds = parseCount(option, value, MAX_DURATION_SECONDS);
                 case "--seed" -> seed = parseSeed(value);
                 case "--results" -> resultsDir = parsePath(option, value);
                 default -> throw new UsageException("unknown option '" + option + "'");
@@ -109,7 +126,10 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                 n != null ? n : quick ? QUICK_N : DEFAULT_N,
                 contenders, workloads,
                 runs != null ? runs : quick ? QUICK_RUNS : DEFAULT_RUNS,
-                seed, resultsDir);
+                rate,
+                durationSeconds != null ? durationSeconds * 1_000_000_000L
+                        : quick ? QUICK_OPEN_LOOP_NANOS : RunSpec.DEFAULT_OPEN_LOOP_NANOS,
+                quick, seed, resultsDir);
     }
 
     /** A positive whole number up to {@code max}; "_" and "," may group digits; k, M, G multiply by 1000s. */

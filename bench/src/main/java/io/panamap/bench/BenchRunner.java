@@ -60,8 +60,7 @@ final class BenchRunner {
             for (final String workload : options.workloads()) {
                 for (final String contenderName : options.contenders()) {
                     final Contender contender = Contenders.byName(contenderName);
-                    final ChildArgs child = new ChildArgs(workload, contenderName, run, options.n(), options.seed(),
-                            dir);
+                    final ChildArgs child = childArgs(workload, contenderName, run, dir);
                     System.err.printf("[%d/%d] run %d/%d  %s  %s%n", ++done, total, run, options.runs(), workload,
                             contenderName);
                     final long childStart = System.nanoTime();
@@ -75,13 +74,13 @@ final class BenchRunner {
         }
 
         final Contender sample = Contenders.byName(options.contenders().getFirst());
-        final ChildArgs sampleChild = new ChildArgs(options.workloads().getFirst(), sample.name(), 1, options.n(),
-                options.seed(), dir);
+        final ChildArgs sampleChild = childArgs(options.workloads().getFirst(), sample.name(), 1, dir);
         final RunInfo info = new RunInfo(startedAt,
                 ShellWords.join(prepend("./panamap", "bench", args)),
                 ProcessHandle.current().info().commandLine().orElse(null),
                 ShellWords.join(launcher.command(sampleChild, sample)),
-                options.n(), options.runs(), options.seed(), options.workloads(), options.contenders(),
+                options.n(), options.runs(), options.seed(), options.rate(), options.openLoopNanos(),
+                options.workloads(), options.contenders(),
                 MachineInfo.detect(), dir.toString(), System.nanoTime() - start);
         final Report report = ReportBuilder.build(info, outcomes);
         System.out.println();
@@ -100,6 +99,11 @@ final class BenchRunner {
             return 1;
         }
         return 0;
+    }
+
+    private ChildArgs childArgs(final String workload, final String contender, final int run, final Path dir) {
+        return new ChildArgs(workload, contender, run, options.n(), options.seed(), options.rate(),
+                options.openLoopNanos(), options.quick(), dir);
     }
 
     /** {@code parent/name}, or {@code parent/name-2} and so on if that exists already. */

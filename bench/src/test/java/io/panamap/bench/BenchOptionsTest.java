@@ -22,13 +22,16 @@ class BenchOptionsTest {
     }
 
     @Test
-    void shouldDefaultToTenMillionKeysEveryContenderBothWorkloadsAndThreeRuns() throws UsageException {
+    void shouldDefaultToTenMillionKeysEveryPeerAndPanamapVariantEveryWorkloadAndOneRun() throws UsageException {
         final BenchOptions options = parse();
         assertEquals(10_000_000, options.n());
-        assertEquals(List.of("panamap", "panamap-huge", "panamap-inline", "panamap-presized", "fastutil", "hashmap"),
-                options.contenders());
-        assertEquals(List.of("grow", "get"), options.workloads());
-        assertEquals(3, options.runs());
+        assertEquals(List.of("panamap", "panamap-huge", "panamap-presized", "fastutil", "hashmap",
+                "concurrenthashmap", "agrona", "eclipse"), options.contenders());
+        assertEquals(List.of("grow", "get", "open-loop"), options.workloads());
+        assertEquals(1, options.runs());
+        assertEquals(RunSpec.DEFAULT_OPEN_LOOP_RATE, options.rate());
+        assertEquals(RunSpec.DEFAULT_OPEN_LOOP_NANOS, options.openLoopNanos());
+        assertFalse(options.quick());
         assertEquals(RunSpec.DEFAULT_SEED, options.seed());
         assertEquals(Path.of("results"), options.resultsDir());
     }
@@ -38,7 +41,25 @@ class BenchOptionsTest {
         final BenchOptions options = parse("--quick");
         assertEquals(1_000_000, options.n());
         assertEquals(1, options.runs());
-        assertEquals(Contenders.names(), options.contenders());
+        assertTrue(options.quick());
+        assertEquals(1_000_000_000L, options.openLoopNanos(), "a 1 s stream");
+        assertEquals(Contenders.defaultNames(), options.contenders());
+    }
+
+    @Test
+    void theDiagnosticVariantShouldRunOnlyWhenNamed() throws UsageException {
+        assertFalse(parse().contenders().contains("panamap-inline"));
+        assertEquals(List.of("panamap-inline"), parse("--contenders", "panamap-inline").contenders());
+    }
+
+    @Test
+    void rateDurationAndTheSingularWorkloadOptionShouldBeRead() throws UsageException {
+        final BenchOptions options = parse("--rate", "250k", "--duration=3", "--workload", "open-loop");
+        assertEquals(250_000, options.rate());
+        assertEquals(3_000_000_000L, options.openLoopNanos());
+        assertEquals(List.of("open-loop"), options.workloads());
+        final UsageException e = assertThrows(UsageException.class, () -> parse("--rate", "0"));
+        assertTrue(e.getMessage().contains("--rate"), e.getMessage());
     }
 
     @Test

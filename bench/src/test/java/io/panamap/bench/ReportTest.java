@@ -10,12 +10,16 @@ import io.panamap.bench.report.TextRenderer;
 import io.panamap.bench.result.Outcome;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import static io.panamap.bench.SampleResults.get;
 import static io.panamap.bench.SampleResults.grow;
 import static io.panamap.bench.SampleResults.ok;
+import static io.panamap.bench.SampleResults.openLoop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +44,8 @@ class ReportTest {
             outcomes.add(ok("get", "panamap", run, get(500 * MS, 400 * MS, 450 * MS, 600 * MS, 420 * MS)));
             outcomes.add(ok("get", "fastutil", run, get(300 * MS, 300 * MS, 300 * MS, 300 * MS, 300 * MS)));
             outcomes.add(Outcome.failed("get", "hashmap", run, OOM));
+            outcomes.add(ok("open-loop", "panamap", run, openLoop(40_000L * run, 1_000 * run)));
+            outcomes.add(ok("open-loop", "fastutil", run, openLoop(20_000_000, 786_432)));
         }
         return outcomes;
     }
@@ -49,10 +55,11 @@ class ReportTest {
                 "madvise", "25.0.3+9-LTS (OpenJDK 64-Bit Server VM, Eclipse Adoptium)", "/jdk",
                 "G1 Young Generation, G1 Old Generation");
         final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --quick", null,
-                "java -Xmx12g -cp bench.jar io.panamap.bench.Main --child", 10_000_000, 3, 42,
-                List.of("grow", "get"), List.of("panamap", "panamap-huge", "fastutil", "hashmap"), machine,
+                "java -Xmx12g -cp bench.jar io.panamap.bench.Main --child", 10_000_000, 3, 42, 1_000_000,
+                5_000_000_000L, List.of("grow", "get", "open-loop"), List.of("panamap", "panamap-huge", "fastutil", "hashmap"), machine,
                 "results/2025-01-02T03-04-05", 300 * S);
-        return ReportBuilder.build(info, knownOutcomes());
+        return ReportBuilder.build(info, knownOutcomes())
+                .withCharts(List.of(new Report.Chart("grow: latency of every put", "grow.png")));
     }
 
     /** The first line of {@code text} that starts with {@code contender} and column padding. */
@@ -104,11 +111,39 @@ class ReportTest {
         final String markdown = MarkdownRenderer.render(knownReport());
         assertTrue(markdown.startsWith("# panamap bench\n"), markdown);
         assertTrue(markdown.contains("- **Command**: `./panamap bench --quick`"), markdown);
-        assertTrue(markdown.contains("| contender | build | build/fastutil | p50 |"), markdown);
+        assertTrue(markdown.contains("| contender | build | build/fastutil | puts/s | p50 | p90 | p99 | p99.9 |"
+                + " p99.99 | p99.999 | max |"), markdown);
         assertTrue(markdown.contains("|---|---:|---:|"), markdown);
         assertTrue(markdown.contains("| panamap | 1.50 s | 1.50x |"), markdown);
         assertTrue(markdown.contains("| hashmap | FAILED: " + OOM + " |  |"), markdown);
         assertTrue(markdown.contains("java.util.HashMap&lt;Long, Long&gt;"), markdown);
+    }
+
+    /**
+     * The whole Markdown report of a known run, locked by a checked-in fixture (regenerate it deliberately, and
+     * read the diff, when the report is meant to change).
+     */
+    @Test
+    void theMarkdownReportShouldMatchTheCheckedInFixture() throws IOException {
+        final String fixture;
+        try (InputStream in = ReportTest.class.getResourceAsStream("report-fixture.md")) {
+            fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(fixture, MarkdownRenderer.render(knownReport()));
+    }
+
+    @Test
+    void theOpenLoopTableShouldShowEveryPercentileAndTheWorstAgainstFastutil() {
+        final String text = TextRenderer.render(knownReport());
+        final String section = text.substring(text.indexOf("== open-loop: fixed-rate stream"));
+        final String panamap = rowOf(section, "panamap");
+        // Worst operations 40, 80, 120 us -> median run 2: 80 us at size 2,000, over fastutil's 20 ms.
+        assertTrue(panamap.contains(" 80.0 us "), panamap);
+        assertTrue(panamap.contains(" 2,000 "), panamap);
+        assertTrue(panamap.contains(" 0.0040x "), panamap);
+        assertTrue(panamap.contains(" 1.00M/s "), panamap);
+        assertTrue(section.contains("intended start time"), section);
+        assertTrue(text.contains("grow.png: grow: latency of every put"), text);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.panamap.bench.fork.ChildOutput;
 import io.panamap.bench.result.GrowResult;
 import io.panamap.bench.result.Outcome;
 import io.panamap.bench.result.ResultLine;
+import io.panamap.bench.workload.Recordings;
 import io.panamap.bench.workload.RunSpec;
 import org.junit.jupiter.api.Test;
 
@@ -21,14 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ResultLineTest {
 
-    private static final ChildArgs CHILD = new ChildArgs("grow", "panamap", 2, 20_000, 7, null);
+    private static final ChildArgs CHILD = new ChildArgs("grow", "panamap", 2, 20_000, 7, 1_000_000, 10_000_000, true, null);
 
     @Test
     void aGrowOutcomeShouldSurviveTheTripThroughOneLine() {
         final Outcome outcome = SampleResults.ok("grow", "panamap", 2, SampleResults.grow(1_234_567_890L, 262_000_000L,
                 8_388_608, "size=10 B=1 growing=yes(doubling 3/4) budget=none allocator=mmap (4 KiB pages) 100%"));
         final String line = ResultLine.encode(outcome);
-        assertTrue(line.startsWith(ResultLine.MARKER + " format=1 workload=grow contender=panamap run=2 status=ok"),
+        assertTrue(line.startsWith(ResultLine.MARKER + " format=2 workload=grow contender=panamap run=2 status=ok"),
                 line);
         assertFalse(line.contains("\n"));
         assertEquals(outcome, ResultLine.decode(line));
@@ -38,6 +39,12 @@ class ResultLineTest {
     void aGetOutcomeShouldSurviveTheTripThroughOneLine() {
         final Outcome outcome = SampleResults.ok("get", "fastutil", 1, SampleResults.get(400_000_000L, 390_000_000L,
                 410_000_000L, 405_000_000L, 401_000_000L));
+        assertEquals(outcome, ResultLine.decode(ResultLine.encode(outcome)));
+    }
+
+    @Test
+    void anOpenLoopOutcomeShouldSurviveTheTripThroughOneLine() {
+        final Outcome outcome = SampleResults.ok("open-loop", "agrona", 1, SampleResults.openLoop(9_000_000, 786_432));
         assertEquals(outcome, ResultLine.decode(ResultLine.encode(outcome)));
     }
 
@@ -52,7 +59,8 @@ class ResultLineTest {
 
     @Test
     void theParentShouldFindWhatARealChildRunPrintsAmongItsOtherOutput() {
-        final RunSpec spec = new RunSpec(CHILD.n(), CHILD.seed(), 0, 2, 20, line -> { }, (name, histogram) -> { });
+        final RunSpec spec = new RunSpec(CHILD.n(), CHILD.seed(), 0, 2, 20, CHILD.rate(), CHILD.openLoopNanos(),
+                line -> { }, Recordings.discard());
         final Outcome printed = ChildMain.run(CHILD, spec);
         assertTrue(printed.ok(), printed::failure);
 
@@ -75,8 +83,9 @@ class ResultLineTest {
 
     @Test
     void aFailureInsideTheChildShouldBecomeAFailedOutcome() {
-        final ChildArgs unknown = new ChildArgs("grow", "no-such-map", 1, 10, 7, null);
-        final Outcome outcome = ChildMain.run(unknown, new RunSpec(10, 7, 0, 1, 0, line -> { }, (n, h) -> { }));
+        final ChildArgs unknown = new ChildArgs("grow", "no-such-map", 1, 10, 7, 1_000, 1_000_000, true, null);
+        final Outcome outcome = ChildMain.run(unknown, new RunSpec(10, 7, 0, 1, 0, 1_000, 1_000_000, line -> { },
+                Recordings.discard()));
         assertFalse(outcome.ok());
         assertTrue(outcome.failure().contains("unknown contender 'no-such-map'"), outcome.failure());
     }
@@ -84,7 +93,7 @@ class ResultLineTest {
     @Test
     void aMalformedLineShouldBeRejectedNamingWhatIsMissing() {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                ResultLine.decode(ResultLine.MARKER + " format=1 workload=grow contender=x run=1 status=ok kind=grow"));
+                ResultLine.decode(ResultLine.MARKER + " format=2 workload=grow contender=x run=1 status=ok kind=grow"));
         assertTrue(e.getMessage().contains("missing field 'n'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ResultLine.decode("hello"));
     }

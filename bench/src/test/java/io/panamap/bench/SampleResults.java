@@ -4,7 +4,9 @@ import io.panamap.bench.result.GcDelta;
 import io.panamap.bench.result.GetResult;
 import io.panamap.bench.result.GrowResult;
 import io.panamap.bench.result.LatencySummary;
+import io.panamap.bench.result.MemoryUse;
 import io.panamap.bench.result.NoiseFloor;
+import io.panamap.bench.result.OpenLoopResult;
 import io.panamap.bench.result.Outcome;
 import io.panamap.bench.result.WorkloadResult;
 
@@ -22,12 +24,21 @@ final class SampleResults {
                            final String stats) {
         return new GrowResult(10_000_000, 10_000_000, buildNanos, new GcDelta(1, 12),
                 new LatencySummary(10_000_000, 100, 150, 900, 3_000, 7_000, 50_000, worstNanos + 100),
-                worstNanos, worstAtSize, new GcDelta(2, 34), noise(45, 25_000), stats);
+                2 * buildNanos, worstNanos, worstAtSize, new GcDelta(2, 34), noise(45, 25_000),
+                new MemoryUse(10_000_000, 1_000_000, 320_000_000, 50_000_000), stats);
     }
 
     static GetResult get(final long... roundNanos) {
-        return new GetResult(10_000_000, 10_000_000, roundNanos, 0x2a81d7f2acc51541L, new GcDelta(0, 0),
+        return new GetResult(10_000_000, 10_000_000, roundNanos, 0x2a81d7f2acc51541L,
+                new LatencySummary(10_000_000, 60, 80, 200, 400, 2_000, 9_000, 40_000), new GcDelta(0, 0),
                 noise(40, 30_000), "");
+    }
+
+    static OpenLoopResult openLoop(final long worstNanos, final long worstAtSize) {
+        return new OpenLoopResult(5_000_000, 1_000_000, 5_000_000_000L, 500_000,
+                new LatencySummary(5_000_000, 90, 120, 400, 2_000, Math.min(30_000, worstNanos),
+                        Math.min(200_000, worstNanos), worstNanos), worstNanos,
+                worstAtSize, new GcDelta(0, 0), noise(40, 30_000), "");
     }
 
     static Outcome ok(final String workload, final String contender, final int run,

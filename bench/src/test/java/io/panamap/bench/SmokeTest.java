@@ -6,9 +6,14 @@ import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.result.GetResult;
 import io.panamap.bench.result.GrowResult;
 import io.panamap.bench.result.LatencySummary;
+import io.panamap.bench.result.MemoryUse;
+import io.panamap.bench.result.OpenLoopResult;
+import io.panamap.bench.workload.IntervalRecorder;
 import io.panamap.bench.workload.Keys;
+import io.panamap.bench.workload.Recordings;
 import io.panamap.bench.workload.RunSpec;
 import io.panamap.bench.workload.Workloads;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,13 +31,30 @@ class SmokeTest {
     private static final int N = 20_000;
     private static final long SEED = 42;
 
-    private static RunSpec tinySpec(final List<String> histogramNames) {
-        // No minimum noise-floor duration: as many empty windows as operations is enough here.
-        return new RunSpec(N, SEED, 0, 3, 20, line -> { }, (name, histogram) -> histogramNames.add(name));
+    private static RunSpec tinySpec(final List<String> recordingNames) {
+        // No minimum noise-floor duration: as many empty windows as operations is enough here. The open-loop
+        // stream: 20,000 operations in 0.1 s.
+        return new RunSpec(N, SEED, 0, 3, 20, 200_000, 100_000_000L, line -> { }, new Recordings() {
+            @Override
+            public void histogram(final String name, final Histogram histogram) {
+                recordingNames.add(name);
+            }
+
+            @Override
+            public void intervals(final String name, final IntervalRecorder recorder, final long endNanos) {
+                recordingNames.add(name + " (intervals)");
+                long intervalCounts = 0;
+                for (final Histogram interval : recorder.intervals(endNanos)) {
+                    intervalCounts += interval.getTotalCount();
+                }
+                assertEquals(recorder.total().getTotalCount(), intervalCounts, "intervals add up to the total");
+            }
+        });
     }
 
+    /** Every contender that runs in this JVM: a contender with JVM flags of its own runs only in its child. */
     static List<String> contenders() {
-        return Contenders.names();
+        return Contenders.all().stream().filter(c -> c.jvmFlags().isEmpty()).map(Contender::name).toList();
     }
 
     @ParameterizedTest
@@ -56,7 +78,10 @@ class SmokeTest {
         assertTrue(result.buildNanos() > 0);
         assertTrue(result.noise().windows().count() >= N, "at least as many empty windows as puts");
         assertTrue(result.timedGc().count() >= 0 && result.buildGc().millis() >= 0);
-        assertEquals(List.of("put", "noise"), histograms);
+        assertEquals(List.of("put (intervals)", "noise"), histograms);
+        final MemoryUse memory = result.memory();
+        assertEquals(N, memory.entries());
+        assertTrue(memory.bytesPerEntry() >= 16, () -> "at least a key and a value per entry: " + memory);
         if (contender.startsWith("panamap")) {
             assertTrue(result.mapStats().startsWith("size=" + N + " "), result.mapStats());
         } else {
@@ -76,7 +101,28 @@ class SmokeTest {
         assertTrue(result.bestNsPerGet() <= result.medianNsPerGet());
         assertEquals(Keys.checksum(Keys.random(N, SEED)), result.checksum(), "the blackhole sum");
         assertTrue(result.noise().windows().count() >= 3L * N);
-        assertEquals(List.of("noise"), histograms);
+        assertEquals(N, result.get().count(), "one latency per get of the latency round");
+        assertTrue(result.get().p50() <= result.get().p99() && result.get().p99() <= result.get().max());
+        assertEquals(List.of("noise", "get (intervals)"), histograms);
+    }
+
+    @ParameterizedTest
+    @MethodSource("contenders")
+    void openLoopShouldMeasureEveryOperationFromItsIntendedStart(final String contender) {
+        final List<String> recordings = new ArrayList<>();
+        final RunSpec spec = tinySpec(recordings);
+        final OpenLoopResult result = (OpenLoopResult) Workloads.byName("open-loop")
+                .run(Contenders.byName(contender), spec);
+
+        assertEquals(spec.openLoopOperations(), result.operations());
+        assertEquals(result.operations(), result.response().count(), "one latency per operation");
+        assertEquals(result.operations() / 10, result.size(), "every 10th operation put a new key");
+        // Paced: the stream cannot finish before its last operation's intended start.
+        final long lastIntended = (long) ((result.operations() - 1) * 1e9 / spec.openLoopRate());
+        assertTrue(result.elapsedNanos() >= lastIntended, () -> result.elapsedNanos() + " < " + lastIntended);
+        assertTrue(result.worstNanos() >= result.response().p50());
+        assertTrue(result.worstAtSize() > 0 && result.worstAtSize() <= result.size());
+        assertEquals(List.of("noise", "response (intervals)"), recordings);
     }
 
     @Test

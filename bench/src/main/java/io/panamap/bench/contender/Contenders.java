@@ -25,7 +25,20 @@ public final class Contenders {
             new Contender(BASELINE, "fastutil Long2LongOpenHashMap, not presized", true, List.of(),
                     n -> new FastutilMap()),
             new Contender("hashmap", "java.util.HashMap<Long, Long>, not presized", true, List.of(),
-                    n -> new BoxedHashMap()));
+                    n -> new BoxedHashMap()),
+            new Contender("concurrenthashmap", "java.util.concurrent.ConcurrentHashMap<Long, Long>, not presized",
+                    true, List.of(), n -> new BoxedConcurrentHashMap()),
+            // Agrona reaches jdk.internal.misc.Unsafe for its buffers; only its own JVM gets the export.
+            new Contender("agrona", "Agrona Long2LongHashMap, not presized", true,
+                    List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"), n -> new AgronaMap()),
+            new Contender("eclipse", "Eclipse Collections LongLongHashMap, not presized", true, List.of(),
+                    n -> new EclipseMap()));
+
+    /**
+     * Variants that answer a question about panamap itself rather than compare it with a peer: run only when
+     * named with {@code --contenders}.
+     */
+    private static final List<String> DIAGNOSTIC = List.of("panamap-inline");
 
     private Contenders() {
     }
@@ -38,6 +51,16 @@ public final class Contenders {
     /** Their names, in table order. */
     public static List<String> names() {
         return ALL.stream().map(Contender::name).toList();
+    }
+
+    /** The diagnostic variants: run only when named. */
+    public static List<String> diagnosticNames() {
+        return DIAGNOSTIC;
+    }
+
+    /** The contenders a run compares unless told otherwise: all but the diagnostic panamap variants. */
+    public static List<String> defaultNames() {
+        return names().stream().filter(name -> !DIAGNOSTIC.contains(name)).toList();
     }
 
     /**

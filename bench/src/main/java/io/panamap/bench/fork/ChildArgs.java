@@ -7,16 +7,21 @@ import java.util.Objects;
 
 /**
  * What one child JVM is asked to do, and the hidden command line that says it:
- * {@code --child --workload W --contender C --run R --n N --seed S [--histogram-dir DIR]}.
+ * {@code --child --workload W --contender C --run R --n N --seed S --rate OPS --open-loop-nanos T --quick Q
+ * [--histogram-dir DIR]}.
  *
  * @param workload     workload name
  * @param contender    contender name
  * @param run          1-based run number
  * @param n            keys
  * @param seed         key seed
+ * @param rate         operations per second of the open-loop stream
+ * @param openLoopNanos length of the open-loop stream
+ * @param quick        a smoke run: shorter noise floor
  * @param histogramDir where to save raw histograms, or null not to
  */
-public record ChildArgs(String workload, String contender, int run, int n, long seed, Path histogramDir) {
+public record ChildArgs(String workload, String contender, int run, int n, long seed, long rate, long openLoopNanos,
+                        boolean quick, Path histogramDir) {
 
     /** The first argument of a child's command line: selects child mode in {@link io.panamap.bench.Main}. */
     public static final String CHILD_FLAG = "--child";
@@ -30,7 +35,8 @@ public record ChildArgs(String workload, String contender, int run, int n, long 
     public List<String> toArgs() {
         final List<String> args = new ArrayList<>(List.of(CHILD_FLAG, "--workload", workload,
                 "--contender", contender, "--run", Integer.toString(run), "--n", Integer.toString(n),
-                "--seed", Long.toString(seed)));
+                "--seed", Long.toString(seed), "--rate", Long.toString(rate),
+                "--open-loop-nanos", Long.toString(openLoopNanos), "--quick", Boolean.toString(quick)));
         if (histogramDir != null) {
             args.add("--histogram-dir");
             args.add(histogramDir.toString());
@@ -57,6 +63,9 @@ public record ChildArgs(String workload, String contender, int run, int n, long 
         Integer run = null;
         Integer n = null;
         Long seed = null;
+        Long rate = null;
+        Long openLoopNanos = null;
+        Boolean quick = null;
         Path histogramDir = null;
         for (int i = 1; i < args.size(); i += 2) {
             if (i + 1 >= args.size()) {
@@ -69,13 +78,17 @@ public record ChildArgs(String workload, String contender, int run, int n, long 
                 case "--run" -> run = Integer.parseInt(value);
                 case "--n" -> n = Integer.parseInt(value);
                 case "--seed" -> seed = Long.parseLong(value);
+                case "--rate" -> rate = Long.parseLong(value);
+                case "--open-loop-nanos" -> openLoopNanos = Long.parseLong(value);
+                case "--quick" -> quick = Boolean.parseBoolean(value);
                 case "--histogram-dir" -> histogramDir = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown child argument: " + args.get(i));
             }
         }
-        if (workload == null || contender == null || run == null || n == null || seed == null) {
+        if (workload == null || contender == null || run == null || n == null || seed == null || rate == null
+                || openLoopNanos == null || quick == null) {
             throw new IllegalArgumentException("incomplete child arguments: " + args);
         }
-        return new ChildArgs(workload, contender, run, n, seed, histogramDir);
+        return new ChildArgs(workload, contender, run, n, seed, rate, openLoopNanos, quick, histogramDir);
     }
 }

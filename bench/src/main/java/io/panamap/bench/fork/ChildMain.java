@@ -4,6 +4,8 @@ import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.result.HistogramFiles;
 import io.panamap.bench.result.Outcome;
 import io.panamap.bench.result.ResultLine;
+import io.panamap.bench.workload.IntervalRecorder;
+import io.panamap.bench.workload.Recordings;
 import io.panamap.bench.workload.RunSpec;
 import io.panamap.bench.workload.Workloads;
 import org.HdrHistogram.Histogram;
@@ -13,7 +15,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BiConsumer;
 
 /**
  * The child side: runs one workload against one contender, prints progress on stderr and exactly one
@@ -29,9 +30,9 @@ public final class ChildMain {
     public static int main(final List<String> args) {
         final ChildArgs child = ChildArgs.parse(args);
         final long start = System.nanoTime();
-        final RunSpec spec = RunSpec.standard(child.n(), child.seed(), line -> System.err.printf(
-                Locale.ROOT, "%s %6.1f s  %s%n", child.stem(), (System.nanoTime() - start) / 1e9, line),
-                histogramSaver(child));
+        final RunSpec spec = RunSpec.standard(child.n(), child.seed(), child.quick(), child.rate(),
+                child.openLoopNanos(), line -> System.err.printf(Locale.ROOT, "%s %6.1f s  %s%n", child.stem(),
+                        (System.nanoTime() - start) / 1e9, line), recordingSaver(child));
         final Outcome outcome = run(child, spec);
         System.out.println(ResultLine.encode(outcome));
         System.out.flush();
@@ -51,17 +52,36 @@ public final class ChildMain {
         }
     }
 
-    private static BiConsumer<String, Histogram> histogramSaver(final ChildArgs child) {
+    /** Saves every recording as {@code <stem>-<name>.hgrm}, and interval recordings also as {@code .hlog}. */
+    private static Recordings recordingSaver(final ChildArgs child) {
         if (child.histogramDir() == null) {
-            return (name, histogram) -> { };
+            return Recordings.discard();
         }
-        return (name, histogram) -> {
-            try {
-                HistogramFiles.write(child.histogramDir(), child.stem() + "-" + name, histogram);
-            } catch (final IOException e) {
-                // The numbers still reach the report; only the raw file is lost.
-                System.err.println(child.stem() + ": could not save histogram " + name + ": " + e);
+        return new Recordings() {
+            @Override
+            public void histogram(final String name, final Histogram histogram) {
+                save(name, () -> HistogramFiles.write(child.histogramDir(), child.stem() + "-" + name, histogram));
+            }
+
+            @Override
+            public void intervals(final String name, final IntervalRecorder recorder, final long endNanos) {
+                histogram(name, recorder.total());
+                save(name, () -> HistogramFiles.writeLog(child.histogramDir(), child.stem() + "-" + name,
+                        recorder.intervals(endNanos)));
+            }
+
+            private void save(final String name, final FileWrite write) {
+                try {
+                    write.run();
+                } catch (final IOException e) {
+                    // The numbers still reach the report; only the raw file is lost.
+                    System.err.println(child.stem() + ": could not save " + name + ": " + e);
+                }
             }
         };
+    }
+
+    private interface FileWrite {
+        void run() throws IOException;
     }
 }

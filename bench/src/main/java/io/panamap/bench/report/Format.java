@@ -1,7 +1,9 @@
 package io.panamap.bench.report;
 
 import io.panamap.bench.result.GcDelta;
+import io.panamap.bench.result.LatencySummary;
 
+import java.util.List;
 import java.util.Locale;
 
 /** How numbers read in tables. ASCII only ("us", not "µs"), so any terminal shows them. */
@@ -52,6 +54,42 @@ public final class Format {
     /** A byte count in GiB with one decimal. */
     public static String gib(final long bytes) {
         return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+
+    /** Operations per second with three significant digits: {@code 812k/s}, {@code 4.31M/s}. */
+    public static String perSecond(final double rate) {
+        if (rate >= 1e6) {
+            return threeDigits(rate / 1e6) + "M/s";
+        }
+        if (rate >= 1e3) {
+            return threeDigits(rate / 1e3) + "k/s";
+        }
+        return threeDigits(rate) + "/s";
+    }
+
+    /** A byte count with a binary unit and three significant digits: {@code 306 MiB}, {@code 1.21 GiB}. */
+    public static String bytes(final long bytes) {
+        final long magnitude = Math.abs(bytes);
+        if (magnitude < 1L << 10) {
+            return bytes + " B";
+        }
+        if (magnitude < 1L << 20) {
+            return threeDigits(bytes / 1024.0) + " KiB";
+        }
+        if (magnitude < 1L << 30) {
+            return threeDigits(bytes / (double) (1L << 20)) + " MiB";
+        }
+        return threeDigits(bytes / (double) (1L << 30)) + " GiB";
+    }
+
+    /** Headers of the {@link #percentiles} cells. */
+    public static final List<String> PERCENTILE_HEADERS =
+            List.of("p50", "p90", "p99", "p99.9", "p99.99", "p99.999", "max");
+
+    /** p50, p90, p99, p99.9, p99.99, p99.999 and max of {@code latency}, as durations. */
+    public static List<String> percentiles(final LatencySummary latency) {
+        return List.of(nanos(latency.p50()), nanos(latency.p90()), nanos(latency.p99()), nanos(latency.p999()),
+                nanos(latency.p9999()), nanos(latency.p99999()), nanos(latency.max()));
     }
 
     private static String threeDigits(final double value) {

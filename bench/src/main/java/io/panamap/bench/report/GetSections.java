@@ -23,7 +23,7 @@ final class GetSections {
     static List<Report.Section> build(final RunInfo info, final String description, final List<Outcome> outcomes) {
         final List<Runs<GetResult>> all = info.contenders().stream()
                 .map(c -> Runs.of(outcomes, WORKLOAD, c, GetResult.class)).toList();
-        return List.of(summary(info, description, all), perRun(all));
+        return List.of(summary(info, description, all), latency(all), perRun(all));
     }
 
     private static Report.Section summary(final RunInfo info, final String description,
@@ -62,6 +62,27 @@ final class GetSections {
         notes.add("Figures are medians over " + info.runs() + (info.runs() == 1 ? " run" : " runs")
                 + " (for an even count, the lower middle run), each run in its own JVM.");
         return new Report.Section(WORKLOAD + ": random gets of present keys", description, table.build(), notes);
+    }
+
+    private static Report.Section latency(final List<Runs<GetResult>> all) {
+        final Table.Builder table = new Table.Builder().text("contender").number("gets/s")
+                .numbers(Format.PERCENTILE_HEADERS).number("noise max");
+        for (final Runs<GetResult> runs : all) {
+            if (!runs.any()) {
+                table.messageRow(runs.contender(), runs.failureText());
+                continue;
+            }
+            final GetResult median = runs.medianBy(r -> r.get().p9999());
+            final List<String> cells = new ArrayList<>(List.of(runs.contender(),
+                    Format.perSecond(median.getsPerSecond())));
+            cells.addAll(Format.percentiles(median.get()));
+            cells.add(Format.nanos(median.noise().windows().max()));
+            table.row(cells);
+        }
+        return new Report.Section(WORKLOAD + ": latency of single gets", "After the timed rounds, one more round"
+                + " with System.nanoTime() around every get (the ~25 ns of the clock reads are inside each figure).",
+                table.build(), List.of("gets/s: from the median timed round (no per-get clock reads).",
+                "Percentiles from the run with the median p99.99."));
     }
 
     private static Report.Section perRun(final List<Runs<GetResult>> all) {

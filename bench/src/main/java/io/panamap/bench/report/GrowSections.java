@@ -2,11 +2,13 @@ package io.panamap.bench.report;
 
 import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.result.GrowResult;
+import io.panamap.bench.result.MemoryUse;
 import io.panamap.bench.result.Outcome;
 import io.panamap.bench.workload.RunSpec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** The report's sections for the {@code grow} workload: medians per contender, then every run. */
 final class GrowSections {
@@ -21,36 +23,34 @@ final class GrowSections {
     static List<Report.Section> build(final RunInfo info, final String description, final List<Outcome> outcomes) {
         final List<Runs<GrowResult>> all = info.contenders().stream()
                 .map(c -> Runs.of(outcomes, WORKLOAD, c, GrowResult.class)).toList();
-        return List.of(summary(info, description, all), perRun(all));
+        return List.of(summary(info, description, all), memory(all), perRun(all));
     }
 
     private static Report.Section summary(final RunInfo info, final String description,
                                           final List<Runs<GrowResult>> all) {
         final Baseline<GrowResult> baseline = new Baseline<>(all);
         final Table.Builder table = new Table.Builder().text("contender").number("build")
-                .number("build/" + Contenders.BASELINE).number("p50").number("p99").number("p99.9")
-                .number("p99.99").number("worst put").number("at size").number("worst/" + Contenders.BASELINE)
-                .number("GC n / time").number("noise p99.99").number("noise max");
+                .number("build/" + Contenders.BASELINE).number("puts/s").numbers(Format.PERCENTILE_HEADERS)
+                .number("worst put at size").number("worst/" + Contenders.BASELINE).number("GC n / time")
+                .number("noise p99.99").number("noise max");
         final List<String> notes = new ArrayList<>();
         for (final Runs<GrowResult> runs : all) {
             if (!runs.any()) {
                 table.messageRow(runs.contender(), runs.failureText());
                 continue;
             }
-            final GrowResult worst = runs.medianBy(GrowResult::worstPutNanos);
-            table.row(runs.contender(),
+            final GrowResult median = runs.medianBy(GrowResult::worstPutNanos);
+            final List<String> cells = new ArrayList<>(List.of(runs.contender(),
                     Format.nanos(runs.median(GrowResult::buildNanos)),
                     baseline.ratio(runs, GrowResult::buildNanos),
-                    Format.nanos(runs.median(r -> r.put().p50())),
-                    Format.nanos(runs.median(r -> r.put().p99())),
-                    Format.nanos(runs.median(r -> r.put().p999())),
-                    Format.nanos(runs.median(r -> r.put().p9999())),
-                    Format.nanos(worst.worstPutNanos()),
-                    Format.count(worst.worstPutAtSize()),
-                    baseline.ratio(runs, GrowResult::worstPutNanos),
-                    Format.gc(runs.medianBy(r -> r.timedGc().millis()).timedGc()),
-                    Format.nanos(runs.median(r -> r.noise().windows().p9999())),
-                    Format.nanos(runs.median(r -> r.noise().windows().max())));
+                    Format.perSecond(median.putsPerSecond())));
+            cells.addAll(Format.percentiles(median.put()));
+            cells.add(Format.count(median.worstPutAtSize()));
+            cells.add(baseline.ratio(runs, GrowResult::worstPutNanos));
+            cells.add(Format.gc(median.timedGc()));
+            cells.add(Format.nanos(median.noise().windows().p9999()));
+            cells.add(Format.nanos(median.noise().windows().max()));
+            table.row(cells);
             for (final Outcome failed : runs.failures()) {
                 notes.add(runs.contender() + " run " + failed.run() + " failed: " + failed.failure());
             }
@@ -62,9 +62,10 @@ final class GrowSections {
                 + " background memory worker was idle (so that freeing the throw-away map shows up in neither the"
                 + " noise floor nor the timed pass). The measured pass thus ran compiled, on memory the kernel had"
                 + " recently handed out.");
-        notes.add("p50 .. worst put: the timed pass, System.nanoTime() around each single put (the ~25 ns of the"
-                + " clock reads are inside every figure); percentiles to 3 significant digits; 'worst put' is exact"
-                + " and 'at size' is how many keys the map held when it happened.");
+        notes.add("puts/s .. max: the timed pass, System.nanoTime() around each single put (the ~25 ns of the"
+                + " clock reads are inside every figure); percentiles to 3 significant digits; max is the worst put"
+                + " and 'worst put at size' is how many keys the map held when it happened. The percentiles and"
+                + " worst put shown come from the run with the median worst put.");
         notes.add("build: wall time of a second pass on a fresh map without per-put timing.");
         notes.add("GC n / time: collections and their time during the timed pass, all collectors.");
         notes.add("noise: the machine's noise floor, measured in the same JVM just before the timed pass: at least"
@@ -81,6 +82,30 @@ final class GrowSections {
             }
         }
         return new Report.Section(WORKLOAD + ": build from empty", description, table.build(), notes);
+    }
+
+    private static Report.Section memory(final List<Runs<GrowResult>> all) {
+        final Table.Builder table = new Table.Builder().text("contender").number("entries").number("heap used")
+                .number("live heap growth").number("native growth").number("bytes/entry");
+        for (final Runs<GrowResult> runs : all) {
+            if (!runs.any()) {
+                table.messageRow(runs.contender(), runs.failureText());
+                continue;
+            }
+            final MemoryUse memory = runs.medianBy(r -> r.memory().bytesPerEntry()).memory();
+            table.row(runs.contender(), Format.count(memory.entries()), Format.bytes(memory.heapUsedBytes()),
+                    Format.bytes(memory.liveHeapBytes()), Format.bytes(memory.nativeBytes()),
+                    String.format(Locale.ROOT, "%.1f", memory.bytesPerEntry()));
+        }
+        return new Report.Section(WORKLOAD + ": memory at the end of the timed pass", "Measured from outside the"
+                + " map, the same way for every contender: a full GC and a snapshot before the map was created, and"
+                + " again with the map of the timed pass alive at its end.", table.build(), List.of(
+                "heap used: the Java heap in use after the second full GC, map included.",
+                "live heap growth: heap in use after GC, second snapshot minus first.",
+                "native growth: the process's resident memory (VmRSS) growth minus the growth of the committed"
+                        + " heap: native tables and what they touched (for panamap, the table and, once a doubling"
+                        + " is near, the next array it has already prepared).",
+                "bytes/entry: (live heap growth + native growth) / entries."));
     }
 
     private static Report.Section perRun(final List<Runs<GrowResult>> all) {

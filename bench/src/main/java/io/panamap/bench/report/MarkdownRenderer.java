@@ -28,6 +28,12 @@ public final class MarkdownRenderer {
                 }
             }
         }
+        if (!report.charts().isEmpty()) {
+            out.append("\n## Latency by percentile\n\n");
+            for (final Report.Chart chart : report.charts()) {
+                out.append("![").append(escape(chart.title())).append("](").append(chart.file()).append(")\n\n");
+            }
+        }
         return out.toString();
     }
 

@@ -8,12 +8,25 @@ import java.util.List;
  * @param title    the first line
  * @param facts    "name: value" lines describing the run and the machine
  * @param sections one per table
+ * @param charts   pictures saved next to the report, in order
  */
-public record Report(String title, List<Fact> facts, List<Section> sections) {
+public record Report(String title, List<Fact> facts, List<Section> sections, List<Chart> charts) {
 
     public Report {
         facts = List.copyOf(facts);
         sections = List.copyOf(sections);
+        charts = List.copyOf(charts);
+    }
+
+    /** The same report with {@code more} charts. */
+    public Report withCharts(final List<Chart> more) {
+        final List<Chart> all = new java.util.ArrayList<>(charts);
+        all.addAll(more);
+        return new Report(title, facts, sections, all);
+    }
+
+    /** A picture file (a name relative to the report's folder) and what it shows. */
+    public record Chart(String title, String file) {
     }
 
     /** One "name: value" line; {@code code} values (command lines) are shown verbatim. */

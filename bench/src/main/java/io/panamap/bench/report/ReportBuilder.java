@@ -30,15 +30,30 @@ public final class ReportBuilder {
                 + " run 1 of every contender, then run 2, ...", false));
         facts.add(new Report.Fact("Contenders", info.contenders().stream()
                 .map(name -> name + " = " + describeContender(name)).collect(Collectors.joining("; ")), false));
+        if (info.workloads().contains(OpenLoopSections.WORKLOAD)) {
+            facts.add(new Report.Fact("Open loop", Format.count(info.rate()) + " operations/s for "
+                    + Format.nanos(info.openLoopNanos()) + ", 1 put of a new key per 10 operations", false));
+        }
         facts.add(new Report.Fact("Machine", info.machine().summary(), false));
         facts.add(new Report.Fact("JDK", info.machine().jdk() + " at " + info.machine().javaHome(), false));
         facts.add(new Report.Fact("GC", info.machine().collector(), false));
         facts.add(new Report.Fact("Child JVM", info.childCommand(), true));
+        for (final String name : info.contenders()) {
+            final List<String> own = contenderFlags(name);
+            if (!own.isEmpty()) {
+                facts.add(new Report.Fact("Flags of " + name + " only", String.join(" ", own), true));
+            }
+        }
+        facts.add(new Report.Fact("Warm-up", "in every child JVM, the measured loop is JIT-compiled on small maps"
+                + " and then run once at full size on a throw-away map (touching as much memory as the measured"
+                + " pass will; this machine's first touch of fresh memory is slow and erratic) before anything is"
+                + " measured", false));
         facts.add(new Report.Fact("Wall time", Format.nanos(info.wallNanos()), false));
         if (info.resultsDir() != null) {
             facts.add(new Report.Fact("Results", info.resultsDir()
                     + " (this report as REPORT.md, every child's result line in results.txt, raw histograms as"
-                    + " <workload>-<contender>-run<r>-<name>.hgrm, in ns)",
+                    + " <workload>-<contender>-run<r>-<name>.hgrm and interval logs as .hlog, in ns, and one"
+                    + " percentile chart per workload as <workload>.png)",
                     false));
         }
 
@@ -48,10 +63,19 @@ public final class ReportBuilder {
             switch (workload) {
                 case GrowSections.WORKLOAD -> sections.addAll(GrowSections.build(info, description, outcomes));
                 case GetSections.WORKLOAD -> sections.addAll(GetSections.build(info, description, outcomes));
+                case OpenLoopSections.WORKLOAD -> sections.addAll(OpenLoopSections.build(info, description, outcomes));
                 default -> throw new IllegalArgumentException("no report sections for workload " + workload);
             }
         }
-        return new Report("panamap bench", facts, sections);
+        return new Report("panamap bench", facts, sections, List.of());
+    }
+
+    private static List<String> contenderFlags(final String name) {
+        try {
+            return Contenders.byName(name).jvmFlags();
+        } catch (final IllegalArgumentException e) {
+            return List.of();
+        }
     }
 
     private static String describeContender(final String name) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param n            keys per workload
  * @param runs         runs per contender and workload
  * @param seed         key seed
+ * @param rate         operations per second of the open-loop stream
+ * @param openLoopNanos length of the open-loop stream
  * @param workloads    workload names, in report order
  * @param contenders   contender names, in table order
  * @param machine      the machine
@@ -19,7 +21,7 @@ import java.util.List;
  * @param wallNanos    how long the whole run took
  */
 public record RunInfo(String startedAt, String command, String parentCommand, String childCommand, int n, int runs,
-                      long seed,
+                      long seed, long rate, long openLoopNanos,
                       List<String> workloads, List<String> contenders, MachineInfo machine, String resultsDir,
                       long wallNanos) {
 

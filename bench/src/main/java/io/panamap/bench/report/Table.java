@@ -59,6 +59,12 @@ public record Table(List<Column> columns, List<Row> rows) {
             return this;
         }
 
+        /** Adds one right-aligned number column per header. */
+        public Builder numbers(final List<String> headers) {
+            headers.forEach(this::number);
+            return this;
+        }
+
         /** Adds a row of cells, one per column. */
         public Builder row(final List<String> cells) {
             rows.add(new Row(cells, null));

@@ -27,6 +27,12 @@ public final class TextRenderer {
                 out.append("  - ").append(note).append('\n');
             }
         }
+        if (!report.charts().isEmpty()) {
+            out.append("\n== Charts (next to the report) ==\n");
+            for (final Report.Chart chart : report.charts()) {
+                out.append("  ").append(chart.file()).append(": ").append(chart.title()).append('\n');
+            }
+        }
         return out.toString();
     }
 

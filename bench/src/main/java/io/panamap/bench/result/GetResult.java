@@ -10,12 +10,13 @@ import java.util.Arrays;
  * @param roundNanos   wall time of each timed round (the warm-up round is not included)
  * @param checksum     sum of the values one round returned (a blackhole the JIT cannot remove; every round
  *                     returned the same sum, the one the keys imply)
- * @param gc           GC during the timed rounds
+ * @param get          latency of every get of the last round, timed one by one
+ * @param gc           GC during the timed rounds, the latency round included
  * @param noise        the noise floor of the same JVM
  * @param mapStats     the map's stats after the timed rounds ("" if it has none)
  */
-public record GetResult(long n, long getsPerRound, long[] roundNanos, long checksum, GcDelta gc, NoiseFloor noise,
-                        String mapStats) implements WorkloadResult {
+public record GetResult(long n, long getsPerRound, long[] roundNanos, long checksum, LatencySummary get, GcDelta gc,
+                        NoiseFloor noise, String mapStats) implements WorkloadResult {
 
     /** The result type's name in a result line. */
     public static final String KIND = "get";
@@ -31,6 +32,11 @@ public record GetResult(long n, long getsPerRound, long[] roundNanos, long check
     @Override
     public long[] roundNanos() {
         return roundNanos.clone();
+    }
+
+    /** Gets per second in the median round. */
+    public double getsPerSecond() {
+        return 1e9 / medianNsPerGet();
     }
 
     /** Nanoseconds per get in the fastest round. */
@@ -51,6 +57,7 @@ public record GetResult(long n, long getsPerRound, long[] roundNanos, long check
     public void writeTo(final Fields fields) {
         fields.put("n", n).put("getsPerRound", getsPerRound).put("roundNanos", roundNanos)
                 .put("checksum", checksum);
+        get.writeTo(fields, "get");
         gc.writeTo(fields, "gc");
         noise.writeTo(fields, "noise");
         fields.put("mapStats", mapStats);
@@ -58,7 +65,7 @@ public record GetResult(long n, long getsPerRound, long[] roundNanos, long check
 
     static GetResult readFrom(final Fields fields) {
         return new GetResult(fields.longValue("n"), fields.longValue("getsPerRound"), fields.longs("roundNanos"),
-                fields.longValue("checksum"), GcDelta.readFrom(fields, "gc"), NoiseFloor.readFrom(fields, "noise"),
+                fields.longValue("checksum"), LatencySummary.readFrom(fields, "get"), GcDelta.readFrom(fields, "gc"), NoiseFloor.readFrom(fields, "noise"),
                 fields.string("mapStats"));
     }
 
@@ -66,7 +73,7 @@ public record GetResult(long n, long getsPerRound, long[] roundNanos, long check
     public boolean equals(final Object o) {
         return o instanceof GetResult other && n == other.n && getsPerRound == other.getsPerRound
                 && Arrays.equals(roundNanos, other.roundNanos) && checksum == other.checksum
-                && gc.equals(other.gc) && noise.equals(other.noise) && mapStats.equals(other.mapStats);
+                && get.equals(other.get) && gc.equals(other.gc) && noise.equals(other.noise) && mapStats.equals(other.mapStats);
     }
 
     @Override
@@ -77,6 +84,6 @@ public record GetResult(long n, long getsPerRound, long[] roundNanos, long check
     @Override
     public String toString() {
         return "GetResult[n=" + n + ", getsPerRound=" + getsPerRound + ", roundNanos=" + Arrays.toString(roundNanos)
-                + ", checksum=" + checksum + ", gc=" + gc + ", noise=" + noise + ", mapStats=" + mapStats + "]";
+                + ", checksum=" + checksum + ", get=" + get + ", gc=" + gc + ", noise=" + noise + ", mapStats=" + mapStats + "]";
     }
 }

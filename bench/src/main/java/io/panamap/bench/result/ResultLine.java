@@ -12,8 +12,8 @@ import java.util.Optional;
  *
  * <h2>Format</h2>
  * <pre>
- * PANAMAP-RESULT format=1 workload=grow contender=panamap run=1 status=ok kind=grow n=1000000 ... mapStats=size%3D1...
- * PANAMAP-RESULT format=1 workload=get contender=hashmap run=2 status=failed failure=java.lang.OutOfMemoryError%3A+...
+ * PANAMAP-RESULT format=2 workload=grow contender=panamap run=1 status=ok kind=grow n=1000000 ... mapStats=size%3D1...
+ * PANAMAP-RESULT format=2 workload=get contender=hashmap run=2 status=failed failure=java.lang.OutOfMemoryError%3A+...
  * </pre>
  * The marker {@value #MARKER}, then space-separated {@code name=value} fields. Names match
  * {@code [A-Za-z0-9_.]+}; values are URL-encoded (UTF-8, space as {@code +}), so they never contain a space,
@@ -28,7 +28,7 @@ public final class ResultLine {
     public static final String MARKER = "PANAMAP-RESULT";
 
     /** Bump when a field changes meaning. */
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     private ResultLine() {
     }
@@ -102,6 +102,7 @@ public final class ResultLine {
         return switch (result) {
             case GrowResult r -> GrowResult.KIND;
             case GetResult r -> GetResult.KIND;
+            case OpenLoopResult r -> OpenLoopResult.KIND;
         };
     }
 
@@ -109,6 +110,7 @@ public final class ResultLine {
         return switch (fields.string("kind")) {
             case GrowResult.KIND -> GrowResult.readFrom(fields);
             case GetResult.KIND -> GetResult.readFrom(fields);
+            case OpenLoopResult.KIND -> OpenLoopResult.readFrom(fields);
             default -> throw new IllegalArgumentException("unknown result kind: " + fields.string("kind"));
         };
     }

@@ -4,6 +4,7 @@ import io.panamap.bench.contender.BenchMap;
 import io.panamap.bench.contender.Contender;
 import io.panamap.bench.result.GcDelta;
 import io.panamap.bench.result.GetResult;
+import io.panamap.bench.result.LatencySummary;
 import io.panamap.bench.result.NoiseFloor;
 import org.HdrHistogram.Histogram;
 
@@ -16,7 +17,8 @@ import java.util.Arrays;
  * <p>Phases: generate and shuffle the keys; build the map; {@code System.gc()}; the noise floor; warm-up: JIT
  * priming (the round loop called {@link RunSpec#primingCalls()} times on a few keys, see
  * {@link RunSpec#DEFAULT_PRIMING_CALLS}), one untimed full round, JIT priming again; then, at once,
- * {@link RunSpec#timedGetRounds()} timed rounds. Every round's sum of
+ * {@link RunSpec#timedGetRounds()} timed rounds (throughput), then one more round with {@code System.nanoTime()}
+ * around every get (latency percentiles; the clock reads are inside each figure). Every round's sum of
  * returned values is checked against the sum the keys imply: it is the blackhole that keeps the JIT from
  * removing the loop, and it catches a map that returns wrong values.
  */
@@ -62,8 +64,15 @@ final class GetWorkload implements Workload {
             final int primingKeys = Math.min(RunSpec.PRIMING_KEYS, n);
             final long primingChecksum = Keys.checksum(Arrays.copyOf(lookups, primingKeys));
             prime(map, lookups, primingKeys, primingChecksum, spec.primingCalls());
+            final long warmUpStart = System.nanoTime();
             check(getAll(map, lookups, n), expectedChecksum);
+            final long warmUpRoundNanos = System.nanoTime() - warmUpStart;
             prime(map, lookups, primingKeys, primingChecksum, spec.primingCalls());
+            // Allocated and primed before the measured phase, so the harness adds no garbage to it.
+            final IntervalRecorder latency = new IntervalRecorder(3 * warmUpRoundNanos);
+            for (int call = 0; call < spec.primingCalls(); call++) {
+                check(timedGets(map, lookups, primingKeys, latency), primingChecksum);
+            }
 
             spec.progress().accept("measuring: timed rounds");
             final GcMeter gc = GcMeter.start();
@@ -73,10 +82,17 @@ final class GetWorkload implements Workload {
                 roundNanos[round] = System.nanoTime() - start;
                 check(checksum, expectedChecksum);
             }
+
+            spec.progress().accept("measuring: one round with every get timed");
+            latency.start(System.nanoTime());
+            check(timedGets(map, lookups, n, latency), expectedChecksum);
+            final long latencyEnd = System.nanoTime();
             final GcDelta gcDelta = gc.stop();
 
-            spec.histograms().accept("noise", noiseWindows);
-            return new GetResult(n, lookups.length, roundNanos, expectedChecksum, gcDelta, noise, map.stats());
+            spec.recordings().histogram("noise", noiseWindows);
+            spec.recordings().intervals("get", latency, latencyEnd);
+            return new GetResult(n, lookups.length, roundNanos, expectedChecksum,
+                    LatencySummary.of(latency.total()), gcDelta, noise, map.stats());
         }
     }
 
@@ -93,6 +109,20 @@ final class GetWorkload implements Workload {
         long sum = 0;
         for (int i = 0; i < count; i++) {
             sum += map.get(lookups[i]);
+        }
+        return sum;
+    }
+
+    /** Like {@link #getAll}, with {@code System.nanoTime()} around every get. */
+    private static long timedGets(final BenchMap map, final long[] lookups, final int count,
+                                  final IntervalRecorder latency) {
+        long sum = 0;
+        for (int i = 0; i < count; i++) {
+            final long key = lookups[i];
+            final long start = System.nanoTime();
+            sum += map.get(key);
+            final long end = System.nanoTime();
+            latency.record(end - start, end);
         }
         return sum;
     }

@@ -5,6 +5,7 @@ import io.panamap.bench.contender.Contender;
 import io.panamap.bench.result.GcDelta;
 import io.panamap.bench.result.GrowResult;
 import io.panamap.bench.result.LatencySummary;
+import io.panamap.bench.result.MemoryUse;
 import io.panamap.bench.result.NoiseFloor;
 import org.HdrHistogram.Histogram;
 
@@ -21,8 +22,10 @@ import org.HdrHistogram.Histogram;
  *       memory; on-heap maps are dropped), which compiles the map's code for every size and leaves as much
  *       memory "recently used" as the measured pass will touch; JIT priming again; {@code System.gc()};</li>
  *   <li>the noise floor: as many empty timing windows as there are puts, and at least ~2 s of them;</li>
- *   <li>the timed pass on a fresh map: {@code System.nanoTime()} around every single put, recorded into a
- *       preallocated histogram; the worst put and the size at which it happened are kept exactly;</li>
+ *   <li>the timed pass on a fresh map: {@code System.nanoTime()} around every single put, recorded into
+ *       preallocated histograms (the whole pass and one per interval); the worst put and the size at which it
+ *       happened are kept exactly; then, with the map still alive, a full GC and the memory it occupies
+ *       ({@link MemoryUse});</li>
  *   <li>the build pass on another fresh map: the same puts with no per-put timing, timed as a whole, so the
  *       build time does not include 2N clock reads.</li>
  * </ol>
@@ -46,19 +49,19 @@ final class GrowWorkload implements Workload {
         GcMeter.prepare();
         final int n = spec.n();
         final long[] keys = Keys.random(n, spec.seed());
-        final Histogram putLatency = LatencyHistograms.create();
         final WorstPut worst = new WorstPut();
 
         spec.progress().accept("warm-up: JIT priming, a timed pass at full N on a throw-away map, JIT priming");
         final long[] primingKeys = RunSpec.primingKeys(keys);
-        prime(contender, primingKeys, spec.primingCalls(), putLatency, worst);
+        final IntervalRecorder scratch = new IntervalRecorder(0);
+        prime(contender, primingKeys, spec.primingCalls(), scratch, worst);
         final long warmUpStart = System.nanoTime();
         try (BenchMap map = contender.create(n)) {
-            timedPuts(map, keys, putLatency, worst);
+            timedPuts(map, keys, scratch, worst);
         }
         final long warmUpPassNanos = System.nanoTime() - warmUpStart;
-        prime(contender, primingKeys, spec.primingCalls(), putLatency, worst);
-        putLatency.reset();
+        prime(contender, primingKeys, spec.primingCalls(), scratch, worst);
+        final IntervalRecorder putLatency = new IntervalRecorder(warmUpPassNanos);
         System.gc();
         Quiesce.backgroundWork(contender);
 
@@ -69,16 +72,25 @@ final class GrowWorkload implements Workload {
         final NoiseFloor noise = NoiseFloorMeter.measure(noiseWindows, n,
                 Math.max(spec.noiseFloorMinNanos(), warmUpPassNanos));
 
+        final MemoryMeter memoryBefore = MemoryMeter.snapshot();
         spec.progress().accept("measuring: timed pass");
         final GcDelta timedGc;
+        final long timedNanos;
+        final long timedEnd;
         final long size;
         final String stats;
+        final MemoryUse memory;
         try (BenchMap map = contender.create(n)) {
             final GcMeter gc = GcMeter.start();
+            final long timedStart = System.nanoTime();
             timedPuts(map, keys, putLatency, worst);
+            timedEnd = System.nanoTime();
+            timedNanos = timedEnd - timedStart;
             timedGc = gc.stop();
             size = map.size();
             stats = map.stats();
+            spec.progress().accept("memory: full GC with the map alive");
+            memory = memoryBefore.since(size);
         }
         System.gc();
         Quiesce.backgroundWork(contender);
@@ -92,15 +104,15 @@ final class GrowWorkload implements Workload {
             buildGc = gc.stop();
         }
 
-        spec.histograms().accept("put", putLatency);
-        spec.histograms().accept("noise", noiseWindows);
-        return new GrowResult(n, size, buildNanos, buildGc, LatencySummary.of(putLatency), worst.nanos,
-                worst.atSize, timedGc, noise, stats);
+        spec.recordings().intervals("put", putLatency, timedEnd);
+        spec.recordings().histogram("noise", noiseWindows);
+        return new GrowResult(n, size, buildNanos, buildGc, LatencySummary.of(putLatency.total()), timedNanos,
+                worst.nanos, worst.atSize, timedGc, noise, memory, stats);
     }
 
     /** Calls both loops {@code calls} times on {@code keys}, each on a new map: {@link RunSpec#DEFAULT_PRIMING_CALLS}. */
     private static void prime(final Contender contender, final long[] keys, final int calls,
-                              final Histogram scratch, final WorstPut worst) {
+                              final IntervalRecorder scratch, final WorstPut worst) {
         for (int call = 0; call < calls; call++) {
             try (BenchMap map = contender.create(keys.length)) {
                 timedPuts(map, keys, scratch, worst);
@@ -112,17 +124,19 @@ final class GrowWorkload implements Workload {
     }
 
     /** Puts every key, recording each put's latency; keeps the slowest put in {@code worst}. */
-    private static void timedPuts(final BenchMap map, final long[] keys, final Histogram latency,
+    private static void timedPuts(final BenchMap map, final long[] keys, final IntervalRecorder latency,
                                   final WorstPut worst) {
         long worstNanos = -1;
         int worstAt = -1;
+        latency.start(System.nanoTime());
         for (int i = 0; i < keys.length; i++) {
             final long key = keys[i];
             final long value = Keys.valueFor(key);
             final long start = System.nanoTime();
             map.put(key, value);
-            final long elapsed = System.nanoTime() - start;
-            LatencyHistograms.record(latency, elapsed);
+            final long end = System.nanoTime();
+            final long elapsed = end - start;
+            latency.record(elapsed, end);
             if (elapsed > worstNanos) {
                 worstNanos = elapsed;
                 worstAt = i;

@@ -1,10 +1,7 @@
 package io.panamap.bench.workload;
 
-import org.HdrHistogram.Histogram;
-
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -17,17 +14,28 @@ import java.util.function.Consumer;
  * @param timedGetRounds     timed rounds of the {@code get} workload
  * @param primingCalls       short calls of each timed loop before the full-size warm-up (see
  *                           {@link #DEFAULT_PRIMING_CALLS})
+ * @param openLoopRate       operations per second the {@code open-loop} workload sends
+ * @param openLoopNanos      how long the {@code open-loop} workload's measured stream lasts
  * @param progress           receives a line whenever a phase starts (the child prints them on stderr)
- * @param histograms         receives each raw histogram by name ({@code put}, {@code noise}), e.g. to save it
+ * @param recordings         receives each raw recording by name ({@code put}, {@code noise}), e.g. to save it
  */
 public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRounds, int primingCalls,
-                      Consumer<String> progress,
-                      BiConsumer<String, Histogram> histograms) {
+                      long openLoopRate, long openLoopNanos, Consumer<String> progress, Recordings recordings) {
 
     /** The seed used unless the command line gives another. */
     public static final long DEFAULT_SEED = 0x5EED_CAFE_F00DL;
     /** About 2 s of empty windows: long enough to meet the machine's rarer stalls at least a few times. */
     public static final long DEFAULT_NOISE_FLOOR_NANOS = 2_000_000_000L;
+    /** Shorter noise floor of a {@code --quick} smoke run. */
+    public static final long QUICK_NOISE_FLOOR_NANOS = 300_000_000L;
+    /**
+     * Operations per second of the open-loop stream: one every microsecond. Every contender sustains this on
+     * average at the default N (Chronicle Map, the slowest, needs ~0.3 us per get), so what the stream shows
+     * is how each map handles its stalls, not a rate it cannot keep up with.
+     */
+    public static final long DEFAULT_OPEN_LOOP_RATE = 1_000_000L;
+    /** Length of the open-loop stream. */
+    public static final long DEFAULT_OPEN_LOOP_NANOS = 5_000_000_000L;
     /** Rounds of gets; the report quotes the best and the median. */
     public static final int DEFAULT_TIMED_GET_ROUNDS = 5;
     /**
@@ -52,8 +60,12 @@ public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRou
         if (noiseFloorMinNanos < 0 || timedGetRounds <= 0 || primingCalls < 0) {
             throw new IllegalArgumentException("bad noise floor duration, round count or priming call count");
         }
+        if (openLoopRate <= 0 || openLoopNanos <= 0) {
+            throw new IllegalArgumentException("open-loop rate and duration must be positive: " + openLoopRate
+                    + " ops/s for " + openLoopNanos + " ns");
+        }
         Objects.requireNonNull(progress, "progress");
-        Objects.requireNonNull(histograms, "histograms");
+        Objects.requireNonNull(recordings, "recordings");
     }
 
     /** The keys a priming call uses: the first {@link #PRIMING_KEYS} of {@code keys}. */
@@ -61,10 +73,16 @@ public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRou
         return Arrays.copyOf(keys, Math.min(PRIMING_KEYS, keys.length));
     }
 
-    /** The settings of a real benchmark run. */
-    public static RunSpec standard(final int n, final long seed, final Consumer<String> progress,
-                                   final BiConsumer<String, Histogram> histograms) {
-        return new RunSpec(n, seed, DEFAULT_NOISE_FLOOR_NANOS, DEFAULT_TIMED_GET_ROUNDS, DEFAULT_PRIMING_CALLS,
-                progress, histograms);
+    /** Operations in the open-loop stream: its rate times its duration. */
+    public long openLoopOperations() {
+        return Math.max(1, (long) ((double) openLoopRate * openLoopNanos / 1e9));
+    }
+
+    /** The settings of a real benchmark run; {@code quick} shortens the noise floor for a smoke run. */
+    public static RunSpec standard(final int n, final long seed, final boolean quick, final long openLoopRate,
+                                   final long openLoopNanos, final Consumer<String> progress,
+                                   final Recordings recordings) {
+        return new RunSpec(n, seed, quick ? QUICK_NOISE_FLOOR_NANOS : DEFAULT_NOISE_FLOOR_NANOS,
+                DEFAULT_TIMED_GET_ROUNDS, DEFAULT_PRIMING_CALLS, openLoopRate, openLoopNanos, progress, recordings);
     }
 }

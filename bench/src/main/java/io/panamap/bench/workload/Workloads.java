@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 /** Every workload the harness knows, in the order the report shows them. Add a new workload here. */
 public final class Workloads {
 
-    private static final List<Workload> ALL = List.of(new GrowWorkload(), new GetWorkload());
+    private static final List<Workload> ALL = List.of(new GrowWorkload(), new GetWorkload(), new OpenLoopWorkload());
 
     private Workloads() {
     }

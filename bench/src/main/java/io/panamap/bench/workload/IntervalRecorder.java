@@ -1,0 +1,94 @@
+package io.panamap.bench.workload;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records latencies into a whole-pass histogram and, at the same time, into one histogram per time interval, so
+ * that a run can be saved as an HdrHistogram interval log (when during the pass did the slow operations happen?).
+ *
+ * <p>Every interval histogram is allocated up front: recording, and moving on to the next interval, never
+ * allocates, so the harness adds no garbage of its own to a measured pass. When a pass outlives the intervals
+ * allocated for it, the last interval absorbs the rest (its end time says so).
+ */
+public final class IntervalRecorder {
+
+    /** Interval length unless a pass is so long that more intervals would be needed than {@link #MAX_INTERVALS}. */
+    public static final long DEFAULT_INTERVAL_NANOS = 1_000_000_000L;
+    /** Each interval histogram holds ~220 KB of counts; 64 of them stay well below the heap any child has. */
+    public static final int MAX_INTERVALS = 64;
+
+    private final Histogram total = LatencyHistograms.create();
+    private final Histogram[] intervals;
+    private final long intervalNanos;
+    private long startNanos;
+    private long startEpochMillis;
+    private long intervalEndNanos;
+    private int current;
+
+    /**
+     * A recorder for a pass expected to last about {@code expectedNanos}: intervals of 1 s, or longer so that
+     * twice the expected duration fits into {@link #MAX_INTERVALS} intervals.
+     */
+    public IntervalRecorder(final long expectedNanos) {
+        final long needed = Math.max(1, 2 * Math.max(0, expectedNanos));
+        this.intervalNanos = Math.max(DEFAULT_INTERVAL_NANOS, (needed + MAX_INTERVALS - 1) / MAX_INTERVALS);
+        final int count = (int) Math.min(MAX_INTERVALS, needed / intervalNanos + 2);
+        this.intervals = new Histogram[count];
+        for (int i = 0; i < count; i++) {
+            intervals[i] = LatencyHistograms.create();
+        }
+    }
+
+    /** Clears everything and starts the first interval at {@code nowNanos} ({@link System#nanoTime()}). */
+    public void start(final long nowNanos) {
+        total.reset();
+        for (final Histogram interval : intervals) {
+            interval.reset();
+        }
+        startNanos = nowNanos;
+        startEpochMillis = System.currentTimeMillis();
+        intervalEndNanos = nowNanos + intervalNanos;
+        current = 0;
+    }
+
+    /** Records one latency that ended at {@code nowNanos}. */
+    public void record(final long latencyNanos, final long nowNanos) {
+        while (nowNanos >= intervalEndNanos && current < intervals.length - 1) {
+            current++;
+            intervalEndNanos += intervalNanos;
+        }
+        LatencyHistograms.record(total, latencyNanos);
+        LatencyHistograms.record(intervals[current], latencyNanos);
+    }
+
+    /** The whole pass so far. */
+    public Histogram total() {
+        return total;
+    }
+
+    /** The length of one interval. */
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+
+    /**
+     * The intervals up to the current one, each with its start and end time stamps (epoch milliseconds) set, as
+     * {@link org.HdrHistogram.HistogramLogWriter} expects them. Call after the pass, with the time it ended.
+     */
+    public List<Histogram> intervals(final long endNanos) {
+        final List<Histogram> out = new ArrayList<>(current + 1);
+        for (int i = 0; i <= current; i++) {
+            final Histogram interval = intervals[i];
+            final long from = startEpochMillis + (i * intervalNanos) / 1_000_000L;
+            final long to = i == current ? startEpochMillis + (endNanos - startNanos) / 1_000_000L
+                    : from + intervalNanos / 1_000_000L;
+            interval.setStartTimeStamp(from);
+            interval.setEndTimeStamp(Math.max(from, to));
+            out.add(interval);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,60 @@
+package io.panamap.bench.workload;
+
+import io.panamap.bench.result.MemoryUse;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Snapshots of the heap and of the process's resident memory, from which {@link MemoryUse} is computed. Each
+ * snapshot runs {@code System.gc()} first, so it is taken outside any measured phase.
+ */
+final class MemoryMeter {
+
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static final Path STATUS = Path.of("/proc/self/status");
+
+    private final long heapUsed;
+    private final long heapCommitted;
+    private final long resident;
+
+    private MemoryMeter() {
+        System.gc();
+        final MemoryUsage heap = MEMORY.getHeapMemoryUsage();
+        heapUsed = heap.getUsed();
+        heapCommitted = heap.getCommitted();
+        resident = residentBytes();
+    }
+
+    /** A snapshot now (after a full GC). */
+    static MemoryMeter snapshot() {
+        return new MemoryMeter();
+    }
+
+    /** What grew between {@code before} and now, for a map holding {@code entries} entries. */
+    MemoryUse since(final long entries) {
+        final MemoryMeter now = new MemoryMeter();
+        final long nativeGrowth = resident < 0 || now.resident < 0 ? 0
+                : (now.resident - resident) - (now.heapCommitted - heapCommitted);
+        return new MemoryUse(entries, now.heapUsed - heapUsed, nativeGrowth, now.heapUsed);
+    }
+
+    /** VmRSS from /proc/self/status in bytes, or -1 where there is no such file (not Linux). */
+    static long residentBytes() {
+        try {
+            for (final String line : Files.readAllLines(STATUS)) {
+                if (line.startsWith("VmRSS:")) {
+                    final String[] parts = line.substring("VmRSS:".length()).strip().split("\\s+");
+                    return Long.parseLong(parts[0]) * 1024L;
+                }
+            }
+            return -1;
+        } catch (final IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+}
