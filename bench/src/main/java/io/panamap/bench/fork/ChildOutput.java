@@ -36,12 +36,21 @@ public record ChildOutput(int exitCode, List<String> stdout, List<String> stderr
                 "child JVM exited with code " + exitCode + " without a result: " + likelyCause());
     }
 
+    /**
+     * The java launcher's closing words when the JVM itself could not start; the reason (an unrecognized option,
+     * say) is on the line before them.
+     */
+    private static final List<String> LAUNCHER_BOILERPLATE = List.of(
+            "Error: Could not create the Java Virtual Machine.",
+            "Error: A fatal exception has occurred. Program will exit.");
+
     /** The last stderr line that names an error or exception, else the last non-blank one. */
     private String likelyCause() {
         String lastNonBlank = null;
         for (int i = stderrTail.size() - 1; i >= 0; i--) {
             final String line = stderrTail.get(i).strip();
-            if (line.isEmpty() || line.startsWith("at ") || line.startsWith("...")) {
+            if (line.isEmpty() || line.startsWith("at ") || line.startsWith("...")
+                    || LAUNCHER_BOILERPLATE.contains(line)) {
                 continue;
             }
             if (line.contains("Error") || line.contains("Exception")) {

@@ -1,0 +1,59 @@
+package io.panamap.bench.fork;
+
+import io.panamap.bench.contender.Contender;
+import io.panamap.bench.contender.Contenders;
+import io.panamap.bench.result.GrowResult;
+import io.panamap.bench.result.Outcome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real child JVMs: a contender that cannot run is reported with its reason, and the harness goes on. */
+class ChildLauncherTest {
+
+    private static ChildArgs tinyGrow(final String contender, final Path dir) {
+        return new ChildArgs("grow", contender, 1, 2_000, 7, 1_000_000, 10_000_000, true, dir);
+    }
+
+    @Test
+    void aContenderWhoseJvmRefusesItsFlagsShouldFailNamingTheReason() {
+        final Contender fastutil = Contenders.byName("fastutil");
+        final Contender broken = new Contender("fastutil", "with a flag no JVM knows", true,
+                List.of("--no-such-jvm-flag"), fastutil.factory());
+        final Outcome outcome = ChildLauncher.ofThisJvm().run(tinyGrow("fastutil", null), broken, line -> { });
+        assertFalse(outcome.ok());
+        assertTrue(outcome.failure().contains("--no-such-jvm-flag"), outcome.failure());
+    }
+
+    @Test
+    void aMissingJavaExecutableShouldBeAFailedOutcomeNotAnException() {
+        final ChildLauncher launcher = new ChildLauncher(Path.of("no", "such", "java"),
+                System.getProperty("java.class.path"), List.of());
+        final Outcome outcome = launcher.run(tinyGrow("fastutil", null), Contenders.byName("fastutil"), line -> { });
+        assertFalse(outcome.ok());
+        assertTrue(outcome.failure().contains("could not start a JVM"), outcome.failure());
+    }
+
+    /** Agrona runs only in a child: it is the contender that needs a JDK-internals export of its own. */
+    @Test
+    void aContenderWithFlagsOfItsOwnShouldRunInItsChildAndLeaveItsRecordings(@TempDir final Path dir)
+            throws Exception {
+        final List<String> progress = new ArrayList<>();
+        final Outcome outcome = ChildLauncher.ofThisJvm().run(tinyGrow("agrona", dir), Contenders.byName("agrona"),
+                progress::add);
+        assertTrue(outcome.ok(), () -> outcome.failure() + "\n" + String.join("\n", progress));
+        assertEquals(2_000, ((GrowResult) outcome.result()).size());
+        assertTrue(Files.exists(dir.resolve("grow-agrona-run1-put.hgrm")));
+        assertTrue(Files.exists(dir.resolve("grow-agrona-run1-put.hlog")));
+        assertTrue(Files.exists(dir.resolve("grow-agrona-run1-noise.hgrm")));
+        assertTrue(progress.stream().noneMatch(line -> line.contains("WARNING")), () -> String.join("\n", progress));
+    }
+}

@@ -1,0 +1,77 @@
+package io.panamap.bench.workload;
+
+import io.panamap.bench.result.HistogramFiles;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IntervalRecorderTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void latenciesShouldLandInTheIntervalOfTheirEndTimeAndInTheTotal() {
+        final IntervalRecorder recorder = new IntervalRecorder(10 * SECOND);
+        recorder.start(0);
+        recorder.record(100, 10);
+        recorder.record(200, SECOND - 1);
+        recorder.record(5_000, SECOND);          // the second interval starts exactly here
+        recorder.record(7_000_000, 3 * SECOND + 5); // a gap: intervals 2 and 3 stay empty
+        final List<Histogram> intervals = recorder.intervals(4 * SECOND);
+
+        assertEquals(4, intervals.size());
+        assertEquals(2, intervals.get(0).getTotalCount());
+        assertEquals(1, intervals.get(1).getTotalCount());
+        assertEquals(0, intervals.get(2).getTotalCount());
+        assertEquals(1, intervals.get(3).getTotalCount());
+        assertEquals(4, recorder.total().getTotalCount());
+        assertTrue(recorder.total().valuesAreEquivalent(7_000_000, recorder.total().getMaxValue()));
+        assertEquals(intervals.get(0).getEndTimeStamp(), intervals.get(1).getStartTimeStamp());
+    }
+
+    @Test
+    void aPassLongerThanItsIntervalsShouldFoldTheRestIntoTheLastOne() {
+        final IntervalRecorder recorder = new IntervalRecorder(0);
+        recorder.start(0);
+        for (int second = 0; second < 100; second++) {
+            recorder.record(1_000, second * SECOND);
+        }
+        final List<Histogram> intervals = recorder.intervals(100 * SECOND);
+        long counted = 0;
+        for (final Histogram interval : intervals) {
+            counted += interval.getTotalCount();
+        }
+        assertEquals(100, counted, "nothing lost");
+        assertTrue(intervals.getLast().getTotalCount() > 1, "the last interval absorbed the overflow");
+    }
+
+    @Test
+    void aLongPassShouldGetLongerIntervalsRatherThanTooMany() {
+        final IntervalRecorder recorder = new IntervalRecorder(1_000 * SECOND);
+        assertTrue(recorder.intervalNanos() > SECOND);
+        assertTrue(2_000 * SECOND / recorder.intervalNanos() <= IntervalRecorder.MAX_INTERVALS);
+    }
+
+    @Test
+    void anIntervalLogShouldReadBackAsTheTotal(@TempDir final Path dir) throws Exception {
+        final IntervalRecorder recorder = new IntervalRecorder(5 * SECOND);
+        recorder.start(System.nanoTime());
+        final long start = System.nanoTime();
+        for (int i = 1; i <= 1_000; i++) {
+            recorder.record(i * 1_000L, start + i * 3_000_000L); // 3 s in all: three intervals
+        }
+        final Path log = HistogramFiles.writeLog(dir, "grow-x-run1-put", recorder.intervals(start + 3 * SECOND));
+        assertTrue(Files.readString(log).contains("#[Histogram log format version"), "HdrHistogram's log header");
+        final Histogram back = HistogramFiles.readLog(log);
+        assertEquals(1_000, back.getTotalCount());
+        assertEquals(recorder.total().getValueAtPercentile(99.0), back.getValueAtPercentile(99.0));
+        assertEquals(recorder.total().getMaxValue(), back.getMaxValue());
+    }
+}
