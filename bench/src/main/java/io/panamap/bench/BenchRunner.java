@@ -82,7 +82,7 @@ final class BenchRunner {
                 options.n(), options.runs(), options.seed(), options.rate(), options.openLoopNanos(),
                 options.workloads(), options.contenders(),
                 MachineInfo.detect(), dir.toString(), System.nanoTime() - start);
-        final Report report = ReportBuilder.build(info, outcomes);
+        final Report report = ReportBuilder.build(info, outcomes).withCharts(charts(dir));
         System.out.println();
         System.out.print(TextRenderer.render(report));
         Files.createDirectories(dir);
@@ -99,6 +99,16 @@ final class BenchRunner {
             return 1;
         }
         return 0;
+    }
+
+    /** The charts of this run; a chart that cannot be drawn costs only itself (the report says why). */
+    private List<Report.Chart> charts(final Path dir) {
+        try {
+            return ResultCharts.write(dir, options.workloads(), options.contenders());
+        } catch (final IOException | RuntimeException e) {
+            System.err.println("could not draw the charts: " + e);
+            return List.of();
+        }
     }
 
     private ChildArgs childArgs(final String workload, final String contender, final int run, final Path dir) {

@@ -52,7 +52,7 @@ public final class ChildMain {
         }
     }
 
-    /** Saves every recording as {@code <stem>-<name>.hgrm}, and interval recordings also as {@code .hlog}. */
+    /** Saves every recording as {@code <stem>-<name>.hgrm} and as an interval log, {@code .hlog}. */
     private static Recordings recordingSaver(final ChildArgs child) {
         if (child.histogramDir() == null) {
             return Recordings.discard();
@@ -61,6 +61,9 @@ public final class ChildMain {
             @Override
             public void histogram(final String name, final Histogram histogram) {
                 save(name, () -> HistogramFiles.write(child.histogramDir(), child.stem() + "-" + name, histogram));
+                // Also as a one-interval log, which (unlike .hgrm) reads back as a histogram, for the charts.
+                save(name, () -> HistogramFiles.writeLog(child.histogramDir(), child.stem() + "-" + name,
+                        List.of(histogram)));
             }
 
             @Override

@@ -1,0 +1,84 @@
+package io.panamap.bench;
+
+import io.panamap.bench.report.PercentileChart;
+import io.panamap.bench.report.Report;
+import io.panamap.bench.result.HistogramFiles;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One latency-by-percentile chart per workload, all contenders on one plot, drawn from the interval logs the
+ * children left in the results folder ({@code <workload>-<contender>-run<r>-<recording>.hlog}; the runs of one
+ * contender are merged). The machine's noise floor, merged over every child of the workload, is drawn beside
+ * them, so that a reader sees which tails are the map's and which are the machine's.
+ */
+final class ResultCharts {
+
+    /** The recording each workload charts: what a caller of the map waits for. */
+    private static final Map<String, String> RECORDING = Map.of("grow", "put", "get", "get", "open-loop", "response");
+    private static final Map<String, String> TITLE = Map.of(
+            "grow", "grow: latency of every put while the map grows from empty",
+            "get", "get: latency of single gets of present keys",
+            "open-loop", "open-loop: latency from intended start, fixed-rate stream");
+    static final String NOISE_SERIES = "noise floor (empty windows)";
+
+    private ResultCharts() {
+    }
+
+    /** Draws the chart of every workload in {@code workloads} that left logs in {@code dir}; returns them. */
+    static List<Report.Chart> write(final Path dir, final List<String> workloads, final List<String> contenders)
+            throws IOException {
+        final List<Report.Chart> charts = new ArrayList<>();
+        for (final String workload : workloads) {
+            final String recording = RECORDING.get(workload);
+            if (recording == null) {
+                continue;
+            }
+            final LinkedHashMap<String, Histogram> series = new LinkedHashMap<>();
+            final Histogram noise = new Histogram(3);
+            for (final String contender : contenders) {
+                final Histogram merged = merge(dir, workload + "-" + contender + "-run", "-" + recording + ".hlog");
+                if (merged.getTotalCount() > 0) {
+                    series.put(contender, merged);
+                }
+                noise.add(merge(dir, workload + "-" + contender + "-run", "-noise.hlog"));
+            }
+            if (series.isEmpty()) {
+                continue;
+            }
+            if (noise.getTotalCount() > 0) {
+                series.put(NOISE_SERIES, noise);
+            }
+            final String file = workload + ".png";
+            final String title = TITLE.getOrDefault(workload, workload);
+            PercentileChart.write(dir.resolve(file), title, series);
+            charts.add(new Report.Chart(title, file));
+        }
+        return charts;
+    }
+
+    /** The sum of every log in {@code dir} whose name starts with {@code prefix} and ends with {@code suffix}. */
+    private static Histogram merge(final Path dir, final String prefix, final String suffix) throws IOException {
+        final Histogram total = new Histogram(3);
+        if (!Files.isDirectory(dir)) {
+            return total;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (final Path file : files.sorted().toList()) {
+                final String name = file.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(suffix)) {
+                    total.add(HistogramFiles.readLog(file));
+                }
+            }
+        }
+        return total;
+    }
+}
