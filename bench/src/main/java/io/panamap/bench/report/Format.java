@@ -58,10 +58,11 @@ public final class Format {
 
     /** Operations per second with three significant digits: {@code 812k/s}, {@code 4.31M/s}. */
     public static String perSecond(final double rate) {
-        if (rate >= 1e6) {
+        // 999,970/s rounds to "1.00M/s", not "1000k/s".
+        if (rate >= 999.5e3) {
             return threeDigits(rate / 1e6) + "M/s";
         }
-        if (rate >= 1e3) {
+        if (rate >= 999.5) {
             return threeDigits(rate / 1e3) + "k/s";
         }
         return threeDigits(rate) + "/s";

@@ -38,8 +38,10 @@ final class MemoryMeter {
     /** What grew between {@code before} and now, for a map holding {@code entries} entries. */
     MemoryUse since(final long entries) {
         final MemoryMeter now = new MemoryMeter();
+        // An on-heap map makes the heap commit more than the process touches: the difference goes negative,
+        // which means "no native growth", not a saving.
         final long nativeGrowth = resident < 0 || now.resident < 0 ? 0
-                : (now.resident - resident) - (now.heapCommitted - heapCommitted);
+                : Math.max(0, (now.resident - resident) - (now.heapCommitted - heapCommitted));
         return new MemoryUse(entries, now.heapUsed - heapUsed, nativeGrowth, now.heapUsed);
     }
 
