@@ -1,0 +1,116 @@
+package io.panamap.bench.contender;
+
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.values.Values;
+
+import java.util.List;
+
+/**
+ * Chronicle Map ({@code net.openhft:chronicle-map}), in memory and presized, as a {@link BenchMap}.
+ *
+ * <p>Written the way Chronicle documents zero-garbage access to primitive data: keys and values are the
+ * {@link LongValue} value interface, filled in reusable heap instances, and reads go through
+ * {@link ChronicleMap#getUsing} into a reusable instance. With {@code ChronicleMap<Long, Long>} instead, every put
+ * and every get boxes (about 48 bytes of garbage per operation on JDK 25), and gets were slower.
+ *
+ * <p>Chronicle reaches into JDK internals and compiles the {@link LongValue} implementations with javac at run
+ * time, so its child JVM needs {@link #JVM_FLAGS} (and a JDK, not a bare JRE). The first map a JVM creates takes
+ * about 2.5 s for that compilation; the harness's warm-up absorbs it.
+ *
+ * <p>Not thread-safe: the reusable key and value instances are this adapter's own, like every contender's
+ * single-threaded use in the harness.
+ */
+final class ChronicleMapAdapter implements BenchMap {
+
+    /**
+     * What a JDK 25 JVM needs to run Chronicle Map without an error or a warning: each flag was found by leaving
+     * it out, and none can be left out.
+     */
+    static final List<String> JVM_FLAGS = List.of(
+            // jnr-ffi (Chronicle's eager PosixAPI) calls System.load: a restricted-method warning without it.
+            "--enable-native-access=ALL-UNNAMED",
+            // Chronicle's memory access and jffi's use sun.misc.Unsafe: a deprecation warning without it.
+            "--sun-misc-unsafe-memory-access=allow",
+            // ClassUtil gets AccessibleObject.setAccessible0 through privateLookupIn: create() fails without it.
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            // The runtime compiler defines the generated value classes with ClassLoader.defineClass.
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            // ... and calls into javac's file manager to compile them.
+            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+            // The reflective ByteBuffer cleaner warns at class load unless both of these are exported.
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            // Otherwise Chronicle prints a client id on stdout (where the child's result line goes) and tries to
+            // send usage statistics over the network.
+            "-Dchronicle.analytics.disable=true",
+            // Drops Chronicle's INFO lines on stderr, keeps its warnings and errors. "Chronicle core loaded from ..."
+            // has no Chronicle property to turn it off; this also covers the start-up announcement, which
+            // -Dchronicle.announcer.disable=true alone would silence.
+            "-Dorg.slf4j.simpleLogger.log.net.openhft=warn");
+
+    private final ChronicleMap<LongValue, LongValue> map;
+
+    /** The key of the current call, copied by Chronicle into its own buffer: reused so a call allocates nothing. */
+    private final LongValue key = Values.newHeapInstance(LongValue.class);
+
+    /** The value to put, copied into the entry under the segment lock. */
+    private final LongValue putValue = Values.newHeapInstance(LongValue.class);
+
+    /**
+     * Where {@link ChronicleMap#getUsing} copies a value, under the segment lock. A heap instance rather than a
+     * native reference: a native one would be left pointing into the map's memory after the lock is released,
+     * and was no faster here.
+     */
+    private final LongValue getValue = Values.newHeapInstance(LongValue.class);
+
+    /**
+     * A map sized for {@code expectedEntries}. Chronicle sizes its segments from this count and, with the default
+     * max bloat factor of 1.0, throws IllegalStateException at about twice it (seen at 2.0x for 1,000 and 1M),
+     * so the count must be the real final size, as the workloads pass it.
+     */
+    ChronicleMapAdapter(final long expectedEntries) {
+        map = ChronicleMap.of(LongValue.class, LongValue.class)
+                // entries() must be positive; a workload of N = 0 would put nothing anyway.
+                .entries(Math.max(1, expectedEntries))
+                // put() would otherwise make a new LongValue for the value it replaces; no workload reads it,
+                // and this option exists so that callers who don't need it don't pay for it.
+                .putReturnsNull(true)
+                .create();
+    }
+
+    @Override
+    public void put(final long key, final long value) {
+        this.key.setValue(key);
+        putValue.setValue(value);
+        map.put(this.key, putValue);
+    }
+
+    /** The value, or 0 if {@code key} is absent (as fastutil's default return value). */
+    @Override
+    public long get(final long key) {
+        this.key.setValue(key);
+        final LongValue found = map.getUsing(this.key, getValue);
+        return found == null ? 0 : found.getValue();
+    }
+
+    @Override
+    public long size() {
+        return map.longSize();
+    }
+
+    /** Segments, off-heap bytes and free space; percentageFreeSpace() walks every segment, so only for the report. */
+    @Override
+    public String stats() {
+        return "segments=" + map.segments()
+                + ", offHeapBytes=" + map.offHeapMemoryUsed()
+                + ", freeSpace=" + map.percentageFreeSpace() + "%"
+                + ", remainingAutoResizes=" + map.remainingAutoResizes();
+    }
+
+    /** Frees the map's off-heap memory now rather than when a cleaner gets to it. */
+    @Override
+    public void close() {
+        map.close();
+    }
+}
