@@ -26,7 +26,7 @@ class BenchOptionsTest {
         final BenchOptions options = parse();
         assertEquals(10_000_000, options.n());
         assertEquals(List.of("panamap", "panamap-huge", "panamap-presized", "fastutil", "hashmap",
-                "concurrenthashmap", "agrona", "eclipse"), options.contenders());
+                "concurrenthashmap", "agrona", "eclipse", "chronicle-presized"), options.contenders());
         assertEquals(List.of("grow", "get", "open-loop"), options.workloads());
         assertEquals(1, options.runs());
         assertEquals(RunSpec.DEFAULT_OPEN_LOOP_RATE, options.rate());

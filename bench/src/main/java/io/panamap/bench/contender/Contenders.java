@@ -28,11 +28,13 @@ public final class Contenders {
                     n -> new BoxedHashMap()),
             new Contender("concurrenthashmap", "java.util.concurrent.ConcurrentHashMap<Long, Long>, not presized",
                     true, List.of(), n -> new BoxedConcurrentHashMap()),
-            // Agrona reaches jdk.internal.misc.Unsafe for its buffers; only its own JVM gets the export.
-            new Contender("agrona", "Agrona Long2LongHashMap, not presized", true,
-                    List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"), n -> new AgronaMap()),
+            new Contender("agrona", "Agrona Long2LongHashMap, not presized", true, List.of(),
+                    n -> new AgronaMap()),
             new Contender("eclipse", "Eclipse Collections LongLongHashMap, not presized", true, List.of(),
-                    n -> new EclipseMap()));
+                    n -> new EclipseMap()),
+            // Chronicle Map cannot grow past about twice its declared size, so it is always presized.
+            new Contender("chronicle-presized", "Chronicle Map ChronicleMap<LongValue, LongValue>, in memory,"
+                    + " entries(N)", false, ChronicleMapAdapter.JVM_FLAGS, ChronicleMapAdapter::new));
 
     /**
      * Variants that answer a question about panamap itself rather than compare it with a peer: run only when

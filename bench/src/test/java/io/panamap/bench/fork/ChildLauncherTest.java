@@ -42,18 +42,21 @@ class ChildLauncherTest {
         assertTrue(outcome.failure().contains("could not start a JVM"), outcome.failure());
     }
 
-    /** Agrona runs only in a child: it is the contender that needs a JDK-internals export of its own. */
+    /**
+     * Chronicle Map runs only in a child: it is the contender that needs JDK-internals flags of its own (and
+     * must not print on stdout, where the result line goes).
+     */
     @Test
     void aContenderWithFlagsOfItsOwnShouldRunInItsChildAndLeaveItsRecordings(@TempDir final Path dir)
             throws Exception {
         final List<String> progress = new ArrayList<>();
-        final Outcome outcome = ChildLauncher.ofThisJvm().run(tinyGrow("agrona", dir), Contenders.byName("agrona"),
-                progress::add);
+        final Outcome outcome = ChildLauncher.ofThisJvm().run(tinyGrow("chronicle-presized", dir),
+                Contenders.byName("chronicle-presized"), progress::add);
         assertTrue(outcome.ok(), () -> outcome.failure() + "\n" + String.join("\n", progress));
         assertEquals(2_000, ((GrowResult) outcome.result()).size());
-        assertTrue(Files.exists(dir.resolve("grow-agrona-run1-put.hgrm")));
-        assertTrue(Files.exists(dir.resolve("grow-agrona-run1-put.hlog")));
-        assertTrue(Files.exists(dir.resolve("grow-agrona-run1-noise.hgrm")));
+        assertTrue(Files.exists(dir.resolve("grow-chronicle-presized-run1-put.hgrm")));
+        assertTrue(Files.exists(dir.resolve("grow-chronicle-presized-run1-put.hlog")));
+        assertTrue(Files.exists(dir.resolve("grow-chronicle-presized-run1-noise.hgrm")));
         assertTrue(progress.stream().noneMatch(line -> line.contains("WARNING")), () -> String.join("\n", progress));
     }
 }
