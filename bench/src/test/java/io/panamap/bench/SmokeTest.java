@@ -138,6 +138,16 @@ class SmokeTest {
             }
 
             @Override
+            public long remove(final long key) {
+                return 0;
+            }
+
+            @Override
+            public long sumEntries() {
+                return 0;
+            }
+
+            @Override
             public long size() {
                 return 0;
             }

@@ -1,6 +1,7 @@
 package io.panamap.bench.contender;
 
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongLongConsumer;
 
 /**
  * Agrona's {@link Long2LongHashMap} (primitive keys and values in one interleaved array, linear probing) as a
@@ -14,6 +15,9 @@ final class AgronaMap implements BenchMap {
     static final long MISSING_VALUE = Long.MIN_VALUE;
 
     private Long2LongHashMap map = new Long2LongHashMap(MISSING_VALUE);
+    private long sum;
+    /** Made once: the walk adds into a field because a lambda cannot add into a local. */
+    private final LongLongConsumer addEntry = (key, value) -> sum += key + value;
 
     @Override
     public void put(final long key, final long value) {
@@ -23,6 +27,18 @@ final class AgronaMap implements BenchMap {
     @Override
     public long get(final long key) {
         return map.get(key);
+    }
+
+    @Override
+    public long remove(final long key) {
+        return map.remove(key);
+    }
+
+    @Override
+    public long sumEntries() {
+        sum = 0;
+        map.forEachLong(addEntry);
+        return sum;
     }
 
     @Override

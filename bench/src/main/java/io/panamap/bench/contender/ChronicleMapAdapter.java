@@ -94,6 +94,27 @@ final class ChronicleMapAdapter implements BenchMap {
         return found == null ? 0 : found.getValue();
     }
 
+    /** Removes {@code key}; returns its value, or 0 if it was absent. */
+    @Override
+    public long remove(final long key) {
+        this.key.setValue(key);
+        final LongValue found = map.getUsing(this.key, getValue);
+        if (found == null) {
+            return 0;
+        }
+        final long value = found.getValue();
+        map.remove(this.key);
+        return value;
+    }
+
+    /** Chronicle's own walk, entry by entry under each segment's lock. */
+    @Override
+    public long sumEntries() {
+        final long[] sum = new long[1];
+        map.forEachEntry(entry -> sum[0] += entry.key().get().getValue() + entry.value().get().getValue());
+        return sum[0];
+    }
+
     @Override
     public long size() {
         return map.longSize();

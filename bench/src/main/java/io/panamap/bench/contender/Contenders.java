@@ -3,7 +3,9 @@ package io.panamap.bench.contender;
 import io.panamap.LongLongMap;
 import io.panamap.memory.NativeAllocators;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /** Every contender the harness knows, in the order tables list them. Add a new peer here. */
@@ -25,9 +27,9 @@ public final class Contenders {
             new Contender(BASELINE, "fastutil Long2LongOpenHashMap, not presized", true, List.of(),
                     n -> new FastutilMap()),
             new Contender("hashmap", "java.util.HashMap<Long, Long>, not presized", true, List.of(),
-                    n -> new BoxedHashMap()),
+                    n -> new BoxedMap(new HashMap<>())),
             new Contender("concurrenthashmap", "java.util.concurrent.ConcurrentHashMap<Long, Long>, not presized",
-                    true, List.of(), n -> new BoxedConcurrentHashMap()),
+                    true, List.of(), n -> new BoxedMap(new ConcurrentHashMap<>())),
             new Contender("agrona", "Agrona Long2LongHashMap, not presized", true, List.of(),
                     n -> new AgronaMap()),
             new Contender("eclipse", "Eclipse Collections LongLongHashMap, not presized", true, List.of(),

@@ -1,11 +1,15 @@
 package io.panamap.bench.contender;
 
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongLongBiConsumer;
 
 /** fastutil's {@link Long2LongOpenHashMap} (primitive keys and values, linear probing) as a {@link BenchMap}. */
 final class FastutilMap implements BenchMap {
 
     private Long2LongOpenHashMap map = new Long2LongOpenHashMap();
+    private long sum;
+    /** Made once: the walk adds into a field because a lambda cannot add into a local. */
+    private final LongLongBiConsumer addEntry = (key, value) -> sum += key + value;
 
     @Override
     public void put(final long key, final long value) {
@@ -15,6 +19,18 @@ final class FastutilMap implements BenchMap {
     @Override
     public long get(final long key) {
         return map.get(key);
+    }
+
+    @Override
+    public long remove(final long key) {
+        return map.remove(key);
+    }
+
+    @Override
+    public long sumEntries() {
+        sum = 0;
+        map.forEach(addEntry);
+        return sum;
     }
 
     @Override

@@ -1,11 +1,15 @@
 package io.panamap.bench.contender;
 
+import io.panamap.LongLongCursor;
 import io.panamap.LongLongMap;
 
-/** {@link LongLongMap} as a {@link BenchMap}. */
+/** {@link LongLongMap} as a {@link BenchMap}; its walk is one reusable {@link LongLongCursor}. */
 final class PanamapMap implements BenchMap {
 
     private final LongLongMap map;
+    // Made on the first walk, not here: a cursor pins the arrays of an unfinished walk, and one made on an
+    // empty map would keep its first array alive through every growth of a build.
+    private LongLongCursor cursor;
 
     PanamapMap(final LongLongMap map) {
         this.map = map;
@@ -22,6 +26,26 @@ final class PanamapMap implements BenchMap {
     }
 
     @Override
+    public long remove(final long key) {
+        return map.remove(key);
+    }
+
+    @Override
+    public long sumEntries() {
+        if (cursor == null) {
+            cursor = map.cursor();
+        } else {
+            cursor.reset();
+        }
+        final LongLongCursor walk = cursor;
+        long sum = 0;
+        while (walk.next()) {
+            sum += walk.key() + walk.value();
+        }
+        return sum;
+    }
+
+    @Override
     public long size() {
         return map.size();
     }
@@ -33,6 +57,9 @@ final class PanamapMap implements BenchMap {
 
     @Override
     public void close() {
+        if (cursor != null) {
+            cursor.close();
+        }
         map.close();
     }
 }

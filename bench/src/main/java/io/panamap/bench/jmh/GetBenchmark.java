@@ -1,10 +1,9 @@
 package io.panamap.bench.jmh;
 
+import io.panamap.bench.contender.BenchMap;
 import io.panamap.bench.workload.Keys;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 
@@ -18,9 +17,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * latency of one get whose key depends on the previous result. Nothing is allocated per call except by
  * HashMap, which boxes the key.
  */
-public abstract class GetBenchmark extends MapBenchmark {
+public class GetBenchmark extends MapBenchmark {
 
-    private JmhMap target;
+    private BenchMap target;
     private long[] lookups;
     private int next;
 
@@ -35,7 +34,7 @@ public abstract class GetBenchmark extends MapBenchmark {
             sum += target.get(key);
         }
         if (sum != Keys.checksum(lookups)) {
-            throw new IllegalStateException(mapName() + " returned wrong values");
+            throw new IllegalStateException(map + " returned wrong values");
         }
     }
 
@@ -51,28 +50,5 @@ public abstract class GetBenchmark extends MapBenchmark {
         final int i = next;
         next = i + 1 == lookups.length ? 0 : i + 1;
         return target.get(lookups[i]);
-    }
-
-    /** panamap and the peers that need no extra JVM flags, selected by {@code -p map=...}. */
-    public static class Maps extends GetBenchmark {
-
-        /** The map under test. */
-        @Param({JmhMaps.PANAMAP, JmhMaps.FASTUTIL, JmhMaps.ECLIPSE, JmhMaps.HASHMAP})
-        public String map;
-
-        @Override
-        String mapName() {
-            return map;
-        }
-    }
-
-    /** Agrona, in forks of its own that get {@link MapBenchmark#AGRONA_FLAG}. */
-    @Fork(value = FORKS, jvmArgsAppend = AGRONA_FLAG)
-    public static class Agrona extends GetBenchmark {
-
-        @Override
-        String mapName() {
-            return JmhMaps.AGRONA;
-        }
     }
 }

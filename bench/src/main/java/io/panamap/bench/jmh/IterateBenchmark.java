@@ -1,10 +1,9 @@
 package io.panamap.bench.jmh;
 
+import io.panamap.bench.contender.BenchMap;
 import io.panamap.bench.workload.Keys;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 
@@ -16,9 +15,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * panamap's cursor is made once and reset for every walk, so a walk allocates nothing. HashMap allocates its
  * entry-set iterator once per walk.
  */
-public abstract class IterateBenchmark extends MapBenchmark {
+public class IterateBenchmark extends MapBenchmark {
 
-    private JmhMap target;
+    private BenchMap target;
 
     /** Builds the map (untimed) and checks, once, that a walk sees every entry exactly once. */
     @Setup(Level.Trial)
@@ -30,7 +29,7 @@ public abstract class IterateBenchmark extends MapBenchmark {
             expected += key;
         }
         if (target.sumEntries() != expected) {
-            throw new IllegalStateException(mapName() + ": a walk did not see every entry exactly once");
+            throw new IllegalStateException(map + ": a walk did not see every entry exactly once");
         }
     }
 
@@ -44,28 +43,5 @@ public abstract class IterateBenchmark extends MapBenchmark {
     @Benchmark
     public long sumEntries() {
         return target.sumEntries();
-    }
-
-    /** panamap and the peers that need no extra JVM flags, selected by {@code -p map=...}. */
-    public static class Maps extends IterateBenchmark {
-
-        /** The map under test. */
-        @Param({JmhMaps.PANAMAP, JmhMaps.FASTUTIL, JmhMaps.ECLIPSE, JmhMaps.HASHMAP})
-        public String map;
-
-        @Override
-        String mapName() {
-            return map;
-        }
-    }
-
-    /** Agrona, in forks of its own that get {@link MapBenchmark#AGRONA_FLAG}. */
-    @Fork(value = FORKS, jvmArgsAppend = AGRONA_FLAG)
-    public static class Agrona extends IterateBenchmark {
-
-        @Override
-        String mapName() {
-            return JmhMaps.AGRONA;
-        }
     }
 }

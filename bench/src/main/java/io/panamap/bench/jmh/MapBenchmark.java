@@ -1,6 +1,9 @@
 package io.panamap.bench.jmh;
 
+import io.panamap.bench.contender.BenchMap;
+import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.workload.Keys;
+import io.panamap.bench.workload.Quiesce;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -18,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * making the map under test.
  *
  * <p>Each operation ({@link GetBenchmark}, {@link PutBenchmark}, {@link RemoveBenchmark},
- * {@link IterateBenchmark}) is an abstract subclass with two concrete nested classes: {@code Maps}, whose
- * {@code map} parameter selects panamap or a peer that needs no extra JVM flags, and {@code Agrona}, whose
- * forks alone get {@link #AGRONA_FLAG}.
+ * {@link IterateBenchmark}) is a subclass; the {@code map} parameter names the contender, with the same names
+ * and adapters as {@code ./panamap bench} ({@link Contenders}). Each fork runs one map, so the adapter's calls
+ * are monomorphic there and inlined.
  *
  * <p>Defaults: {@value #FORKS} forks, 3 warm-up and 5 measured iterations of 1 s. Narrow a run with JMH's own
  * options (see the package documentation).
@@ -36,15 +39,6 @@ public abstract class MapBenchmark {
     /** Forks per benchmark and parameter set: each is a fresh JVM, so JIT and heap luck averages out. */
     public static final int FORKS = 3;
 
-    /**
-     * The flag Agrona's forks get, and no other fork. Agrona's {@code org.agrona.UnsafeApi} (behind its
-     * buffers) calls {@code jdk.internal.misc.Unsafe}, which needs this export on JDK 25.
-     * {@code Long2LongHashMap} does not reach it (it runs without the flag: {@code JmhMapsTest} does), so
-     * here the flag is a precaution for Agrona's forks only; the other maps' JVMs run without exports they
-     * do not need.
-     */
-    public static final String AGRONA_FLAG = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
-
     /** Seed of the keys: every map, fork and run sees the same keys. */
     static final long SEED = 42;
 
@@ -52,29 +46,33 @@ public abstract class MapBenchmark {
     @Param({"1000", "1000000", "10000000"})
     public int size;
 
-    /** The name of the map under test, one of {@link JmhMaps}' names. */
-    abstract String mapName();
+    /**
+     * The map under test: panamap and the peers a Java user would otherwise pick. Chronicle Map is left out: it
+     * needs JVM flags of its own and a declared size ({@code ./panamap bench} runs it).
+     */
+    @Param({"panamap", "fastutil", "agrona", "eclipse", "hashmap", "concurrenthashmap"})
+    public String map;
 
-    /** A new, empty map under test. */
-    final JmhMap newMap() {
-        return JmhMaps.create(mapName());
+    /** A new, empty map under test (not presized: {@code size} is passed only to presized contenders). */
+    final BenchMap newMap() {
+        return Contenders.byName(map).create(size);
     }
 
     /**
      * A map holding every key of {@code keys} with {@link Keys#valueFor its value}, with its background work
      * done and the garbage of building it collected, so that neither lands in the first measured iteration.
      */
-    final JmhMap filledMap(final long[] keys) {
-        final JmhMap map = newMap();
+    final BenchMap filledMap(final long[] keys) {
+        final BenchMap filled = newMap();
         for (final long key : keys) {
-            map.put(key, Keys.valueFor(key));
+            filled.put(key, Keys.valueFor(key));
         }
-        if (map.size() != keys.length) {
-            throw new IllegalStateException(mapName() + " holds " + map.size() + " entries after "
+        if (filled.size() != keys.length) {
+            throw new IllegalStateException(map + " holds " + filled.size() + " entries after "
                     + keys.length + " distinct puts");
         }
-        map.settle();
+        Quiesce.backgroundWork(Contenders.byName(map));
         System.gc();
-        return map;
+        return filled;
     }
 }

@@ -1,11 +1,10 @@
 package io.panamap.bench.jmh;
 
+import io.panamap.bench.contender.BenchMap;
 import io.panamap.bench.workload.Keys;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -36,7 +35,7 @@ import java.util.SplittableRandom;
  * build, growing with the number of growths (the logarithm of the size), not with the size. The on-heap
  * maps allocate every array they grow through.
  */
-public abstract class PutBenchmark extends MapBenchmark {
+public class PutBenchmark extends MapBenchmark {
 
     private long[] keys;
     private SplittableRandom salts;
@@ -70,36 +69,13 @@ public abstract class PutBenchmark extends MapBenchmark {
     @Benchmark
     public long growFromEmpty(final Puts counter) {
         final long salt = salts.nextLong();
-        try (JmhMap map = newMap()) {
+        try (BenchMap map = newMap()) {
             for (final long key : keys) {
                 final long saltedKey = key ^ salt;
                 map.put(saltedKey, Keys.valueFor(saltedKey));
             }
             counter.puts += keys.length;
             return map.size();
-        }
-    }
-
-    /** panamap and the peers that need no extra JVM flags, selected by {@code -p map=...}. */
-    public static class Maps extends PutBenchmark {
-
-        /** The map under test. */
-        @Param({JmhMaps.PANAMAP, JmhMaps.FASTUTIL, JmhMaps.ECLIPSE, JmhMaps.HASHMAP})
-        public String map;
-
-        @Override
-        String mapName() {
-            return map;
-        }
-    }
-
-    /** Agrona, in forks of its own that get {@link MapBenchmark#AGRONA_FLAG}. */
-    @Fork(value = FORKS, jvmArgsAppend = AGRONA_FLAG)
-    public static class Agrona extends PutBenchmark {
-
-        @Override
-        String mapName() {
-            return JmhMaps.AGRONA;
         }
     }
 }

@@ -1,10 +1,9 @@
 package io.panamap.bench.jmh;
 
+import io.panamap.bench.contender.BenchMap;
 import io.panamap.bench.workload.Keys;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 
@@ -17,9 +16,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * loaded, so the pair costs about a remove plus a cache-hot put. Nothing is allocated per call except by
  * HashMap (boxes, and a new entry node for every put).
  */
-public abstract class RemoveBenchmark extends MapBenchmark {
+public class RemoveBenchmark extends MapBenchmark {
 
-    private JmhMap target;
+    private BenchMap target;
     private long[] order;
     private int next;
 
@@ -37,7 +36,7 @@ public abstract class RemoveBenchmark extends MapBenchmark {
         final long entries = target.size();
         target.close();
         if (entries != size) {
-            throw new IllegalStateException(mapName() + " ends with " + entries + " entries, not " + size);
+            throw new IllegalStateException(map + " ends with " + entries + " entries, not " + size);
         }
     }
 
@@ -50,28 +49,5 @@ public abstract class RemoveBenchmark extends MapBenchmark {
         final long value = target.remove(key);
         target.put(key, value);
         return value;
-    }
-
-    /** panamap and the peers that need no extra JVM flags, selected by {@code -p map=...}. */
-    public static class Maps extends RemoveBenchmark {
-
-        /** The map under test. */
-        @Param({JmhMaps.PANAMAP, JmhMaps.FASTUTIL, JmhMaps.ECLIPSE, JmhMaps.HASHMAP})
-        public String map;
-
-        @Override
-        String mapName() {
-            return map;
-        }
-    }
-
-    /** Agrona, in forks of its own that get {@link MapBenchmark#AGRONA_FLAG}. */
-    @Fork(value = FORKS, jvmArgsAppend = AGRONA_FLAG)
-    public static class Agrona extends RemoveBenchmark {
-
-        @Override
-        String mapName() {
-            return JmhMaps.AGRONA;
-        }
     }
 }

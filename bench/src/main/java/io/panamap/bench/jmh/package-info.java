@@ -1,6 +1,6 @@
 /**
- * JMH microbenchmarks: panamap's {@code LongLongMap} against fastutil, Agrona, Eclipse Collections and
- * {@code java.util.HashMap<Long, Long>}, for get, put into a growing map, remove and full iteration, at
+ * JMH microbenchmarks: panamap's {@code LongLongMap} against fastutil, Agrona, Eclipse Collections,
+ * {@code java.util.HashMap<Long, Long>} and {@code ConcurrentHashMap<Long, Long>}, for get, put into a growing map, remove and full iteration, at
  * 1K, 1M and 10M entries. The custom harness ({@code ./panamap bench}) covers what JMH cannot: per-put
  * latency histograms, worst puts and the machine's noise floor.
  *
@@ -11,18 +11,14 @@
  * ./panamap build
  * ./panamap jmh -l                                          # list the benchmarks
  * ./panamap jmh -lp GetBenchmark                            # ... and their parameters
- * ./panamap jmh GetBenchmark -p size=1000000 -p map=panamap,fastutil -e Agrona
- * ./panamap jmh 'GetBenchmark.Agrona' -p size=1000          # Agrona alone
+ * ./panamap jmh GetBenchmark -p size=1000000 -p map=panamap,fastutil
  * ./panamap jmh PutBenchmark -p size=1000 -prof gc          # with heap bytes per operation
- * ./panamap jmh 'io.panamap.bench.jmh' -rf json -rff jmh.json   # everything: 180 forks, most of an hour
+ * ./panamap jmh 'io.panamap.bench.jmh' -rf json -rff jmh.json   # everything: 216 forks, more than an hour
  * </pre>
- * A benchmark's name is {@code <Operation>Benchmark.<Maps|Agrona>.<method>}; the first argument is a regular
- * expression found anywhere in it (so {@code Put} alone would also pick {@code removeAndPut}: write
- * {@code PutBenchmark}). {@code -p map=...} selects among panamap, fastutil, eclipse and hashmap. Agrona has
- * no {@code map} parameter, because its forks alone get an extra JVM flag
- * ({@link io.panamap.bench.jmh.MapBenchmark#AGRONA_FLAG}) and a flag can only be attached to a class: its
- * classes ({@code *.Agrona}) are selected and excluded ({@code -e Agrona}) by name.
- * For quick checks shorten the run: {@code -f 1 -wi 1 -i 2 -w 1s -r 1s}.
+ * A benchmark's name is {@code <Operation>Benchmark.<method>}; the first argument is a regular expression found
+ * anywhere in it (so {@code Put} alone would also pick {@code removeAndPut}: write {@code PutBenchmark}).
+ * {@code -p map=...} selects among panamap, fastutil, agrona, eclipse, hashmap and concurrenthashmap, the
+ * contender names of {@code ./panamap bench}. For quick checks shorten the run: {@code -f 1 -wi 1 -i 2 -w 1s -r 1s}.
  *
  * <h2>What is measured</h2>
  * Each operation's class Javadoc says exactly what one operation is and what its score includes:
@@ -34,8 +30,9 @@
  *
  * <h2>Where things are</h2>
  * {@link io.panamap.bench.jmh.MapBenchmark}: settings shared by all (forks, iterations, {@code size},
- * seed). {@code JmhMaps}: the maps and their adapters; a new peer is one adapter there plus its name in the
- * {@code map} parameters (or, if it needs JVM flags, nested classes of its own as Agrona has).
+ * seed, the {@code map} parameter). The maps and their adapters are the harness's own contenders
+ * ({@code io.panamap.bench.contender}); a new peer is one adapter there plus its name in the {@code map}
+ * parameter.
  *
  * <h2>Heap memory and first touch</h2>
  * On the shared virtual machine the project measures on, the first touch of memory the host has reclaimed

@@ -14,13 +14,13 @@ import java.util.concurrent.TimeUnit;
  * and in the first puts of the timed pass. Work the timed pass itself causes is part of what is
  * measured and is not waited for.
  */
-final class Quiesce {
+public final class Quiesce {
 
     private Quiesce() {
     }
 
     /** Waits (up to 60 s) until the memory worker has nothing queued. */
-    static void backgroundWork(final Contender contender) {
+    public static void backgroundWork(final Contender contender) {
         if (contender.onHeap()) {
             return;
         }

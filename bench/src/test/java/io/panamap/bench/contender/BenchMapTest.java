@@ -1,23 +1,31 @@
-package io.panamap.bench.jmh;
+package io.panamap.bench.contender;
 
 import io.panamap.bench.workload.Keys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The adapters the JMH benchmarks drive must do what each benchmark's checks assume. */
-class JmhMapsTest {
+/** Every adapter the harness and the JMH benchmarks drive must do what their checks assume. */
+class BenchMapTest {
 
     private static final int ENTRIES = 5_000;
 
+    /** Every contender that runs in this JVM: one with JVM flags of its own runs only in its child. */
+    static List<String> contenders() {
+        return Contenders.all().stream().filter(c -> c.jvmFlags().isEmpty()).map(Contender::name).toList();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {JmhMaps.PANAMAP, JmhMaps.FASTUTIL, JmhMaps.AGRONA, JmhMaps.ECLIPSE, JmhMaps.HASHMAP})
+    @MethodSource("contenders")
     void shouldGetRemoveAndWalkWhatWasPutThroughGrowths(final String name) {
         final long[] keys = Keys.random(ENTRIES, 7);
-        try (JmhMap map = JmhMaps.create(name)) {
+        try (BenchMap map = Contenders.byName(name).create(ENTRIES)) {
             for (final long key : keys) {
                 map.put(key, Keys.valueFor(key));
             }
@@ -36,14 +44,20 @@ class JmhMapsTest {
             assertEquals(Keys.valueFor(keys[0]), map.remove(keys[0]));
             assertEquals(ENTRIES - 1, map.size());
             assertEquals(expectedSum - keys[0] - Keys.valueFor(keys[0]), map.sumEntries());
-            map.settle();
         }
     }
 
     @Test
-    void shouldNameTheKnownMapsWhenAskedForAnUnknownOne() {
+    void theDefaultRunShouldLeaveOutOnlyTheDiagnosticVariants() {
+        assertTrue(Contenders.names().containsAll(Contenders.defaultNames()));
+        assertEquals(Contenders.names().size(), Contenders.defaultNames().size() + Contenders.diagnosticNames().size());
+        assertTrue(Contenders.defaultNames().contains("chronicle-presized"));
+    }
+
+    @Test
+    void shouldNameTheKnownContendersWhenAskedForAnUnknownOne() {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> JmhMaps.create("chronicle"));
-        assertEquals("unknown map 'chronicle'; known: panamap, fastutil, agrona, eclipse, hashmap", e.getMessage());
+                () -> Contenders.byName("redis"));
+        assertTrue(e.getMessage().startsWith("unknown contender 'redis'; known: panamap, "), e.getMessage());
     }
 }
