@@ -159,13 +159,6 @@ final class HashTable {
 
     private long randomState;
     /**
-     * Always 0, never assigned, but a field the JIT cannot fold: lookups AND into it the words they load
-     * only to start fetching a bucket's other cache lines early, which keeps those loads from being
-     * removed without changing any result.
-     */
-    @SuppressWarnings("FieldMayBeFinal")
-    long alwaysZero;
-    /**
      * {@link #WRITING} and {@link #CLOSED_BIT}: every operation starts with one opaque load of this word
      * and one comparison. Opaque (not plain) so the JIT can neither drop the store that sets WRITING nor
      * hoist the load out of a caller's loop; on x86 and ARM it costs what a plain access costs.
