@@ -35,9 +35,9 @@ public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRou
      */
     public static final long DEFAULT_OPEN_LOOP_RATE = 1_000_000L;
     /** Length of the open-loop stream. */
-    public static final long DEFAULT_OPEN_LOOP_NANOS = 5_000_000_000L;
+    public static final long DEFAULT_OPEN_LOOP_NANOS = 3_000_000_000L;
     /** Rounds of gets; the report quotes the best and the median. */
-    public static final int DEFAULT_TIMED_GET_ROUNDS = 5;
+    public static final int DEFAULT_TIMED_GET_ROUNDS = 3;
     /**
      * A loop that runs once for a long time is compiled on-stack (OSR) with a profile that has never seen the
      * loop end, so the compiled code is thrown away when it does end, and the next long call starts
