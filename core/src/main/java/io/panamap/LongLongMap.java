@@ -412,7 +412,11 @@ public final class LongLongMap implements AutoCloseable {
         private Builder() {
         }
 
-        /** Size the table for this many entries up front, choosing B exactly as Go's {@code makemap}. */
+        /**
+         * Size the table for this many entries up front, choosing B exactly as Go's {@code makemap}. The
+         * array's buckets and spares are faulted in by the constructor (about 0.1 s for the 306 MiB of a
+         * 10M-entry table here), so the inserts that fill them do not pay first touches.
+         */
         public Builder expectedSize(final long entries) {
             if (entries < 0) {
                 throw new IllegalArgumentException("expected size must not be negative: " + entries);
