@@ -125,6 +125,11 @@ final class BucketArray {
         return segment.get(BucketLayout.WORD, bucketOffset + BucketLayout.TOPHASH_OFFSET);
     }
 
+    /** Writes all eight tophash bytes of the bucket at once (the layout of {@link #tophashes}). */
+    void setTophashes(final long bucketOffset, final long tophashes) {
+        segment.set(BucketLayout.WORD, bucketOffset + BucketLayout.TOPHASH_OFFSET, tophashes);
+    }
+
     /** The tophash byte of one slot, as an unsigned value. */
     int tophash(final long bucketOffset, final int slot) {
         return Byte.toUnsignedInt(segment.get(BucketLayout.BYTE, bucketOffset + BucketLayout.tophashOffset(slot)));

@@ -473,8 +473,11 @@ final class HashTable {
     private void moveChain(final BucketArray from, final long head, final long oldBucket, final long newbit) {
         final BucketArray to = buckets;
         // Each destination may need one overflow bucket per source bucket: make sure before moving
-        // anything, so that a (theoretical) exhausted area cannot leave a chain half evacuated.
-        if (to.overflowRemaining() < 2 * from.chainLength(head)) {
+        // anything, so that a (theoretical) exhausted area cannot leave a chain half evacuated. A chain is
+        // at most its head plus every overflow bucket the old array handed out, so the O(1) bound settles it
+        // almost always; walking the chain to count (a cache miss per bucket) is left for when it does not.
+        final long chainBound = 1 + from.overflowUsed();
+        if (to.overflowRemaining() < 2 * chainBound && to.overflowRemaining() < 2 * from.chainLength(head)) {
             // Unreachable with a random seed (see the bound in the class comment); fails before moving anything.
             throw new IllegalStateException("overflow area of " + owner + " exhausted during evacuation:"
                     + " hash distribution is pathological");
@@ -485,10 +488,13 @@ final class HashTable {
         long yBucket = split ? to.headOffset(oldBucket + newbit) : BucketArray.NONE;
         int ySlot = 0;
         for (long b = head; b != BucketArray.NONE; b = from.next(b)) {
+            // The eight tophash bytes are read once and their evacuation marks written back as one word.
+            final long tophashes = from.tophashes(b);
+            long marks = 0;
             for (int slot = 0; slot < BucketLayout.SLOTS; slot++) {
-                final int top = from.tophash(b, slot);
+                final int top = (int) (tophashes >>> (Byte.SIZE * slot)) & 0xFF;
                 if (TopHash.isEmpty(top)) {
-                    from.setTophash(b, slot, TopHash.EVACUATED_EMPTY);
+                    marks |= (long) TopHash.EVACUATED_EMPTY << (Byte.SIZE * slot);
                     continue;
                 }
                 if (top < TopHash.MIN_TOP_HASH) {
@@ -496,7 +502,7 @@ final class HashTable {
                 }
                 final boolean toY = split
                         && (hasher.hashStoredKey(from, b + layout.keyOffset(slot), seed) & newbit) != 0;
-                from.setTophash(b, slot, toY ? TopHash.EVACUATED_Y : TopHash.EVACUATED_X);
+                marks |= (long) (toY ? TopHash.EVACUATED_Y : TopHash.EVACUATED_X) << (Byte.SIZE * slot);
                 if (toY) {
                     if (ySlot == BucketLayout.SLOTS) {
                         yBucket = newOverflow(to, yBucket, true);
@@ -511,6 +517,7 @@ final class HashTable {
                     copySlot(from, b, slot, to, xBucket, xSlot++, top);
                 }
             }
+            from.setTophashes(b, marks);
         }
     }
 
