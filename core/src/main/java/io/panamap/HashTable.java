@@ -854,6 +854,14 @@ final class HashTable {
                 allocator.describe());
     }
 
+    /** Where the arrays are, for tools outside Java. */
+    NativeView nativeView() {
+        checkOpen();
+        final BucketArray old = oldBuckets;
+        return new NativeView(layout, buckets.base, buckets.logSize, old == null ? 0 : old.base,
+                old == null ? 0 : old.logSize, old == null ? 0 : nevacuate, old != null && sameSizeGrow, count);
+    }
+
     String owner() {
         return owner;
     }

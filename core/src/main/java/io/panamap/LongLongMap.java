@@ -385,6 +385,16 @@ public final class LongLongMap implements AutoCloseable {
         return table;
     }
 
+    /**
+     * Where this table's buckets are in native memory, for tools that read them from outside Java (see
+     * {@link NativeView}). Reading that memory is the caller's risk; the table itself is not affected.
+     *
+     * @throws IllegalStateException if the table is closed
+     */
+    public NativeView nativeView() {
+        return table.nativeView();
+    }
+
     /** Whether {@link #close()} has been called. */
     public boolean isClosed() {
         return table.closed;
