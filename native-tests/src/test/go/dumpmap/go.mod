@@ -1,0 +1,3 @@
+module panamap.io/dumpmap
+
+go 1.19
