@@ -851,7 +851,8 @@ final class HashTable {
                 committedBytes(),
                 reservedBytes(),
                 memoryBudget,
-                allocator.describe());
+                allocator.describe(),
+                allocator.placement(current.block));
     }
 
     /** Where the arrays are, for tools outside Java. */

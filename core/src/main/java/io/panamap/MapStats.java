@@ -22,6 +22,7 @@ package io.panamap;
  * @param reservedBytes        native address space mapped (pages are only backed once touched)
  * @param memoryBudgetBytes    the budget, or {@link Long#MAX_VALUE} for none
  * @param allocator            description of the allocator
+ * @param placement            where the current array's pages are, if the allocator reports it ("" if not)
  */
 public record MapStats(
         long size,
@@ -40,7 +41,8 @@ public record MapStats(
         long committedBytes,
         long reservedBytes,
         long memoryBudgetBytes,
-        String allocator) {
+        String allocator,
+        String placement) {
 
     /** Average entries per bucket of the current array. */
     public double loadFactor() {
@@ -56,11 +58,12 @@ public record MapStats(
     public String toString() {
         return String.format(java.util.Locale.ROOT,
                 "size=%d B=%d buckets=%d overflow=%d load=%.2f growing=%s%s doublings=%d sameSizeGrowths=%d"
-                        + " nextPrepared=%s committed=%d reserved=%d budget=%s allocator=%s",
+                        + " nextPrepared=%s committed=%d reserved=%d budget=%s allocator=%s%s",
                 size, logBuckets, buckets, overflowBuckets, loadFactor(),
                 growing ? String.format(java.util.Locale.ROOT, "yes(%s %d/%d)",
                         sameSizeGrowth ? "same-size" : "doubling", evacuatedOldBuckets, oldBuckets) : "no",
                 "", doublings, sameSizeGrowths, nextArrayPrepared, committedBytes, reservedBytes,
-                memoryBudgetBytes == Long.MAX_VALUE ? "none" : Long.toString(memoryBudgetBytes), allocator);
+                memoryBudgetBytes == Long.MAX_VALUE ? "none" : Long.toString(memoryBudgetBytes), allocator,
+                placement.isEmpty() ? "" : " placement=" + placement);
     }
 }

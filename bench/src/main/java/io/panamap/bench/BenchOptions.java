@@ -52,6 +52,8 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
               --rate R         operations per second of the open-loop stream (default %s)
               --duration S     seconds the open-loop stream lasts (default %d; quick: 1)
               --runs R         runs per contender and workload, each in its own JVM (default %d)
+              --numa           also run panamap with NUMA placement (local, interleave over all nodes);
+                               the report shows where their pages landed
               --quick          a smoke run: N = 1M, a 1 s stream, short noise floors, unless options say
                                otherwise
               --seed S         seed of the random keys (default 0x%X)
@@ -84,6 +86,8 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
         Long durationSeconds = null;
         long rate = RunSpec.DEFAULT_OPEN_LOOP_RATE;
         boolean quick = false;
+        boolean numa = false;
+        boolean contendersGiven = false;
         List<String> contenders = Contenders.defaultNames();
         List<String> workloads = Workloads.names();
         long seed = RunSpec.DEFAULT_SEED;
@@ -93,11 +97,12 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
             final String arg = args.get(i);
             final int eq = arg.indexOf('=');
             final String option = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
-            if (option.equals("--quick")) {
+            if (option.equals("--quick") || option.equals("--numa")) {
                 if (eq > 0) {
-                    throw new UsageException("--quick takes no value: " + arg);
+                    throw new UsageException(option + " takes no value: " + arg);
                 }
-                quick = true;
+                quick |= option.equals("--quick");
+                numa |= option.equals("--numa");
                 continue;
             }
             final String value;
@@ -113,7 +118,10 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
             switch (option) {
                 case "--n" -> n = (int) parseCount(option, value, MAX_N);
                 case "--runs" -> runs = (int) parseCount(option, value, MAX_RUNS);
-                case "--contenders" -> contenders = parseNames(option, value, Contenders.names());
+                case "--contenders" -> {
+                    contenders = parseNames(option, value, Contenders.names());
+                    contendersGiven = true;
+                }
                 case "--workloads", "--workload" -> workloads = parseNames(option, value, Workloads.names());
                 case "--rate" -> rate = parseCount(option, value, MAX_RATE);
                 case "--duration" -> durationSeconds = parseCount(option, value, MAX_DURATION_SECONDS);
@@ -121,6 +129,13 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                 case "--results" -> resultsDir = parsePath(option, value);
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
+        }
+        if (numa) {
+            final List<String> withNuma = new ArrayList<>(contendersGiven ? contenders : Contenders.defaultNames());
+            withNuma.addAll(Contenders.numaNames());
+            final List<String> ordered = new ArrayList<>(Contenders.names());
+            ordered.retainAll(withNuma);
+            contenders = ordered;
         }
         return new BenchOptions(
                 n != null ? n : quick ? QUICK_N : DEFAULT_N,

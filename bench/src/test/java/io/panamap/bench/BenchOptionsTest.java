@@ -53,6 +53,16 @@ class BenchOptionsTest {
     }
 
     @Test
+    void numaShouldAddThePlacementVariantsToWhateverContendersWereChosen() throws UsageException {
+        assertEquals(List.of("panamap", "panamap-numa-local", "panamap-numa-interleave", "fastutil"),
+                parse("--contenders", "fastutil,panamap", "--numa").contenders());
+        assertTrue(parse("--numa").contenders().containsAll(Contenders.defaultNames()));
+        assertTrue(parse("--numa").contenders().contains("panamap-numa-local"));
+        final UsageException e = assertThrows(UsageException.class, () -> parse("--numa=yes"));
+        assertTrue(e.getMessage().contains("--numa takes no value"), e.getMessage());
+    }
+
+    @Test
     void rateDurationAndTheSingularWorkloadOptionShouldBeRead() throws UsageException {
         final BenchOptions options = parse("--rate", "250k", "--duration=3", "--workload", "open-loop");
         assertEquals(250_000, options.rate());
@@ -106,7 +116,7 @@ class BenchOptionsTest {
             "--runs x;                  --runs;          'x'",
             "--runs 0;                  --runs;          '0'",
             "--contenders nope;         unknown name;    'nope'",
-            "--contenders panamap,nope; known: panamap, panamap-huge, panamap-inline, panamap-presized, fastutil, hashmap; 'nope'",
+            "--contenders panamap,nope; known: panamap, panamap-huge, panamap-inline, panamap-presized, panamap-numa-local; 'nope'",
             "--contenders panamap,,fastutil; empty name; --contenders",
             "--contenders fastutil,fastutil; given twice; fastutil",
             "--workloads grow,put;      --workloads;     'put'",

@@ -29,6 +29,14 @@ public interface NativeAllocator {
     default void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
     }
 
+    /**
+     * Where {@code block}'s memory is, for allocators that choose (a NUMA allocator reports the pages on each
+     * node), or "" if there is nothing to say. May query every page: for stats, not for hot paths.
+     */
+    default String placement(final NativeBlock block) {
+        return "";
+    }
+
     /** A short human-readable description, printed in stats and benchmark reports. */
     String describe();
 }

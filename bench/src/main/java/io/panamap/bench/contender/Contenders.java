@@ -2,6 +2,7 @@ package io.panamap.bench.contender;
 
 import io.panamap.LongLongMap;
 import io.panamap.memory.NativeAllocators;
+import io.panamap.numa.NumaAllocator;
 
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,12 @@ public final class Contenders {
                     n -> new PanamapMap(LongLongMap.builder().backgroundMemoryWork(false).build())),
             new Contender("panamap-presized", "LongLongMap.withExpectedSize(N)", false, List.of(),
                     n -> new PanamapMap(LongLongMap.withExpectedSize(n))),
+            new Contender("panamap-numa-local", "LongLongMap, NumaAllocator.local(): each page on the node of the"
+                    + " thread that first writes it", false, List.of(),
+                    n -> new PanamapMap(LongLongMap.builder().allocator(NumaAllocator.local()).build())),
+            new Contender("panamap-numa-interleave", "LongLongMap, NumaAllocator.interleaveAll(): pages spread"
+                    + " over every node", false, List.of(),
+                    n -> new PanamapMap(LongLongMap.builder().allocator(NumaAllocator.interleaveAll()).build())),
             new Contender(BASELINE, "fastutil Long2LongOpenHashMap, not presized", true, List.of(),
                     n -> new FastutilMap()),
             new Contender("hashmap", "java.util.HashMap<Long, Long>, not presized", true, List.of(),
@@ -42,7 +49,10 @@ public final class Contenders {
      * Variants that answer a question about panamap itself rather than compare it with a peer: run only when
      * named with {@code --contenders}.
      */
-    private static final List<String> DIAGNOSTIC = List.of("panamap-inline");
+    private static final List<String> DIAGNOSTIC = List.of("panamap-inline", "panamap-numa-local",
+            "panamap-numa-interleave");
+    /** The variants {@code --numa} adds: NUMA placement policies, whose placement the report shows. */
+    private static final List<String> NUMA = List.of("panamap-numa-local", "panamap-numa-interleave");
 
     private Contenders() {
     }
@@ -55,6 +65,11 @@ public final class Contenders {
     /** Their names, in table order. */
     public static List<String> names() {
         return ALL.stream().map(Contender::name).toList();
+    }
+
+    /** The NUMA placement variants ({@code --numa}). */
+    public static List<String> numaNames() {
+        return NUMA;
     }
 
     /** The diagnostic variants: run only when named. */

@@ -3,6 +3,7 @@ package io.panamap.bench.report;
 import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.result.Outcome;
 import io.panamap.bench.workload.Workloads;
+import io.panamap.numa.NumaTopology;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,9 @@ public final class ReportBuilder {
                     + Format.nanos(info.openLoopNanos()) + ", 1 put of a new key per 10 operations", false));
         }
         facts.add(new Report.Fact("Machine", info.machine().summary(), false));
+        if (info.contenders().stream().anyMatch(Contenders.numaNames()::contains)) {
+            facts.add(new Report.Fact("NUMA", numaFact(NumaTopology.detect()), false));
+        }
         facts.add(new Report.Fact("JDK", info.machine().jdk() + " at " + info.machine().javaHome(), false));
         facts.add(new Report.Fact("GC", info.machine().collector(), false));
         facts.add(new Report.Fact("Child JVM", info.childCommand(), true));
@@ -68,6 +72,18 @@ public final class ReportBuilder {
             }
         }
         return new Report("panamap bench", facts, sections, List.of());
+    }
+
+    /** What the NUMA variants can show on this machine, said plainly. */
+    static String numaFact(final NumaTopology topology) {
+        final int nodes = topology.nodes().size();
+        if (nodes <= 1) {
+            return (nodes == 0 ? "no NUMA nodes reported" : "one NUMA node") + ": the local and interleave"
+                    + " variants place every page on the same memory, so any difference between them is noise,"
+                    + " not a placement gain; their stats show where the pages landed";
+        }
+        return nodes + " NUMA nodes " + topology.nodeIds() + "; the stats of the NUMA variants show how many"
+                + " pages landed on each";
     }
 
     private static List<String> contenderFlags(final String name) {

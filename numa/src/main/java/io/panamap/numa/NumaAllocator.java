@@ -1,0 +1,175 @@
+package io.panamap.numa;
+
+import io.panamap.memory.Mmap;
+import io.panamap.memory.NativeAllocator;
+import io.panamap.memory.NativeBlock;
+import io.panamap.memory.NativeMemoryException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Bucket arrays on chosen NUMA nodes: lazily faulted anonymous mmap memory (as core's default allocator)
+ * whose policy is set with {@code mbind} right after mapping, before any page is touched, so every page lands
+ * where the policy says when it is first written.
+ *
+ * <pre>{@code
+ * LongLongMap map = LongLongMap.builder().allocator(NumaAllocator.bind(0)).build();
+ * }</pre>
+ *
+ * <p><b>Strict or best effort.</b> By default an allocator is best effort: where the machine has no NUMA
+ * support, or the kernel refuses the policy, memory comes with the default placement and
+ * {@link #describe()} says so. {@link #strict()} makes the same allocator fail instead. A node that does not
+ * exist is refused in both modes, when the allocator is made, with the nodes that do.
+ */
+public final class NumaAllocator implements NativeAllocator {
+
+    /** The placement policies of {@code mbind(2)} this allocator offers. */
+    public enum Policy {
+        /** Only the given nodes; allocation fails rather than spill elsewhere. */
+        BIND(NumaSyscalls.MPOL_BIND),
+        /** The given node first, others when it is full. */
+        PREFERRED(NumaSyscalls.MPOL_PREFERRED),
+        /** Round-robin over the given nodes, page by page. */
+        INTERLEAVE(NumaSyscalls.MPOL_INTERLEAVE),
+        /** The node of the CPU that first touches each page. */
+        LOCAL(NumaSyscalls.MPOL_LOCAL);
+
+        final int mode;
+
+        Policy(final int mode) {
+            this.mode = mode;
+        }
+    }
+
+    private final Policy policy;
+    private final List<Integer> nodes;
+    private final boolean strict;
+    private final String unsupportedReason;
+
+    private NumaAllocator(final Policy policy, final List<Integer> nodes, final boolean strict,
+                          final NumaTopology topology) {
+        this.policy = policy;
+        this.nodes = List.copyOf(nodes);
+        this.strict = strict;
+        if (!NumaSyscalls.available()) {
+            unsupportedReason = "no NUMA system calls on " + System.getProperty("os.name") + "/"
+                    + System.getProperty("os.arch");
+        } else if (!topology.supported()) {
+            unsupportedReason = "the kernel reports no NUMA nodes under " + topology.root();
+        } else {
+            unsupportedReason = null;
+            for (final int node : nodes) {
+                topology.node(node); // throws naming the nodes that exist
+            }
+        }
+        if (unsupportedReason != null && strict) {
+            throw new UnsupportedOperationException("NUMA placement is not available: " + unsupportedReason);
+        }
+    }
+
+    /** Every page on {@code node} only. */
+    public static NumaAllocator bind(final int node) {
+        return of(Policy.BIND, List.of(node), NumaTopology.detect());
+    }
+
+    /** Pages on {@code node} while it has room, elsewhere after. */
+    public static NumaAllocator preferred(final int node) {
+        return of(Policy.PREFERRED, List.of(node), NumaTopology.detect());
+    }
+
+    /** Pages spread round-robin over {@code nodes}. */
+    public static NumaAllocator interleave(final int... nodes) {
+        if (nodes.length == 0) {
+            throw new IllegalArgumentException("interleave needs at least one node");
+        }
+        return of(Policy.INTERLEAVE, java.util.Arrays.stream(nodes).boxed().toList(), NumaTopology.detect());
+    }
+
+    /** Pages spread over every node of the machine. */
+    public static NumaAllocator interleaveAll() {
+        final NumaTopology topology = NumaTopology.detect();
+        return of(Policy.INTERLEAVE, topology.supported() ? topology.nodeIds() : List.of(0), topology);
+    }
+
+    /** Each page on the node of the thread that first writes it (pair with {@link NumaThreads}). */
+    public static NumaAllocator local() {
+        return of(Policy.LOCAL, List.of(), NumaTopology.detect());
+    }
+
+    /** An allocator against a given topology (tests describe other machines this way). */
+    static NumaAllocator of(final Policy policy, final List<Integer> nodes, final NumaTopology topology) {
+        return new NumaAllocator(policy, nodes, false, topology);
+    }
+
+    /** The same policy, failing instead of falling back to the default placement. */
+    public NumaAllocator strict() {
+        return new NumaAllocator(policy, nodes, true, NumaTopology.detect());
+    }
+
+    /** The policy. */
+    public Policy policy() {
+        return policy;
+    }
+
+    /** The nodes the policy names (none for {@link Policy#LOCAL}). */
+    public List<Integer> nodes() {
+        return nodes;
+    }
+
+    /** The {@code mbind} node mask of {@link #nodes()}: bit n for node n. */
+    long[] nodeMask() {
+        if (policy == Policy.LOCAL) {
+            return new long[0];
+        }
+        final int highest = nodes.stream().mapToInt(Integer::intValue).max().orElse(0);
+        final long[] mask = new long[highest / 64 + 1];
+        for (final int node : nodes) {
+            mask[node / 64] |= 1L << (node % 64);
+        }
+        return mask;
+    }
+
+    @Override
+    public NativeBlock allocate(final long byteSize) {
+        final Arena arena = Arena.ofShared();
+        try {
+            final MemorySegment segment = Mmap.map(byteSize, arena, false);
+            if (unsupportedReason == null) {
+                final int errno = NumaSyscalls.mbind(segment.address(), segment.byteSize(), policy.mode, nodeMask());
+                if (errno != 0 && strict) {
+                    throw new NativeMemoryException("mbind(" + policy + " " + nodes + ") failed: errno " + errno);
+                }
+            }
+            return new NativeBlock(arena, segment);
+        } catch (final RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
+        // Faulting in through the policy places the pages as a first write would.
+        Mmap.populate(block.segment(), byteOffset, byteLength);
+    }
+
+    /** Where {@code block}'s pages are, page by page (an empty report where NUMA is not available). */
+    @Override
+    public String placement(final NativeBlock block) {
+        return unsupportedReason != null ? "" : PagePlacement.of(block.segment()).toString();
+    }
+
+    @Override
+    public String describe() {
+        final String target = policy == Policy.LOCAL ? "local"
+                : policy.name().toLowerCase(java.util.Locale.ROOT) + " node(s) "
+                + nodes.stream().map(String::valueOf).collect(Collectors.joining(","));
+        if (unsupportedReason != null) {
+            return "mmap, NUMA " + target + " not applied (" + unsupportedReason + "): default placement";
+        }
+        return "mmap, NUMA " + target + (strict ? ", strict" : "");
+    }
+}

@@ -1,0 +1,152 @@
+package io.panamap.numa;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Locale;
+
+/**
+ * The kernel calls NUMA placement needs, made through libc's {@code syscall()} (glibc exports no
+ * {@code mbind} or {@code move_pages}; libnuma does, but is not needed for these few calls) and
+ * {@code sched_setaffinity}, all as FFM downcalls that capture {@code errno}. The one place with syscall
+ * numbers and policy constants.
+ */
+final class NumaSyscalls {
+
+    // Policies (linux/mempolicy.h).
+    static final int MPOL_PREFERRED = 1;
+    static final int MPOL_BIND = 2;
+    static final int MPOL_INTERLEAVE = 3;
+    static final int MPOL_LOCAL = 4;
+
+    /** move_pages' status for a page that is not (yet) backed by memory. */
+    static final int ENOENT = 2;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final long SYS_MBIND;
+    private static final long SYS_MOVE_PAGES;
+    static {
+        final String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (arch.equals("aarch64") || arch.equals("arm64")) {
+            SYS_MBIND = 235;
+            SYS_MOVE_PAGES = 239;
+        } else if (arch.equals("amd64") || arch.equals("x86_64")) {
+            SYS_MBIND = 237;
+            SYS_MOVE_PAGES = 279;
+        } else {
+            SYS_MBIND = -1;
+            SYS_MOVE_PAGES = -1;
+        }
+    }
+
+    private static final MethodHandle SYSCALL6 = find("syscall", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle SET_AFFINITY = find("sched_setaffinity", FunctionDescriptor.of(
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+    private static final MethodHandle GET_AFFINITY = find("sched_getaffinity", FunctionDescriptor.of(
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+
+    /** Bytes of the CPU mask handed to sched_*affinity: 1024 CPUs, glibc's cpu_set_t. */
+    static final int CPU_MASK_BYTES = 128;
+
+    private NumaSyscalls() {
+    }
+
+    /** Whether this platform has the calls (Linux on x86_64 or aarch64, with a C library). */
+    static boolean available() {
+        return SYS_MBIND > 0 && SYSCALL6 != null && SET_AFFINITY != null;
+    }
+
+    /** Sets the policy of [address, address + length); returns 0 or errno. */
+    static int mbind(final long address, final long length, final int mode, final long[] nodeMask) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment mask = nodeMask.length == 0 ? MemorySegment.NULL
+                    : arena.allocateFrom(ValueLayout.JAVA_LONG, nodeMask);
+            // The kernel reads maxnode - 1 bits (a long-standing off-by-one that libnuma also pads for).
+            final long maxNode = nodeMask.length == 0 ? 0 : nodeMask.length * 64L + 1;
+            return call(arena, SYS_MBIND, address, length, mode, mask.address(), maxNode, 0);
+        }
+    }
+
+    /**
+     * The node of each page at {@code pages} (move_pages in query mode): a node id, or a negative errno
+     * ({@code -ENOENT} for a page not yet faulted in).
+     *
+     * @throws IllegalStateException with the errno if the call fails as a whole
+     */
+    static int[] nodesOfPages(final long[] pages) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment addresses = arena.allocateFrom(ValueLayout.JAVA_LONG, pages);
+            final MemorySegment status = arena.allocate(ValueLayout.JAVA_INT, pages.length);
+            final int errno = call(arena, SYS_MOVE_PAGES, 0, pages.length, addresses.address(), 0, status.address(), 0);
+            if (errno != 0) {
+                throw new IllegalStateException("move_pages failed: errno " + errno);
+            }
+            return status.toArray(ValueLayout.JAVA_INT);
+        }
+    }
+
+    /** The calling thread's CPU mask (as 64-bit words). */
+    static long[] affinity() {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment captured = arena.allocate(CAPTURED);
+            final MemorySegment mask = arena.allocate(CPU_MASK_BYTES);
+            final int result = (int) GET_AFFINITY.invokeExact(captured, 0, (long) CPU_MASK_BYTES, mask);
+            if (result != 0) {
+                throw new IllegalStateException("sched_getaffinity failed: errno " + (int) ERRNO.get(captured, 0L));
+            }
+            return mask.toArray(ValueLayout.JAVA_LONG);
+        } catch (final RuntimeException | Error e) {
+            throw e;
+        } catch (final Throwable t) {
+            throw new IllegalStateException("sched_getaffinity failed", t);
+        }
+    }
+
+    /** Restricts the calling thread to the CPUs of {@code mask}; returns 0 or errno. */
+    static int setAffinity(final long[] mask) {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment captured = arena.allocate(CAPTURED);
+            final MemorySegment bits = arena.allocate(CPU_MASK_BYTES);
+            MemorySegment.copy(mask, 0, bits, ValueLayout.JAVA_LONG, 0, Math.min(mask.length, CPU_MASK_BYTES / 8));
+            final int result = (int) SET_AFFINITY.invokeExact(captured, 0, (long) CPU_MASK_BYTES, bits);
+            return result == 0 ? 0 : (int) ERRNO.get(captured, 0L);
+        } catch (final RuntimeException | Error e) {
+            throw e;
+        } catch (final Throwable t) {
+            throw new IllegalStateException("sched_setaffinity failed", t);
+        }
+    }
+
+    private static int call(final Arena arena, final long number, final long a1, final long a2, final long a3,
+                            final long a4, final long a5, final long a6) {
+        final MemorySegment captured = arena.allocate(CAPTURED);
+        try {
+            final long result = (long) SYSCALL6.invokeExact(captured, number, a1, a2, a3, a4, a5, a6);
+            return result == -1 ? (int) ERRNO.get(captured, 0L) : 0;
+        } catch (final RuntimeException | Error e) {
+            throw e;
+        } catch (final Throwable t) {
+            throw new IllegalStateException("syscall " + number + " failed", t);
+        }
+    }
+
+    private static MethodHandle find(final String name, final FunctionDescriptor descriptor,
+                                     final Linker.Option... options) {
+        final Linker.Option[] all = new Linker.Option[options.length + 1];
+        System.arraycopy(options, 0, all, 0, options.length);
+        all[options.length] = Linker.Option.captureCallState("errno");
+        return LINKER.defaultLookup().find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor, all))
+                .orElse(null);
+    }
+}

@@ -1,0 +1,126 @@
+package io.panamap.numa;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The machine's NUMA nodes, read from {@code /sys/devices/system/node} (or any folder laid out like it, which
+ * is how tests describe machines this one is not).
+ *
+ * @param root  the folder read
+ * @param nodes the nodes, by id; empty where the kernel has no NUMA support (or this is not Linux)
+ */
+public record NumaTopology(Path root, List<NumaNode> nodes) {
+
+    /** Where Linux describes its nodes. */
+    public static final Path SYSFS = Path.of("/sys/devices/system/node");
+
+    public NumaTopology {
+        nodes = List.copyOf(nodes);
+    }
+
+    /** This machine's topology. */
+    public static NumaTopology detect() {
+        return read(SYSFS);
+    }
+
+    /** The topology described under {@code root} (each node a {@code nodeN} folder). */
+    public static NumaTopology read(final Path root) {
+        if (!Files.isDirectory(root)) {
+            return new NumaTopology(root, List.of());
+        }
+        final List<NumaNode> nodes = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(root)) {
+            for (final Path folder : entries.filter(p -> p.getFileName().toString().matches("node\\d+")).toList()) {
+                final int id = Integer.parseInt(folder.getFileName().toString().substring(4));
+                nodes.add(new NumaNode(id, CpuList.parse(readOr(folder.resolve("cpulist"), "")),
+                        meminfo(folder, "MemTotal"), meminfo(folder, "MemFree"),
+                        distances(readOr(folder.resolve("distance"), ""))));
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read the NUMA topology under " + root, e);
+        }
+        nodes.sort(Comparator.comparingInt(NumaNode::id));
+        return new NumaTopology(root, nodes);
+    }
+
+    /** Whether the kernel reports NUMA nodes at all. */
+    public boolean supported() {
+        return !nodes.isEmpty();
+    }
+
+    /** The node ids, in order. */
+    public List<Integer> nodeIds() {
+        return nodes.stream().map(NumaNode::id).toList();
+    }
+
+    /**
+     * The node {@code id}.
+     *
+     * @throws IllegalArgumentException naming the nodes that exist if it does not
+     */
+    public NumaNode node(final int id) {
+        return nodes.stream().filter(n -> n.id() == id).findFirst().orElseThrow(() ->
+                new IllegalArgumentException(supported()
+                        ? "NUMA node " + id + " does not exist; this machine has node(s) " + nodeIds()
+                        : "NUMA node " + id + " does not exist: " + root + " lists no NUMA nodes"
+                                + " (not Linux, or a kernel without NUMA support)"));
+    }
+
+    /** The node whose CPU list holds {@code cpu}, or -1. */
+    public int nodeOfCpu(final int cpu) {
+        return nodes.stream().filter(n -> n.cpus().contains(cpu)).mapToInt(NumaNode::id).findFirst().orElse(-1);
+    }
+
+    /** A few lines for people: every node with its CPUs, memory and distances. */
+    public String describe() {
+        if (!supported()) {
+            return "no NUMA nodes under " + root + " (not Linux, or a kernel without NUMA support)\n";
+        }
+        final StringBuilder out = new StringBuilder();
+        out.append(nodes.size()).append(nodes.size() == 1 ? " NUMA node" : " NUMA nodes").append(" (from ")
+                .append(root).append(")\n");
+        for (final NumaNode node : nodes) {
+            out.append(String.format(Locale.ROOT, "node %d: cpus %s, memory %.1f GiB (%.1f GiB free), distances %s%n",
+                    node.id(), node.cpus(), node.totalBytes() / (double) (1L << 30),
+                    node.freeBytes() / (double) (1L << 30), node.distances()));
+        }
+        return out.toString();
+    }
+
+    private static long meminfo(final Path node, final String field) {
+        // Lines read "Node 0 MemTotal:       24576000 kB".
+        for (final String line : readOr(node.resolve("meminfo"), "").split("\n")) {
+            final String[] words = line.strip().split("\\s+");
+            if (words.length >= 4 && words[2].equals(field + ":")) {
+                return Long.parseLong(words[3]) * 1024;
+            }
+        }
+        return 0;
+    }
+
+    private static List<Integer> distances(final String text) {
+        final List<Integer> distances = new ArrayList<>();
+        for (final String word : text.strip().split("\\s+")) {
+            if (!word.isEmpty()) {
+                distances.add(Integer.parseInt(word));
+            }
+        }
+        return distances;
+    }
+
+    private static String readOr(final Path file, final String fallback) {
+        try {
+            return Files.isReadable(file) ? Files.readString(file) : fallback;
+        } catch (final IOException e) {
+            return fallback;
+        }
+    }
+}

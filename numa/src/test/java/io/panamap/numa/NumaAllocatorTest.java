@@ -1,0 +1,94 @@
+package io.panamap.numa;
+
+import io.panamap.LongLongMap;
+import io.panamap.memory.NativeBlock;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NumaAllocatorTest {
+
+    @Test
+    void aTableBoundToNodeZeroShouldHaveEveryFaultedPageThereCheckedPageByPage() {
+        try (LongLongMap map = LongLongMap.builder().allocator(NumaAllocator.bind(0).strict()).build()) {
+            for (long key = 0; key < 200_000; key++) {
+                map.put(key * 0x9E3779B97F4A7C15L, key);
+            }
+            final String stats = map.stats().toString();
+            assertTrue(stats.contains("allocator=mmap, NUMA bind node(s) 0, strict"), stats);
+            assertTrue(stats.matches(".* placement=node0=\\d+ pages, not faulted=\\d+"), stats);
+            assertEquals(199_999L, map.get(199_999 * 0x9E3779B97F4A7C15L));
+        }
+    }
+
+    @Test
+    void pagesShouldHaveNoNodeUntilFirstTouchedAndTheBoundNodeAfter() {
+        try (NativeBlock block = NumaAllocator.bind(0).strict().allocate(64 * 4096)) {
+            final PagePlacement untouched = PagePlacement.of(block.segment());
+            assertEquals(64, untouched.notFaulted());
+            assertEquals(0, untouched.faulted());
+            for (long page = 0; page < 16; page++) {
+                block.segment().set(ValueLayout.JAVA_LONG, page * 4096, page);
+            }
+            final PagePlacement touched = PagePlacement.of(block.segment());
+            assertEquals(Map.of(0, 16L), touched.pagesPerNode());
+            assertEquals(48, touched.notFaulted());
+        }
+    }
+
+    @Test
+    void aNodeThatDoesNotExistShouldBeRefusedNamingTheNodesThatDo() {
+        final List<Integer> nodes = NumaTopology.detect().nodeIds();
+        final int missing = nodes.getLast() + 1;
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NumaAllocator.bind(missing));
+        assertEquals("NUMA node " + missing + " does not exist; this machine has node(s) " + nodes, e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> NumaAllocator.interleave(0, missing));
+        assertThrows(IllegalArgumentException.class, () -> NumaAllocator.preferred(missing));
+    }
+
+    @Test
+    void interleaveAndPreferredShouldNameTheirNodesInTheKernelsMaskOnABiggerMachine() {
+        final NumaTopology fourNodes = NumaTopologyTest.fake("four-nodes");
+        final NumaAllocator interleave = NumaAllocator.of(NumaAllocator.Policy.INTERLEAVE, List.of(0, 2, 3), fourNodes);
+        assertArrayEquals(new long[] {0b1101}, interleave.nodeMask());
+        assertEquals("mmap, NUMA interleave node(s) 0,2,3", interleave.describe());
+        final NumaAllocator preferred = NumaAllocator.of(NumaAllocator.Policy.PREFERRED, List.of(1), fourNodes);
+        assertArrayEquals(new long[] {0b10}, preferred.nodeMask());
+        assertArrayEquals(new long[0], NumaAllocator.of(NumaAllocator.Policy.LOCAL, List.of(), fourNodes).nodeMask());
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NumaAllocator.of(NumaAllocator.Policy.INTERLEAVE, List.of(0, 4), fourNodes));
+        assertTrue(e.getMessage().endsWith("has node(s) [0, 1, 2, 3]"), e.getMessage());
+    }
+
+    @Test
+    void withoutNumaSupportBestEffortShouldFallBackAndSaySo() {
+        final NumaAllocator fallback = NumaAllocator.of(NumaAllocator.Policy.BIND, List.of(0),
+                NumaTopologyTest.fake("no-numa"));
+        assertTrue(fallback.describe().contains("not applied"), fallback.describe());
+        assertTrue(fallback.describe().endsWith("default placement"), fallback.describe());
+        try (NativeBlock block = fallback.allocate(4096)) {
+            block.segment().set(ValueLayout.JAVA_LONG, 0, 42);
+            assertEquals("", fallback.placement(block), "no placement claimed where none was applied");
+        }
+    }
+
+    @Test
+    void localAndInterleaveOverEveryNodeShouldPlacePagesOnThisMachinesNodes() {
+        for (final NumaAllocator allocator : List.of(NumaAllocator.local().strict(), NumaAllocator.interleaveAll().strict())) {
+            try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+                for (long key = 0; key < 50_000; key++) {
+                    map.put(key, key);
+                }
+                assertTrue(map.stats().placement().startsWith("node0="), allocator.describe() + ": " + map.stats());
+            }
+        }
+    }
+}

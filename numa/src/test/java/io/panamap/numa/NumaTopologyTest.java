@@ -1,0 +1,84 @@
+package io.panamap.numa;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Topology parsing against sysfs trees of machines this one is not (test resources under sysfs/). */
+class NumaTopologyTest {
+
+    static NumaTopology fake(final String name) {
+        try {
+            return NumaTopology.read(Path.of(NumaTopologyTest.class.getResource("/sysfs/" + name).toURI()));
+        } catch (final URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aTwoNodeMachineShouldReadWithItsCpusMemoryAndDistances() {
+        final NumaTopology topology = fake("two-nodes");
+        assertEquals(List.of(0, 1), topology.nodeIds());
+        final NumaNode node1 = topology.node(1);
+        assertEquals(List.of(4, 5, 6, 7, 12, 13, 14, 15), node1.cpus());
+        assertEquals(32L << 30, node1.totalBytes());
+        assertEquals(8L << 30, node1.freeBytes());
+        assertEquals(List.of(21, 10), node1.distances());
+        assertEquals(1, topology.nodeOfCpu(13));
+        assertEquals(-1, topology.nodeOfCpu(99));
+        assertTrue(topology.describe().startsWith("2 NUMA nodes"), topology.describe());
+        assertTrue(topology.describe().contains("node 1: cpus [4, 5, 6, 7, 12, 13, 14, 15], memory 32.0 GiB (8.0 GiB free),"
+                + " distances [21, 10]"), topology.describe());
+    }
+
+    @Test
+    void aFourNodeMachineShouldKeepItsNodesInOrderWithTheirDistanceMatrix() {
+        final NumaTopology topology = fake("four-nodes");
+        assertEquals(List.of(0, 1, 2, 3), topology.nodeIds());
+        assertEquals(List.of(32, 32, 16, 10), topology.node(3).distances());
+        assertEquals(2, topology.nodeOfCpu(9));
+    }
+
+    @Test
+    void anUnknownNodeShouldBeRefusedNamingTheNodesThatExist() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> fake("two-nodes").node(2));
+        assertEquals("NUMA node 2 does not exist; this machine has node(s) [0, 1]", e.getMessage());
+    }
+
+    @Test
+    void aMachineWithoutNumaShouldSaySoRatherThanPretendToHaveANode() {
+        final NumaTopology none = fake("no-numa");
+        assertFalse(none.supported());
+        assertTrue(none.describe().contains("no NUMA nodes"), none.describe());
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> none.node(0));
+        assertTrue(e.getMessage().contains("lists no NUMA nodes"), e.getMessage());
+        assertFalse(NumaTopology.read(Path.of("no", "such", "folder")).supported());
+    }
+
+    @Test
+    void cpuListsShouldReadAsTheKernelWritesThem() {
+        assertEquals(List.of(0, 1, 2, 3, 8, 9), CpuList.parse("0-3,8-9\n"));
+        assertEquals(List.of(5), CpuList.parse("5"));
+        assertEquals(List.of(), CpuList.parse(""));
+        assertThrows(IllegalArgumentException.class, () -> CpuList.parse("3-1"));
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CpuList.parse("0-x"));
+        assertTrue(e.getMessage().contains("'0-x'"), e.getMessage());
+    }
+
+    @Test
+    void thisMachineShouldHaveANodeZeroWithAllItsCpus() {
+        final NumaTopology here = NumaTopology.detect();
+        assertTrue(here.supported(), here::describe);
+        assertTrue(here.node(0).cpus().size() >= 1);
+        assertEquals(Runtime.getRuntime().availableProcessors(),
+                here.nodes().stream().mapToInt(n -> n.cpus().size()).sum(), here::describe);
+    }
+}
