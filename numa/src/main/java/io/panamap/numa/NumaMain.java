@@ -8,7 +8,7 @@ public final class NumaMain {
 
     public static void main(final String[] args) {
         System.out.print(NumaTopology.detect().describe());
-        System.out.println("placement calls: " + (NumaSyscalls.available() ? "mbind, move_pages and"
-                + " sched_setaffinity through libc" : "not available on this platform"));
+        System.out.println("placement calls: " + (NumaSyscalls.available() ? NumaSyscalls.via()
+                : "not available on this platform"));
     }
 }

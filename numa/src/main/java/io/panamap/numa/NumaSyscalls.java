@@ -12,10 +12,10 @@ import java.lang.invoke.VarHandle;
 import java.util.Locale;
 
 /**
- * The kernel calls NUMA placement needs, made through libc's {@code syscall()} (glibc exports no
- * {@code mbind} or {@code move_pages}; libnuma does, but is not needed for these few calls) and
- * {@code sched_setaffinity}, all as FFM downcalls that capture {@code errno}. The one place with syscall
- * numbers and policy constants.
+ * The kernel calls NUMA placement needs, as FFM downcalls that capture {@code errno}: {@code mbind} and
+ * {@code move_pages} through libnuma's wrappers when libnuma is installed, otherwise through libc's
+ * {@code syscall()} (glibc exports neither), and libc's {@code sched_setaffinity}. The one place with
+ * syscall numbers and policy constants.
  */
 final class NumaSyscalls {
 
@@ -56,6 +56,36 @@ final class NumaSyscalls {
     private static final MethodHandle GET_AFFINITY = find("sched_getaffinity", FunctionDescriptor.of(
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
 
+    /** libnuma's {@code mbind} and {@code move_pages}, or null where libnuma is not installed. */
+    private static final MethodHandle LIBNUMA_MBIND;
+    private static final MethodHandle LIBNUMA_MOVE_PAGES;
+    static {
+        MethodHandle mbind = null;
+        MethodHandle movePages = null;
+        try {
+            final java.lang.foreign.SymbolLookup libnuma =
+                    java.lang.foreign.SymbolLookup.libraryLookup("libnuma.so.1", Arena.global());
+            final Linker.Option errno = Linker.Option.captureCallState("errno");
+            // long mbind(void *start, unsigned long len, int mode, const unsigned long *nmask,
+            //            unsigned long maxnode, unsigned flags)
+            mbind = libnuma.find("mbind").map(symbol -> LINKER.downcallHandle(symbol, FunctionDescriptor.of(
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), errno)).orElse(null);
+            // long move_pages(int pid, unsigned long count, void **pages, const int *nodes, int *status, int flags)
+            movePages = libnuma.find("move_pages").map(symbol -> LINKER.downcallHandle(symbol,
+                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+                    errno)).orElse(null);
+        } catch (final IllegalArgumentException notInstalled) {
+            // No libnuma: the raw system calls below do the same.
+        }
+        LIBNUMA_MBIND = mbind;
+        LIBNUMA_MOVE_PAGES = movePages;
+    }
+
+    /** Whether the calls go through libnuma (true) or raw system calls; tests switch it to cover both. */
+    static volatile boolean useLibnuma = LIBNUMA_MBIND != null && LIBNUMA_MOVE_PAGES != null;
+
     /** Bytes of the CPU mask handed to sched_*affinity: 1024 CPUs, glibc's cpu_set_t. */
     static final int CPU_MASK_BYTES = 128;
 
@@ -64,7 +94,18 @@ final class NumaSyscalls {
 
     /** Whether this platform has the calls (Linux on x86_64 or aarch64, with a C library). */
     static boolean available() {
-        return SYS_MBIND > 0 && SYSCALL6 != null && SET_AFFINITY != null;
+        return (useLibnuma || SYS_MBIND > 0 && SYSCALL6 != null) && SET_AFFINITY != null;
+    }
+
+    /** Whether libnuma is installed (and so used unless a test says otherwise). */
+    static boolean libnumaInstalled() {
+        return LIBNUMA_MBIND != null && LIBNUMA_MOVE_PAGES != null;
+    }
+
+    /** How the calls are made, for {@code ./panamap numa}. */
+    static String via() {
+        return useLibnuma ? "libnuma (mbind, move_pages) and libc (sched_setaffinity)"
+                : "libc (syscall() for mbind and move_pages, sched_setaffinity)";
     }
 
     /** Sets the policy of [address, address + length); returns 0 or errno. */
@@ -74,6 +115,11 @@ final class NumaSyscalls {
                     : arena.allocateFrom(ValueLayout.JAVA_LONG, nodeMask);
             // The kernel reads maxnode - 1 bits (a long-standing off-by-one that libnuma also pads for).
             final long maxNode = nodeMask.length == 0 ? 0 : nodeMask.length * 64L + 1;
+            if (useLibnuma) {
+                final MemorySegment captured = arena.allocate(CAPTURED);
+                return errnoOf(captured, invoke(() -> (long) LIBNUMA_MBIND.invokeExact(captured, address, length,
+                        mode, mask.address(), maxNode, 0)));
+            }
             return call(arena, SYS_MBIND, address, length, mode, mask.address(), maxNode, 0);
         }
     }
@@ -88,7 +134,14 @@ final class NumaSyscalls {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment addresses = arena.allocateFrom(ValueLayout.JAVA_LONG, pages);
             final MemorySegment status = arena.allocate(ValueLayout.JAVA_INT, pages.length);
-            final int errno = call(arena, SYS_MOVE_PAGES, 0, pages.length, addresses.address(), 0, status.address(), 0);
+            final int errno;
+            if (useLibnuma) {
+                final MemorySegment captured = arena.allocate(CAPTURED);
+                errno = errnoOf(captured, invoke(() -> (long) LIBNUMA_MOVE_PAGES.invokeExact(captured, 0,
+                        (long) pages.length, addresses.address(), 0L, status.address(), 0)));
+            } else {
+                errno = call(arena, SYS_MOVE_PAGES, 0, pages.length, addresses.address(), 0, status.address(), 0);
+            }
             if (errno != 0) {
                 throw new IllegalStateException("move_pages failed: errno " + errno);
             }
@@ -139,6 +192,24 @@ final class NumaSyscalls {
         } catch (final Throwable t) {
             throw new IllegalStateException("syscall " + number + " failed", t);
         }
+    }
+
+    private interface Call {
+        long run() throws Throwable;
+    }
+
+    private static long invoke(final Call call) {
+        try {
+            return call.run();
+        } catch (final RuntimeException | Error e) {
+            throw e;
+        } catch (final Throwable t) {
+            throw new IllegalStateException("NUMA call failed", t);
+        }
+    }
+
+    private static int errnoOf(final MemorySegment captured, final long result) {
+        return result == -1 ? (int) ERRNO.get(captured, 0L) : 0;
     }
 
     private static MethodHandle find(final String name, final FunctionDescriptor descriptor,

@@ -43,6 +43,25 @@ class NumaAllocatorTest {
         }
     }
 
+    /** Both ways of calling the kernel: libnuma's wrappers (when installed) and raw system calls. */
+    @Test
+    void placementShouldWorkThroughLibnumaAndThroughRawSystemCallsAlike() {
+        final boolean before = NumaSyscalls.useLibnuma;
+        try {
+            for (final boolean libnuma : NumaSyscalls.libnumaInstalled() ? List.of(true, false) : List.of(false)) {
+                NumaSyscalls.useLibnuma = libnuma;
+                try (NativeBlock block = NumaAllocator.bind(0).strict().allocate(8 * 4096)) {
+                    block.segment().set(ValueLayout.JAVA_LONG, 0, 1);
+                    final PagePlacement placement = PagePlacement.of(block.segment());
+                    assertEquals(Map.of(0, 1L), placement.pagesPerNode(), "libnuma=" + libnuma);
+                    assertEquals(7, placement.notFaulted(), "libnuma=" + libnuma);
+                }
+            }
+        } finally {
+            NumaSyscalls.useLibnuma = before;
+        }
+    }
+
     @Test
     void aNodeThatDoesNotExistShouldBeRefusedNamingTheNodesThatDo() {
         final List<Integer> nodes = NumaTopology.detect().nodeIds();
