@@ -1,11 +1,10 @@
 package io.panamap.numa;
 
-import io.panamap.memory.Mmap;
+import io.panamap.memory.MmapAllocator;
 import io.panamap.memory.NativeAllocator;
 import io.panamap.memory.NativeBlock;
 import io.panamap.memory.NativeMemoryException;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -43,6 +42,9 @@ public final class NumaAllocator implements NativeAllocator {
             this.mode = mode;
         }
     }
+
+    /** Core's lazily faulted mappings (4 KiB pages), on which the policy is set. */
+    private static final MmapAllocator MAPPINGS = new MmapAllocator(false);
 
     private final Policy policy;
     private final List<Integer> nodes;
@@ -134,26 +136,22 @@ public final class NumaAllocator implements NativeAllocator {
 
     @Override
     public NativeBlock allocate(final long byteSize) {
-        final Arena arena = Arena.ofShared();
-        try {
-            final MemorySegment segment = Mmap.map(byteSize, arena, false);
-            if (unsupportedReason == null) {
-                final int errno = NumaSyscalls.mbind(segment.address(), segment.byteSize(), policy.mode, nodeMask());
-                if (errno != 0 && strict) {
-                    throw new NativeMemoryException("mbind(" + policy + " " + nodes + ") failed: errno " + errno);
-                }
+        final NativeBlock block = MAPPINGS.allocate(byteSize);
+        if (unsupportedReason == null) {
+            final MemorySegment segment = block.segment();
+            final int errno = NumaSyscalls.mbind(segment.address(), segment.byteSize(), policy.mode, nodeMask());
+            if (errno != 0 && strict) {
+                block.close();
+                throw new NativeMemoryException("mbind(" + policy + " " + nodes + ") failed: errno " + errno);
             }
-            return new NativeBlock(arena, segment);
-        } catch (final RuntimeException e) {
-            arena.close();
-            throw e;
         }
+        return block;
     }
 
     @Override
     public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
         // Faulting in through the policy places the pages as a first write would.
-        Mmap.populate(block.segment(), byteOffset, byteLength);
+        MAPPINGS.prefault(block, byteOffset, byteLength);
     }
 
     /** Where {@code block}'s pages are, page by page (an empty report where NUMA is not available). */
