@@ -31,6 +31,15 @@ struct walk_result {
     int64_t value_xor;
 };
 
+/* The struct's size and its fields' offsets, for Java to compare with panamap's layout. */
+void bmap_layout(int64_t out[5]) {
+    out[0] = (int64_t) sizeof(struct bmap);
+    out[1] = (int64_t) offsetof(struct bmap, tophash);
+    out[2] = (int64_t) offsetof(struct bmap, keys);
+    out[3] = (int64_t) offsetof(struct bmap, values);
+    out[4] = (int64_t) offsetof(struct bmap, overflow);
+}
+
 /* Go's evacuated(b): the head's first tophash is one of the three evacuation marks. */
 static int evacuated(const struct bmap *head) {
     const uint8_t h = head->tophash[0];

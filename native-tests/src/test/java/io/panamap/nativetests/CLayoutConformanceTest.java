@@ -2,6 +2,7 @@ package io.panamap.nativetests;
 
 import io.panamap.LongLongMap;
 import io.panamap.NativeView;
+import io.panamap.layout.BucketLayout;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,7 @@ class CLayoutConformanceTest {
 
     private static Arena libraryArena;
     private static MethodHandle bmapWalk;
+    private static MethodHandle bmapLayout;
 
     @BeforeAll
     static void loadTheWalker() throws Exception {
@@ -44,6 +46,23 @@ class CLayoutConformanceTest {
         bmapWalk = Linker.nativeLinker().downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_LONG,
                 ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
                 ValueLayout.ADDRESS));
+        bmapLayout = Linker.nativeLinker().downcallHandle(
+                SymbolLookup.libraryLookup(library, libraryArena).find("bmap_layout").orElseThrow(),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+    }
+
+    @Test
+    void theCCompilersGoBucketShouldHavePanamapsSizeAndOffsets() throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG, 5);
+            bmapLayout.invokeExact(out);
+            final BucketLayout layout = BucketLayout.LONG_LONG;
+            assertEquals(layout.bucketSize(), out.getAtIndex(ValueLayout.JAVA_LONG, 0), "sizeof(struct bmap)");
+            assertEquals(BucketLayout.TOPHASH_OFFSET, out.getAtIndex(ValueLayout.JAVA_LONG, 1), "tophash");
+            assertEquals(layout.keyOffset(0), out.getAtIndex(ValueLayout.JAVA_LONG, 2), "keys");
+            assertEquals(layout.valueOffset(0), out.getAtIndex(ValueLayout.JAVA_LONG, 3), "values");
+            assertEquals(layout.overflowOffset(), out.getAtIndex(ValueLayout.JAVA_LONG, 4), "overflow");
+        }
     }
 
     /** What a walk sums up: entries, and sums and xors of keys and values (wrapping, as in C's unsigned math). */

@@ -61,7 +61,7 @@ final class NativeTools {
         Files.createDirectories(TARGET);
         final Path library = TARGET.resolve("lib" + name + ".so");
         final Path source = MODULE.resolve("src/test/c/" + name + ".c");
-        final List<String> command = new ArrayList<>(List.of("gcc", "-std=c11", "-O2", "-Wall", "-Werror", "-shared",
+        final List<String> command = new ArrayList<>(List.of("gcc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-shared",
                 "-fPIC", "-o", library.toString(), source.toString()));
         run(command, MODULE, List.of());
         return library;
