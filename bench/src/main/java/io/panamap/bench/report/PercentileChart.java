@@ -85,6 +85,14 @@ public final class PercentileChart {
     private static final float LINE_WIDTH = 2.0f;
     /** Light enough that the minor (2..9) lines of every decade read as log paper, not as clutter. */
     private static final Color GRID = new Color(0xE8, 0xE8, 0xE8);
+    /**
+     * Twelve colours that stay apart from each other (a reordered Tableau 20): XChart's default palette
+     * repeats a hue after nine series, and a full run draws ten or more.
+     */
+    private static final Color[] SERIES_COLORS = {
+            new Color(0x1F77B4), new Color(0xFF7F0E), new Color(0x2CA02C), new Color(0xD62728),
+            new Color(0x9467BD), new Color(0x8C564B), new Color(0xE377C2), new Color(0x7F7F7F),
+            new Color(0xBCBD22), new Color(0x17BECF), new Color(0x000080), new Color(0x800000)};
     private static final MathContext THREE_DIGITS = new MathContext(3);
     /** Latency units, each 1,000 times the one before. */
     private static final String[] UNITS = {"ns", "µs", "ms", "s"};
@@ -190,6 +198,7 @@ public final class PercentileChart {
     private static void style(final XYStyler styler, final double maxX, final double minMicros,
                               final double maxMicros) {
         styler.setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Line);
+        styler.setSeriesColors(SERIES_COLORS);
         styler.setAntiAlias(true);
         styler.setTextAntiAlias(true);
         styler.setChartBackgroundColor(Color.WHITE);
