@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * The parent's command line: {@code [--n N] [--contenders a,b] [--workloads grow,get,open-loop] [--rate R]
- * [--duration S] [--runs R] [--quick] [--seed S] [--results DIR]}. Options take their value as the next argument
+ * [--duration S] [--runs R] [--numa] [--quick] [--seed S] [--results DIR]}. Options take their value as the next argument
  * or after {@code =}.
  *
  * @param n          keys per workload
@@ -43,11 +43,12 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
     /** Shown by {@code --help} and after a usage error. */
     public static final String USAGE = """
             Usage: ./panamap bench [--n N] [--contenders a,b,...] [--workloads w,...] [--rate R] [--duration S]
-                                   [--runs R] [--quick] [--seed S] [--results DIR]
+                                   [--runs R] [--numa] [--quick] [--seed S] [--results DIR]
 
               --n N            keys of the grow and get workloads (default 10M; accepts 10000000, 10_000_000,
                                10M, 500k)
-              --contenders ..  which maps, comma-separated (default: all but %s); known: %s
+              --contenders ..  which maps, comma-separated (default: all but %s);
+                               known: %s
               --workloads ..   which workloads, comma-separated (default: all; --workload is the same): %s
               --rate R         operations per second of the open-loop stream (default %s)
               --duration S     seconds the open-loop stream lasts (default %d; quick: 1)
