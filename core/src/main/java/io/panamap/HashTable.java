@@ -84,6 +84,8 @@ final class HashTable {
     static final int LOAD_FACTOR_NUM = 13;
     /** Go's {@code loadFactorDen}. */
     static final int LOAD_FACTOR_DEN = 2;
+    /** Bytes of a prepared array faulted in per worker task: ~10-30 ms of work, then others get a turn. */
+    static final long PREFAULT_STEP_BYTES = 64L << 20;
     /** Overflow buckets pre-faulted per request once Go's spares are used up: 512 KiB of long→long buckets. */
     static final long OVERFLOW_PREFAULT_CHUNK = 3640;
     /** How far {@code nevacuate} may skip over already evacuated chains in one step (Go: 1024). */
@@ -413,13 +415,28 @@ final class HashTable {
         } catch (final RuntimeException e) {
             return; // the growth will map inline, and report the failure there
         }
+        prefaultThenPublish(array, 0, layout.bytesFor(array.bucketCount + array.preallocatedSpares));
+    }
+
+    /**
+     * Faults in one step of a prepared array, then queues the rest behind whatever was asked for meanwhile,
+     * and publishes the array after the last step. In one call, faulting in a multi-GiB array held the only
+     * worker for seconds, and the writer's requests to pre-fault overflow buckets waited behind it: a 6.6 ms
+     * put at 157M entries, where the writer touched those buckets itself.
+     */
+    private void prefaultThenPublish(final BucketArray array, final long fromByte, final long toByte) {
+        final long stepEnd = Math.min(toByte, fromByte + PREFAULT_STEP_BYTES);
         try {
-            allocator.prefault(array.block, 0, layout.bytesFor(array.bucketCount + array.preallocatedSpares));
+            allocator.prefault(array.block, fromByte, stepEnd - fromByte);
         } catch (final RuntimeException e) {
             array.block.close();
             return;
         }
-        publish(array);
+        if (stepEnd < toByte) {
+            MemoryWorker.execute(() -> prefaultThenPublish(array, stepEnd, toByte));
+        } else {
+            publish(array);
+        }
     }
 
     /** Offers a prepared array to the writer, keeping whichever of it and a waiting one is newer. */
