@@ -30,7 +30,7 @@ final class ChronicleMapAdapter implements BenchMap {
     static final List<String> JVM_FLAGS = List.of(
             // jnr-ffi (Chronicle's eager PosixAPI) calls System.load: a restricted-method warning without it.
             "--enable-native-access=ALL-UNNAMED",
-            // Chronicle's memory access and jffi's use sun.misc.Unsafe: a deprecation warning without it.
+            // Chronicle and jffi reach memory through the JDK's deprecated unsafe API: a warning without this flag.
             "--sun-misc-unsafe-memory-access=allow",
             // ClassUtil gets AccessibleObject.setAccessible0 through privateLookupIn: create() fails without it.
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
