@@ -45,9 +45,7 @@ final class GetSections {
                     Format.gc(runs.medianBy(r -> r.gc().millis()).gc()),
                     Format.nanos(runs.median(r -> r.noise().windows().p9999())),
                     Format.nanos(runs.median(r -> r.noise().windows().max())));
-            for (final Outcome failed : runs.failures()) {
-                notes.add(runs.contender() + " run " + failed.run() + " failed: " + failed.failure());
-            }
+            notes.addAll(runs.failureNotes());
         }
         notes.add("Each child built the map untimed (the contender's usual way: not presized unless its name says"
                 + " so), called System.gc(), waited for panamap's background memory worker to be idle (native maps)"
@@ -89,19 +87,13 @@ final class GetSections {
         final Table.Builder table = new Table.Builder().text("contender #run").text("ns/get of each round")
                 .number("best").number("median").text("checksum").number("GC n / time").number("noise max");
         for (final Runs<GetResult> runs : all) {
-            for (final Outcome outcome : runs.outcomes()) {
-                final String name = runs.contender() + " #" + outcome.run();
-                if (!outcome.ok()) {
-                    table.messageRow(name, "FAILED: " + outcome.failure());
-                    continue;
-                }
-                final GetResult r = (GetResult) outcome.result();
+            runs.addRunRows(table, r -> {
                 final String rounds = Arrays.stream(r.roundNanos())
                         .mapToObj(nanos -> Format.nsPerOp((double) nanos / r.getsPerRound()))
                         .collect(Collectors.joining(" "));
-                table.row(name, rounds, Format.nsPerOp(r.bestNsPerGet()), Format.nsPerOp(r.medianNsPerGet()),
+                return List.of(rounds, Format.nsPerOp(r.bestNsPerGet()), Format.nsPerOp(r.medianNsPerGet()),
                         Format.hex(r.checksum()), Format.gc(r.gc()), Format.nanos(r.noise().windows().max()));
-            }
+            });
         }
         return new Report.Section(WORKLOAD + ": every run", "", table.build(), List.of());
     }

@@ -51,9 +51,7 @@ final class GrowSections {
             cells.add(Format.nanos(median.noise().windows().p9999()));
             cells.add(Format.nanos(median.noise().windows().max()));
             table.row(cells);
-            for (final Outcome failed : runs.failures()) {
-                notes.add(runs.contender() + " run " + failed.run() + " failed: " + failed.failure());
-            }
+            notes.addAll(runs.failureNotes());
         }
         notes.add("Warm-up: in every child JVM, before anything was measured, the timed pass ran once at full N"
                 + " on a throw-away map, which was then closed (native maps) or dropped (on-heap maps), followed by"
@@ -113,19 +111,13 @@ final class GrowSections {
                 .number("worst put").number("at size").number("GC timed pass").number("GC build pass")
                 .number("noise windows").number("noise p99.99").number("noise max");
         for (final Runs<GrowResult> runs : all) {
-            for (final Outcome outcome : runs.outcomes()) {
-                final String name = runs.contender() + " #" + outcome.run();
-                if (!outcome.ok()) {
-                    table.messageRow(name, "FAILED: " + outcome.failure());
-                    continue;
-                }
-                final GrowResult r = (GrowResult) outcome.result();
-                table.row(name, Format.nanos(r.buildNanos()), Format.nanos(r.put().p9999()),
+            runs.addRunRows(table, r -> {
+                return List.of(Format.nanos(r.buildNanos()), Format.nanos(r.put().p9999()),
                         Format.nanos(r.worstPutNanos()), Format.count(r.worstPutAtSize()), Format.gc(r.timedGc()),
                         Format.gc(r.buildGc()),
                         Format.count(r.noise().windows().count()) + " in " + Format.nanos(r.noise().durationNanos()),
                         Format.nanos(r.noise().windows().p9999()), Format.nanos(r.noise().windows().max()));
-            }
+            });
         }
         return new Report.Section(WORKLOAD + ": every run", "", table.build(), List.of());
     }

@@ -42,9 +42,7 @@ final class OpenLoopSections {
             cells.add(Format.gc(median.gc()));
             cells.add(Format.nanos(median.noise().windows().max()));
             table.row(cells);
-            for (final Outcome failed : runs.failures()) {
-                notes.add(runs.contender() + " run " + failed.run() + " failed: " + failed.failure());
-            }
+            notes.addAll(runs.failureNotes());
         }
         notes.add("The stream: " + Format.count(info.rate()) + " operations per second for "
                 + Format.nanos(info.openLoopNanos()) + ", every 10th a put of a new key into a map that started"
@@ -66,17 +64,11 @@ final class OpenLoopSections {
         final Table.Builder table = new Table.Builder().text("contender #run").number("achieved").number("p99.99")
                 .number("max").number("worst at size").number("GC n / time").number("noise max");
         for (final Runs<OpenLoopResult> runs : all) {
-            for (final Outcome outcome : runs.outcomes()) {
-                final String name = runs.contender() + " #" + outcome.run();
-                if (!outcome.ok()) {
-                    table.messageRow(name, "FAILED: " + outcome.failure());
-                    continue;
-                }
-                final OpenLoopResult r = (OpenLoopResult) outcome.result();
-                table.row(name, Format.perSecond(r.achievedPerSecond()), Format.nanos(r.response().p9999()),
+            runs.addRunRows(table, r -> {
+                return List.of(Format.perSecond(r.achievedPerSecond()), Format.nanos(r.response().p9999()),
                         Format.nanos(r.worstNanos()), Format.count(r.worstAtSize()), Format.gc(r.gc()),
                         Format.nanos(r.noise().windows().max()));
-            }
+            });
         }
         return new Report.Section(WORKLOAD + ": every run", "", table.build(), List.of());
     }

@@ -6,6 +6,7 @@ import io.panamap.bench.result.WorkloadResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -70,5 +71,26 @@ record Runs<R extends WorkloadResult>(String contender, List<Outcome> outcomes, 
     /** The run number of {@code result}. */
     int runOf(final R result) {
         return outcomes.stream().filter(o -> o.result() == result).findFirst().orElseThrow().run();
+    }
+
+    /** One note per failed run: "contender run N failed: why". */
+    List<String> failureNotes() {
+        return failures().stream().map(f -> contender + " run " + f.run() + " failed: " + f.failure()).toList();
+    }
+
+    /** Adds one row per run to {@code table}: "contender #N" and the run's cells, or its failure. */
+    @SuppressWarnings("unchecked") // a run that succeeded holds this workload's result type (see of)
+    void addRunRows(final Table.Builder table, final Function<R, List<String>> cells) {
+        for (final Outcome outcome : outcomes) {
+            final String name = contender + " #" + outcome.run();
+            if (!outcome.ok()) {
+                table.messageRow(name, "FAILED: " + outcome.failure());
+                continue;
+            }
+            final List<String> row = new ArrayList<>();
+            row.add(name);
+            row.addAll(cells.apply((R) outcome.result()));
+            table.row(row);
+        }
     }
 }
