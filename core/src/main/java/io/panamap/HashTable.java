@@ -167,6 +167,13 @@ final class HashTable {
      */
     @SuppressWarnings("unused")
     private int state;
+    /**
+     * Out-of-line storage of the keys and values too large for a slot, or null (long → long): its
+     * memory is charged against the same budget, and it is cleared and closed with the table.
+     */
+    private OutOfLineStore storage;
+    /** Iterators started and not yet stopped: while any runs, out-of-line bytes are freed late. */
+    private int activeIterators;
     /** Retired arrays kept alive by iterator pins. */
     private final List<BucketArray> pinnedRetired = new ArrayList<>(2);
     private long pinnedRetiredBytes;
@@ -710,6 +717,9 @@ final class HashTable {
         count = 0;
         seed = nextRandom();
         clearEpoch++;
+        if (storage != null) {
+            storage.clear(); // every iterator started before this stops at its next step, unread
+        }
     }
 
     // ---------------------------------------------------------------- memory
@@ -723,6 +733,27 @@ final class HashTable {
     private BucketArray newArray(final int logSize) {
         final NativeBlock block = allocator.allocate(BucketArray.mappedBytes(layout, logSize));
         return new BucketArray(layout, block, logSize);
+    }
+
+    /**
+     * Gives the table the storage its typed front end keeps out of line, so that the budget, the stats,
+     * {@link #clear} and {@link #close} cover it too. Called once, right after construction.
+     */
+    void attachStorage(final OutOfLineStore store) {
+        if (storage != null) {
+            throw new IllegalStateException("storage already attached to " + owner);
+        }
+        storage = store;
+    }
+
+    /** The out-of-line storage, or null if none is attached. */
+    OutOfLineStore storage() {
+        return storage;
+    }
+
+    /** Refuses, with {@link MemoryBudgetExceededException}, {@code needed} more bytes the budget has no room for. */
+    void admit(final long needed, final String purpose) {
+        checkBudget(needed, purpose);
     }
 
     private void checkBudget(final long needed, final String purpose) {
@@ -753,6 +784,9 @@ final class HashTable {
     long committedBytes() {
         final BucketArray ready = preparedArray();
         long bytes = pinnedRetiredBytes + (ready == null ? 0 : ready.committedBytes());
+        if (storage != null) {
+            bytes += storage.committedBytes();
+        }
         if (buckets != null) {
             bytes += buckets.committedBytes();
         }
@@ -767,6 +801,9 @@ final class HashTable {
         long bytes = 0;
         for (final BucketArray array : liveArrays()) {
             bytes += array.block.byteSize();
+        }
+        if (storage != null) {
+            bytes += storage.reservedBytes();
         }
         return bytes;
     }
@@ -814,6 +851,24 @@ final class HashTable {
         array.pins++;
     }
 
+    synchronized void iterationStarted() {
+        activeIterators++;
+    }
+
+    synchronized void iterationStopped() {
+        activeIterators--;
+    }
+
+    /**
+     * Whether an iterator may still read a slot a growth has already copied. Such a slot of an old array
+     * still points at out-of-line key bytes, which the iterator reads to look the key up again (Go's
+     * GC keeps them alive); so while this holds, freed out-of-line bytes are only queued. A plain read:
+     * iterators run on the writer's thread, or on readers while no write is in progress.
+     */
+    boolean iterationsActive() {
+        return activeIterators != 0;
+    }
+
     synchronized void unpin(final BucketArray array) {
         array.pins--;
         if (array.pins == 0 && array.retired && !closed && pinnedRetired.remove(array)) {
@@ -838,6 +893,9 @@ final class HashTable {
         pinnedRetired.clear();
         pinnedRetiredBytes = 0;
         oldBuckets = null;
+        if (storage != null) {
+            storage.close();
+        }
     }
 
     // ---------------------------------------------------------------- misc

@@ -52,6 +52,7 @@ abstract class TableIterator {
         }
         snapshot = table.buckets;
         table.pin(snapshot);
+        table.iterationStarted();
         snapshotLogSize = snapshot.logSize;
         // Not the table's own generator: iterators may start on reader threads.
         final long r = java.util.concurrent.ThreadLocalRandom.current().nextLong();
@@ -72,6 +73,7 @@ abstract class TableIterator {
         }
         if (snapshot != null) {
             table.unpin(snapshot);
+            table.iterationStopped();
             snapshot = null;
         }
         active = false;
