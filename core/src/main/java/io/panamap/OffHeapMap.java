@@ -539,6 +539,10 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         return keys;
     }
 
+    SlotCodec<V> valueSlots() {
+        return values;
+    }
+
     /** Whether {@link #close()} has been called. */
     public boolean isClosed() {
         return table.closed;

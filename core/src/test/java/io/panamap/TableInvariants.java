@@ -3,6 +3,8 @@ package io.panamap;
 import io.panamap.layout.BucketLayout;
 import io.panamap.layout.TopHash;
 
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -15,21 +17,105 @@ final class TableInvariants {
     private TableInvariants() {
     }
 
+    /** How the checker tells keys apart: by value for long keys, by encoded bytes for typed ones. */
+    @FunctionalInterface
+    interface KeyIdentity {
+        Object of(BucketArray array, long keyOffset);
+    }
+
+    private static final KeyIdentity LONG_KEYS = (array, keyOffset) -> array.segment.get(BucketLayout.WORD, keyOffset);
+
     static void check(final LongLongMap map) {
         check(map.table());
     }
 
     static void check(final HashTable table) {
+        check(table, LONG_KEYS);
+    }
+
+    /**
+     * The engine's invariants, with keys told apart by their encodings, then the storage's: every
+     * out-of-line key and value of a reachable entry lies inside the table's storage, and (when no free is
+     * waiting for an iterator) the storage holds exactly those blocks and bytes.
+     */
+    static void check(final OffHeapMap<?, ?> map) {
+        final SlotCodec<?> keySlots = map.keySlots();
+        final SlotCodec<?> valueSlots = map.valueSlots();
+        check(map.table(), (array, keyOffset) ->
+                ByteBuffer.wrap(keySlots.view(array.segment, keyOffset).toArray(ValueLayout.JAVA_BYTE)));
+        final HashTable table = map.table();
+        final long[] blocksAndBytes = new long[2];
+        forEachLiveEntry(table, (array, bucket, slot) -> {
+            countOutOfLine(keySlots, array, bucket + array.layout.keyOffset(slot), blocksAndBytes);
+            countOutOfLine(valueSlots, array, bucket + array.layout.valueOffset(slot), blocksAndBytes);
+        });
+        final OutOfLineStore store = table.storage();
+        if (!store.hasDeferred()) {
+            require(store.liveBlocks() == blocksAndBytes[0], "storage holds " + store.liveBlocks()
+                    + " blocks but live entries use " + blocksAndBytes[0]);
+            require(store.requestedBytes() == blocksAndBytes[1], "storage holds " + store.requestedBytes()
+                    + " bytes but live entries use " + blocksAndBytes[1]);
+        }
+    }
+
+    private static void countOutOfLine(final SlotCodec<?> side, final BucketArray array, final long slotOffset,
+                                       final long[] blocksAndBytes) {
+        if (!side.isOutOfLine()) {
+            return;
+        }
+        final long length = side.length(array.segment, slotOffset);
+        if (length > 0) {
+            side.bytesSegment(array.segment, slotOffset); // throws if the address is not the table's storage
+            blocksAndBytes[0]++;
+            blocksAndBytes[1] += length;
+        }
+    }
+
+    @FunctionalInterface
+    private interface SlotVisitor {
+        void visit(BucketArray array, long bucket, int slot);
+    }
+
+    /** Visits every live entry once: current chains, and old chains a growth has not evacuated yet. */
+    private static void forEachLiveEntry(final HashTable table, final SlotVisitor visitor) {
+        final BucketArray old = table.oldBuckets;
+        visitChains(table.buckets, visitor);
+        if (old != null) {
+            for (long index = 0; index < old.bucketCount; index++) {
+                if (!old.isEvacuated(index)) {
+                    visitChain(old, old.headOffset(index), visitor);
+                }
+            }
+        }
+    }
+
+    private static void visitChains(final BucketArray array, final SlotVisitor visitor) {
+        for (long index = 0; index < array.bucketCount; index++) {
+            visitChain(array, array.headOffset(index), visitor);
+        }
+    }
+
+    private static void visitChain(final BucketArray array, final long head, final SlotVisitor visitor) {
+        for (long b = head; b != BucketArray.NONE; b = array.next(b)) {
+            for (int slot = 0; slot < BucketLayout.SLOTS; slot++) {
+                if (array.tophash(b, slot) >= TopHash.MIN_TOP_HASH) {
+                    visitor.visit(array, b, slot);
+                }
+            }
+        }
+    }
+
+    static void check(final HashTable table, final KeyIdentity keyIdentity) {
         final BucketArray current = table.buckets;
         final BucketArray old = table.oldBuckets;
-        final Set<Long> keys = new HashSet<>();
+        final Set<Object> keys = new HashSet<>();
         long live = 0;
 
         long overflowReachable = 0;
         for (long index = 0; index < current.bucketCount; index++) {
             final long head = current.headOffset(index);
             overflowReachable += current.chainLength(head) - 1;
-            live += checkChain(table, current, index, head, false, keys);
+            live += checkChain(table, current, index, head, false, keys, keyIdentity);
         }
         require(overflowReachable == current.overflowUsed(), "overflow buckets linked (" + overflowReachable
                 + ") != handed out (" + current.overflowUsed() + ")");
@@ -50,7 +136,7 @@ final class TableInvariants {
                 if (evacuated) {
                     checkEvacuatedChain(table, old, index, head);
                 } else {
-                    live += checkChain(table, old, index, head, true, keys);
+                    live += checkChain(table, old, index, head, true, keys, keyIdentity);
                     // Its destinations must still be untouched: writers evacuate before writing.
                     require(current.tophashes(current.headOffset(index)) == 0, "new X bucket " + index
                             + " written before its source was evacuated");
@@ -68,7 +154,7 @@ final class TableInvariants {
 
     /** Checks one chain that is not evacuated; returns its live entries. */
     private static long checkChain(final HashTable table, final BucketArray array, final long index, final long head,
-                                   final boolean isOld, final Set<Long> keys) {
+                                   final boolean isOld, final Set<Object> keys, final KeyIdentity keyIdentity) {
         final BucketLayout layout = array.layout;
         long live = 0;
         boolean seenEmptyRest = false;
@@ -96,7 +182,7 @@ final class TableInvariants {
                 require(top >= TopHash.MIN_TOP_HASH, "evacuation mark " + top + " in a "
                         + (isOld ? "not evacuated old" : "current") + " chain, bucket " + index);
                 pendingEmptyOne = false;
-                final long key = array.segment.get(BucketLayout.WORD, b + layout.keyOffset(slot));
+                final Object key = keyIdentity.of(array, b + layout.keyOffset(slot));
                 final long hash = table.hasher.hashStoredKey(array, b + layout.keyOffset(slot), table.seed);
                 require((hash & array.mask) == index, "key " + key + " in bucket " + index + " belongs in "
                         + (hash & array.mask));

@@ -1,0 +1,444 @@
+package io.panamap;
+
+import io.panamap.codec.Codec;
+import io.panamap.codec.Codecs;
+import io.panamap.layout.BucketLayout;
+import io.panamap.memory.MemoryBudgetExceededException;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OffHeapMapTest {
+
+    /** A fixed-width record for keys or values, described by a layout with padding. */
+    record Quote(long price, int quantity, short venue, byte side, boolean firm) {
+    }
+
+    static final MemoryLayout QUOTE_LAYOUT = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("price"),
+            ValueLayout.JAVA_INT.withName("quantity"),
+            ValueLayout.JAVA_SHORT.withName("venue"),
+            ValueLayout.JAVA_BYTE.withName("side"),
+            ValueLayout.JAVA_BOOLEAN.withName("firm"));
+
+    // ------------------------------------------------------------------ Go's bucket sizes
+
+    @Test
+    void bucketsShouldHaveGosSizesForStringAndSmallTypes() {
+        assertEquals(208, layoutOf(Codecs.utf8(), Codecs.longs()).bucketSize(), "map[string]int64");
+        assertEquals(272, layoutOf(Codecs.utf8(), Codecs.utf8()).bucketSize(), "map[string]string");
+        assertEquals(88, layoutOf(Codecs.longs(), Codecs.fixedBytes(1)).bucketSize(), "map[int64]int8");
+        assertEquals(144, layoutOf(Codecs.longs(), Codecs.longs()).bucketSize(), "map[int64]int64");
+        assertEquals(BucketLayout.LONG_LONG, layoutOf(Codecs.longs(), Codecs.longs()));
+    }
+
+    @Test
+    void aValueOfExactly128BytesShouldStayInlineAndOneMoreShouldGoOutOfLine() {
+        final BucketLayout inline = layoutOf(Codecs.longs(), Codecs.fixedBytes(128));
+        assertFalse(inline.valueIndirect());
+        assertEquals(8 + 8 * 8 + 8 * 128 + 8, inline.bucketSize());
+        final BucketLayout indirect = layoutOf(Codecs.longs(), Codecs.fixedBytes(129));
+        assertTrue(indirect.valueIndirect());
+        assertEquals(8 + 8 * 8 + 8 * 8 + 8, indirect.bucketSize());
+        assertTrue(layoutOf(Codecs.fixedBytes(200), Codecs.longs()).keyIndirect());
+    }
+
+    private static BucketLayout layoutOf(final Codec<?> keys, final Codec<?> values) {
+        try (OffHeapMap<?, ?> map = OffHeapMap.builder(keys, values).build()) {
+            return map.layout();
+        }
+    }
+
+    // ------------------------------------------------------------------ behaviour per kind of key and value
+
+    @Test
+    void stringKeysShouldMapToByteArraysThroughGrowth() {
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+            for (int i = 0; i < 20_000; i++) {
+                assertNull(map.put("key-" + i, payload(i)));
+            }
+            assertEquals(20_000, map.size());
+            for (int i = 0; i < 20_000; i++) {
+                assertArrayEquals(payload(i), map.get("key-" + i), "key-" + i);
+            }
+            assertNull(map.get("key-20000"));
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void aStringBuilderAndTheUtf8BytesShouldFindAnEntryStoredFromAString() {
+        try (OffHeapMap<CharSequence, Long> map = OffHeapMap.builder(Codecs.utf8(), Codecs.longs()).build();
+             Arena arena = Arena.ofConfined()) {
+            map.put("Zürich ✓ 𝄞", 7L);
+            final StringBuilder probe = new StringBuilder("Zürich ✓ 𝄞");
+            assertEquals(7L, map.get(probe));
+            final byte[] utf8 = "Zürich ✓ 𝄞".getBytes(StandardCharsets.UTF_8);
+            final MemorySegment nativeKey = arena.allocate(utf8.length);
+            nativeKey.copyFrom(MemorySegment.ofArray(utf8));
+            assertTrue(map.containsEncodedKey(nativeKey));
+            assertEquals(7L, map.getViewByEncodedKey(nativeKey).get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
+            assertFalse(map.containsEncodedKey(nativeKey.asSlice(0, utf8.length - 1)));
+            assertFalse(map.containsKey("Zurich ✓ 𝄞"));
+        }
+    }
+
+    @Test
+    void emptyKeysAndValuesShouldBeStoredWithoutStorage() {
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+            map.put("", new byte[0]);
+            map.put("a", new byte[0]);
+            assertArrayEquals(new byte[0], map.get(""));
+            assertEquals(0, map.storageStats().blocks(), "one-byte key 'a' is out of line, empty ones are not: "
+                    + map.storageStats());
+        }
+    }
+
+    @Test
+    void uuidKeysShouldMapToLongs() {
+        try (OffHeapMap<UUID, Long> map = OffHeapMap.builder(Codecs.uuids(), Codecs.longs()).build()) {
+            final UUID[] ids = new UUID[5000];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = new UUID(i * 31L, ~i);
+                map.put(ids[i], (long) i);
+            }
+            for (int i = 0; i < ids.length; i++) {
+                assertEquals(i, map.get(new UUID(ids[i].getMostSignificantBits(), ids[i].getLeastSignificantBits())));
+            }
+            assertEquals(4999L, map.remove(ids[4999]));
+            assertNull(map.get(ids[4999]));
+            assertEquals(0, map.storageStats().blocks(), "UUID and long are inline");
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void recordsShouldWorkAsKeysAndAsValues() {
+        final Codec<Quote> quotes = Codecs.record(Quote.class, QUOTE_LAYOUT);
+        try (OffHeapMap<Quote, Quote> map = OffHeapMap.builder(quotes, quotes).build()) {
+            for (int i = 0; i < 3000; i++) {
+                final Quote q = new Quote(i * 100L, i, (short) (i % 7), (byte) (i % 2), i % 3 == 0);
+                map.put(q, new Quote(-i, i * 2, (short) 1, (byte) 0, false));
+            }
+            assertEquals(new Quote(-42, 84, (short) 1, (byte) 0, false),
+                    map.get(new Quote(4200L, 42, (short) 0, (byte) 0, true)));
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void valuesOver128BytesShouldLiveOutOfLineAndSurviveGrowth() {
+        try (OffHeapMap<Long, byte[]> map = OffHeapMap.builder(Codecs.longs(), Codecs.fixedBytes(300)).build()) {
+            assertTrue(map.layout().valueIndirect());
+            for (long i = 0; i < 10_000; i++) {
+                map.put(i, filled(300, (int) i));
+            }
+            for (long i = 0; i < 10_000; i++) {
+                assertArrayEquals(filled(300, (int) i), map.get(i));
+            }
+            assertEquals(10_000, map.storageStats().blocks());
+            assertEquals(10_000L * 300, map.storageStats().requestedBytes());
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void largeValuesShouldRoundTrip() {
+        try (OffHeapMap<Integer, byte[]> map = OffHeapMap.builder(Codecs.ints(), Codecs.bytes()).build()) {
+            for (int i = 0; i < 20; i++) {
+                map.put(i, filled(100_000 + i * 1000, i));
+            }
+            for (int i = 0; i < 20; i++) {
+                assertArrayEquals(filled(100_000 + i * 1000, i), map.get(i));
+            }
+            for (int i = 0; i < 20; i++) {
+                map.delete(i);
+            }
+            assertEquals(0, map.storageStats().committedBytes());
+        }
+    }
+
+    @Test
+    void doubleKeysShouldFollowDoubleEquals() {
+        try (OffHeapMap<Double, Long> map = OffHeapMap.builder(Codecs.doubles(), Codecs.longs()).build()) {
+            map.put(Double.NaN, 1L);
+            map.put(0.0, 2L);
+            map.put(-0.0, 3L);
+            assertEquals(1L, map.get(Double.longBitsToDouble(0x7ff8_0000_0000_0001L)));
+            assertEquals(2L, map.get(0.0));
+            assertEquals(3L, map.get(-0.0));
+        }
+    }
+
+    // ------------------------------------------------------------------ replacing and the zero-garbage reads
+
+    @Test
+    void replacingAValueShouldKeepStorageAccountingExact() {
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+            map.put("k", filled(100, 1));
+            assertEquals(101, map.storageStats().requestedBytes());
+            map.put("k", filled(90, 2));   // fits the block: rewritten in place
+            assertEquals(91, map.storageStats().requestedBytes());
+            map.put("k", filled(5000, 3)); // does not: a new block
+            assertEquals(5001, map.storageStats().requestedBytes());
+            map.put("k", filled(10, 4));   // far smaller: moved to a small block
+            assertEquals(11, map.storageStats().requestedBytes());
+            assertArrayEquals(filled(10, 4), map.get("k"));
+            assertEquals(2, map.storageStats().blocks());
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void setAndDeleteShouldReportWhatTheyDidWithoutDecoding() {
+        try (OffHeapMap<CharSequence, CharSequence> map = OffHeapMap.builder(Codecs.utf8(), Codecs.utf8()).build()) {
+            assertTrue(map.set("a", "1"));
+            assertFalse(map.set("a", "2"));
+            assertFalse(map.setIfAbsent("a", "3"));
+            assertEquals("2", map.get("a"));
+            assertTrue(map.setIfAbsent("b", "4"));
+            assertTrue(map.delete("a"));
+            assertFalse(map.delete("a"));
+            assertEquals(1, map.size());
+        }
+    }
+
+    @Test
+    void getUsingShouldDecodeIntoTheCallersObject() {
+        try (OffHeapMap<CharSequence, CharSequence> map = OffHeapMap.builder(Codecs.utf8(), Codecs.utf8()).build()) {
+            map.put("greeting", "grüezi");
+            final StringBuilder reuse = new StringBuilder("old contents");
+            final CharSequence result = map.getUsing("greeting", reuse);
+            assertTrue(result == reuse, "decoded into the caller's StringBuilder");
+            assertEquals("grüezi", reuse.toString());
+            assertNull(map.getUsing("missing", reuse));
+        }
+    }
+
+    @Test
+    void viewsShouldBeReadOnlyAndCopiesShouldCheckRoom() {
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+            map.put("k", new byte[]{1, 2, 3});
+            final MemorySegment view = map.getView("k");
+            assertEquals(3, view.byteSize());
+            assertTrue(view.isReadOnly());
+            assertThrows(UnsupportedOperationException.class, () -> view.set(ValueLayout.JAVA_BYTE, 0, (byte) 9));
+            final MemorySegment target = MemorySegment.ofArray(new byte[4]);
+            assertEquals(3, map.copyValue("k", target, 1));
+            assertArrayEquals(new byte[]{0, 1, 2, 3}, target.toArray(ValueLayout.JAVA_BYTE));
+            assertEquals(-1, map.copyValue("absent", target, 0));
+            final IndexOutOfBoundsException tooSmall = assertThrows(IndexOutOfBoundsException.class,
+                    () -> map.copyValue("k", target, 2));
+            assertTrue(tooSmall.getMessage().contains("3 bytes"), tooSmall.getMessage());
+            assertNull(map.getView("absent"));
+        }
+    }
+
+    @Test
+    void aViewShouldThrowAfterCloseInsteadOfReadingFreedMemory() {
+        final OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build();
+        map.put("k", filled(50, 5));
+        final MemorySegment view = map.getView("k");
+        map.close();
+        assertThrows(IllegalStateException.class, () -> view.get(ValueLayout.JAVA_BYTE, 0));
+    }
+
+    // ------------------------------------------------------------------ bad input and failures
+
+    @Test
+    void nullsShouldBeRefusedByName() {
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+            assertTrue(assertThrows(NullPointerException.class, () -> map.put(null, new byte[1])).getMessage().contains("key"));
+            assertTrue(assertThrows(NullPointerException.class, () -> map.put("k", null)).getMessage().contains("value"));
+            assertThrows(NullPointerException.class, () -> map.get(null));
+            assertEquals(0, map.size());
+        }
+    }
+
+    @Test
+    void aWrongSizeEncodedKeyShouldBeRefusedClearly() {
+        try (OffHeapMap<Long, Long> map = OffHeapMap.builder(Codecs.longs(), Codecs.longs()).build()) {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> map.containsEncodedKey(MemorySegment.ofArray(new byte[4])));
+            assertTrue(e.getMessage().contains("8 bytes, not 4"), e.getMessage());
+        }
+    }
+
+    @Test
+    void everyOperationOnAClosedMapShouldThrowIllegalState() {
+        final OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build();
+        map.put("k", new byte[1]);
+        final OffHeapCursor<CharSequence, byte[]> cursor = map.cursor();
+        assertTrue(cursor.next());
+        map.close();
+        map.close();
+        assertThrows(IllegalStateException.class, () -> map.get("k"));
+        assertThrows(IllegalStateException.class, () -> map.put("k", new byte[1]));
+        assertThrows(IllegalStateException.class, () -> map.delete("k"));
+        assertThrows(IllegalStateException.class, map::size);
+        assertThrows(IllegalStateException.class, map::storageStats);
+        assertThrows(IllegalStateException.class, cursor::value);
+        assertThrows(IllegalStateException.class, cursor::next);
+        assertTrue(map.toString().contains("closed"));
+    }
+
+    @Test
+    void aWriteOverBudgetShouldFailClearlyAndLoseNothing() {
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes())
+                .memoryBudget(2L << 20).build()) {
+            MemoryBudgetExceededException failure = null;
+            int stored = 0;
+            for (int i = 0; i < 1_000_000 && failure == null; i++) {
+                try {
+                    map.put("key-" + i, payload(i));
+                    stored++;
+                } catch (final MemoryBudgetExceededException e) {
+                    failure = e;
+                }
+            }
+            assertTrue(failure != null, "a 2 MiB budget must run out");
+            assertTrue(failure.getMessage().contains("OffHeapMap"), failure.getMessage());
+            assertEquals(stored, map.size());
+            assertTrue(map.stats().committedBytes() <= 2L << 20, map.stats().toString());
+            for (int i = 0; i < stored; i++) {
+                assertArrayEquals(payload(i), map.get("key-" + i));
+            }
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void aCodecFailingHalfwayShouldLeaveTheEntryAndTheStorageAsTheyWere() {
+        final Codec<byte[]> failsOnEmpty = new Codec<>() {
+            @Override
+            public int fixedSize() {
+                return VARIABLE_SIZE;
+            }
+
+            @Override
+            public long encodedSize(final byte[] value) {
+                return Math.max(1, value.length);
+            }
+
+            @Override
+            public void encode(final byte[] value, final MemorySegment target, final long offset) {
+                target.set(ValueLayout.JAVA_BYTE, offset, (byte) 0x55); // writes, then fails
+                if (value.length == 0) {
+                    throw new IllegalArgumentException("empty values are not encodable");
+                }
+                MemorySegment.copy(value, 0, target, ValueLayout.JAVA_BYTE, offset, value.length);
+            }
+
+            @Override
+            public byte[] decode(final MemorySegment source, final long offset, final long length) {
+                return source.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+            }
+
+            @Override
+            public String name() {
+                return "fails-on-empty";
+            }
+        };
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), failsOnEmpty).build()) {
+            map.put("k", new byte[]{1, 2, 3});
+            final StorageStats before = map.storageStats();
+            assertThrows(IllegalArgumentException.class, () -> map.put("k", new byte[0]));   // replace in place
+            assertThrows(IllegalArgumentException.class, () -> map.put("new", new byte[0])); // insert
+            assertArrayEquals(new byte[]{1, 2, 3}, map.get("k"));
+            assertFalse(map.containsKey("new"));
+            assertEquals(before, map.storageStats());
+            TableInvariants.check(map);
+        }
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    @Test
+    void storageShouldReturnToItsBaselineWhenEveryEntryIsRemoved() {
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+            for (int i = 0; i < 50_000; i++) {
+                map.put("key-" + i, payload(i));
+            }
+            assertTrue(map.storageStats().committedBytes() > 0);
+            final long bucketBytes = map.stats().committedBytes() - map.storageStats().committedBytes();
+            for (int i = 0; i < 50_000; i++) {
+                assertTrue(map.delete("key-" + i));
+            }
+            final StorageStats empty = map.storageStats();
+            assertEquals(new StorageStats(0, 0, 0, 0, empty.reservedBytes()), empty);
+            assertEquals(bucketBytes, map.stats().committedBytes(), "only the bucket array is left");
+            for (int i = 0; i < 1000; i++) {
+                map.put("again-" + i, payload(i));
+            }
+            map.clear();
+            assertEquals(0, map.storageStats().committedBytes());
+            assertEquals(0, map.storageStats().blocks());
+        }
+    }
+
+    @Test
+    void removesDuringAnIterationShouldNotFreeKeysTheIteratorMayStillRead() {
+        try (OffHeapMap<CharSequence, Long> map = OffHeapMap.builder(Codecs.utf8(), Codecs.longs())
+                .backgroundMemoryWork(false).build()) {
+            for (int i = 0; i < 52; i++) {
+                map.put("key-number-" + i, (long) i); // 52 entries in 8 buckets: the next insert doubles
+            }
+            final java.util.Set<String> seen = new java.util.HashSet<>();
+            final java.util.Set<String> deleted = new java.util.HashSet<>();
+            try (OffHeapCursor<CharSequence, Long> cursor = map.cursor()) {
+                int step = 0;
+                while (cursor.next()) {
+                    final String key = cursor.key().toString();
+                    assertTrue(seen.add(key), "produced twice: " + key);
+                    assertFalse(deleted.contains(key), "produced after its removal: " + key);
+                    if (key.startsWith("key-number-")) {
+                        assertEquals(Long.parseLong(key.substring("key-number-".length())), cursor.value());
+                    }
+                    if (step++ == 3) {
+                        map.put("added-during-the-walk", -1L); // starts the doubling under the cursor
+                    }
+                    // Removes, and inserts under new keys, which would reuse the freed bytes if they were freed now.
+                    final String victim = "key-number-" + (51 - step);
+                    if (!seen.contains(victim) && map.delete(victim)) {
+                        deleted.add(victim);
+                    }
+                    map.put("replacement-" + step, (long) step);
+                }
+            }
+            for (int i = 0; i < 52; i++) {
+                final String key = "key-number-" + i;
+                assertTrue(seen.contains(key) || deleted.contains(key), "never produced: " + key);
+            }
+            assertTrue(map.table().storage().hasDeferred(), "removes during the walk were queued");
+            map.put("after", 0L); // the first write after the walk frees what it queued
+            TableInvariants.check(map);
+        }
+    }
+
+    static byte[] payload(final int i) {
+        return filled(1 + (i * 7) % 90, i);
+    }
+
+    static byte[] filled(final int length, final int seed) {
+        final byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) seed);
+        if (length > 0) {
+            bytes[0] = (byte) (seed >>> 8);
+            bytes[length - 1] = (byte) (seed >>> 16);
+        }
+        return bytes;
+    }
+}
