@@ -41,6 +41,13 @@ public final class Mmap {
     private static final int MADV_NOHUGEPAGE = 15;
     /** Linux 5.14+: fault pages in as if written, without writing; EINVAL on older kernels. */
     private static final int MADV_POPULATE_WRITE = 23;
+    /**
+     * Drop the pages: a private anonymous mapping reads zeros afterwards and is backed again on the next
+     * touch, without unmapping (so the address range stays reserved and every segment over it valid).
+     */
+    private static final int MADV_DONTNEED = 4;
+    /** The base page size on the supported platforms; hints are applied to the whole pages inside a range. */
+    private static final long PAGE_BYTES = 4096;
     private static final long MAP_FAILED = -1L;
 
     private static final Syscalls SYSCALLS = Syscalls.load().orElse(null);
@@ -90,6 +97,36 @@ public final class Mmap {
         }
         try {
             return (int) calls.madvise.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_POPULATE_WRITE) == 0;
+        } catch (final Throwable t) {
+            return false;
+        }
+    }
+
+    /**
+     * Gives the pages inside {@code byteLength} bytes at {@code byteOffset} of a mapping made by {@link #map}
+     * back to the operating system ({@code MADV_DONTNEED}): they read zeros afterwards and are faulted in
+     * again, zeroed, on the next touch; the mapping stays in place and usable. Only whole pages inside the
+     * range are dropped (its ends are rounded inwards), so bytes outside it keep their contents.
+     *
+     * <p>Not for memory another thread may be reading: what it reads becomes zeros.
+     *
+     * @return whether the kernel did it; false where mmap is not available, the range holds no whole page
+     *         or the mapping is closed
+     */
+    public static boolean discard(final MemorySegment mapping, final long byteOffset, final long byteLength) {
+        if (SYSCALLS == null || byteOffset < 0 || byteLength <= 0) {
+            return false;
+        }
+        final long pageMask = PAGE_BYTES - 1;
+        final long from = mapping.address() + byteOffset;
+        final long to = Math.min(mapping.address() + mapping.byteSize(), from + byteLength);
+        final long start = (from + pageMask) & ~pageMask;
+        final long end = to & ~pageMask;
+        if (end <= start || !mapping.scope().isAlive()) {
+            return false;
+        }
+        try {
+            return (int) SYSCALLS.madvise.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_DONTNEED) == 0;
         } catch (final Throwable t) {
             return false;
         }
