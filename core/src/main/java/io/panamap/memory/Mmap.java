@@ -89,7 +89,7 @@ public final class Mmap {
      */
     public static boolean populate(final MemorySegment mapping, final long byteOffset, final long byteLength) {
         final Syscalls calls = requireAvailable();
-        final long pageMask = 4095;
+        final long pageMask = PAGE_BYTES - 1;
         final long start = (mapping.address() + byteOffset) & ~pageMask;
         final long end = Math.min(mapping.address() + mapping.byteSize(), mapping.address() + byteOffset + byteLength);
         if (end <= start || !mapping.scope().isAlive()) {
@@ -108,7 +108,8 @@ public final class Mmap {
      * again, zeroed, on the next touch; the mapping stays in place and usable. Only whole pages inside the
      * range are dropped (its ends are rounded inwards), so bytes outside it keep their contents.
      *
-     * <p>Not for memory another thread may be reading: what it reads becomes zeros.
+     * <p>Not for memory another thread may be reading: what it reads becomes zeros. Allocates nothing on the
+     * Java heap, so that an allocator may call it on its free path.
      *
      * @return whether the kernel did it; false where mmap is not available, the range holds no whole page
      *         or the mapping is closed
@@ -126,7 +127,7 @@ public final class Mmap {
             return false;
         }
         try {
-            return (int) SYSCALLS.madvise.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_DONTNEED) == 0;
+            return (int) SYSCALLS.madviseAtAddress.invokeExact(start, end - start, MADV_DONTNEED) == 0;
         } catch (final Throwable t) {
             return false;
         }
@@ -215,7 +216,7 @@ public final class Mmap {
 
     /** The downcall handles, or nothing when the platform does not have them. */
     private record Syscalls(MethodHandle mmap, MethodHandle mmapCapturingErrno, MethodHandle munmap,
-                            MethodHandle madvise, MethodHandle strerror) {
+                            MethodHandle madvise, MethodHandle madviseAtAddress, MethodHandle strerror) {
 
         static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
         static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -242,9 +243,16 @@ public final class Mmap {
                 final MethodHandle madvise = linker.downcallHandle(libc.find("madvise").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                                 ValueLayout.JAVA_INT));
+                // madvise again, the address passed as a 64-bit integer: a pointer and a long travel in the same
+                // integer register on both supported ABIs (SysV x86_64, AAPCS64), and no MemorySegment has to be
+                // made per call, which escape analysis does not always remove from a downcall's arguments.
+                final MethodHandle madviseAtAddress = linker.downcallHandle(libc.find("madvise").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                                ValueLayout.JAVA_INT));
                 final MethodHandle strerror = linker.downcallHandle(libc.find("strerror").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-                return Optional.of(new Syscalls(mmap, mmapCapturingErrno, munmap, madvise, strerror));
+                return Optional.of(new Syscalls(mmap, mmapCapturingErrno, munmap, madvise, madviseAtAddress,
+                        strerror));
             } catch (final RuntimeException | LinkageError e) {
                 return Optional.empty();
             }
