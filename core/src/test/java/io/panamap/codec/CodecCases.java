@@ -1,0 +1,64 @@
+package io.panamap.codec;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** Every shipped codec with awkward sample values. */
+final class CodecCases {
+
+    /**
+     * A codec, values to try it on, and a view of a value with the equality the codec promises (arrays and
+     * segments by content).
+     */
+    record Case<T>(Codec<T> codec, List<T> samples, Function<T, Object> view) {
+
+        Case(final Codec<T> codec, final List<T> samples) {
+            this(codec, samples, value -> value);
+        }
+
+        @Override
+        public String toString() {
+            return codec.name();
+        }
+    }
+
+    private CodecCases() {
+    }
+
+    static List<Case<?>> all() {
+        final HexFormat hex = HexFormat.of();
+        final Function<byte[], Object> arrayView = hex::formatHex;
+        return List.of(
+                new Case<>(Codecs.ints(), List.of(0, -1, 1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x01020304)),
+                new Case<>(Codecs.longs(), List.of(0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0x0102030405060708L)),
+                new Case<>(Codecs.doubles(), List.of(0.0, -0.0, 1.5, -Math.PI, Double.NaN, Double.POSITIVE_INFINITY,
+                        Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE)),
+                new Case<>(Codecs.uuids(), List.of(new UUID(0, 0), new UUID(-1, -1), new UUID(1, 2),
+                        UUID.fromString("123e4567-e89b-12d3-a456-426614174000"))),
+                new Case<>(Codecs.fixedBytes(16), List.of(new byte[16], filled(16, 0xFF), counting(16)), arrayView),
+                new Case<>(Codecs.fixedBytes(3), List.of(new byte[3], counting(3)), arrayView),
+                new Case<>(Codecs.bytes(), List.of(new byte[0], counting(1), counting(7), counting(8), counting(9),
+                        filled(100, 0xA5)), arrayView),
+                new Case<>(Codecs.segments(), List.of(MemorySegment.ofArray(new byte[0]),
+                        MemorySegment.ofArray(counting(5)), MemorySegment.ofArray(new long[] {1, 2, 3})),
+                        segment -> hex.formatHex(segment.toArray(ValueLayout.JAVA_BYTE))));
+    }
+
+    static byte[] counting(final int length) {
+        final byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (i + 1);
+        }
+        return bytes;
+    }
+
+    static byte[] filled(final int length, final int value) {
+        final byte[] bytes = new byte[length];
+        java.util.Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+}
