@@ -16,6 +16,7 @@ import java.util.UUID;
  *   uuids()          uuid          16      most significant half, then least, each a native-order long
  *   fixedBytes(n)    bytes[n]      n       the array's bytes
  *   bytes()          bytes         any     the array's bytes
+ *   utf8()           utf8          any     UTF-8, exactly as String.getBytes(UTF_8): lone surrogates → '?'
  *   segments()       segment       any     the segment's bytes
  * </pre>
  *
@@ -73,6 +74,19 @@ public final class Codecs {
     /** {@code byte[]}s of any length, stored as they are. {@code decodeUsing} fills a reuse array of the stored length. */
     public static Codec<byte[]> bytes() {
         return BytesCodec.INSTANCE;
+    }
+
+    /**
+     * Any {@link CharSequence} as UTF-8, byte for byte what {@code toString().getBytes(UTF_8)} gives (an
+     * unpaired surrogate becomes {@code '?'}), without allocating. {@code decode} returns a {@link String},
+     * built from a transient copy of the bytes (every public way to make a String starts from an array);
+     * {@code decodeUsing} with a {@link StringBuilder} refills that builder instead, garbage-free. Equal
+     * text encodes alike whatever its {@code CharSequence} class, so a {@code StringBuilder} finds the key
+     * a {@code String} stored. Always the same instance, so a map may recognise it and use {@link Utf8}
+     * to compare a looked-up key with stored bytes without encoding it.
+     */
+    public static Codec<CharSequence> utf8() {
+        return Utf8Codec.INSTANCE;
     }
 
     /**

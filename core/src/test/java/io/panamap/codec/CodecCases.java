@@ -2,6 +2,7 @@ package io.panamap.codec;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -12,7 +13,7 @@ final class CodecCases {
 
     /**
      * A codec, values to try it on, and a view of a value with the equality the codec promises (arrays and
-     * segments by content).
+     * segments by content, text by its UTF-8 bytes).
      */
     record Case<T>(Codec<T> codec, List<T> samples, Function<T, Object> view) {
 
@@ -43,6 +44,11 @@ final class CodecCases {
                 new Case<>(Codecs.fixedBytes(3), List.of(new byte[3], counting(3)), arrayView),
                 new Case<>(Codecs.bytes(), List.of(new byte[0], counting(1), counting(7), counting(8), counting(9),
                         filled(100, 0xA5)), arrayView),
+                new Case<>(Codecs.utf8(), List.of("", "a", "eight ch", "nine char", "grüße", "日本語のテキスト",
+                        "😀 and 𝄞", "a lone \uD800 high and \uDC00 low", "x".repeat(100),
+                        new StringBuilder("a builder, ü")),
+                        // What a key means: its UTF-8 bytes, in which an unpaired surrogate is '?'.
+                        text -> new String(text.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)),
                 new Case<>(Codecs.segments(), List.of(MemorySegment.ofArray(new byte[0]),
                         MemorySegment.ofArray(counting(5)), MemorySegment.ofArray(new long[] {1, 2, 3})),
                         segment -> hex.formatHex(segment.toArray(ValueLayout.JAVA_BYTE))));
