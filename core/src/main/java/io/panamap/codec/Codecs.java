@@ -1,5 +1,6 @@
 package io.panamap.codec;
 
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.UUID;
 
@@ -15,6 +16,7 @@ import java.util.UUID;
  *   doubles()        double        8       Double.doubleToLongBits (one NaN; 0.0 ≠ -0.0), native order
  *   uuids()          uuid          16      most significant half, then least, each a native-order long
  *   fixedBytes(n)    bytes[n]      n       the array's bytes
+ *   record(R, L)     record(R)     |L|     the components where the struct layout L puts them, gaps zeroed
  *   bytes()          bytes         any     the array's bytes
  *   utf8()           utf8          any     UTF-8, exactly as String.getBytes(UTF_8): lone surrogates → '?'
  *   segments()       segment       any     the segment's bytes
@@ -69,6 +71,29 @@ public final class Codecs {
      */
     public static Codec<byte[]> fixedBytes(final int size) {
         return new FixedBytesCodec(size);
+    }
+
+    /**
+     * Records of primitive components at fixed offsets described by {@code layout}: a
+     * {@link java.lang.foreign.StructLayout} with one value layout per component, named after it
+     * ({@link MemoryLayout#withName}) and carrying its type ({@code boolean}: {@code JAVA_BOOLEAN}, one byte,
+     * 0 or 1), in any order and byte order, plus any padding. The encoding is {@code layout.byteSize()}
+     * bytes: each component where its member sits, every padding byte zero, {@code float} and {@code double}
+     * components as {@link Float#floatToIntBits} and {@link Double#doubleToLongBits}; so records encode alike
+     * exactly when they are {@link Record#equals equal}. The layout's alignment is ignored: the codec reads
+     * and writes at any offset.
+     *
+     * <p>Everything reflective happens here, once; encode and decode are method handles that pass
+     * components unboxed, so a decode allocates only the record and an encode nothing. Outside the class
+     * path the record must be public in an exported package, or its package open to panamap.
+     *
+     * @throws IllegalArgumentException if {@code type} is not a record; the layout is not a struct; a
+     *                                  component is not primitive or has no member of its name and type; or
+     *                                  a member is not a value layout or padding, has no name, repeats a
+     *                                  name, or names no component. The message says which.
+     */
+    public static <R extends Record> Codec<R> record(final Class<R> type, final MemoryLayout layout) {
+        return RecordCodec.of(type, layout);
     }
 
     /** {@code byte[]}s of any length, stored as they are. {@code decodeUsing} fills a reuse array of the stored length. */

@@ -94,7 +94,7 @@ class CodecsRoundTripTest {
     @Test
     void namesAndSizesShouldBeTheDocumentedOnes() {
         final Map<String, Integer> expected = new TreeMap<>(Map.of("int", 4, "long", 8, "double", 8, "uuid", 16,
-                "bytes[16]", 16, "bytes[3]", 3, "bytes", -1, "utf8", -1, "segment", -1));
+                "bytes[16]", 16, "bytes[3]", 3, "record(Quote)", 24, "bytes", -1, "utf8", -1, "segment", -1));
         final Map<String, Integer> actual = new TreeMap<>();
         for (final Case<?> c : CodecCases.all()) {
             actual.put(c.codec().name(), c.codec().fixedSize());
