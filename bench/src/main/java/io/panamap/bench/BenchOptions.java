@@ -1,6 +1,8 @@
 package io.panamap.bench;
 
+import io.panamap.bench.contender.Contender;
 import io.panamap.bench.contender.Contenders;
+import io.panamap.bench.workload.KeyType;
 import io.panamap.bench.workload.RunSpec;
 import io.panamap.bench.workload.Workloads;
 
@@ -9,15 +11,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
- * The parent's command line: {@code [--n N] [--contenders a,b] [--workloads grow,get,open-loop] [--rate R]
- * [--duration S] [--runs R] [--numa] [--quick] [--seed S] [--results DIR]}. Options take their value as the next argument
- * or after {@code =}.
+ * The parent's command line: {@code [--n N] [--keys long,string] [--contenders a,b] [--workloads grow,get,open-loop]
+ * [--rate R] [--duration S] [--runs R] [--numa] [--quick] [--seed S] [--results DIR]}. Options take their value as
+ * the next argument or after {@code =}.
  *
  * @param n          keys per workload
- * @param contenders contender names, in table order
- * @param workloads  workload names, in report order
+ * @param contenders contender names, in table order; each runs the workloads whose key type it has a map for
+ *                   ({@link Workloads#contendersFor})
+ * @param workloads  workload names, in report order: each {@code --workloads} name with each {@code --keys}
+ *                   type ({@code grow}, {@code grow-str}, ...)
  * @param runs       runs per contender and workload
  * @param rate       operations per second of the open-loop stream
  * @param openLoopNanos length of the open-loop stream
@@ -42,13 +47,18 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
 
     /** Shown by {@code --help} and after a usage error. */
     public static final String USAGE = """
-            Usage: ./panamap bench [--n N] [--contenders a,b,...] [--workloads w,...] [--rate R] [--duration S]
-                                   [--runs R] [--numa] [--quick] [--seed S] [--results DIR]
+            Usage: ./panamap bench [--n N] [--keys long,string] [--contenders a,b,...] [--workloads w,...] [--rate R]
+                                   [--duration S] [--runs R] [--numa] [--quick] [--seed S] [--results DIR]
 
               --n N            keys of the grow and get workloads (default 10M; accepts 10000000, 10_000_000,
                                10M, 500k)
-              --contenders ..  which maps, comma-separated (default: all but %s);
-                               known: %s
+              --keys K         what the maps hold, comma-separated (default: long):
+                                 long    random 64-bit keys to long values
+                                 string  text ids such as ORD-0734165502418 (16-26 chars) to 64-byte records;
+                                         workloads grow-str, get-str, open-loop-str, with the contenders that
+                                         have such a map: %s
+              --contenders ..  which maps, comma-separated (default: all but %s, and for string
+                               keys only those that have a string map); known: %s
               --workloads ..   which workloads, comma-separated (default: all; --workload is the same): %s
               --rate R         operations per second of the open-loop stream (default %s)
               --duration S     seconds the open-loop stream lasts (default %d; quick: 1)
@@ -62,8 +72,9 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
 
             Exit code: 0 if every run succeeded, 1 if any failed (the report is written anyway), 2 for a
             command line it cannot run.
-            """.formatted(String.join(", ", Contenders.diagnosticNames()), String.join(", ", Contenders.names()),
-            String.join(", ", Workloads.names()), RunSpec.DEFAULT_OPEN_LOOP_RATE,
+            """.formatted(String.join(", ", Contenders.stringNames()),
+            String.join(", ", Contenders.diagnosticNames()), String.join(", ", Contenders.names()),
+            String.join(", ", Workloads.baseNames()), RunSpec.DEFAULT_OPEN_LOOP_RATE,
             RunSpec.DEFAULT_OPEN_LOOP_NANOS / 1_000_000_000L, DEFAULT_RUNS, RunSpec.DEFAULT_SEED);
 
     public BenchOptions {
@@ -90,7 +101,8 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
         boolean numa = false;
         boolean contendersGiven = false;
         List<String> contenders = Contenders.defaultNames();
-        List<String> workloads = Workloads.names();
+        List<String> workloads = Workloads.baseNames();
+        List<KeyType> keys = List.of(KeyType.LONG);
         long seed = RunSpec.DEFAULT_SEED;
         Path resultsDir = Path.of("results");
 
@@ -123,7 +135,9 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                     contenders = parseNames(option, value, Contenders.names());
                     contendersGiven = true;
                 }
-                case "--workloads", "--workload" -> workloads = parseNames(option, value, Workloads.names());
+                case "--workloads", "--workload" -> workloads = parseNames(option, value, Workloads.baseNames());
+                case "--keys" -> keys = parseNames(option, value, KeyType.options()).stream()
+                        .map(name -> KeyType.ofOption(name).orElseThrow()).toList();
                 case "--rate" -> rate = parseCount(option, value, MAX_RATE);
                 case "--duration" -> durationSeconds = parseCount(option, value, MAX_DURATION_SECONDS);
                 case "--seed" -> seed = parseSeed(value);
@@ -138,14 +152,51 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
             ordered.retainAll(withNuma);
             contenders = ordered;
         }
+        final List<String> named = new ArrayList<>(contendersGiven ? contenders : List.of());
+        if (numa) {
+            named.addAll(Contenders.numaNames());
+        }
+        contenders = contendersForKeys(contenders, keys, named);
+        final List<String> workloadNames = new ArrayList<>();
+        for (final KeyType key : keys) {
+            for (final String workload : workloads) {
+                workloadNames.add(key.workload(workload));
+            }
+        }
         return new BenchOptions(
                 n != null ? n : quick ? QUICK_N : DEFAULT_N,
-                contenders, workloads,
+                contenders, workloadNames,
                 runs != null ? runs : quick ? QUICK_RUNS : DEFAULT_RUNS,
                 rate,
                 durationSeconds != null ? durationSeconds * 1_000_000_000L
                         : quick ? QUICK_OPEN_LOOP_NANOS : RunSpec.DEFAULT_OPEN_LOOP_NANOS,
                 quick, seed, resultsDir);
+    }
+
+    /**
+     * The contenders that run with {@code keys}. Those the user asked for ({@code named}) must each have a map
+     * for one of the key types; the defaults are narrowed to those that do. Every key type needs one contender.
+     */
+    private static List<String> contendersForKeys(final List<String> contenders, final List<KeyType> keys,
+                                                  final List<String> named) throws UsageException {
+        final List<String> kept = new ArrayList<>();
+        for (final String name : contenders) {
+            final Contender contender = Contenders.byName(name);
+            if (keys.stream().anyMatch(key -> key.isSupportedBy(contender))) {
+                kept.add(name);
+            } else if (named.contains(name)) {
+                throw new UsageException("--contenders: " + name + " has no map for "
+                        + keys.stream().map(KeyType::option).collect(Collectors.joining(" or ")) + " keys; those with"
+                        + " a map for string keys: " + String.join(", ", Contenders.stringNames()));
+            }
+        }
+        for (final KeyType key : keys) {
+            if (kept.stream().noneMatch(name -> key.isSupportedBy(Contenders.byName(name)))) {
+                throw new UsageException("--keys " + key.option() + ": none of the contenders has a map for "
+                        + key.option() + " keys; those that do: " + String.join(", ", Contenders.stringNames()));
+            }
+        }
+        return kept;
     }
 
     /** A positive whole number up to {@code max}; "_" and "," may group digits; k, M, G multiply by 1000s. */

@@ -13,6 +13,7 @@ import io.panamap.bench.report.RunInfo;
 import io.panamap.bench.report.TextRenderer;
 import io.panamap.bench.result.Outcome;
 import io.panamap.bench.result.ResultLine;
+import io.panamap.bench.workload.Workloads;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,16 +50,20 @@ final class BenchRunner {
         final String startedAt = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
         final Path dir = uniqueFolder(options.resultsDir(), startedAt.replace(':', '-'));
         final ChildLauncher launcher = ChildLauncher.ofThisJvm();
-        final int total = options.runs() * options.workloads().size() * options.contenders().size();
-        System.err.printf("panamap bench: %d workload(s) x %d contender(s) x %d run(s) = %d child JVMs, N = %s;"
-                        + " results in %s%n", options.workloads().size(), options.contenders().size(), options.runs(),
-                total, Format.count(options.n()), dir);
+        int pairs = 0;
+        for (final String workload : options.workloads()) {
+            pairs += Workloads.contendersFor(workload, options.contenders()).size();
+        }
+        final int total = options.runs() * pairs;
+        System.err.printf("panamap bench: %d workload(s), %d contender(s) (each on the workloads it has a map for),"
+                        + " %d run(s) = %d child JVMs, N = %s; results in %s%n", options.workloads().size(),
+                options.contenders().size(), options.runs(), total, Format.count(options.n()), dir);
 
         final List<Outcome> outcomes = new ArrayList<>();
         int done = 0;
         for (int run = 1; run <= options.runs(); run++) {
             for (final String workload : options.workloads()) {
-                for (final String contenderName : options.contenders()) {
+                for (final String contenderName : Workloads.contendersFor(workload, options.contenders())) {
                     final Contender contender = Contenders.byName(contenderName);
                     final ChildArgs child = childArgs(workload, contenderName, run, dir);
                     System.err.printf("[%d/%d] run %d/%d  %s  %s%n", ++done, total, run, options.runs(), workload,
@@ -73,8 +78,10 @@ final class BenchRunner {
             }
         }
 
-        final Contender sample = Contenders.byName(options.contenders().getFirst());
-        final ChildArgs sampleChild = childArgs(options.workloads().getFirst(), sample.name(), 1, dir);
+        final String sampleWorkload = options.workloads().getFirst();
+        final Contender sample = Contenders.byName(
+                Workloads.contendersFor(sampleWorkload, options.contenders()).getFirst());
+        final ChildArgs sampleChild = childArgs(sampleWorkload, sample.name(), 1, dir);
         final RunInfo info = new RunInfo(startedAt,
                 ShellWords.join(prepend("./panamap", "bench", args)),
                 ProcessHandle.current().info().commandLine().orElse(null),

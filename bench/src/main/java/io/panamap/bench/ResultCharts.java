@@ -3,6 +3,9 @@ package io.panamap.bench;
 import io.panamap.bench.report.PercentileChart;
 import io.panamap.bench.report.Report;
 import io.panamap.bench.result.HistogramFiles;
+import io.panamap.bench.workload.KeyType;
+import io.panamap.bench.workload.Workload;
+import io.panamap.bench.workload.Workloads;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -17,17 +20,20 @@ import java.util.stream.Stream;
 /**
  * One latency-by-percentile chart per workload, all contenders on one plot, drawn from the interval logs the
  * children left in the results folder ({@code <workload>-<contender>-run<r>-<recording>.hlog}; the runs of one
- * contender are merged). The machine's noise floor, merged over every child of the workload, is drawn beside
+ * contender are merged), saved as {@code <workload>.png} ({@code grow.png}, {@code grow-str.png}). The machine's noise floor, merged over every child of the workload, is drawn beside
  * them, so that a reader sees which tails are the map's and which are the machine's.
  */
 final class ResultCharts {
 
-    /** The recording each workload charts: what a caller of the map waits for. */
+    /** The recording each workload charts, by base name: what a caller of the map waits for. */
     private static final Map<String, String> RECORDING = Map.of("grow", "put", "get", "get", "open-loop", "response");
     private static final Map<String, String> TITLE = Map.of(
-            "grow", "grow: latency of every put while the map grows from empty",
-            "get", "get: latency of single gets of present keys",
-            "open-loop", "open-loop: latency from intended start, fixed-rate stream");
+            "grow", ": latency of every put while the map grows from empty",
+            "get", ": latency of single gets of present keys",
+            "open-loop", ": latency from intended start, fixed-rate stream");
+    /** What a title says of the keys, by key type. */
+    private static final Map<KeyType, String> KEYS = Map.of(KeyType.LONG, "",
+            KeyType.STRING, " (string ids, 64-byte records)");
     static final String NOISE_SERIES = "noise floor (empty windows)";
 
     private ResultCharts() {
@@ -38,7 +44,8 @@ final class ResultCharts {
             throws IOException {
         final List<Report.Chart> charts = new ArrayList<>();
         for (final String workload : workloads) {
-            final String recording = RECORDING.get(workload);
+            final Workload kind = Workloads.byName(workload);
+            final String recording = RECORDING.get(kind.baseName());
             if (recording == null) {
                 continue;
             }
@@ -58,7 +65,7 @@ final class ResultCharts {
                 series.put(NOISE_SERIES, noise);
             }
             final String file = workload + ".png";
-            final String title = TITLE.getOrDefault(workload, workload);
+            final String title = workload + TITLE.get(kind.baseName()) + KEYS.get(kind.keyType());
             PercentileChart.write(dir.resolve(file), title, series);
             charts.add(new Report.Chart(title, file));
         }

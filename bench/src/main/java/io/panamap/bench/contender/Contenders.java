@@ -1,6 +1,7 @@
 package io.panamap.bench.contender;
 
 import io.panamap.LongLongMap;
+import io.panamap.bench.contender.Contender.StringMaps;
 import io.panamap.memory.NativeAllocators;
 import io.panamap.numa.NumaAllocator;
 
@@ -9,22 +10,36 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-/** Every contender the harness knows, in the order tables list them. Add a new peer here. */
+/**
+ * Every contender the harness knows, in the order tables list them. Add a new peer here. A contender that also
+ * has a map of string keys to 64-byte records ({@link StringMaps}) runs the string-key workloads too.
+ */
 public final class Contenders {
 
-    /** The peer every ratio is computed against: the fastest well-known open-addressing map. */
+    /** The peer every ratio of the {@code long → long} workloads is computed against. */
     public static final String BASELINE = "fastutil";
+
+    /** The peer every ratio of the string-key workloads is computed against: the map a Java program starts with. */
+    public static final String STRING_BASELINE = "hashmap";
+
+    /** What every panamap string map is, before its own options. */
+    private static final String OFF_HEAP_MAP = "OffHeapMap<CharSequence, byte[]>, Codecs.utf8() keys (out of line),"
+            + " Codecs.fixedBytes(64) values (in the bucket)";
 
     private static final List<Contender> ALL = List.of(
             new Contender("panamap", "LongLongMap, default allocator, not presized", false, List.of(),
-                    n -> new PanamapMap(LongLongMap.builder().build())),
+                    n -> new PanamapMap(LongLongMap.builder().build()),
+                    new StringMaps(OFF_HEAP_MAP + ", default allocator, not presized",
+                            n -> new PanamapStringMap(PanamapStringMap.builder().build()))),
             new Contender("panamap-huge", "LongLongMap, NativeAllocators.hugePages(), not presized", false, List.of(),
                     n -> new PanamapMap(LongLongMap.builder().allocator(NativeAllocators.hugePages()).build())),
             new Contender("panamap-inline", "LongLongMap, backgroundMemoryWork(false): arrays mapped and freed on"
                     + " the writing thread, not presized", false, List.of(),
                     n -> new PanamapMap(LongLongMap.builder().backgroundMemoryWork(false).build())),
             new Contender("panamap-presized", "LongLongMap.withExpectedSize(N)", false, List.of(),
-                    n -> new PanamapMap(LongLongMap.withExpectedSize(n))),
+                    n -> new PanamapMap(LongLongMap.withExpectedSize(n)),
+                    new StringMaps(OFF_HEAP_MAP + ", expectedSize(N)",
+                            n -> new PanamapStringMap(PanamapStringMap.builder().expectedSize(n).build()))),
             new Contender("panamap-numa-local", "LongLongMap, NumaAllocator.local(): each page on the node of the"
                     + " thread that first writes it", false, List.of(),
                     n -> new PanamapMap(LongLongMap.builder().allocator(NumaAllocator.local()).build())),
@@ -34,7 +49,9 @@ public final class Contenders {
             new Contender(BASELINE, "fastutil Long2LongOpenHashMap, not presized", true, List.of(),
                     n -> new FastutilMap()),
             new Contender("hashmap", "java.util.HashMap<Long, Long>, not presized", true, List.of(),
-                    n -> new BoxedMap(new HashMap<>())),
+                    n -> new BoxedMap(new HashMap<>()),
+                    new StringMaps("java.util.HashMap<String, byte[]>, not presized; a put stores the key String and"
+                            + " a clone of the record", n -> new HashMapStringMap(new HashMap<>()))),
             new Contender("concurrenthashmap", "java.util.concurrent.ConcurrentHashMap<Long, Long>, not presized",
                     true, List.of(), n -> new BoxedMap(new ConcurrentHashMap<>())),
             new Contender("agrona", "Agrona Long2LongHashMap, not presized", true, List.of(),
@@ -43,7 +60,10 @@ public final class Contenders {
                     n -> new EclipseMap()),
             // Chronicle Map cannot grow past about twice its declared size, so it is always presized.
             new Contender("chronicle-presized", "Chronicle Map ChronicleMap<LongValue, LongValue>, in memory,"
-                    + " entries(N)", false, ChronicleMapAdapter.JVM_FLAGS, ChronicleMapAdapter::new));
+                    + " entries(N)", false, ChronicleMapAdapter.JVM_FLAGS, ChronicleMapAdapter::new,
+                    new StringMaps("Chronicle Map ChronicleMap<CharSequence, byte[]>, in memory, entries(N),"
+                            + " averageKeySize(" + StringBenchMap.AVERAGE_KEY_LENGTH + "),"
+                            + " constantValueSizeBySample(new byte[64])", ChronicleStringMapAdapter::new)));
 
     /**
      * Variants that answer a question about panamap itself rather than compare it with a peer: run only when
@@ -80,6 +100,11 @@ public final class Contenders {
     /** The contenders a run compares unless told otherwise: all but the diagnostic panamap variants. */
     public static List<String> defaultNames() {
         return names().stream().filter(name -> !DIAGNOSTIC.contains(name)).toList();
+    }
+
+    /** The names of the contenders that have a map of string keys to 64-byte records, in table order. */
+    public static List<String> stringNames() {
+        return ALL.stream().filter(Contender::hasStringMaps).map(Contender::name).toList();
     }
 
     /**

@@ -1,20 +1,28 @@
 package io.panamap.bench.report;
 
-import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.result.WorkloadResult;
 
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
-/** The baseline contender's runs in one workload, for the ratio columns ("build/fastutil" and the like). */
+/**
+ * The baseline contender's runs in one workload, for the ratio columns ("build/fastutil" and the like): the
+ * workload's key type names it ({@link io.panamap.bench.workload.KeyType#baseline()}).
+ */
 final class Baseline<R extends WorkloadResult> {
 
+    private final String name;
     /** The baseline's runs, or null if it did not run or every run failed. */
     private final Runs<R> runs;
 
-    Baseline(final List<Runs<R>> all) {
-        this.runs = all.stream().filter(r -> r.contender().equals(Contenders.BASELINE) && r.any())
-                .findFirst().orElse(null);
+    Baseline(final String name, final List<Runs<R>> all) {
+        this.name = name;
+        this.runs = all.stream().filter(r -> r.contender().equals(name) && r.any()).findFirst().orElse(null);
+    }
+
+    /** A ratio column's header: {@code what/baseline}. */
+    String header(final String what) {
+        return what + "/" + name;
     }
 
     /** {@code contender}'s median of {@code value} divided by the baseline's, or "-" without a baseline. */
@@ -28,8 +36,8 @@ final class Baseline<R extends WorkloadResult> {
     /** A sentence explaining the ratio columns. */
     String note() {
         return runs == null
-                ? "No " + Contenders.BASELINE + " result in this run, so there are no ratios."
-                : "x/" + Contenders.BASELINE + " columns: the contender's median divided by " + Contenders.BASELINE
+                ? "No " + name + " result in this run, so there are no ratios."
+                : "x/" + name + " columns: the contender's median divided by " + name
                 + "'s median (above 1 is slower).";
     }
 }

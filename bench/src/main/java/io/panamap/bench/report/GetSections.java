@@ -1,9 +1,9 @@
 package io.panamap.bench.report;
 
-import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.result.GetResult;
 import io.panamap.bench.result.Outcome;
 import io.panamap.bench.workload.RunSpec;
+import io.panamap.bench.workload.Workloads;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,17 +20,20 @@ final class GetSections {
     private GetSections() {
     }
 
-    static List<Report.Section> build(final RunInfo info, final String description, final List<Outcome> outcomes) {
-        final List<Runs<GetResult>> all = info.contenders().stream()
-                .map(c -> Runs.of(outcomes, WORKLOAD, c, GetResult.class)).toList();
-        return List.of(summary(info, description, all), latency(all), perRun(all));
+    /** The sections of {@code workload} ({@value #WORKLOAD} with any key type), its contenders in table order. */
+    static List<Report.Section> build(final RunInfo info, final String workload, final String description,
+                                      final List<Outcome> outcomes) {
+        final List<Runs<GetResult>> all = Workloads.contendersFor(workload, info.contenders()).stream()
+                .map(c -> Runs.of(outcomes, workload, c, GetResult.class)).toList();
+        final Baseline<GetResult> baseline = new Baseline<>(Workloads.byName(workload).keyType().baseline(), all);
+        return List.of(summary(info, workload, description, all, baseline), latency(workload, all),
+                perRun(workload, all));
     }
 
-    private static Report.Section summary(final RunInfo info, final String description,
-                                          final List<Runs<GetResult>> all) {
-        final Baseline<GetResult> baseline = new Baseline<>(all);
+    private static Report.Section summary(final RunInfo info, final String workload, final String description,
+                                          final List<Runs<GetResult>> all, final Baseline<GetResult> baseline) {
         final Table.Builder table = new Table.Builder().text("contender").number("best ns/get")
-                .number("median ns/get").number("median/" + Contenders.BASELINE)
+                .number("median ns/get").number(baseline.header("median"))
                 .number("GC n / time").number("noise p99.99").number("noise max");
         final List<String> notes = new ArrayList<>();
         for (final Runs<GetResult> runs : all) {
@@ -59,10 +62,10 @@ final class GetSections {
         notes.add(baseline.note());
         notes.add("Figures are medians over " + info.runs() + (info.runs() == 1 ? " run" : " runs")
                 + " (for an even count, the lower middle run), each run in its own JVM.");
-        return new Report.Section(WORKLOAD + ": random gets of present keys", description, table.build(), notes);
+        return new Report.Section(workload + ": random gets of present keys", description, table.build(), notes);
     }
 
-    private static Report.Section latency(final List<Runs<GetResult>> all) {
+    private static Report.Section latency(final String workload, final List<Runs<GetResult>> all) {
         final Table.Builder table = new Table.Builder().text("contender").number("gets/s")
                 .numbers(Format.PERCENTILE_HEADERS).number("noise max");
         for (final Runs<GetResult> runs : all) {
@@ -77,13 +80,13 @@ final class GetSections {
             cells.add(Format.nanos(median.noise().windows().max()));
             table.row(cells);
         }
-        return new Report.Section(WORKLOAD + ": latency of single gets", "After the timed rounds, one more round"
+        return new Report.Section(workload + ": latency of single gets", "After the timed rounds, one more round"
                 + " with System.nanoTime() around every get (the ~25 ns of the clock reads are inside each figure).",
                 table.build(), List.of("gets/s: from the median timed round (no per-get clock reads).",
                 "Percentiles from the run with the median p99.99."));
     }
 
-    private static Report.Section perRun(final List<Runs<GetResult>> all) {
+    private static Report.Section perRun(final String workload, final List<Runs<GetResult>> all) {
         final Table.Builder table = new Table.Builder().text("contender #run").text("ns/get of each round")
                 .number("best").number("median").text("checksum").number("GC n / time").number("noise max");
         for (final Runs<GetResult> runs : all) {
@@ -95,6 +98,6 @@ final class GetSections {
                         Format.hex(r.checksum()), Format.gc(r.gc()), Format.nanos(r.noise().windows().max()));
             });
         }
-        return new Report.Section(WORKLOAD + ": every run", "", table.build(), List.of());
+        return new Report.Section(workload + ": every run", "", table.build(), List.of());
     }
 }

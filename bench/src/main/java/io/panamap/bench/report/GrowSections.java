@@ -1,10 +1,11 @@
 package io.panamap.bench.report;
 
-import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.result.GrowResult;
 import io.panamap.bench.result.MemoryUse;
 import io.panamap.bench.result.Outcome;
+import io.panamap.bench.workload.KeyType;
 import io.panamap.bench.workload.RunSpec;
+import io.panamap.bench.workload.Workloads;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,18 +21,21 @@ final class GrowSections {
     private GrowSections() {
     }
 
-    static List<Report.Section> build(final RunInfo info, final String description, final List<Outcome> outcomes) {
-        final List<Runs<GrowResult>> all = info.contenders().stream()
-                .map(c -> Runs.of(outcomes, WORKLOAD, c, GrowResult.class)).toList();
-        return List.of(summary(info, description, all), memory(all), perRun(all));
+    /** The sections of {@code workload} ({@value #WORKLOAD} with any key type), its contenders in table order. */
+    static List<Report.Section> build(final RunInfo info, final String workload, final String description,
+                                      final List<Outcome> outcomes) {
+        final List<Runs<GrowResult>> all = Workloads.contendersFor(workload, info.contenders()).stream()
+                .map(c -> Runs.of(outcomes, workload, c, GrowResult.class)).toList();
+        final Baseline<GrowResult> baseline = new Baseline<>(Workloads.byName(workload).keyType().baseline(), all);
+        return List.of(summary(info, workload, description, all, baseline), memory(workload, all),
+                perRun(workload, all));
     }
 
-    private static Report.Section summary(final RunInfo info, final String description,
-                                          final List<Runs<GrowResult>> all) {
-        final Baseline<GrowResult> baseline = new Baseline<>(all);
+    private static Report.Section summary(final RunInfo info, final String workload, final String description,
+                                          final List<Runs<GrowResult>> all, final Baseline<GrowResult> baseline) {
         final Table.Builder table = new Table.Builder().text("contender").number("build")
-                .number("build/" + Contenders.BASELINE).number("puts/s").numbers(Format.PERCENTILE_HEADERS)
-                .number("worst put at size").number("worst/" + Contenders.BASELINE).number("GC n / time")
+                .number(baseline.header("build")).number("puts/s").numbers(Format.PERCENTILE_HEADERS)
+                .number("worst put at size").number(baseline.header("worst")).number("GC n / time")
                 .number("noise p99.99").number("noise max");
         final List<String> notes = new ArrayList<>();
         for (final Runs<GrowResult> runs : all) {
@@ -79,12 +83,13 @@ final class GrowSections {
                         + last.mapStats());
             }
         }
-        return new Report.Section(WORKLOAD + ": build from empty", description, table.build(), notes);
+        return new Report.Section(workload + ": build from empty", description, table.build(), notes);
     }
 
-    private static Report.Section memory(final List<Runs<GrowResult>> all) {
+    private static Report.Section memory(final String workload, final List<Runs<GrowResult>> all) {
         final Table.Builder table = new Table.Builder().text("contender").number("entries").number("heap used")
-                .number("live heap growth").number("native growth").number("bytes/entry");
+                .number("live heap growth").number("native growth").number("heap/entry").number("native/entry")
+                .number("bytes/entry");
         for (final Runs<GrowResult> runs : all) {
             if (!runs.any()) {
                 table.messageRow(runs.contender(), runs.failureText());
@@ -93,20 +98,27 @@ final class GrowSections {
             final MemoryUse memory = runs.medianBy(r -> r.memory().bytesPerEntry()).memory();
             table.row(runs.contender(), Format.count(memory.entries()), Format.bytes(memory.heapUsedBytes()),
                     Format.bytes(memory.liveHeapBytes()), Format.bytes(memory.nativeBytes()),
+                    String.format(Locale.ROOT, "%.1f", memory.heapBytesPerEntry()),
+                    String.format(Locale.ROOT, "%.1f", memory.nativeBytesPerEntry()),
                     String.format(Locale.ROOT, "%.1f", memory.bytesPerEntry()));
         }
-        return new Report.Section(WORKLOAD + ": memory at the end of the timed pass", "Measured from outside the"
+        final String keys = Workloads.byName(workload).keyType() == KeyType.STRING
+                ? " The keys of the timed pass were made after the first snapshot and the harness dropped them before"
+                + " the second, so a map is charged for the key Strings it keeps (HashMap) and not for the ones it"
+                + " copied (the native maps keep UTF-8 copies, counted in their native growth)." : "";
+        return new Report.Section(workload + ": memory at the end of the timed pass", "Measured from outside the"
                 + " map, the same way for every contender: a full GC and a snapshot before the map was created, and"
-                + " again with the map of the timed pass alive at its end.", table.build(), List.of(
+                + " again with the map of the timed pass alive at its end." + keys, table.build(), List.of(
                 "heap used: the Java heap in use after the second full GC, map included.",
                 "live heap growth: heap in use after GC, second snapshot minus first.",
                 "native growth: the process's resident memory (VmRSS) growth minus the growth of the committed"
                         + " heap: native tables and what they touched (for panamap, the table and, once a doubling"
                         + " is near, the next array it has already prepared).",
-                "bytes/entry: (live heap growth + native growth) / entries."));
+                "heap/entry, native/entry: live heap growth and native growth divided by the entries (a negative"
+                        + " growth counts as 0); bytes/entry: their sum."));
     }
 
-    private static Report.Section perRun(final List<Runs<GrowResult>> all) {
+    private static Report.Section perRun(final String workload, final List<Runs<GrowResult>> all) {
         final Table.Builder table = new Table.Builder().text("contender #run").number("build").number("p99.99")
                 .number("worst put").number("at size").number("GC timed pass").number("GC build pass")
                 .number("noise windows").number("noise p99.99").number("noise max");
@@ -119,7 +131,7 @@ final class GrowSections {
                         Format.nanos(r.noise().windows().p9999()), Format.nanos(r.noise().windows().max()));
             });
         }
-        return new Report.Section(WORKLOAD + ": every run", "", table.build(), List.of());
+        return new Report.Section(workload + ": every run", "", table.build(), List.of());
     }
 
     private static String mediansNote(final int runs) {

@@ -1,8 +1,8 @@
 package io.panamap.bench.report;
 
-import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.result.OpenLoopResult;
 import io.panamap.bench.result.Outcome;
+import io.panamap.bench.workload.Workloads;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,17 +15,19 @@ final class OpenLoopSections {
     private OpenLoopSections() {
     }
 
-    static List<Report.Section> build(final RunInfo info, final String description, final List<Outcome> outcomes) {
-        final List<Runs<OpenLoopResult>> all = info.contenders().stream()
-                .map(c -> Runs.of(outcomes, WORKLOAD, c, OpenLoopResult.class)).toList();
-        return List.of(summary(info, description, all), perRun(all));
+    /** The sections of {@code workload} ({@value #WORKLOAD} with any key type), its contenders in table order. */
+    static List<Report.Section> build(final RunInfo info, final String workload, final String description,
+                                      final List<Outcome> outcomes) {
+        final List<Runs<OpenLoopResult>> all = Workloads.contendersFor(workload, info.contenders()).stream()
+                .map(c -> Runs.of(outcomes, workload, c, OpenLoopResult.class)).toList();
+        final Baseline<OpenLoopResult> baseline = new Baseline<>(Workloads.byName(workload).keyType().baseline(), all);
+        return List.of(summary(info, workload, description, all, baseline), perRun(workload, all));
     }
 
-    private static Report.Section summary(final RunInfo info, final String description,
-                                          final List<Runs<OpenLoopResult>> all) {
-        final Baseline<OpenLoopResult> baseline = new Baseline<>(all);
+    private static Report.Section summary(final RunInfo info, final String workload, final String description,
+                                          final List<Runs<OpenLoopResult>> all, final Baseline<OpenLoopResult> baseline) {
         final Table.Builder table = new Table.Builder().text("contender").number("achieved")
-                .numbers(Format.PERCENTILE_HEADERS).number("max/" + Contenders.BASELINE).number("worst at size")
+                .numbers(Format.PERCENTILE_HEADERS).number(baseline.header("max")).number("worst at size")
                 .number("GC n / time").number("noise max");
         final List<String> notes = new ArrayList<>();
         for (final Runs<OpenLoopResult> runs : all) {
@@ -56,11 +58,11 @@ final class OpenLoopSections {
         notes.add("Warm-up: the stream loop JIT-compiled on small maps, then the whole stream once, unthrottled, on"
                 + " a throw-away map; System.gc(); the noise floor; then the measured stream on a fresh map.");
         notes.add(baseline.note());
-        return new Report.Section(WORKLOAD + ": fixed-rate stream, 90% get / 10% put", description, table.build(),
+        return new Report.Section(workload + ": fixed-rate stream, 90% get / 10% put", description, table.build(),
                 notes);
     }
 
-    private static Report.Section perRun(final List<Runs<OpenLoopResult>> all) {
+    private static Report.Section perRun(final String workload, final List<Runs<OpenLoopResult>> all) {
         final Table.Builder table = new Table.Builder().text("contender #run").number("achieved").number("p99.99")
                 .number("max").number("worst at size").number("GC n / time").number("noise max");
         for (final Runs<OpenLoopResult> runs : all) {
@@ -70,6 +72,6 @@ final class OpenLoopSections {
                         Format.nanos(r.noise().windows().max()));
             });
         }
-        return new Report.Section(WORKLOAD + ": every run", "", table.build(), List.of());
+        return new Report.Section(workload + ": every run", "", table.build(), List.of());
     }
 }

@@ -1,7 +1,11 @@
 package io.panamap.bench.report;
 
 import io.panamap.bench.contender.Contenders;
+import io.panamap.bench.contender.StringBenchMap;
 import io.panamap.bench.result.Outcome;
+import io.panamap.bench.workload.KeyType;
+import io.panamap.bench.workload.StringKeys;
+import io.panamap.bench.workload.Workload;
 import io.panamap.bench.workload.Workloads;
 import io.panamap.numa.NumaTopology;
 
@@ -24,14 +28,31 @@ public final class ReportBuilder {
         if (info.parentCommand() != null) {
             facts.add(new Report.Fact("Parent JVM", info.parentCommand(), true));
         }
-        facts.add(new Report.Fact("Keys", "N = " + Format.count(info.n()) + " random 64-bit keys (SplittableRandom,"
-                + " seed 0x" + Long.toHexString(info.seed()).toUpperCase(Locale.ROOT) + "), generated before timing",
-                false));
+        final boolean longKeys = hasKeys(info, KeyType.LONG);
+        final boolean stringKeys = hasKeys(info, KeyType.STRING);
+        final String seed = "seed 0x" + Long.toHexString(info.seed()).toUpperCase(Locale.ROOT);
+        if (longKeys) {
+            facts.add(new Report.Fact("Keys", "N = " + Format.count(info.n()) + " random 64-bit keys"
+                    + " (SplittableRandom, " + seed + "), generated before timing", false));
+        }
+        if (stringKeys) {
+            facts.add(new Report.Fact(longKeys ? "String keys" : "Keys", "N = " + Format.count(info.n())
+                    + " distinct text ids (" + StringKeys.PREFIXES.size() + " prefixes such as "
+                    + StringKeys.PREFIXES.get(1) + " and " + StringKeys.PREFIXES.getLast() + ", then a 13-digit number;"
+                    + " 16-26 ASCII characters, " + StringBenchMap.AVERAGE_KEY_LENGTH + " on average; " + seed
+                    + "), each with a " + StringBenchMap.VALUE_SIZE + "-byte record, generated before timing."
+                    + " Lookups pass separate String instances equal to the stored keys", false));
+        }
         facts.add(new Report.Fact("Runs", info.runs() + " per contender and workload, each in its own JVM;"
                 + " run 1 of every contender, then run 2, ...", false));
-        facts.add(new Report.Fact("Contenders", info.contenders().stream()
-                .map(name -> name + " = " + describeContender(name)).collect(Collectors.joining("; ")), false));
-        if (info.workloads().contains(OpenLoopSections.WORKLOAD)) {
+        if (longKeys) {
+            facts.add(new Report.Fact("Contenders", describeContenders(info, KeyType.LONG), false));
+        }
+        if (stringKeys) {
+            facts.add(new Report.Fact(longKeys ? "Contenders, string keys" : "Contenders",
+                    describeContenders(info, KeyType.STRING), false));
+        }
+        if (info.workloads().stream().anyMatch(w -> Workloads.byName(w).baseName().equals(OpenLoopSections.WORKLOAD))) {
             facts.add(new Report.Fact("Open loop", Format.count(info.rate()) + " operations/s for "
                     + Format.nanos(info.openLoopNanos()) + ", 1 put of a new key per 10 operations", false));
         }
@@ -63,11 +84,13 @@ public final class ReportBuilder {
 
         final List<Report.Section> sections = new ArrayList<>();
         for (final String workload : info.workloads()) {
-            final String description = Workloads.byName(workload).description();
-            switch (workload) {
-                case GrowSections.WORKLOAD -> sections.addAll(GrowSections.build(info, description, outcomes));
-                case GetSections.WORKLOAD -> sections.addAll(GetSections.build(info, description, outcomes));
-                case OpenLoopSections.WORKLOAD -> sections.addAll(OpenLoopSections.build(info, description, outcomes));
+            final Workload w = Workloads.byName(workload);
+            final String description = w.description();
+            switch (w.baseName()) {
+                case GrowSections.WORKLOAD -> sections.addAll(GrowSections.build(info, workload, description, outcomes));
+                case GetSections.WORKLOAD -> sections.addAll(GetSections.build(info, workload, description, outcomes));
+                case OpenLoopSections.WORKLOAD ->
+                        sections.addAll(OpenLoopSections.build(info, workload, description, outcomes));
                 default -> throw new IllegalArgumentException("no report sections for workload " + workload);
             }
         }
@@ -94,9 +117,21 @@ public final class ReportBuilder {
         }
     }
 
-    private static String describeContender(final String name) {
+    private static boolean hasKeys(final RunInfo info, final KeyType keys) {
+        return info.workloads().stream().anyMatch(w -> Workloads.byName(w).keyType() == keys);
+    }
+
+    /** "name = description; ..." of the contenders that run workloads with {@code keys}. */
+    private static String describeContenders(final RunInfo info, final KeyType keys) {
+        final String workload = info.workloads().stream().filter(w -> Workloads.byName(w).keyType() == keys)
+                .findFirst().orElseThrow();
+        return Workloads.contendersFor(workload, info.contenders()).stream()
+                .map(name -> name + " = " + describeContender(name, keys)).collect(Collectors.joining("; "));
+    }
+
+    private static String describeContender(final String name, final KeyType keys) {
         try {
-            return Contenders.byName(name).description();
+            return keys.describe(Contenders.byName(name));
         } catch (final IllegalArgumentException e) {
             return "(unknown)";
         }

@@ -15,7 +15,17 @@ public record MemoryUse(long entries, long liveHeapBytes, long nativeBytes, long
 
     /** The map's footprint per entry: live heap plus native growth, divided by the entries. */
     public double bytesPerEntry() {
-        return entries == 0 ? 0 : (double) (Math.max(0, liveHeapBytes) + Math.max(0, nativeBytes)) / entries;
+        return heapBytesPerEntry() + nativeBytesPerEntry();
+    }
+
+    /** Live heap growth per entry (0 if the heap shrank). */
+    public double heapBytesPerEntry() {
+        return entries == 0 ? 0 : (double) Math.max(0, liveHeapBytes) / entries;
+    }
+
+    /** Native growth per entry. */
+    public double nativeBytesPerEntry() {
+        return entries == 0 ? 0 : (double) Math.max(0, nativeBytes) / entries;
     }
 
     void writeTo(final Fields fields, final String prefix) {
