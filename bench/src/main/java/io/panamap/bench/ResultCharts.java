@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 /**
  * One latency-by-percentile chart per workload, all contenders on one plot, drawn from the interval logs the
  * children left in the results folder ({@code <workload>-<contender>-run<r>-<recording>.hlog}; the runs of one
- * contender are merged), saved as {@code <workload>.png} ({@code grow.png}, {@code grow-str.png}). The machine's noise floor, merged over every child of the workload, is drawn beside
+ * contender are merged), saved as {@code <workload>.png} ({@code grow.png}, {@code grow-str.png}). The
+ * machine's noise floor, merged over every child of the workload, is drawn beside
  * them, so that a reader sees which tails are the map's and which are the machine's.
  */
 final class ResultCharts {
@@ -45,24 +46,9 @@ final class ResultCharts {
         final List<Report.Chart> charts = new ArrayList<>();
         for (final String workload : workloads) {
             final Workload kind = Workloads.byName(workload);
-            final String recording = RECORDING.get(kind.baseName());
-            if (recording == null) {
-                continue;
-            }
-            final LinkedHashMap<String, Histogram> series = new LinkedHashMap<>();
-            final Histogram noise = new Histogram(3);
-            for (final String contender : contenders) {
-                final Histogram merged = merge(dir, workload + "-" + contender + "-run", "-" + recording + ".hlog");
-                if (merged.getTotalCount() > 0) {
-                    series.put(contender, merged);
-                }
-                noise.add(merge(dir, workload + "-" + contender + "-run", "-noise.hlog"));
-            }
+            final LinkedHashMap<String, Histogram> series = series(dir, workload, contenders);
             if (series.isEmpty()) {
                 continue;
-            }
-            if (noise.getTotalCount() > 0) {
-                series.put(NOISE_SERIES, noise);
             }
             final String file = workload + ".png";
             final String title = workload + TITLE.get(kind.baseName()) + KEYS.get(kind.keyType());
@@ -70,6 +56,31 @@ final class ResultCharts {
             charts.add(new Report.Chart(title, file));
         }
         return charts;
+    }
+
+    /**
+     * The lines of {@code workload}'s chart: each contender's charted recording, its runs merged, then the noise
+     * floor of all of them; none if no contender left a log of that recording.
+     */
+    static LinkedHashMap<String, Histogram> series(final Path dir, final String workload,
+                                                   final List<String> contenders) throws IOException {
+        final LinkedHashMap<String, Histogram> series = new LinkedHashMap<>();
+        final String recording = RECORDING.get(Workloads.byName(workload).baseName());
+        if (recording == null) {
+            return series;
+        }
+        final Histogram noise = new Histogram(3);
+        for (final String contender : contenders) {
+            final Histogram merged = merge(dir, workload + "-" + contender + "-run", "-" + recording + ".hlog");
+            if (merged.getTotalCount() > 0) {
+                series.put(contender, merged);
+            }
+            noise.add(merge(dir, workload + "-" + contender + "-run", "-noise.hlog"));
+        }
+        if (!series.isEmpty() && noise.getTotalCount() > 0) {
+            series.put(NOISE_SERIES, noise);
+        }
+        return series;
     }
 
     /** The sum of every log in {@code dir} whose name starts with {@code prefix} and ends with {@code suffix}. */

@@ -2,6 +2,7 @@ package io.panamap.bench;
 
 import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.workload.RunSpec;
+import io.panamap.bench.workload.Workloads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,6 +61,51 @@ class BenchOptionsTest {
         assertTrue(parse("--numa").contenders().contains("panamap-numa-local"));
         final UsageException e = assertThrows(UsageException.class, () -> parse("--numa=yes"));
         assertTrue(e.getMessage().contains("--numa takes no value"), e.getMessage());
+    }
+
+    @Test
+    void stringKeysShouldRunTheStringWorkloadsWithTheContendersThatHaveAStringMap() throws UsageException {
+        final BenchOptions options = parse("--keys", "string");
+        assertEquals(List.of("grow-str", "get-str", "open-loop-str"), options.workloads());
+        assertEquals(List.of("panamap", "panamap-presized", "hashmap", "chronicle-presized"), options.contenders());
+        assertEquals(List.of("get-str"), parse("--keys=string", "--workloads", "get").workloads());
+        assertEquals(List.of("panamap", "hashmap"), parse("--keys", "string", "--contenders", "hashmap,panamap")
+                .contenders());
+    }
+
+    @Test
+    void bothKeyTypesShouldRunLongWorkloadsFirstAndEachContenderOnTheWorkloadsItHasAMapFor()
+            throws UsageException {
+        final BenchOptions options = parse("--keys", "string,long", "--workloads", "get,grow",
+                "--contenders", "fastutil,panamap");
+        assertEquals(List.of("grow", "get", "grow-str", "get-str"), options.workloads());
+        assertEquals(List.of("panamap", "fastutil"), options.contenders());
+        assertEquals(List.of("panamap", "fastutil"), Workloads.contendersFor("grow", options.contenders()));
+        assertEquals(List.of("panamap"), Workloads.contendersFor("grow-str", options.contenders()));
+        assertEquals(Contenders.defaultNames(), parse("--keys", "long,string").contenders());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "--keys string --contenders fastutil;           fastutil has no map for string keys; chronicle-presized",
+            "--keys string --contenders panamap,agrona;     agrona has no map for string keys;   hashmap",
+            "--keys string --numa;                          panamap-numa-local has no map;       string keys",
+            "--keys text;                                   --keys: unknown name 'text';         known: long, string",
+            "--keys string,string;                          given twice;                         string"})
+    void keyTypesWithoutAContenderShouldBeRefusedNamingThoseThatHaveOne(final String args, final String mention1,
+                                                                       final String mention2) {
+        final UsageException e = assertThrows(UsageException.class, () -> BenchOptions.parse(
+                Arrays.asList(args.split(" "))));
+        assertTrue(e.getMessage().contains(mention1), e.getMessage());
+        assertTrue(e.getMessage().contains(mention2), e.getMessage());
+    }
+
+    @Test
+    void theUsageShouldExplainKeysAndNameTheStringContenders() {
+        assertTrue(BenchOptions.USAGE.contains("--keys K"), BenchOptions.USAGE);
+        assertTrue(BenchOptions.USAGE.contains("grow-str, get-str, open-loop-str"), BenchOptions.USAGE);
+        assertTrue(BenchOptions.USAGE.contains("panamap, panamap-presized, hashmap, chronicle-presized"),
+                BenchOptions.USAGE);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.panamap.bench.report.ReportBuilder;
 import io.panamap.bench.report.RunInfo;
 import io.panamap.bench.report.Table;
 import io.panamap.bench.report.TextRenderer;
+import io.panamap.bench.result.MemoryUse;
 import io.panamap.bench.result.Outcome;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,7 @@ import static io.panamap.bench.SampleResults.grow;
 import static io.panamap.bench.SampleResults.ok;
 import static io.panamap.bench.SampleResults.openLoop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportTest {
@@ -60,6 +62,52 @@ class ReportTest {
                 "results/2025-01-02T03-04-05", 300 * S);
         return ReportBuilder.build(info, knownOutcomes())
                 .withCharts(List.of(new Report.Chart("grow: latency of every put", "grow.png")));
+    }
+
+    /**
+     * A string-key run at N = 1M: panamap and Chronicle Map keep their keys natively, HashMap on the heap;
+     * Chronicle's second grow-str run failed.
+     */
+    private static List<Outcome> knownStringOutcomes() {
+        final MemoryUse panamapMemory = new MemoryUse(1_000_000, 20_000, 130_000_000, 30_000_000);
+        final MemoryUse hashMapMemory = new MemoryUse(1_000_000, 185_000_000, 0, 210_000_000);
+        final MemoryUse chronicleMemory = new MemoryUse(1_000_000, 0, 110_000_000, 28_000_000);
+        final List<Outcome> outcomes = new ArrayList<>();
+        for (int run = 1; run <= 2; run++) {
+            outcomes.add(ok("grow-str", "panamap", run, grow(run * 600 * MS, 90_000L * run, 700_000, "size=1000000",
+                    panamapMemory)));
+            outcomes.add(ok("grow-str", "hashmap", run, grow(run * 400 * MS, 80 * MS, 786_432, "",
+                    hashMapMemory)));
+            outcomes.add(run == 1 ? ok("grow-str", "chronicle-presized", run, grow(900 * MS, 4 * MS, 12_345, "",
+                    chronicleMemory)) : Outcome.failed("grow-str", "chronicle-presized", run, "boom"));
+            outcomes.add(ok("get-str", "panamap", run, get(180 * MS, 200 * MS, 190 * MS)));
+            outcomes.add(ok("get-str", "hashmap", run, get(120 * MS, 120 * MS, 120 * MS)));
+            outcomes.add(ok("get-str", "chronicle-presized", run, get(600 * MS, 600 * MS, 600 * MS)));
+            outcomes.add(ok("open-loop-str", "panamap", run, openLoop(200_000, 10)));
+            outcomes.add(ok("open-loop-str", "hashmap", run, openLoop(40_000_000, 262_144)));
+            outcomes.add(ok("open-loop-str", "chronicle-presized", run, openLoop(2_000_000, 99)));
+        }
+        return outcomes;
+    }
+
+    private static Report knownStringReport() {
+        final MachineInfo machine = new MachineInfo("Intel(R) Xeon(R) Test CPU", 2, 24L << 30, "6.1.0-test",
+                "madvise", "25.0.3+9-LTS (OpenJDK 64-Bit Server VM, Eclipse Adoptium)", "/jdk",
+                "G1 Young Generation, G1 Old Generation");
+        final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --keys string --n 1M --runs 2", null,
+                "java -Xmx12g -cp bench.jar io.panamap.bench.Main --child", 1_000_000, 2, 42, 1_000_000,
+                3_000_000_000L, List.of("grow-str", "get-str", "open-loop-str"),
+                List.of("panamap", "hashmap", "chronicle-presized"), machine, "results/2025-01-02T03-04-05", 200 * S);
+        return ReportBuilder.build(info, knownStringOutcomes()).withCharts(List.of(new Report.Chart(
+                "grow-str: latency of every put while the map grows from empty (string ids, 64-byte records)",
+                "grow-str.png")));
+    }
+
+    /** The value of the console report's fact {@code name}. */
+    private static String factOf(final String text, final String name) {
+        return text.lines().filter(line -> line.startsWith(name + ":")).findFirst()
+                .map(line -> line.substring(name.length() + 1).strip())
+                .orElseThrow(() -> new AssertionError("no fact " + name + " in\n" + text));
     }
 
     /** The first line of {@code text} that starts with {@code contender} and column padding. */
@@ -144,6 +192,70 @@ class ReportTest {
         assertTrue(panamap.contains(" 1.00M/s "), panamap);
         assertTrue(section.contains("intended start time"), section);
         assertTrue(text.contains("grow.png: grow: latency of every put"), text);
+    }
+
+    @Test
+    void aStringKeyReportShouldCompareWithHashMapAndDescribeTheStringMaps() {
+        final String text = TextRenderer.render(knownStringReport());
+        assertTrue(factOf(text, "Keys").startsWith("N = 1,000,000 distinct text ids (6 prefixes such as ORD- and"
+                + " CLORDID-XLON-"), text);
+        assertFalse(text.contains("random 64-bit keys"), text);
+        assertTrue(factOf(text, "Contenders")
+                .contains("panamap = OffHeapMap<CharSequence, byte[]>, Codecs.utf8() keys"), text);
+        assertTrue(factOf(text, "Contenders").contains("hashmap = java.util.HashMap<String, byte[]>"), text);
+
+        final String grow = text.substring(text.indexOf("== grow-str: build from empty =="));
+        assertTrue(grow.contains("build/hashmap"), grow);
+        // Builds 0.6 and 1.2 s against HashMap's 0.4 and 0.8 s: medians (lower middle) 600 over 400 ms.
+        assertTrue(rowOf(grow, "panamap").contains(" 600 ms ") && rowOf(grow, "panamap").contains(" 1.50x "),
+                rowOf(grow, "panamap"));
+        assertTrue(rowOf(grow, "hashmap").contains(" 1.00x "));
+        assertTrue(text.contains("chronicle-presized run 2 failed: boom"), text);
+
+        final String memory = text.substring(text.indexOf("== grow-str: memory at the end of the timed pass =="));
+        assertTrue(memory.contains("a map is charged for the key Strings it keeps"), memory);
+        // heap/entry, native/entry, bytes/entry
+        assertTrue(rowOf(memory, "hashmap").matches(".*\\s185\\.0\\s+0\\.0\\s+185\\.0$"),
+                rowOf(memory, "hashmap"));
+        assertTrue(rowOf(memory, "panamap").matches(".*\\s0\\.0\\s+130\\.0\\s+130\\.0$"),
+                rowOf(memory, "panamap"));
+
+        final String get = text.substring(text.indexOf("== get-str: random gets of present keys =="));
+        assertTrue(rowOf(get, "chronicle-presized").contains(" 5.00x "), rowOf(get, "chronicle-presized"));
+        assertTrue(text.contains("grow-str.png: grow-str: latency of every put"), text);
+    }
+
+    @Test
+    void aReportOfBothKeyTypesShouldKeepTheirFactsSectionsAndContendersApart() {
+        final List<Outcome> outcomes = new ArrayList<>(knownOutcomes());
+        outcomes.addAll(knownStringOutcomes());
+        final MachineInfo machine = new MachineInfo("cpu", 2, 1L << 30, "k", "madvise", "jdk", "/jdk", "G1");
+        final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --keys long,string", null, "java",
+                1_000_000, 2, 42, 1_000_000, 3_000_000_000L, List.of("grow", "get", "grow-str", "get-str"),
+                List.of("panamap", "fastutil", "hashmap", "chronicle-presized"), machine, null, S);
+        final String text = TextRenderer.render(ReportBuilder.build(info, outcomes));
+
+        assertTrue(factOf(text, "Keys").contains("random 64-bit keys"), text);
+        assertTrue(factOf(text, "String keys").contains("distinct text ids"), text);
+        assertTrue(factOf(text, "Contenders").startsWith("panamap = LongLongMap"), text);
+        assertTrue(factOf(text, "Contenders, string keys").startsWith("panamap = OffHeapMap"), text);
+        final String longGrow = text.substring(text.indexOf("== grow: build from empty =="),
+                text.indexOf("== grow: memory"));
+        assertTrue(longGrow.contains("build/fastutil") && longGrow.contains("\nfastutil "), longGrow);
+        final String stringGrow = text.substring(text.indexOf("== grow-str: build from empty =="),
+                text.indexOf("== grow-str: memory"));
+        assertTrue(stringGrow.contains("build/hashmap"), stringGrow);
+        assertFalse(stringGrow.contains("\nfastutil "), "fastutil has no string map: " + stringGrow);
+    }
+
+    /** The Markdown report of a known string-key run, locked by its own checked-in fixture. */
+    @Test
+    void theStringKeyMarkdownReportShouldMatchItsCheckedInFixture() throws IOException {
+        final String fixture;
+        try (InputStream in = ReportTest.class.getResourceAsStream("report-fixture-strings.md")) {
+            fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(fixture, MarkdownRenderer.render(knownStringReport()));
     }
 
     @Test

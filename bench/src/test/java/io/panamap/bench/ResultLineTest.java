@@ -98,6 +98,23 @@ class ResultLineTest {
         assertThrows(IllegalArgumentException.class, () -> ResultLine.decode("hello"));
     }
 
+    /**
+     * A string-key workload hands its result in the same format under its own workload name; this fixture, a
+     * get-str line, locks that (the grow fixture below stays as it was written before string keys existed).
+     */
+    @Test
+    void aStringWorkloadLineShouldMatchItsFixtureAndKeepItsWorkloadName() throws IOException {
+        final String fixture;
+        try (InputStream in = ResultLineTest.class.getResourceAsStream("get-str-result-line.txt")) {
+            fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        final Outcome known = SampleResults.ok("get-str", "chronicle-presized", 2, SampleResults.get(610_000_000L,
+                598_000_000L, 605_000_000L));
+        assertEquals(known, ResultLine.decode(fixture));
+        assertEquals(fixture, ResultLine.encode(known));
+        assertEquals("get-str", ResultLine.decode(fixture).workload());
+    }
+
     /** The format is a contract between two JVMs; this fixture locks it (see ResultLine's Javadoc). */
     @Test
     void theCheckedInFixtureShouldDecodeToTheKnownResultAndBeWhatEncodeWrites() throws IOException {

@@ -22,10 +22,15 @@ final class SampleResults {
 
     static GrowResult grow(final long buildNanos, final long worstNanos, final long worstAtSize,
                            final String stats) {
-        return new GrowResult(10_000_000, 10_000_000, buildNanos, new GcDelta(1, 12),
-                new LatencySummary(10_000_000, 100, 150, 900, 3_000, 7_000, 50_000, worstNanos + 100),
-                2 * buildNanos, worstNanos, worstAtSize, new GcDelta(2, 34), noise(45, 25_000),
-                new MemoryUse(10_000_000, 1_000_000, 320_000_000, 50_000_000), stats);
+        return grow(buildNanos, worstNanos, worstAtSize, stats,
+                new MemoryUse(10_000_000, 1_000_000, 320_000_000, 50_000_000));
+    }
+
+    static GrowResult grow(final long buildNanos, final long worstNanos, final long worstAtSize,
+                           final String stats, final MemoryUse memory) {
+        return new GrowResult(memory.entries(), memory.entries(), buildNanos, new GcDelta(1, 12),
+                new LatencySummary(memory.entries(), 100, 150, 900, 3_000, 7_000, 50_000, worstNanos + 100),
+                2 * buildNanos, worstNanos, worstAtSize, new GcDelta(2, 34), noise(45, 25_000), memory, stats);
     }
 
     static GetResult get(final long... roundNanos) {

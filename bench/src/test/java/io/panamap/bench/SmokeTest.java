@@ -3,6 +3,7 @@ package io.panamap.bench;
 import io.panamap.bench.contender.BenchMap;
 import io.panamap.bench.contender.Contender;
 import io.panamap.bench.contender.Contenders;
+import io.panamap.bench.contender.StringBenchMap;
 import io.panamap.bench.result.GetResult;
 import io.panamap.bench.result.GrowResult;
 import io.panamap.bench.result.LatencySummary;
@@ -12,6 +13,7 @@ import io.panamap.bench.workload.IntervalRecorder;
 import io.panamap.bench.workload.Keys;
 import io.panamap.bench.workload.Recordings;
 import io.panamap.bench.workload.RunSpec;
+import io.panamap.bench.workload.StringKeys;
 import io.panamap.bench.workload.Workloads;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -32,9 +34,13 @@ class SmokeTest {
     private static final long SEED = 42;
 
     private static RunSpec tinySpec(final List<String> recordingNames) {
+        return spec(N, recordingNames);
+    }
+
+    private static RunSpec spec(final int n, final List<String> recordingNames) {
         // No minimum noise-floor duration: as many empty windows as operations is enough here. The open-loop
         // stream: 20,000 operations in 0.1 s.
-        return new RunSpec(N, SEED, 0, 3, 20, 200_000, 100_000_000L, line -> { }, new Recordings() {
+        return new RunSpec(n, SEED, 0, 3, 20, 200_000, 100_000_000L, line -> { }, new Recordings() {
             @Override
             public void histogram(final String name, final Histogram histogram) {
                 recordingNames.add(name);
@@ -55,6 +61,12 @@ class SmokeTest {
     /** Every contender that runs in this JVM: a contender with JVM flags of its own runs only in its child. */
     static List<String> contenders() {
         return Contenders.all().stream().filter(c -> c.jvmFlags().isEmpty()).map(Contender::name).toList();
+    }
+
+    /** The contenders with a map for string keys that run in this JVM. */
+    static List<String> stringContenders() {
+        return Contenders.all().stream().filter(c -> c.jvmFlags().isEmpty() && c.hasStringMaps())
+                .map(Contender::name).toList();
     }
 
     @ParameterizedTest
@@ -123,6 +135,126 @@ class SmokeTest {
         assertTrue(result.worstNanos() >= result.response().p50());
         assertTrue(result.worstAtSize() > 0 && result.worstAtSize() <= result.size());
         assertEquals(List.of("noise", "response (intervals)"), recordings);
+    }
+
+    @ParameterizedTest
+    @MethodSource("stringContenders")
+    void growStrShouldTimeEveryPutOfAStringKeyAndItsRecord(final String contender) {
+        final List<String> histograms = new ArrayList<>();
+        final GrowResult result = (GrowResult) Workloads.byName("grow-str").run(Contenders.byName(contender),
+                tinySpec(histograms));
+
+        assertEquals(N, result.size());
+        final LatencySummary put = result.put();
+        assertEquals(N, put.count(), "one latency per put");
+        assertTrue(put.p50() <= put.p99() && put.p99() <= put.max(), put::toString);
+        assertTrue(result.worstPutNanos() <= put.max(), () -> result.worstPutNanos() + " > " + put.max());
+        assertTrue(result.worstPutAtSize() >= 0 && result.worstPutAtSize() < N);
+        assertTrue(result.buildNanos() > 0);
+        assertEquals(List.of("put (intervals)", "noise"), histograms);
+        assertTrue(result.memory().bytesPerEntry() >= StringBenchMap.VALUE_SIZE + 16,
+                () -> "at least a record and a key per entry: " + result.memory());
+        if (contender.startsWith("panamap")) {
+            assertTrue(result.mapStats().startsWith("size=" + N + " "), result.mapStats());
+            assertTrue(result.mapStats().contains("key storage: blocks=" + N + " "), result.mapStats());
+        }
+    }
+
+    /**
+     * HashMap keeps the key Strings it is given and the native maps copy them; grow-str makes the keys after
+     * the first memory snapshot and drops its own references before the second, so only HashMap is charged
+     * for them: about 64 bytes of String per entry on top of a node, a table slot and a 64-byte array.
+     */
+    @Test
+    void growStrShouldChargeHashMapForTheKeyStringsItKeepsAndPanamapForItsNativeCopies() {
+        final int n = 200_000;
+        final GrowResult hashMap = (GrowResult) Workloads.byName("grow-str").run(Contenders.byName("hashmap"),
+                spec(n, new ArrayList<>()));
+        // Node 32 + table ~5 + record copy 80 = ~117 without the keys; String 24 + its array ~40 on top.
+        assertTrue(hashMap.memory().heapBytesPerEntry() > 150, hashMap.memory()::toString);
+
+        final GrowResult panamap = (GrowResult) Workloads.byName("grow-str").run(Contenders.byName("panamap"),
+                spec(n, new ArrayList<>()));
+        assertTrue(panamap.memory().heapBytesPerEntry() < 10, panamap.memory()::toString);
+        assertTrue(panamap.memory().nativeBytesPerEntry() >= StringBenchMap.VALUE_SIZE + 16,
+                panamap.memory()::toString);
+    }
+
+    @ParameterizedTest
+    @MethodSource("stringContenders")
+    void getStrShouldTimeEveryRoundAndReturnTheRecordsTheKeysImply(final String contender) {
+        final List<String> histograms = new ArrayList<>();
+        final GetResult result = (GetResult) Workloads.byName("get-str").run(Contenders.byName(contender),
+                tinySpec(histograms));
+
+        assertEquals(N, result.getsPerRound());
+        assertEquals(3, result.roundNanos().length);
+        assertTrue(result.bestNsPerGet() > 0 && result.bestNsPerGet() <= result.medianNsPerGet());
+        assertEquals(StringKeys.checksum(StringKeys.shuffledIndexes(N, SEED + 1)), result.checksum());
+        assertEquals(N, result.get().count(), "one latency per get of the latency round");
+        assertEquals(List.of("noise", "get (intervals)"), histograms);
+    }
+
+    @ParameterizedTest
+    @MethodSource("stringContenders")
+    void openLoopStrShouldMeasureEveryOperationFromItsIntendedStart(final String contender) {
+        final List<String> recordings = new ArrayList<>();
+        final RunSpec spec = tinySpec(recordings);
+        final OpenLoopResult result = (OpenLoopResult) Workloads.byName("open-loop-str")
+                .run(Contenders.byName(contender), spec);
+
+        assertEquals(spec.openLoopOperations(), result.operations());
+        assertEquals(result.operations(), result.response().count(), "one latency per operation");
+        assertEquals(result.operations() / 10, result.size(), "every 10th operation put a new key");
+        final long lastIntended = (long) ((result.operations() - 1) * 1e9 / spec.openLoopRate());
+        assertTrue(result.elapsedNanos() >= lastIntended, () -> result.elapsedNanos() + " < " + lastIntended);
+        assertEquals(List.of("noise", "response (intervals)"), recordings);
+    }
+
+    @Test
+    void getStrShouldRefuseToTimeAMapThatReturnsWrongRecords() {
+        final Contender fastutil = Contenders.byName("fastutil");
+        final Contender broken = new Contender("broken", "returns the wrong record", true, List.of(),
+                fastutil.factory(), new Contender.StringMaps("returns the wrong record", n -> new StringBenchMap() {
+                    private long size;
+
+                    @Override
+                    public void put(final String key, final byte[] record) {
+                        size++;
+                    }
+
+                    @Override
+                    public long get(final String key) {
+                        return 1;
+                    }
+
+                    @Override
+                    public long size() {
+                        return size;
+                    }
+
+                    @Override
+                    public String stats() {
+                        return "";
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                }));
+        final IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Workloads.byName("get-str").run(broken, tinySpec(new ArrayList<>())));
+        assertTrue(e.getMessage().contains("wrong values"), e.getMessage());
+        final IllegalStateException open = assertThrows(IllegalStateException.class,
+                () -> Workloads.byName("open-loop-str").run(broken, tinySpec(new ArrayList<>())));
+        assertTrue(open.getMessage().contains("wrong record"), open.getMessage());
+    }
+
+    @Test
+    void aStringWorkloadShouldRefuseAContenderWithoutAStringMap() {
+        final IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Workloads.byName("grow-str").run(Contenders.byName("fastutil"), tinySpec(new ArrayList<>())));
+        assertTrue(e.getMessage().contains("no map for string keys"), e.getMessage());
     }
 
     @Test

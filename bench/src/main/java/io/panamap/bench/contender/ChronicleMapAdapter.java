@@ -15,39 +15,16 @@ import java.util.List;
  * and every get boxes (about 48 bytes of garbage per operation on JDK 25), and gets were slower.
  *
  * <p>Chronicle reaches into JDK internals and compiles the {@link LongValue} implementations with javac at run
- * time, so its child JVM needs {@link #JVM_FLAGS} (and a JDK, not a bare JRE). The first map a JVM creates takes
- * about 2.5 s for that compilation; the harness's warm-up absorbs it.
+ * time, so its child JVM needs {@link ChronicleJvmFlags} (and a JDK, not a bare JRE). The first map a JVM creates
+ * takes about 2.5 s for that compilation; the harness's warm-up absorbs it.
  *
  * <p>Not thread-safe: the reusable key and value instances are this adapter's own, like every contender's
  * single-threaded use in the harness.
  */
 final class ChronicleMapAdapter implements BenchMap {
 
-    /**
-     * What a JDK 25 JVM needs to run Chronicle Map without an error or a warning: each flag was found by leaving
-     * it out, and none can be left out.
-     */
-    static final List<String> JVM_FLAGS = List.of(
-            // jnr-ffi (Chronicle's eager PosixAPI) calls System.load: a restricted-method warning without it.
-            "--enable-native-access=ALL-UNNAMED",
-            // Chronicle and jffi reach memory through the JDK's deprecated unsafe API: a warning without this flag.
-            "--sun-misc-unsafe-memory-access=allow",
-            // ClassUtil gets AccessibleObject.setAccessible0 through privateLookupIn: create() fails without it.
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            // The runtime compiler defines the generated value classes with ClassLoader.defineClass.
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            // ... and calls into javac's file manager to compile them.
-            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-            // The reflective ByteBuffer cleaner warns at class load unless both of these are exported.
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-            // Otherwise Chronicle prints a client id on stdout (where the child's result line goes) and tries to
-            // send usage statistics over the network.
-            "-Dchronicle.analytics.disable=true",
-            // Drops Chronicle's INFO lines on stderr, keeps its warnings and errors. "Chronicle core loaded from ..."
-            // has no Chronicle property to turn it off; this also covers the start-up announcement, which
-            // -Dchronicle.announcer.disable=true alone would silence.
-            "-Dorg.slf4j.simpleLogger.log.net.openhft=warn");
+    /** What its JVM needs: {@link ChronicleJvmFlags#ALL}. */
+    static final List<String> JVM_FLAGS = ChronicleJvmFlags.ALL;
 
     private final ChronicleMap<LongValue, LongValue> map;
 

@@ -9,7 +9,7 @@ import net.openhft.chronicle.map.ChronicleMap;
  * <p>Written the way Chronicle documents garbage-free access: the key is any {@code CharSequence}, serialized by
  * Chronicle into its own buffer, and a get goes through {@link ChronicleMap#getUsing} with the adapter's reused
  * array, which Chronicle's {@code byte[]} reader fills when its length matches the stored value's (it does
- * here: every value is 64 bytes). Needs the same JVM flags as {@link ChronicleMapAdapter}.
+ * here: every value is 64 bytes). Needs the same JVM flags as {@link ChronicleMapAdapter}: {@link ChronicleJvmFlags}.
  */
 final class ChronicleStringMapAdapter implements StringBenchMap {
 

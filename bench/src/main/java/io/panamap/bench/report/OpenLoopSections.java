@@ -25,7 +25,8 @@ final class OpenLoopSections {
     }
 
     private static Report.Section summary(final RunInfo info, final String workload, final String description,
-                                          final List<Runs<OpenLoopResult>> all, final Baseline<OpenLoopResult> baseline) {
+                                          final List<Runs<OpenLoopResult>> all,
+                                          final Baseline<OpenLoopResult> baseline) {
         final Table.Builder table = new Table.Builder().text("contender").number("achieved")
                 .numbers(Format.PERCENTILE_HEADERS).number(baseline.header("max")).number("worst at size")
                 .number("GC n / time").number("noise max");

@@ -87,8 +87,10 @@ public final class ReportBuilder {
             final Workload w = Workloads.byName(workload);
             final String description = w.description();
             switch (w.baseName()) {
-                case GrowSections.WORKLOAD -> sections.addAll(GrowSections.build(info, workload, description, outcomes));
-                case GetSections.WORKLOAD -> sections.addAll(GetSections.build(info, workload, description, outcomes));
+                case GrowSections.WORKLOAD ->
+                        sections.addAll(GrowSections.build(info, workload, description, outcomes));
+                case GetSections.WORKLOAD ->
+                        sections.addAll(GetSections.build(info, workload, description, outcomes));
                 case OpenLoopSections.WORKLOAD ->
                         sections.addAll(OpenLoopSections.build(info, workload, description, outcomes));
                 default -> throw new IllegalArgumentException("no report sections for workload " + workload);

@@ -18,8 +18,8 @@ public enum KeyType {
     LONG("long", "", Contenders.BASELINE),
 
     /**
-     * Text ids ({@link StringKeys}) to 64-byte records: {@code OffHeapMap<CharSequence, byte[]>}, {@code HashMap<String,
-     * byte[]>}, Chronicle Map.
+     * Text ids ({@link StringKeys}) to 64-byte records: {@code OffHeapMap<CharSequence, byte[]>},
+     * {@code HashMap<String, byte[]>}, Chronicle Map.
      */
     STRING("string", "-str", Contenders.STRING_BASELINE);
 

@@ -119,7 +119,7 @@ final class StringGrowWorkload implements Workload {
                 worst.nanos, worst.atSize, timedGc, noise, memory, stats);
     }
 
-    /** Calls both loops {@code calls} times on {@code keys}, each on a new map: {@link RunSpec#DEFAULT_PRIMING_CALLS}. */
+    /** Calls both loops {@code calls} times on {@code keys}, each on a new map (see {@link RunSpec#primingCalls()}). */
     private static void prime(final Contender contender, final String[] keys, final byte[] record, final int calls,
                               final IntervalRecorder scratch, final WorstPut worst) {
         for (int call = 0; call < calls; call++) {

@@ -69,10 +69,11 @@ public final class StringKeys {
 
     /**
      * A seeded permutation of {@code [0, 2^40)}: adding a constant, multiplying by an odd number and xor-ing
-     * with a right shift are each one-to-one on 40-bit numbers, so distinct indexes give distinct numbers.
+     * with a right shift are each one-to-one on 40-bit numbers, so distinct indexes give distinct numbers. The
+     * constant added is the seed mixed, so that nearby seeds do not give shifted copies of one sequence.
      */
     static long number(final long index, final long seed) {
-        long x = (index + seed) & NUMBER_MASK;
+        long x = (index + mix(seed)) & NUMBER_MASK;
         x = (x * 0x9E3779B97F4A7C15L) & NUMBER_MASK;
         x ^= x >>> 21;
         x = (x * 0xBF58476D1CE4E5B9L) & NUMBER_MASK;
@@ -113,7 +114,7 @@ public final class StringKeys {
         return mix(index * 8 + word + 1);
     }
 
-    /** Writes the record of key {@code index} into the first {@value StringBenchMap#VALUE_SIZE} bytes of {@code record}. */
+    /** Writes the record of key {@code index} into the first {@value StringBenchMap#VALUE_SIZE} bytes of an array. */
     public static void fillRecord(final long index, final byte[] record) {
         for (int word = 0; word < StringBenchMap.VALUE_SIZE / Long.BYTES; word++) {
             StringBenchMap.RECORD_WORDS.set(record, word * Long.BYTES, recordWord(index, word));

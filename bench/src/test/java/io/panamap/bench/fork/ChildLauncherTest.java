@@ -2,8 +2,10 @@ package io.panamap.bench.fork;
 
 import io.panamap.bench.contender.Contender;
 import io.panamap.bench.contender.Contenders;
+import io.panamap.bench.result.GetResult;
 import io.panamap.bench.result.GrowResult;
 import io.panamap.bench.result.Outcome;
+import io.panamap.bench.workload.StringKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +59,25 @@ class ChildLauncherTest {
         assertTrue(Files.exists(dir.resolve("grow-chronicle-presized-run1-put.hgrm")));
         assertTrue(Files.exists(dir.resolve("grow-chronicle-presized-run1-put.hlog")));
         assertTrue(Files.exists(dir.resolve("grow-chronicle-presized-run1-noise.hgrm")));
+        assertTrue(progress.stream().noneMatch(line -> line.contains("WARNING")), () -> String.join("\n", progress));
+    }
+
+    /** Chronicle Map's string map, too, runs only in its child: grow-str and get-str, files under those names. */
+    @Test
+    void chronicleStringMapsShouldRunInTheirChildUnderTheStringWorkloadNames(@TempDir final Path dir) {
+        final Contender chronicle = Contenders.byName("chronicle-presized");
+        final List<String> progress = new ArrayList<>();
+        final Outcome grow = ChildLauncher.ofThisJvm().run(new ChildArgs("grow-str", chronicle.name(), 1, 2_000, 7,
+                1_000_000, 10_000_000, true, dir), chronicle, progress::add);
+        assertTrue(grow.ok(), () -> grow.failure() + "\n" + String.join("\n", progress));
+        assertEquals(2_000, ((GrowResult) grow.result()).size());
+        assertTrue(Files.exists(dir.resolve("grow-str-chronicle-presized-run1-put.hlog")));
+
+        final Outcome get = ChildLauncher.ofThisJvm().run(new ChildArgs("get-str", chronicle.name(), 1, 2_000, 7,
+                1_000_000, 10_000_000, true, dir), chronicle, progress::add);
+        assertTrue(get.ok(), () -> get.failure() + "\n" + String.join("\n", progress));
+        assertEquals(StringKeys.checksum(StringKeys.shuffledIndexes(2_000, 8)), ((GetResult) get.result()).checksum());
+        assertTrue(Files.exists(dir.resolve("get-str-chronicle-presized-run1-get.hgrm")));
         assertTrue(progress.stream().noneMatch(line -> line.contains("WARNING")), () -> String.join("\n", progress));
     }
 }

@@ -1,0 +1,57 @@
+package io.panamap.bench;
+
+import io.panamap.bench.report.Report;
+import io.panamap.bench.result.HistogramFiles;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResultChartsTest {
+
+    /** Writes a one-interval log of {@code count} latencies of {@code nanos} as the child would. */
+    private static void log(final Path dir, final String stem, final long nanos, final int count) throws IOException {
+        final Histogram histogram = new Histogram(3);
+        histogram.recordValueWithCount(nanos, count);
+        histogram.setStartTimeStamp(1_000);
+        histogram.setEndTimeStamp(2_000);
+        HistogramFiles.writeLog(dir, stem, List.of(histogram));
+    }
+
+    @Test
+    void longAndStringRunsOfOneWorkloadShouldEachGetTheirOwnChartFromTheirOwnLogs(@TempDir final Path dir)
+            throws IOException {
+        log(dir, "grow-panamap-run1-put", 200, 10);
+        log(dir, "grow-panamap-run2-put", 200, 5);
+        log(dir, "grow-panamap-run1-noise", 30, 100);
+        log(dir, "grow-str-panamap-run1-put", 400, 7);
+        log(dir, "grow-str-panamap-run1-noise", 30, 50);
+        log(dir, "grow-str-hashmap-run1-put", 300, 3);
+
+        final LinkedHashMap<String, Histogram> grow = ResultCharts.series(dir, "grow", List.of("panamap", "hashmap"));
+        assertEquals(List.of("panamap", ResultCharts.NOISE_SERIES), List.copyOf(grow.keySet()));
+        assertEquals(15, grow.get("panamap").getTotalCount(), "both long runs, no string run");
+        assertEquals(100, grow.get(ResultCharts.NOISE_SERIES).getTotalCount());
+
+        final LinkedHashMap<String, Histogram> growStr = ResultCharts.series(dir, "grow-str",
+                List.of("panamap", "hashmap"));
+        assertEquals(List.of("panamap", "hashmap", ResultCharts.NOISE_SERIES), List.copyOf(growStr.keySet()));
+        assertEquals(7, growStr.get("panamap").getTotalCount());
+        assertEquals(50, growStr.get(ResultCharts.NOISE_SERIES).getTotalCount());
+
+        final List<Report.Chart> charts = ResultCharts.write(dir, List.of("grow", "get", "grow-str"),
+                List.of("panamap", "hashmap"));
+        assertEquals(List.of("grow.png", "grow-str.png"), charts.stream().map(Report.Chart::file).toList());
+        assertTrue(charts.get(1).title().startsWith("grow-str: latency of every put"), charts.get(1).title());
+        assertTrue(charts.get(1).title().endsWith("(string ids, 64-byte records)"), charts.get(1).title());
+        assertTrue(Files.size(dir.resolve("grow-str.png")) > 0);
+    }
+}
