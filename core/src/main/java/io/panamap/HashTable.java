@@ -882,6 +882,34 @@ final class HashTable {
         }
     }
 
+    // ---------------------------------------------------------------- the front ends' shared operations
+
+    /** Live entries, for a front end's {@code size()}. */
+    long size() {
+        checkOpen();
+        return count;
+    }
+
+    /** {@link #clear} as a write of its own, for a front end's {@code clear()}. */
+    void clearAsWrite() {
+        beginWrite();
+        try {
+            clear();
+        } finally {
+            endWrite();
+        }
+    }
+
+    /** {@link #finishGrowth} as a write of its own, for a front end's {@code finishGrowth()}. */
+    void finishGrowthAsWrite() {
+        beginWrite();
+        try {
+            finishGrowth();
+        } finally {
+            endWrite();
+        }
+    }
+
     /** Frees every array now, on the calling thread. Idempotent. */
     synchronized void close() {
         if (closed) {
