@@ -490,6 +490,11 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         table.finishGrowthAsWrite();
     }
 
+    /** Evacuates a growth in progress for about {@code timeBudget} (see {@link LongLongMap#evacuate}). */
+    public boolean evacuate(final java.time.Duration timeBudget) {
+        return table.evacuateForAsWrite(timeBudget.toNanos());
+    }
+
     /** Shape, growth progress and memory of the table; committed and reserved bytes include out-of-line storage. */
     public MapStats stats() {
         return table.stats();
