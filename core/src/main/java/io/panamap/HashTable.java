@@ -66,6 +66,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *       writes, and outside growth the overflow rule replaces the array at 2^B overflow buckets
  *       (B &lt; 16; above that the estimate is off by far less than 2^B with overwhelming probability).
  *   <li>The old array is freed on a background thread, not by the garbage collector.
+ *   <li>Keys and values stored out of line (typed maps: variable-length ones, and fixed-size ones over 128
+ *       bytes) live in an {@link OutOfLineStore} the table owns, not on a garbage-collected heap. Evacuation
+ *       copies slots verbatim, so a block changes owner with its entry and nothing here knows about it.
+ *       What Go's GC gives for free, that an iterator on an old array may still read key bytes a growth
+ *       has moved, is kept by queueing frees while any iterator runs ({@link #iterationsActive}).
  *   <li>{@link #clear} maps a fresh array of the same B (O(1)) instead of re-zeroing the old one in
  *       place (O(table)), and retires the old one like a finished growth.
  *   <li>Iterators pin the arrays they read ({@link BucketArray#pins}) where Go relies on the GC
@@ -874,6 +879,34 @@ final class HashTable {
         if (array.pins == 0 && array.retired && !closed && pinnedRetired.remove(array)) {
             pinnedRetiredBytes -= array.committedBytes();
             release(array);
+        }
+    }
+
+    // ---------------------------------------------------------------- the front ends' shared operations
+
+    /** Live entries, for a front end's {@code size()}. */
+    long size() {
+        checkOpen();
+        return count;
+    }
+
+    /** {@link #clear} as a write of its own, for a front end's {@code clear()}. */
+    void clearAsWrite() {
+        beginWrite();
+        try {
+            clear();
+        } finally {
+            endWrite();
+        }
+    }
+
+    /** {@link #finishGrowth} as a write of its own, for a front end's {@code finishGrowth()}. */
+    void finishGrowthAsWrite() {
+        beginWrite();
+        try {
+            finishGrowth();
+        } finally {
+            endWrite();
         }
     }
 

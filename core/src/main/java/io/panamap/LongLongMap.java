@@ -299,13 +299,7 @@ public final class LongLongMap implements AutoCloseable {
 
     /** Removes every entry in O(1); B is kept, as in Go, and a new hash seed is drawn. */
     public void clear() {
-        final HashTable t = table;
-        t.beginWrite();
-        try {
-            t.clear();
-        } finally {
-            t.endWrite();
-        }
+        table.clearAsWrite();
     }
 
     // ------------------------------------------------------------------ iteration
@@ -347,8 +341,7 @@ public final class LongLongMap implements AutoCloseable {
 
     /** Live entries. */
     public long size() {
-        table.checkOpen();
-        return table.count;
+        return table.size();
     }
 
     /** Whether there are no entries. */
@@ -366,13 +359,7 @@ public final class LongLongMap implements AutoCloseable {
      * choose when to pay, e.g. between bursts; writes do this work a little at a time anyway.
      */
     public void finishGrowth() {
-        final HashTable t = table;
-        t.beginWrite();
-        try {
-            t.finishGrowth();
-        } finally {
-            t.endWrite();
-        }
+        table.finishGrowthAsWrite();
     }
 
     /** Shape, growth progress and memory of the table. */

@@ -47,9 +47,10 @@ final class SlotCodec<T> {
     /** Offset of the length within a variable-length slot. */
     private static final int LENGTH_OFFSET = 8;
     /**
-     * Largest value rewritten in place when a replacement fits its block. It is staged in a per-thread
-     * buffer first, so that a codec failing halfway cannot leave a half-written value behind; above this,
-     * a fresh block is cheaper than keeping a buffer that large around.
+     * Largest replacement value staged in the per-thread buffer before it is written: staging is what lets a
+     * codec fail halfway without leaving a half-written value behind, and lets a value of the same size class
+     * as the one it replaces be rewritten in place. Above this, the value is encoded straight into a fresh
+     * block (the old one is untouched until the slot points elsewhere), rather than keep a buffer that large.
      */
     static final long MAX_STAGED_REWRITE = 4096;
     private static final ValueLayout.OfLong WORD = BucketLayout.WORD;
@@ -189,18 +190,23 @@ final class SlotCodec<T> {
         }
         final long oldLength = length(slots, slot);
         final long oldAddress = slots.get(WORD, slot);
-        final long capacity = oldLength == 0 ? 0 : store.capacityOf(oldAddress, oldLength);
-        if (length != 0 && length <= MAX_STAGED_REWRITE && length <= capacity && length > capacity / 2) {
-            // Fits the block it replaces, and uses more than half of it: rewrite in place.
+        final long address;
+        if (length != 0 && length <= MAX_STAGED_REWRITE) {
             staging.ensureCapacity(length);
             codec.encode(value, staging.segment, 0);
-            final MemorySegment region = store.regionOf(oldAddress, length);
-            MemorySegment.copy(staging.segment, 0, region, oldAddress - region.address(), length);
-            store.resize(oldAddress, oldLength, length);
-            writeHeader(slots, slot, oldAddress, length);
-            return;
+            if (oldLength != 0 && store.tryResizeInPlace(oldAddress, oldLength, length)) {
+                // The same size class as the block it replaces: rewritten in place, no allocation.
+                final MemorySegment region = store.regionOf(oldAddress, length);
+                MemorySegment.copy(staging.segment, 0, region, oldAddress - region.address(), length);
+                writeHeader(slots, slot, oldAddress, length);
+                return;
+            }
+            address = store.allocate(length);
+            final MemorySegment region = store.regionOf(address, length);
+            MemorySegment.copy(staging.segment, 0, region, address - region.address(), length);
+        } else {
+            address = encodeOutOfLine(value, length);
         }
-        final long address = length == 0 ? 0 : encodeOutOfLine(value, length);
         writeHeader(slots, slot, address, length);
         freeBlock(oldAddress, oldLength, deferFree);
     }

@@ -41,6 +41,13 @@ public final class Mmap {
     private static final int MADV_NOHUGEPAGE = 15;
     /** Linux 5.14+: fault pages in as if written, without writing; EINVAL on older kernels. */
     private static final int MADV_POPULATE_WRITE = 23;
+    /**
+     * Drop the pages: a private anonymous mapping reads zeros afterwards and is backed again on the next
+     * touch, without unmapping (so the address range stays reserved and every segment over it valid).
+     */
+    private static final int MADV_DONTNEED = 4;
+    /** The base page size on the supported platforms; hints are applied to the whole pages inside a range. */
+    private static final long PAGE_BYTES = 4096;
     private static final long MAP_FAILED = -1L;
 
     private static final Syscalls SYSCALLS = Syscalls.load().orElse(null);
@@ -82,7 +89,7 @@ public final class Mmap {
      */
     public static boolean populate(final MemorySegment mapping, final long byteOffset, final long byteLength) {
         final Syscalls calls = requireAvailable();
-        final long pageMask = 4095;
+        final long pageMask = PAGE_BYTES - 1;
         final long start = (mapping.address() + byteOffset) & ~pageMask;
         final long end = Math.min(mapping.address() + mapping.byteSize(), mapping.address() + byteOffset + byteLength);
         if (end <= start || !mapping.scope().isAlive()) {
@@ -90,6 +97,37 @@ public final class Mmap {
         }
         try {
             return (int) calls.madvise.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_POPULATE_WRITE) == 0;
+        } catch (final Throwable t) {
+            return false;
+        }
+    }
+
+    /**
+     * Gives the pages inside {@code byteLength} bytes at {@code byteOffset} of a mapping made by {@link #map}
+     * back to the operating system ({@code MADV_DONTNEED}): they read zeros afterwards and are faulted in
+     * again, zeroed, on the next touch; the mapping stays in place and usable. Only whole pages inside the
+     * range are dropped (its ends are rounded inwards), so bytes outside it keep their contents.
+     *
+     * <p>Not for memory another thread may be reading: what it reads becomes zeros. Allocates nothing on the
+     * Java heap, so that an allocator may call it on its free path.
+     *
+     * @return whether the kernel did it; false where mmap is not available, the range holds no whole page
+     *         or the mapping is closed
+     */
+    public static boolean discard(final MemorySegment mapping, final long byteOffset, final long byteLength) {
+        if (SYSCALLS == null || byteOffset < 0 || byteLength <= 0) {
+            return false;
+        }
+        final long pageMask = PAGE_BYTES - 1;
+        final long from = mapping.address() + byteOffset;
+        final long to = Math.min(mapping.address() + mapping.byteSize(), from + byteLength);
+        final long start = (from + pageMask) & ~pageMask;
+        final long end = to & ~pageMask;
+        if (end <= start || !mapping.scope().isAlive()) {
+            return false;
+        }
+        try {
+            return (int) SYSCALLS.madviseAtAddress.invokeExact(start, end - start, MADV_DONTNEED) == 0;
         } catch (final Throwable t) {
             return false;
         }
@@ -178,7 +216,7 @@ public final class Mmap {
 
     /** The downcall handles, or nothing when the platform does not have them. */
     private record Syscalls(MethodHandle mmap, MethodHandle mmapCapturingErrno, MethodHandle munmap,
-                            MethodHandle madvise, MethodHandle strerror) {
+                            MethodHandle madvise, MethodHandle madviseAtAddress, MethodHandle strerror) {
 
         static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
         static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -205,9 +243,16 @@ public final class Mmap {
                 final MethodHandle madvise = linker.downcallHandle(libc.find("madvise").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                                 ValueLayout.JAVA_INT));
+                // madvise again, the address passed as a 64-bit integer: a pointer and a long travel in the same
+                // integer register on both supported ABIs (SysV x86_64, AAPCS64), and no MemorySegment has to be
+                // made per call, which escape analysis does not always remove from a downcall's arguments.
+                final MethodHandle madviseAtAddress = linker.downcallHandle(libc.find("madvise").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                                ValueLayout.JAVA_INT));
                 final MethodHandle strerror = linker.downcallHandle(libc.find("strerror").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-                return Optional.of(new Syscalls(mmap, mmapCapturingErrno, munmap, madvise, strerror));
+                return Optional.of(new Syscalls(mmap, mmapCapturingErrno, munmap, madvise, madviseAtAddress,
+                        strerror));
             } catch (final RuntimeException | LinkageError e) {
                 return Optional.empty();
             }

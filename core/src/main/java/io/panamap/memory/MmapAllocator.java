@@ -44,6 +44,11 @@ public final class MmapAllocator implements NativeAllocator {
     }
 
     @Override
+    public void discard(final NativeBlock block, final long byteOffset, final long byteLength) {
+        Mmap.discard(block.segment(), byteOffset, byteLength);
+    }
+
+    @Override
     public String describe() {
         return hugePages ? "mmap (transparent huge pages)" : "mmap (4 KiB pages)";
     }

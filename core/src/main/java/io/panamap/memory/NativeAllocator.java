@@ -30,6 +30,16 @@ public interface NativeAllocator {
     }
 
     /**
+     * Gives the memory of {@code byteLength} bytes at {@code byteOffset} of {@code block} back to the
+     * operating system, if this allocator can; a hint, so the default does nothing. Afterwards the contents
+     * of the range are unspecified (mmap memory reads zeros), but the block stays mapped and usable: the
+     * next write there simply takes memory again. Allocators that drop whole pages only drop those inside
+     * the range, so bytes outside it are kept. Not for memory another thread may be reading.
+     */
+    default void discard(final NativeBlock block, final long byteOffset, final long byteLength) {
+    }
+
+    /**
      * Where {@code block}'s memory is, for allocators that choose (a NUMA allocator reports the pages on each
      * node), or "" if there is nothing to say. May query every page: for stats, not for hot paths.
      */

@@ -33,6 +33,30 @@ class MmapTest {
     }
 
     @Test
+    void discardedPagesShouldReadZeroStayWritableAndSpareTheBytesAroundThem() {
+        Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
+        final long page = 4096;
+        try (NativeBlock block = new MmapAllocator(false).allocate(8 * page)) {
+            final MemorySegment segment = block.segment();
+            segment.fill((byte) 0x5A);
+            // From the middle of page 1 to the middle of page 5: only pages 2..4 lie wholly inside.
+            assertTrue(Mmap.discard(segment, page + page / 2, 4 * page));
+            for (long offset = 0; offset < segment.byteSize(); offset += 8) {
+                final boolean dropped = offset >= 2 * page && offset < 5 * page;
+                assertEquals(dropped ? 0L : 0x5A5A5A5A5A5A5A5AL, segment.get(ValueLayout.JAVA_LONG, offset),
+                        "offset " + offset);
+            }
+            segment.set(ValueLayout.JAVA_LONG, 3 * page, 7);
+            assertEquals(7, segment.get(ValueLayout.JAVA_LONG, 3 * page));
+            assertFalse(Mmap.discard(segment, 10, page), "a range holding no whole page drops nothing");
+            new MmapAllocator(false).discard(block, 0, 8 * page);
+            assertEquals(0L, segment.get(ValueLayout.JAVA_LONG, 0));
+            block.close();
+            assertFalse(Mmap.discard(segment, 0, page), "a closed mapping is left alone");
+        }
+    }
+
+    @Test
     void aHugeReservationShouldBeCheapBecauseItIsLazy() {
         Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
         // 64 GiB of address space: would fail outright if it were committed on a 24 GiB machine.

@@ -154,6 +154,12 @@ public final class NumaAllocator implements NativeAllocator {
         MAPPINGS.prefault(block, byteOffset, byteLength);
     }
 
+    @Override
+    public void discard(final NativeBlock block, final long byteOffset, final long byteLength) {
+        // The policy stays on the range: pages touched again are placed as the first touch placed them.
+        MAPPINGS.discard(block, byteOffset, byteLength);
+    }
+
     /** Where {@code block}'s pages are, page by page (an empty report where NUMA is not available). */
     @Override
     public String placement(final NativeBlock block) {

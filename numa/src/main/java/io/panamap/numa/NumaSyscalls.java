@@ -27,6 +27,11 @@ final class NumaSyscalls {
 
     /** move_pages' status for a page that is not (yet) backed by memory. */
     static final int ENOENT = 2;
+    /**
+     * move_pages' status for a page with no memory of its own: mapped to the shared zero page (read before
+     * ever written) or, after {@code MADV_DONTNEED}, not present under an existing page table.
+     */
+    static final int EFAULT = 14;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();

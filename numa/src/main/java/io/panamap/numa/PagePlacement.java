@@ -6,10 +6,11 @@ import java.util.TreeMap;
 
 /**
  * Where the pages of a piece of memory actually are: how many on each node, and how many are not backed yet
- * (a lazily faulted mapping has no node until first touch).
+ * (a lazily faulted mapping has no node until first written; neither has a page only read so far, which maps
+ * the shared zero page, nor one given back with {@code MADV_DONTNEED}).
  *
  * @param pagesPerNode backed pages by node id
- * @param notFaulted   pages not yet backed by memory
+ * @param notFaulted   pages not backed by memory of their own
  */
 public record PagePlacement(Map<Integer, Long> pagesPerNode, long notFaulted) {
 
@@ -36,7 +37,7 @@ public record PagePlacement(Map<Integer, Long> pagesPerNode, long notFaulted) {
             for (final int status : NumaSyscalls.nodesOfPages(pages)) {
                 if (status >= 0) {
                     perNode.merge(status, 1L, Long::sum);
-                } else if (status == -NumaSyscalls.ENOENT) {
+                } else if (status == -NumaSyscalls.ENOENT || status == -NumaSyscalls.EFAULT) {
                     notFaulted++;
                 } else {
                     throw new IllegalStateException("move_pages could not place a page: errno " + -status);

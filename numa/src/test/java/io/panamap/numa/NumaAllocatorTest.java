@@ -43,6 +43,22 @@ class NumaAllocatorTest {
         }
     }
 
+    @Test
+    void discardedPagesShouldLeaveTheNodeReadZeroAndLandOnTheBoundNodeWhenTouchedAgain() {
+        final NumaAllocator allocator = NumaAllocator.bind(0).strict();
+        try (NativeBlock block = allocator.allocate(16 * 4096)) {
+            for (long page = 0; page < 16; page++) {
+                block.segment().set(ValueLayout.JAVA_LONG, page * 4096, page + 1);
+            }
+            allocator.discard(block, 4 * 4096, 8 * 4096);
+            assertEquals(8, PagePlacement.of(block.segment()).notFaulted());
+            assertEquals(0L, block.segment().get(ValueLayout.JAVA_LONG, 4 * 4096));
+            assertEquals(4L, block.segment().get(ValueLayout.JAVA_LONG, 3 * 4096));
+            block.segment().set(ValueLayout.JAVA_LONG, 5 * 4096, 1);
+            assertEquals(Map.of(0, 9L), PagePlacement.of(block.segment()).pagesPerNode());
+        }
+    }
+
     /** Both ways of calling the kernel: libnuma's wrappers (when installed) and raw system calls. */
     @Test
     void placementShouldWorkThroughLibnumaAndThroughRawSystemCallsAlike() {
