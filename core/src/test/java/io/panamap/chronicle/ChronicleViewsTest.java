@@ -2,12 +2,14 @@ package io.panamap.chronicle;
 
 import io.panamap.OffHeapCursor;
 import io.panamap.OffHeapMap;
+import io.panamap.codec.Codecs;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.PointerBytesStore;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -20,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChronicleViewsTest {
 
     private static OffHeapMap<Long, Order> orders(final int n) {
-        final OffHeapMap<Long, Order> map = OffHeapMap.builder(LongKeys.INSTANCE, MarshallableCodec.of(Order.class)).build();
+        final OffHeapMap<Long, Order> map = OffHeapMap.builder(Codecs.longs(), MarshallableCodec.of(Order.class)).build();
         for (long id = 0; id < n; id++) {
             map.put(id, new Order(id, id * 0.25, "SYM" + id, (int) id * 3));
         }
@@ -82,6 +84,28 @@ class ChronicleViewsTest {
                 }
             }
             assertEquals(50_000, seen.size());
+        }
+    }
+
+    @Test
+    void aStringKeyShouldReadAsItsUtf8BytesAndFindItsValue() {
+        try (OffHeapMap<CharSequence, Order> map = OffHeapMap.builder(Codecs.utf8(), MarshallableCodec.of(Order.class)).build()) {
+            for (long id = 0; id < 5_000; id++) {
+                map.put("ORD-€-" + id, new Order(id, 1.0, "S", 1));
+            }
+            final PointerBytesStore store = new PointerBytesStore();
+            try (OffHeapCursor<CharSequence, Order> cursor = map.cursor()) {
+                while (cursor.next()) {
+                    final byte[] expected = cursor.key().toString().getBytes(StandardCharsets.UTF_8);
+                    ChronicleViews.pointTo(store, cursor.keyView());
+                    assertEquals(expected.length, store.readRemaining());
+                    for (int i = 0; i < expected.length; i++) {
+                        assertEquals(expected[i], store.readByte(i));
+                    }
+                    final long id = ChronicleViews.pointTo(store, map.getViewByEncodedKey(cursor.keyView())).readLong(0);
+                    assertEquals(cursor.key().toString(), "ORD-€-" + id);
+                }
+            }
         }
     }
 
