@@ -1,7 +1,13 @@
 /*
  * Walks a live panamap table from its raw addresses, reading every bucket as Go 1.19's runtime does:
- * through this struct, which is Go's bmap for map[int64]int64 (runtime/map.go; GO_BMAP_REFERENCE.md).
+ * through the struct Go's compiler generates for the map's type (runtime/map.go; GO_BMAP_REFERENCE.md).
  * If panamap's layout differed from Go's by one byte, the counts or checksums would not match Java's.
+ *
+ * Two bucket types, one section each:
+ *   struct bmap               map[int64]int64   (LongLongMap)                          144 bytes
+ *   struct bmap_string_int64  map[string]int64  (OffHeapMap with utf8() keys, longs())  208 bytes
+ * The second's keys are Go string headers: the walker follows each key's pointer into panamap's
+ * out-of-line storage and hashes the bytes it finds there.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +15,8 @@
 #define BUCKET_SLOTS 8
 #define EMPTY_ONE 1
 #define MIN_TOP_HASH 5
+
+/* ------------------------------------------------------------------ map[int64]int64 */
 
 struct bmap {
     uint8_t tophash[BUCKET_SLOTS];
@@ -40,9 +48,9 @@ void bmap_layout(int64_t out[5]) {
     out[4] = (int64_t) offsetof(struct bmap, overflow);
 }
 
-/* Go's evacuated(b): the head's first tophash is one of the three evacuation marks. */
-static int evacuated(const struct bmap *head) {
-    const uint8_t h = head->tophash[0];
+/* Go's evacuated(b), for a bucket of any type: its first tophash is one of the three evacuation marks. */
+static int evacuated(const uint8_t tophash[BUCKET_SLOTS]) {
+    const uint8_t h = tophash[0];
     return h > EMPTY_ONE && h < MIN_TOP_HASH;
 }
 
@@ -75,8 +83,108 @@ int64_t bmap_walk(const struct bmap *buckets, int32_t b, const struct bmap *old_
     }
     if (old_buckets != NULL) {
         for (int64_t i = 0; i < ((int64_t) 1 << old_b); i++, visited++) {
-            if (!evacuated(&old_buckets[i])) {
+            if (!evacuated(old_buckets[i].tophash)) {
                 walk_chain(&old_buckets[i], out);
+            }
+        }
+    }
+    return visited;
+}
+
+/* ------------------------------------------------------------------ map[string]int64 */
+
+/* Go's string header (runtime/string.go, stringStruct): the bytes' address, then their length. */
+struct gostring {
+    const uint8_t *str;
+    int64_t len;
+};
+
+struct bmap_string_int64 {
+    uint8_t tophash[BUCKET_SLOTS];
+    struct gostring keys[BUCKET_SLOTS];
+    int64_t values[BUCKET_SLOTS];
+    struct bmap_string_int64 *overflow;
+};
+
+_Static_assert(sizeof(struct gostring) == 16, "a Go string header is 16 bytes");
+_Static_assert(offsetof(struct gostring, len) == 8, "the length follows the address");
+_Static_assert(sizeof(struct bmap_string_int64) == 208, "Go's bmap for map[string]int64 is 208 bytes");
+_Static_assert(offsetof(struct bmap_string_int64, keys) == 8, "keys follow the 8 tophash bytes");
+_Static_assert(offsetof(struct bmap_string_int64, values) == 136, "values follow the 8 string headers");
+_Static_assert(offsetof(struct bmap_string_int64, overflow) == 200, "the overflow pointer ends the bucket");
+
+/*
+ * What a walk of string keys found: entries; the sum of their keys' lengths; the xor and the sum of a
+ * 64-bit FNV-1a of each key's bytes (xor and sum, because two equal hashes cancel in one but not the
+ * other); sums and xors of values; and headers Go would never write (a negative length, or an address
+ * that is null for a non-empty string or not null for the empty one; such a key is not dereferenced).
+ */
+struct string_walk_result {
+    int64_t count;
+    int64_t key_length_sum;
+    int64_t key_hash_xor;
+    int64_t key_hash_sum;
+    int64_t value_sum;
+    int64_t value_xor;
+    int64_t bad_headers;
+};
+
+#define FNV_OFFSET_BASIS UINT64_C(0xcbf29ce484222325)
+#define FNV_PRIME UINT64_C(0x100000001b3)
+
+static uint64_t fnv1a(const uint8_t *bytes, int64_t len) {
+    uint64_t h = FNV_OFFSET_BASIS;
+    for (int64_t i = 0; i < len; i++) {
+        h = (h ^ bytes[i]) * FNV_PRIME;
+    }
+    return h;
+}
+
+/* The size and offsets of struct bmap_string_int64, as bmap_layout gives struct bmap's. */
+void bmap_string_int64_layout(int64_t out[5]) {
+    out[0] = (int64_t) sizeof(struct bmap_string_int64);
+    out[1] = (int64_t) offsetof(struct bmap_string_int64, tophash);
+    out[2] = (int64_t) offsetof(struct bmap_string_int64, keys);
+    out[3] = (int64_t) offsetof(struct bmap_string_int64, values);
+    out[4] = (int64_t) offsetof(struct bmap_string_int64, overflow);
+}
+
+static void walk_string_chain(const struct bmap_string_int64 *b, struct string_walk_result *out) {
+    for (; b != NULL; b = b->overflow) {
+        for (int i = 0; i < BUCKET_SLOTS; i++) {
+            if (b->tophash[i] < MIN_TOP_HASH) {
+                continue;
+            }
+            const struct gostring key = b->keys[i];
+            out->count++;
+            if (key.len < 0 || (key.len == 0) != (key.str == NULL)) {
+                out->bad_headers++;
+            } else {
+                const uint64_t h = fnv1a(key.str, key.len);
+                out->key_length_sum += key.len;
+                out->key_hash_xor ^= (int64_t) h;
+                out->key_hash_sum = (int64_t) ((uint64_t) out->key_hash_sum + h);
+            }
+            out->value_sum = (int64_t) ((uint64_t) out->value_sum + (uint64_t) b->values[i]);
+            out->value_xor ^= b->values[i];
+        }
+    }
+}
+
+/* As bmap_walk, for map[string]int64: every live entry, its key read through its string header. */
+int64_t bmap_string_int64_walk(const struct bmap_string_int64 *buckets, int32_t b,
+                               const struct bmap_string_int64 *old_buckets, int32_t old_b,
+                               struct string_walk_result *out) {
+    int64_t visited = 0;
+    out->count = out->key_length_sum = out->key_hash_xor = out->key_hash_sum = 0;
+    out->value_sum = out->value_xor = out->bad_headers = 0;
+    for (int64_t i = 0; i < ((int64_t) 1 << b); i++, visited++) {
+        walk_string_chain(&buckets[i], out);
+    }
+    if (old_buckets != NULL) {
+        for (int64_t i = 0; i < ((int64_t) 1 << old_b); i++, visited++) {
+            if (!evacuated(old_buckets[i].tophash)) {
+                walk_string_chain(&old_buckets[i], out);
             }
         }
     }

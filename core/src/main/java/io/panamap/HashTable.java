@@ -66,6 +66,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *       writes, and outside growth the overflow rule replaces the array at 2^B overflow buckets
  *       (B &lt; 16; above that the estimate is off by far less than 2^B with overwhelming probability).
  *   <li>The old array is freed on a background thread, not by the garbage collector.
+ *   <li>Keys and values stored out of line (typed maps: variable-length ones, and fixed-size ones over 128
+ *       bytes) live in an {@link OutOfLineStore} the table owns, not on a garbage-collected heap. Evacuation
+ *       copies slots verbatim, so a block changes owner with its entry and nothing here knows about it.
+ *       What Go's GC gives for free, that an iterator on an old array may still read key bytes a growth
+ *       has moved, is kept by queueing frees while any iterator runs ({@link #iterationsActive}).
  *   <li>{@link #clear} maps a fresh array of the same B (O(1)) instead of re-zeroing the old one in
  *       place (O(table)), and retires the old one like a finished growth.
  *   <li>Iterators pin the arrays they read ({@link BucketArray#pins}) where Go relies on the GC
@@ -172,6 +177,19 @@ final class HashTable {
      * memory is charged against the same budget, and it is cleared and closed with the table.
      */
     private OutOfLineStore storage;
+    /**
+     * The seed was given by the owner (a concurrent map picks shards with the same hash) and is never redrawn:
+     * a shard cannot change its keys' hashes without moving them to other shards.
+     */
+    private boolean fixedSeed;
+    /** This table's index among a concurrent map's shards, or -1: for events and stats. */
+    int shard = -1;
+    /** When the growth in progress started ({@link System#nanoTime}). */
+    private long growthStartNanos;
+    /** Time spent with two arrays by growths that have ended. */
+    private long twoArrayNanos;
+    /** The JFR event of the growth in progress, committed when it ends; null when not growing. */
+    private TableEvents.Growth growthEvent;
     /** Iterators started and not yet stopped: while any runs, out-of-line bytes are freed late. */
     private int activeIterators;
     /** Retired arrays kept alive by iterator pins. */
@@ -360,6 +378,45 @@ final class HashTable {
         } else {
             sameSizeGrowths++;
         }
+        growthStarted(oldBuckets.logSize, next);
+    }
+
+    private void growthStarted(final int oldLogSize, final BucketArray next) {
+        growthStartNanos = System.nanoTime();
+        final TableEvents.GrowthStart start = new TableEvents.GrowthStart();
+        if (start.shouldCommit()) {
+            start.table = owner;
+            start.shard = shard;
+            start.oldLogBuckets = oldLogSize;
+            start.newLogBuckets = next.logSize;
+            start.sameSize = sameSizeGrow;
+            start.entries = count;
+            start.newArrayBytes = next.committedBytes();
+            start.commit();
+        }
+        final TableEvents.Growth growth = new TableEvents.Growth();
+        if (growth.isEnabled()) {
+            growth.begin();
+            growth.table = owner;
+            growth.shard = shard;
+            growth.oldLogBuckets = oldLogSize;
+            growth.newLogBuckets = next.logSize;
+            growth.sameSize = sameSizeGrow;
+            growth.entries = count;
+            growth.newArrayBytes = next.committedBytes();
+            growthEvent = growth;
+        }
+    }
+
+    /** Accounts for the time with two arrays, and commits the growth's event. */
+    private void growthEnded(final boolean abandoned) {
+        twoArrayNanos += System.nanoTime() - growthStartNanos;
+        final TableEvents.Growth growth = growthEvent;
+        growthEvent = null;
+        if (growth != null) {
+            growth.abandoned = abandoned;
+            growth.commit();
+        }
     }
 
     private BucketArray adoptPreparedOrAllocate(final int logSize, final boolean doubling) {
@@ -477,9 +534,70 @@ final class HashTable {
      * write path.
      */
     void finishGrowth() {
-        while (oldBuckets != null) {
-            evacuate(nevacuate);
+        evacuateFor(Long.MAX_VALUE);
+    }
+
+    /** Chains evacuated between two looks at the clock: a few microseconds of work. */
+    static final int CHAINS_PER_CLOCK_CHECK = 16;
+
+    /**
+     * Evacuates old chains, in order, for about {@code budgetNanos} (the clock is read every
+     * {@value #CHAINS_PER_CLOCK_CHECK} chains, so a slice may run over by that much work). Beyond Go, where
+     * only writes evacuate and a table nobody writes keeps two arrays forever.
+     *
+     * @return true when no growth is left in progress
+     */
+    boolean evacuateFor(final long budgetNanos) {
+        if (oldBuckets == null) {
+            return true;
         }
+        final TableEvents.EvacuationSlice event = new TableEvents.EvacuationSlice();
+        event.begin();
+        final long start = System.nanoTime();
+        long chains = 0;
+        do {
+            for (int i = 0; i < CHAINS_PER_CLOCK_CHECK && oldBuckets != null; i++) {
+                evacuate(nevacuate);
+                chains++;
+            }
+        } while (oldBuckets != null && System.nanoTime() - start < budgetNanos);
+        if (event.shouldCommit()) {
+            event.table = owner;
+            event.shard = shard;
+            event.chains = chains;
+            event.finished = oldBuckets == null;
+            event.budget = budgetNanos;
+            event.commit();
+        }
+        return oldBuckets == null;
+    }
+
+    /** {@link #evacuateFor} as a write of its own, for a front end's {@code evacuate(budget)}. */
+    boolean evacuateForAsWrite(final long budgetNanos) {
+        beginWrite();
+        try {
+            return evacuateFor(budgetNanos);
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * Makes {@code fixed} the hash seed for good: the table never redraws it (Go redraws it when the table
+     * empties or is cleared). For shards of a concurrent map, which pick the shard from the same hash.
+     * Only while the table is empty.
+     */
+    void useFixedSeed(final long fixed) {
+        if (count != 0) {
+            throw new IllegalStateException("the seed of " + owner + " can only be fixed while it is empty");
+        }
+        seed = fixed;
+        fixedSeed = true;
+    }
+
+    /** Time the table has held two arrays: ended growths, plus the one in progress so far. */
+    long timeWithTwoArraysNanos() {
+        return twoArrayNanos + (oldBuckets == null ? 0 : System.nanoTime() - growthStartNanos);
     }
 
     private void evacuate(final long oldBucket) {
@@ -574,6 +692,7 @@ final class HashTable {
             oldBuckets = null;
             sameSizeGrow = false;
             growthsFinished++;
+            growthEnded(false);
             retire(finished);
         }
     }
@@ -673,7 +792,7 @@ final class HashTable {
             }
         }
         count--;
-        if (count == 0) {
+        if (count == 0 && !fixedSeed) {
             // Go draws a new seed here so that an attacker who learnt something about this one starts over.
             seed = nextRandom();
         }
@@ -703,6 +822,7 @@ final class HashTable {
         if (oldBuckets != null) {
             retire(oldBuckets);
             oldBuckets = null;
+            growthEnded(true);
         }
         if (fresh != null) {
             install(fresh);
@@ -715,7 +835,9 @@ final class HashTable {
         nevacuate = 0;
         noverflow = 0;
         count = 0;
-        seed = nextRandom();
+        if (!fixedSeed) {
+            seed = nextRandom();
+        }
         clearEpoch++;
         if (storage != null) {
             storage.clear(); // every iterator started before this stops at its next step, unread
@@ -727,7 +849,21 @@ final class HashTable {
     private BucketArray allocateArray(final int logSize, final String purpose) {
         final long needed = BucketArray.initialCommittedBytes(layout, logSize);
         checkBudget(needed, purpose);
-        return newArray(logSize);
+        try {
+            return newArray(logSize);
+        } catch (final NativeMemoryException e) {
+            final TableEvents.AllocatorFailure event = new TableEvents.AllocatorFailure();
+            if (event.shouldCommit()) {
+                event.table = owner;
+                event.shard = shard;
+                event.purpose = purpose;
+                event.bytes = BucketArray.mappedBytes(layout, logSize);
+                event.allocator = allocator.describe();
+                event.message = e.getMessage();
+                event.commit();
+            }
+            throw e;
+        }
     }
 
     private BucketArray newArray(final int logSize) {
@@ -762,6 +898,16 @@ final class HashTable {
         }
         final long used = committedBytes();
         if (needed > memoryBudget - used) {
+            final TableEvents.MemoryBudgetRejection event = new TableEvents.MemoryBudgetRejection();
+            if (event.shouldCommit()) {
+                event.table = owner;
+                event.shard = shard;
+                event.purpose = purpose;
+                event.budget = memoryBudget;
+                event.used = used;
+                event.needed = needed;
+                event.commit();
+            }
             throw new MemoryBudgetExceededException(purpose + " of " + owner, memoryBudget, used, needed);
         }
     }
@@ -877,6 +1023,34 @@ final class HashTable {
         }
     }
 
+    // ---------------------------------------------------------------- the front ends' shared operations
+
+    /** Live entries, for a front end's {@code size()}. */
+    long size() {
+        checkOpen();
+        return count;
+    }
+
+    /** {@link #clear} as a write of its own, for a front end's {@code clear()}. */
+    void clearAsWrite() {
+        beginWrite();
+        try {
+            clear();
+        } finally {
+            endWrite();
+        }
+    }
+
+    /** {@link #finishGrowth} as a write of its own, for a front end's {@code finishGrowth()}. */
+    void finishGrowthAsWrite() {
+        beginWrite();
+        try {
+            finishGrowth();
+        } finally {
+            endWrite();
+        }
+    }
+
     /** Frees every array now, on the calling thread. Idempotent. */
     synchronized void close() {
         if (closed) {
@@ -892,6 +1066,9 @@ final class HashTable {
         }
         pinnedRetired.clear();
         pinnedRetiredBytes = 0;
+        if (oldBuckets != null) {
+            growthEnded(true);
+        }
         oldBuckets = null;
         if (storage != null) {
             storage.close();
@@ -927,7 +1104,8 @@ final class HashTable {
                 reservedBytes(),
                 memoryBudget,
                 allocator.describe(),
-                allocator.placement(current.block));
+                allocator.placement(current.block),
+                timeWithTwoArraysNanos());
     }
 
     /** Where the arrays are, for tools outside Java. */

@@ -25,7 +25,6 @@ public final class LongLongCursor extends TableIterator implements AutoCloseable
     private final LongLongMap map;
     private long key;
     private long value;
-    private boolean positioned;
 
     LongLongCursor(final LongLongMap map, final HashTable table) {
         super(table);
@@ -34,14 +33,12 @@ public final class LongLongCursor extends TableIterator implements AutoCloseable
 
     /** Starts a new walk over the map's current contents. */
     public void reset() {
-        positioned = false;
-        start();
+        restart();
     }
 
     /** Moves to the next entry; false when there is none (and the cursor has let go of the map's arrays). */
     public boolean next() {
-        positioned = advance();
-        return positioned;
+        return step();
     }
 
     /** The key of the current entry. */
@@ -59,14 +56,7 @@ public final class LongLongCursor extends TableIterator implements AutoCloseable
     /** Ends the walk and releases the arrays it holds. Idempotent; {@link #reset()} starts again. */
     @Override
     public void close() {
-        positioned = false;
-        stop();
-    }
-
-    private void checkPositioned() {
-        if (!positioned) {
-            throw new IllegalStateException("cursor is not on an entry: call next() and check that it returned true");
-        }
+        finish();
     }
 
     void set(final long key, final long value) {

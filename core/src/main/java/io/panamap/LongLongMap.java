@@ -8,6 +8,7 @@ import io.panamap.memory.NativeAllocators;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.function.LongBinaryOperator;
 
 /**
  * A {@code long → long} hash table whose buckets live in native memory, laid out and grown exactly like
@@ -168,7 +169,7 @@ public final class LongLongMap implements AutoCloseable {
      * @return the previous value, or {@link #missingValue()} if the key was absent
      */
     public long put(final long key, final long value) {
-        return put(key, value, missingValue, false);
+        return update(key, value, missingValue, PUT, null);
     }
 
     /**
@@ -177,7 +178,7 @@ public final class LongLongMap implements AutoCloseable {
      * @return the previous value, or {@code ifAbsent} if the key was absent
      */
     public long put(final long key, final long value, final long ifAbsent) {
-        return put(key, value, ifAbsent, false);
+        return update(key, value, ifAbsent, PUT, null);
     }
 
     /**
@@ -186,10 +187,53 @@ public final class LongLongMap implements AutoCloseable {
      * @return the value already present (left unchanged), or {@link #missingValue()} if {@code value} was inserted
      */
     public long putIfAbsent(final long key, final long value) {
-        return put(key, value, missingValue, true);
+        return update(key, value, missingValue, PUT_IF_ABSENT, null);
     }
 
-    private long put(final long key, final long value, final long ifAbsent, final boolean keepExisting) {
+    /**
+     * Maps {@code key} to {@code value} only if it already has a value.
+     *
+     * @return the previous value, or {@link #missingValue()} if there was none (and nothing was inserted)
+     */
+    public long replace(final long key, final long value) {
+        return update(key, value, missingValue, REPLACE, null);
+    }
+
+    /**
+     * Adds {@code delta} to the value of {@code key}, inserting {@code delta} if there is none: a counter.
+     *
+     * @return the value after the addition
+     */
+    public long addTo(final long key, final long delta) {
+        return update(key, delta, 0, ADD, null);
+    }
+
+    /**
+     * Maps {@code key} to {@code merger.applyAsLong(existing, value)} if it has a value, else to
+     * {@code value}; {@code Map.merge} for primitives. A non-capturing lambda allocates nothing.
+     *
+     * @return the value now stored
+     */
+    public long merge(final long key, final long value, final LongBinaryOperator merger) {
+        Objects.requireNonNull(merger, "merger");
+        return update(key, value, 0, MERGE, merger);
+    }
+
+    /** {@link #update} modes: what happens to an existing value, and whether an absent key is inserted. */
+    private static final int PUT = 0;
+    private static final int PUT_IF_ABSENT = 1;
+    private static final int REPLACE = 2;
+    private static final int ADD = 3;
+    private static final int MERGE = 4;
+
+    /**
+     * Every write of a value. {@code mode} decides what an existing value becomes (PUT, REPLACE: {@code
+     * value}; ADD: the sum; MERGE: the merger's result; PUT_IF_ABSENT: unchanged) and whether an absent key is
+     * inserted (all but REPLACE). Returns the previous value for PUT, PUT_IF_ABSENT and REPLACE, the new one
+     * for ADD and MERGE, and {@code ifAbsent} when PUT, PUT_IF_ABSENT or REPLACE found no entry.
+     */
+    private long update(final long key, final long value, final long ifAbsent, final int mode,
+                        final LongBinaryOperator merger) {
         final HashTable t = table;
         t.beginWrite();
         try {
@@ -212,8 +256,12 @@ public final class LongLongMap implements AutoCloseable {
                         if (segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot)) == key) {
                             final long valueOffset = bucket + L.valueOffset(slot);
                             final long previous = segment.get(BucketLayout.WORD, valueOffset);
-                            if (!keepExisting) {
+                            if (mode == PUT || mode == REPLACE) {
                                 segment.set(BucketLayout.WORD, valueOffset, value);
+                            } else if (mode == ADD || mode == MERGE) {
+                                final long updated = mode == ADD ? previous + value : merger.applyAsLong(previous, value);
+                                segment.set(BucketLayout.WORD, valueOffset, updated);
+                                return updated;
                             }
                             return previous;
                         }
@@ -234,6 +282,9 @@ public final class LongLongMap implements AutoCloseable {
                     }
                     bucket = link - array.base;
                 }
+                if (mode == REPLACE) {
+                    return ifAbsent;
+                }
                 if (t.needsGrowthBeforeInsert()) {
                     t.hashGrow();
                     continue;
@@ -246,7 +297,7 @@ public final class LongLongMap implements AutoCloseable {
                 segment.set(BucketLayout.WORD, freeBucket + L.valueOffset(freeSlot), value);
                 segment.set(BucketLayout.BYTE, freeBucket + BucketLayout.tophashOffset(freeSlot), (byte) top);
                 t.entryAdded();
-                return ifAbsent;
+                return mode == ADD || mode == MERGE ? value : ifAbsent;
             }
         } finally {
             t.endWrite();
@@ -299,13 +350,7 @@ public final class LongLongMap implements AutoCloseable {
 
     /** Removes every entry in O(1); B is kept, as in Go, and a new hash seed is drawn. */
     public void clear() {
-        final HashTable t = table;
-        t.beginWrite();
-        try {
-            t.clear();
-        } finally {
-            t.endWrite();
-        }
+        table.clearAsWrite();
     }
 
     // ------------------------------------------------------------------ iteration
@@ -347,8 +392,7 @@ public final class LongLongMap implements AutoCloseable {
 
     /** Live entries. */
     public long size() {
-        table.checkOpen();
-        return table.count;
+        return table.size();
     }
 
     /** Whether there are no entries. */
@@ -366,13 +410,18 @@ public final class LongLongMap implements AutoCloseable {
      * choose when to pay, e.g. between bursts; writes do this work a little at a time anyway.
      */
     public void finishGrowth() {
-        final HashTable t = table;
-        t.beginWrite();
-        try {
-            t.finishGrowth();
-        } finally {
-            t.endWrite();
-        }
+        table.finishGrowthAsWrite();
+    }
+
+    /**
+     * Evacuates old chains of a growth in progress for about {@code timeBudget}, then returns: beyond Go, whose
+     * tables evacuate only on writes and so keep both arrays for as long as nobody writes. For owners who
+     * have a moment to spare (an idle loop, a timer) and want the old array gone.
+     *
+     * @return true when no growth is left in progress
+     */
+    public boolean evacuate(final java.time.Duration timeBudget) {
+        return table.evacuateForAsWrite(timeBudget.toNanos());
     }
 
     /** Shape, growth progress and memory of the table. */

@@ -23,6 +23,9 @@ package io.panamap;
  * @param memoryBudgetBytes    the budget, or {@link Long#MAX_VALUE} for none
  * @param allocator            description of the allocator
  * @param placement            where the current array's pages are, if the allocator reports it ("" if not)
+ * @param timeWithTwoArraysNanos how long, in all, the table has held an old and a new array (growths that
+ *                             ended, plus the one in progress so far): the cost of evacuating only on writes,
+ *                             which {@code evacuate(budget)} and a background evacuator cut short
  */
 public record MapStats(
         long size,
@@ -42,7 +45,8 @@ public record MapStats(
         long reservedBytes,
         long memoryBudgetBytes,
         String allocator,
-        String placement) {
+        String placement,
+        long timeWithTwoArraysNanos) {
 
     /** Average entries per bucket of the current array. */
     public double loadFactor() {
@@ -58,11 +62,11 @@ public record MapStats(
     public String toString() {
         return String.format(java.util.Locale.ROOT,
                 "size=%d B=%d buckets=%d overflow=%d load=%.2f growing=%s%s doublings=%d sameSizeGrowths=%d"
-                        + " nextPrepared=%s committed=%d reserved=%d budget=%s allocator=%s%s",
+                        + " twoArrays=%.1fms nextPrepared=%s committed=%d reserved=%d budget=%s allocator=%s%s",
                 size, logBuckets, buckets, overflowBuckets, loadFactor(),
                 growing ? String.format(java.util.Locale.ROOT, "yes(%s %d/%d)",
                         sameSizeGrowth ? "same-size" : "doubling", evacuatedOldBuckets, oldBuckets) : "no",
-                "", doublings, sameSizeGrowths, nextArrayPrepared, committedBytes, reservedBytes,
+                "", doublings, sameSizeGrowths, timeWithTwoArraysNanos / 1e6, nextArrayPrepared, committedBytes, reservedBytes,
                 memoryBudgetBytes == Long.MAX_VALUE ? "none" : Long.toString(memoryBudgetBytes), allocator,
                 placement.isEmpty() ? "" : " placement=" + placement);
     }

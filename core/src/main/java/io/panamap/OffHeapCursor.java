@@ -30,7 +30,6 @@ public final class OffHeapCursor<K, V> extends TableIterator implements AutoClos
     private MemorySegment segment;
     private long keyOffset;
     private long valueOffset;
-    private boolean positioned;
 
     OffHeapCursor(final OffHeapMap<K, V> map, final HashTable table, final SlotCodec<K> keys,
                   final SlotCodec<V> values) {
@@ -42,14 +41,12 @@ public final class OffHeapCursor<K, V> extends TableIterator implements AutoClos
 
     /** Starts a new walk over the map's current contents. */
     public void reset() {
-        positioned = false;
-        start();
+        restart();
     }
 
     /** Moves to the next entry; false when there is none (and the cursor has let go of the map's arrays). */
     public boolean next() {
-        positioned = advance();
-        return positioned;
+        return step();
     }
 
     /** The current key, decoded. */
@@ -97,15 +94,12 @@ public final class OffHeapCursor<K, V> extends TableIterator implements AutoClos
     /** Ends the walk and releases what it holds. Idempotent; {@link #reset()} starts again. */
     @Override
     public void close() {
-        positioned = false;
-        stop();
+        finish();
     }
 
     private void check() {
         table.checkOpen();
-        if (!positioned) {
-            throw new IllegalStateException("cursor is not on an entry: call next() and check that it returned true");
-        }
+        checkPositioned();
     }
 
     void position(final MemorySegment entrySegment, final long entryKeyOffset, final long entryValueOffset) {

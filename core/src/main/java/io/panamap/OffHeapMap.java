@@ -288,6 +288,10 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
     /**
      * The write path. A failure (budget, codec, native memory) leaves every entry as it was: keys and
      * values are encoded or staged before anything they would replace is touched.
+     *
+     * <p>The chain walk has the shape of {@link LongLongMap}'s put on purpose, not by copy: there a key
+     * compare is one {@code long} load the JIT keeps inline, here it is {@link SlotCodec#matches}. Every
+     * decision about growth (when, how, where an overflow bucket comes from) is {@link HashTable}'s in both.
      */
     private Object upsert(final K key, final V value, final boolean overwrite, final boolean decodePrevious) {
         Objects.requireNonNull(value, "value");
@@ -426,13 +430,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
 
     /** Removes every entry and frees all out-of-line storage, in O(1) for the buckets; B is kept. */
     public void clear() {
-        final HashTable t = table;
-        t.beginWrite();
-        try {
-            t.clear();
-        } finally {
-            t.endWrite();
-        }
+        table.clearAsWrite();
     }
 
     // ------------------------------------------------------------------ iteration
@@ -479,8 +477,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
 
     /** Live entries. */
     public long size() {
-        table.checkOpen();
-        return table.count;
+        return table.size();
     }
 
     /** Whether there are no entries. */
@@ -490,13 +487,12 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
 
     /** Evacuates every chain still waiting in a growth in progress, now (see {@link LongLongMap#finishGrowth()}). */
     public void finishGrowth() {
-        final HashTable t = table;
-        t.beginWrite();
-        try {
-            t.finishGrowth();
-        } finally {
-            t.endWrite();
-        }
+        table.finishGrowthAsWrite();
+    }
+
+    /** Evacuates a growth in progress for about {@code timeBudget} (see {@link LongLongMap#evacuate}). */
+    public boolean evacuate(final java.time.Duration timeBudget) {
+        return table.evacuateForAsWrite(timeBudget.toNanos());
     }
 
     /** Shape, growth progress and memory of the table; committed and reserved bytes include out-of-line storage. */

@@ -604,12 +604,12 @@ final class OutOfLineStore implements AutoCloseable {
         return regionCount;
     }
 
-    /** One line of stats. */
     /** The accounting as a snapshot for users (0s once closed). */
     StorageStats stats() {
         return new StorageStats(liveBlocks(), requestedBytes(), allocatedBytes(), committedBytes(), reservedBytes());
     }
 
+    /** One line of stats. */
     String describe() {
         if (closed) {
             return describeOwner() + ": closed";

@@ -47,9 +47,10 @@ final class SlotCodec<T> {
     /** Offset of the length within a variable-length slot. */
     private static final int LENGTH_OFFSET = 8;
     /**
-     * Largest value rewritten in place when a replacement fits its block. It is staged in a per-thread
-     * buffer first, so that a codec failing halfway cannot leave a half-written value behind; above this,
-     * a fresh block is cheaper than keeping a buffer that large around.
+     * Largest replacement value staged in the per-thread buffer before it is written: staging is what lets a
+     * codec fail halfway without leaving a half-written value behind, and lets a value of the same size class
+     * as the one it replaces be rewritten in place. Above this, the value is encoded straight into a fresh
+     * block (the old one is untouched until the slot points elsewhere), rather than keep a buffer that large.
      */
     static final long MAX_STAGED_REWRITE = 4096;
     private static final ValueLayout.OfLong WORD = BucketLayout.WORD;

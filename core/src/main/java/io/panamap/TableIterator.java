@@ -65,6 +65,34 @@ abstract class TableIterator {
         active = true;
     }
 
+    /** Whether the last {@link #step()} landed on an entry, which the subclass has read. */
+    private boolean positioned;
+
+    /** A cursor's {@code reset()}: a new walk over the table's current contents. */
+    final void restart() {
+        positioned = false;
+        start();
+    }
+
+    /** A cursor's {@code next()}. */
+    final boolean step() {
+        positioned = advance();
+        return positioned;
+    }
+
+    /** A cursor's {@code close()}: ends the walk and releases what it pins. */
+    final void finish() {
+        positioned = false;
+        stop();
+    }
+
+    /** Refuses to read an entry when the cursor is not on one. */
+    final void checkPositioned() {
+        if (!positioned) {
+            throw new IllegalStateException("cursor is not on an entry: call next() and check that it returned true");
+        }
+    }
+
     /** Releases the arrays this iterator pins; the iterator is then exhausted until restarted. */
     final void stop() {
         if (walking != null) {

@@ -39,9 +39,12 @@ class TypedDifferentialTest {
         // Mostly keys from a small set, so updates and removes hit; sometimes long or unusual ones.
         final Arbitrary<String> keys = Arbitraries.oneOf(
                 Arbitraries.integers().between(0, 300).map(i -> "k" + i),
-                Arbitraries.strings().ofMinLength(0).ofMaxLength(40),
+                // Any text without unpaired surrogates: UTF-8 has no encoding for them, and Codecs.utf8 writes '?' as
+                // String.getBytes does, so HashMap<String, ?> tells apart keys this map does not (OffHeapMapTest).
+                Arbitraries.strings().withCharRange('\u0000', '\uD7FF').withCharRange('\uE000', '\uFFFF')
+                        .ofMinLength(0).ofMaxLength(40),
                 Arbitraries.strings().withCharRange('a', 'c').ofMinLength(100).ofMaxLength(300),
-                Arbitraries.of("", "\u0000", "ü", "𝄞", "\uD800"));
+                Arbitraries.of("", "\u0000", "ü", "𝄞", "?"));
         final Arbitrary<byte[]> values = Arbitraries.oneOf(
                 Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(64),
                 Arbitraries.bytes().array(byte[].class).ofMinSize(200).ofMaxSize(5000));

@@ -1,0 +1,146 @@
+package io.panamap.chronicle;
+
+import io.panamap.codec.Codec;
+import net.openhft.chronicle.bytes.BytesMarshallable;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * A variable-size {@link Codec} for objects Chronicle Bytes marshals: a value is stored as the bytes its
+ * {@link BytesMarshallable#writeMarshallable writeMarshallable} writes, and read back by
+ * {@link BytesMarshallable#readMarshallable readMarshallable} straight from the map's memory.
+ *
+ * <pre>{@code
+ * MarshallableCodec<Order> codec = MarshallableCodec.of(Order.class);
+ * try (OffHeapMap<Long, Order> orders = OffHeapMap.builder(Codecs.longs(), codec).build()) {
+ *     orders.set(order.id(), order);                  // marshalled once, no garbage
+ *     Order o = orders.getUsing(id, reusedOrder);     // unmarshalled into reusedOrder, in place
+ * }
+ * }</pre>
+ *
+ * <h2>Garbage</h2>
+ * Writing marshals the value once, into a buffer of the writing thread, to learn its size (the map asks
+ * for it before it makes room), and copies those bytes into the map. {@link #decodeUsing} (so
+ * {@link io.panamap.OffHeapMap#getUsing}) calls {@code readMarshallable} on the caller's object with a
+ * reader pointed at the stored bytes, no copy. Neither allocates anything, beyond what the class's own
+ * methods allocate (reading a {@code String} field makes a {@code String}; reading into a
+ * {@code StringBuilder} field does not). {@link #decode} makes a new object with the factory.
+ *
+ * <h2>Keys</h2>
+ * As a key codec, the class must write equal keys as equal bytes ({@link Codec}'s canonical encoding):
+ * the map hashes and compares what {@code writeMarshallable} wrote, not what {@code equals} says.
+ *
+ * <p>{@code writeMarshallable} and {@code readMarshallable} must not themselves use a
+ * {@code MarshallableCodec} (write to or read from such a map): that throws {@link IllegalStateException}.
+ * See the {@linkplain io.panamap.chronicle package comment} for the JVM options Chronicle needs.
+ *
+ * @param <T> the marshallable type
+ */
+public final class MarshallableCodec<T extends BytesMarshallable> implements Codec<T> {
+
+    private final Class<T> type;
+    private final Supplier<? extends T> factory;
+    private final String name;
+
+    private MarshallableCodec(final Class<T> type, final Supplier<? extends T> factory) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.factory = Objects.requireNonNull(factory, "factory");
+        this.name = "marshallable " + type.getSimpleName();
+    }
+
+    /**
+     * A codec for {@code type}, which {@link #decode} instantiates with its no-argument constructor.
+     *
+     * @throws IllegalArgumentException if {@code type} has no no-argument constructor this package can call
+     */
+    public static <T extends BytesMarshallable> MarshallableCodec<T> of(final Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        final Constructor<T> constructor;
+        try {
+            constructor = type.getDeclaredConstructor();
+            constructor.setAccessible(true);
+        } catch (final NoSuchMethodException | RuntimeException e) {
+            throw new IllegalArgumentException(type.getName() + " needs a no-argument constructor that "
+                    + MarshallableCodec.class.getName() + " can call, or give a factory to of(type, factory)", e);
+        }
+        return new MarshallableCodec<>(type, () -> newInstance(constructor));
+    }
+
+    /** A codec for {@code type}, which {@link #decode} instantiates with {@code factory}. */
+    public static <T extends BytesMarshallable> MarshallableCodec<T> of(final Class<T> type,
+                                                                      final Supplier<? extends T> factory) {
+        return new MarshallableCodec<>(type, factory);
+    }
+
+    private static <T> T newInstance(final Constructor<T> constructor) {
+        try {
+            return constructor.newInstance();
+        } catch (final InvocationTargetException e) {
+            throw new IllegalStateException("the constructor of " + constructor.getDeclaringClass().getName()
+                    + " threw", e.getCause());
+        } catch (final ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instantiate " + constructor.getDeclaringClass().getName(), e);
+        }
+    }
+
+    /** The marshallable type. */
+    public Class<T> type() {
+        return type;
+    }
+
+    /** {@link Codec#VARIABLE_SIZE}: each value is as long as what it marshals to. */
+    @Override
+    public int fixedSize() {
+        return VARIABLE_SIZE;
+    }
+
+    /** Marshals {@code value} into this thread's buffer; the {@link #encode} of the same object that follows copies it. */
+    @Override
+    public long encodedSize(final T value) {
+        return MarshallingScratch.forCurrentThread().marshal(value);
+    }
+
+    /**
+     * Writes what the preceding {@link #encodedSize} of {@code value} on this thread marshalled (as the map
+     * calls them); without one, marshals {@code value} now.
+     */
+    @Override
+    public void encode(final T value, final MemorySegment target, final long offset) {
+        MarshallingScratch.forCurrentThread().copyMarshalled(value, target, offset);
+    }
+
+    /** A new object from the factory, filled by {@code readMarshallable} from the stored bytes in place. */
+    @Override
+    public T decode(final MemorySegment source, final long offset, final long length) {
+        final T value = factory.get();
+        if (value == null) {
+            throw new IllegalStateException("the factory of " + name + " returned null");
+        }
+        MarshallingScratch.forCurrentThread().unmarshal(source, offset, length, value);
+        return value;
+    }
+
+    /** {@code reuse}, filled by {@code readMarshallable} from the stored bytes in place; or {@link #decode} if it is null. */
+    @Override
+    public T decodeUsing(final MemorySegment source, final long offset, final long length, final T reuse) {
+        if (reuse == null) {
+            return decode(source, offset, length);
+        }
+        MarshallingScratch.forCurrentThread().unmarshal(source, offset, length, reuse);
+        return reuse;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return "MarshallableCodec[" + type.getName() + "]";
+    }
+}

@@ -1,0 +1,126 @@
+package io.panamap.chronicle;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesIn;
+import net.openhft.chronicle.bytes.BytesMarshallable;
+import net.openhft.chronicle.bytes.PointerBytesStore;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * A thread's Chronicle {@code Bytes} for {@link MarshallableCodec}: where a value is marshalled to learn its
+ * size, and the reader that is pointed at stored bytes to unmarshal them in place. One per thread
+ * ({@link #forCurrentThread}), like the typed map's own staging buffers: codecs are shared by threads, and
+ * buffers that grow only to the longest value seen allocate nothing afterwards.
+ *
+ * <h2>Marshalling once per write</h2>
+ * The map asks a codec for a value's size ({@link #marshal}) and then, if it stores the value, to write it
+ * ({@link #copyMarshalled}). Only writing the value finds its size, so {@link #marshal} writes it here, and
+ * remembers which object it wrote: {@link #copyMarshalled} of that same object copies those bytes instead of
+ * marshalling again, once.
+ */
+final class MarshallingScratch {
+
+    private static final ThreadLocal<MarshallingScratch> PER_THREAD = ThreadLocal.withInitial(MarshallingScratch::new);
+    private static final int INITIAL_CAPACITY = 256;
+
+    /** Where {@link #marshal} writes. */
+    private final HeapBytes out = new HeapBytes();
+    /** The object {@link #out} holds the encoding of, until {@link #copyMarshalled} uses it; else null. */
+    private Object marshalled;
+    private boolean marshalling;
+
+    /** Points at native stored bytes: {@link #native} reads through it, in place. */
+    private final PointerBytesStore pointer = new PointerBytesStore();
+    private final Bytes<Void> nativeIn = pointer.bytesForWrite();
+    /** Stored bytes that are not native (heap segments, empty encodings) are copied here to be read. */
+    private final HeapBytes heapIn = new HeapBytes();
+    private boolean reading;
+
+    static MarshallingScratch forCurrentThread() {
+        return PER_THREAD.get();
+    }
+
+    /** Marshals {@code value} into this thread's buffer and returns the encoding's length. */
+    long marshal(final BytesMarshallable value) {
+        if (marshalling) {
+            throw new IllegalStateException("a writeMarshallable of " + value.getClass().getName()
+                    + " used a MarshallableCodec on the thread that was marshalling it");
+        }
+        marshalled = null;
+        marshalling = true;
+        try {
+            out.bytes.clear();
+            value.writeMarshallable(out.bytes);
+        } finally {
+            marshalling = false;
+        }
+        marshalled = value;
+        return out.bytes.writePosition();
+    }
+
+    /**
+     * Writes the encoding of {@code value} at {@code offset} of {@code target}: the bytes the last
+     * {@link #marshal} of this very object wrote, or, if that was not the last marshalled, a new marshalling.
+     */
+    void copyMarshalled(final BytesMarshallable value, final MemorySegment target, final long offset) {
+        if (marshalled != value) {
+            marshal(value);
+        }
+        marshalled = null;
+        MemorySegment.copy(out.segment(), 0, target, offset, out.bytes.writePosition());
+    }
+
+    /** Unmarshals the {@code length} bytes at {@code offset} of {@code source} into {@code target}. */
+    void unmarshal(final MemorySegment source, final long offset, final long length, final BytesMarshallable target) {
+        Objects.checkFromIndexSize(offset, length, source.byteSize());
+        if (reading) {
+            throw new IllegalStateException("a readMarshallable of " + target.getClass().getName()
+                    + " used a MarshallableCodec on the thread that was unmarshalling it");
+        }
+        reading = true;
+        try {
+            target.readMarshallable(over(source, offset, length));
+        } finally {
+            reading = false;
+        }
+    }
+
+    /** A reader of the {@code length} bytes at {@code offset} of {@code source}: in place if they are native. */
+    private BytesIn<?> over(final MemorySegment source, final long offset, final long length) {
+        if (length > 0 && source.isNative()) {
+            ChronicleViews.requireAlive(source);
+            pointer.set(source.address() + offset, length);
+            nativeIn.clear();
+            nativeIn.readLimit(length);
+            return nativeIn;
+        }
+        final Bytes<byte[]> in = heapIn.bytes;
+        in.clear();
+        in.ensureCapacity(length);
+        MemorySegment.copy(source, offset, heapIn.segment(), 0, length);
+        in.readLimit(length);
+        return in;
+    }
+
+    /**
+     * An elastic on-heap Chronicle {@code Bytes} and a segment over the array it currently writes to, made
+     * again only when it grows into a new array.
+     */
+    private static final class HeapBytes {
+        final Bytes<byte[]> bytes = Bytes.allocateElasticOnHeap(INITIAL_CAPACITY);
+        private byte[] array;
+        private MemorySegment segment;
+
+        /** The bytes written so far, from position 0, as a segment. */
+        MemorySegment segment() {
+            final byte[] current = bytes.underlyingObject();
+            if (current != array) {
+                array = current;
+                segment = MemorySegment.ofArray(current);
+            }
+            return segment;
+        }
+    }
+}

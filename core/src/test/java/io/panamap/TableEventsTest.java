@@ -1,0 +1,110 @@
+package io.panamap;
+
+import io.panamap.memory.MemoryBudgetExceededException;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The JFR events: recorded with the fields they document, and readable by the JDK's {@code jfr print}. */
+class TableEventsTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void growthsSlicesAndRejectionsShouldBeRecorded() throws IOException {
+        final Path file = directory.resolve("panamap.jfr");
+        final long smallGrowths;
+        final long bigGrowths;
+        try (Recording recording = new Recording()) {
+            for (final String name : List.of("GrowthStart", "Growth", "EvacuationSlice", "MemoryBudgetRejection",
+                    "AllocatorFailure")) {
+                recording.enable("io.panamap." + name).withThreshold(Duration.ZERO);
+            }
+            recording.start();
+            try (LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build()) {
+                for (long key = 0; key < 53_249; key++) {
+                    map.put(key, key);
+                }
+                map.evacuate(Duration.ofSeconds(10));
+                bigGrowths = map.stats().doublings() + map.stats().sameSizeGrowths();
+                assertEquals(14, map.stats().doublings(), "53,249 = 13·2^12 + 1 inserts: B = 14");
+            }
+            try (LongLongMap small = LongLongMap.builder().memoryBudget(4096).build()) {
+                assertThrows(MemoryBudgetExceededException.class, () -> {
+                    for (long key = 0; key < 1000; key++) {
+                        small.put(key, key);
+                    }
+                });
+                smallGrowths = small.stats().doublings() + small.stats().sameSizeGrowths();
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        final List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        final List<RecordedEvent> starts = named(events, "io.panamap.GrowthStart");
+        final List<RecordedEvent> growths = named(events, "io.panamap.Growth");
+        assertEquals(bigGrowths + smallGrowths, starts.size(), "every growth of both tables started");
+        assertEquals(bigGrowths + smallGrowths, growths.size(), "and ended, the last big one by evacuate()");
+        final RecordedEvent last = growths.stream().filter(e -> e.getInt("newLogBuckets") == 14).findFirst().orElseThrow();
+        assertEquals("LongLongMap", last.getString("table"));
+        assertEquals(-1, last.getInt("shard"));
+        assertEquals(13, last.getInt("oldLogBuckets"));
+        assertFalse(last.getBoolean("sameSize"));
+        assertFalse(last.getBoolean("abandoned"));
+        assertTrue(last.getLong("newArrayBytes") >= 144L << 14, "the 2^14-bucket array's bytes");
+        assertTrue(last.getDuration().toNanos() > 0);
+        final List<RecordedEvent> slices = named(events, "io.panamap.EvacuationSlice");
+        assertEquals(1, slices.size());
+        assertTrue(slices.get(0).getBoolean("finished"));
+        assertTrue(slices.get(0).getLong("chains") > 0);
+        final List<RecordedEvent> rejections = named(events, "io.panamap.MemoryBudgetRejection");
+        assertEquals(1, rejections.size());
+        assertEquals(4096, rejections.get(0).getLong("budget"));
+        assertTrue(rejections.get(0).getLong("needed") > 0);
+    }
+
+    @Test
+    void theJdksJfrToolShouldPrintTheEvents() throws Exception {
+        final Path file = directory.resolve("print.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("io.panamap.Growth").withThreshold(Duration.ZERO);
+            recording.start();
+            try (LongLongMap map = new LongLongMap()) {
+                for (long key = 0; key < 1000; key++) {
+                    map.put(key, key);
+                }
+                map.finishGrowth();
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        final Path jfr = Path.of(System.getProperty("java.home"), "bin", "jfr");
+        final Process process = new ProcessBuilder(jfr.toString(), "print", "--events", "io.panamap.Growth",
+                file.toString()).redirectErrorStream(true).start();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("io.panamap.Growth"), output);
+        assertTrue(output.contains("table = \"LongLongMap\""), output);
+        assertTrue(output.contains("newLogBuckets = 7"), output);
+    }
+
+    private static List<RecordedEvent> named(final List<RecordedEvent> events, final String name) {
+        return events.stream().filter(e -> e.getEventType().getName().equals(name)).toList();
+    }
+}
