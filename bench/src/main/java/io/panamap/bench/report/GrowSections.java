@@ -103,9 +103,11 @@ final class GrowSections {
                     String.format(Locale.ROOT, "%.1f", memory.bytesPerEntry()));
         }
         final String keys = Workloads.byName(workload).keyType() == KeyType.STRING
-                ? " The keys of the timed pass were made after the first snapshot and the harness dropped them before"
-                + " the second, so a map is charged for the key Strings it keeps (HashMap) and not for the ones it"
-                + " copied (the native maps keep UTF-8 copies, counted in their native growth)." : "";
+                ? " With string keys, the heap side is measured from before the timed pass's keys were made to after"
+                + " the harness dropped them, so a map is charged for the key Strings it keeps (HashMap) and not for"
+                + " the ones it copied (the native maps keep UTF-8 copies, counted in their native growth); the"
+                + " native side between two snapshots with the keys alive, so that the heap pages the keys were"
+                + " made in do not pass for native memory." : "";
         return new Report.Section(workload + ": memory at the end of the timed pass", "Measured from outside the"
                 + " map, the same way for every contender: a full GC and a snapshot before the map was created, and"
                 + " again with the map of the timed pass alive at its end." + keys, table.build(), List.of(

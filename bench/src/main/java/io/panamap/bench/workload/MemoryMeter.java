@@ -35,14 +35,25 @@ final class MemoryMeter {
         return new MemoryMeter();
     }
 
-    /** What grew between {@code before} and now, for a map holding {@code entries} entries. */
+    /** What grew between this snapshot and now, for a map holding {@code entries} entries. */
     MemoryUse since(final long entries) {
         final MemoryMeter now = new MemoryMeter();
+        return between(entries, this, now, this, now);
+    }
+
+    /**
+     * What a map of {@code entries} entries occupies, with the heap and the native side each measured over its
+     * own pair of snapshots: live heap growth from {@code heapFrom} to {@code heapTo}, resident growth outside
+     * the heap from {@code nativeFrom} to {@code nativeTo}. {@code heapTo} holds the heap in use at the end.
+     */
+    static MemoryUse between(final long entries, final MemoryMeter heapFrom, final MemoryMeter heapTo,
+                             final MemoryMeter nativeFrom, final MemoryMeter nativeTo) {
         // An on-heap map makes the heap commit more than the process touches: the difference goes negative,
         // which means "no native growth", not a saving.
-        final long nativeGrowth = resident < 0 || now.resident < 0 ? 0
-                : Math.max(0, (now.resident - resident) - (now.heapCommitted - heapCommitted));
-        return new MemoryUse(entries, now.heapUsed - heapUsed, nativeGrowth, now.heapUsed);
+        final long nativeGrowth = nativeFrom.resident < 0 || nativeTo.resident < 0 ? 0
+                : Math.max(0, (nativeTo.resident - nativeFrom.resident)
+                        - (nativeTo.heapCommitted - nativeFrom.heapCommitted));
+        return new MemoryUse(entries, heapTo.heapUsed - heapFrom.heapUsed, nativeGrowth, heapTo.heapUsed);
     }
 
     /** VmRSS from /proc/self/status in bytes, or -1 where there is no such file (not Linux). */

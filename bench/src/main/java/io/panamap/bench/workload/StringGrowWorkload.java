@@ -22,11 +22,20 @@ import java.util.Arrays;
  * ({@link StringBenchMap} says how each does).
  *
  * <p>Memory: {@code HashMap} keeps the very {@code String}s it is given, which the native maps copy as UTF-8
- * and let go. So that each map is charged for what it keeps, the timed pass's keys are made after the
- * "before" snapshot and the harness drops them before the "after" one: a map that kept them pays for them,
- * one that copied them pays for its copy. (In {@code grow} the keys are a {@code long[]} alive in both
- * snapshots; no map keeps it.) The keys are therefore made three times, always outside the timed passes: for
- * the warm-up, for the timed pass and for the build pass.
+ * and let go. So that each map is charged for what it keeps, the heap and the native side are measured over
+ * different snapshots (each after a full GC):
+ * <ol>
+ *   <li>heap before: the timed pass's keys do not exist yet;</li>
+ *   <li>native before: the keys exist (right before the timed pass);</li>
+ *   <li>native after: the keys and the map exist;</li>
+ *   <li>heap after: the harness has dropped its keys; only the map may hold them.</li>
+ * </ol>
+ * Live heap growth is 4 minus 1: a map that kept the keys pays for them, one that copied them does not.
+ * Native growth is 3 minus 2, with the keys alive in both, so the heap pages they were made in do not pass
+ * for native memory (they would: G1 keeps pages it has committed and touched, and resident-memory growth
+ * minus committed-heap growth would count them). In {@code grow} the keys are a {@code long[]} alive in both
+ * of its two snapshots, and no map keeps it. The keys are made three times, always outside the timed passes:
+ * for the warm-up, for the timed pass and for the build pass.
  */
 final class StringGrowWorkload implements Workload {
 
@@ -77,9 +86,10 @@ final class StringGrowWorkload implements Workload {
         final NoiseFloor noise = NoiseFloorMeter.measure(noiseWindows, n,
                 Math.max(spec.noiseFloorMinNanos(), warmUpPassNanos));
 
-        final MemoryMeter memoryBefore = MemoryMeter.snapshot();
+        final MemoryMeter heapBefore = MemoryMeter.snapshot();
         spec.progress().accept("keys for the timed pass (untimed)");
         keys = StringKeys.ids(n, spec.seed());
+        final MemoryMeter nativeBefore = MemoryMeter.snapshot();
         spec.progress().accept("measuring: timed pass");
         final GcDelta timedGc;
         final long timedNanos;
@@ -94,11 +104,12 @@ final class StringGrowWorkload implements Workload {
             timedEnd = System.nanoTime();
             timedNanos = timedEnd - timedStart;
             timedGc = gc.stop();
-            keys = null; // only the map may keep them now
             size = map.size();
             stats = map.stats();
-            spec.progress().accept("memory: full GC with the map alive, the harness's keys dropped");
-            memory = memoryBefore.since(size);
+            spec.progress().accept("memory: full GCs with the map alive, before and after the harness drops its keys");
+            final MemoryMeter nativeAfter = MemoryMeter.snapshot();
+            keys = null; // only the map may keep them now
+            memory = MemoryMeter.between(size, heapBefore, MemoryMeter.snapshot(), nativeBefore, nativeAfter);
         }
         System.gc();
         Quiesce.backgroundWork(contender);
