@@ -68,7 +68,7 @@ public final class LongLongMap implements AutoCloseable {
 
     private LongLongMap(final Builder builder) {
         this.table = new HashTable(L, LONG_KEYS, builder.allocator, builder.expectedSize, builder.memoryBudget,
-                builder.backgroundMemoryWork, "LongLongMap");
+                builder.backgroundMemoryWork, builder.owner);
         this.missingValue = builder.missingValue;
     }
 
@@ -93,7 +93,15 @@ public final class LongLongMap implements AutoCloseable {
     public long getOrDefault(final long key, final long defaultValue) {
         final HashTable t = table;
         t.beginRead();
-        final long hash = Hashing.hashLong(key, t.seed);
+        return lookup(t, Hashing.hashLong(key, t.seed), key, defaultValue);
+    }
+
+    /**
+     * The lookup itself, given the key's hash under the table's seed, without the misuse check: also the
+     * optimistic read of {@link ConcurrentLongLongMap}, which runs it while a writer may be active and
+     * validates the result afterwards (a racing write can make it read garbage, or throw, but not crash).
+     */
+    static long lookup(final HashTable t, final long hash, final long key, final long defaultValue) {
         final BucketArray array = t.arrayToRead(hash);
         final MemorySegment segment = array.segment;
         final long bucket = L.bucketOffset(hash & array.mask);
@@ -126,7 +134,11 @@ public final class LongLongMap implements AutoCloseable {
     public boolean containsKey(final long key) {
         final HashTable t = table;
         t.beginRead();
-        final long hash = Hashing.hashLong(key, t.seed);
+        return contains(t, Hashing.hashLong(key, t.seed), key);
+    }
+
+    /** {@link #containsKey} given the hash, without the misuse check (see {@link #lookup}). */
+    static boolean contains(final HashTable t, final long hash, final long key) {
         return find(t.arrayToRead(hash), hash, key) >= 0;
     }
 
@@ -467,6 +479,8 @@ public final class LongLongMap implements AutoCloseable {
         private long memoryBudget = Long.MAX_VALUE;
         private long missingValue;
         private boolean backgroundMemoryWork = true;
+        /** How the table names itself in messages, stats and events. */
+        private String owner = "LongLongMap";
 
         private Builder() {
         }
@@ -519,6 +533,12 @@ public final class LongLongMap implements AutoCloseable {
          */
         public Builder backgroundMemoryWork(final boolean background) {
             this.backgroundMemoryWork = background;
+            return this;
+        }
+
+        /** The name the table gives itself in messages and events (a concurrent map names its shards). */
+        Builder owner(final String name) {
+            this.owner = Objects.requireNonNull(name, "name");
             return this;
         }
 

@@ -59,9 +59,9 @@ import java.util.function.BiConsumer;
 public final class OffHeapMap<K, V> implements AutoCloseable {
 
     /** What {@link #upsert} and {@link #removeEntry} return when they have no decoded value to give back. */
-    private static final Object INSERTED = new Object();
-    private static final Object PRESENT = new Object();
-    private static final Object ABSENT = new Object();
+    static final Object INSERTED = new Object();
+    static final Object PRESENT = new Object();
+    static final Object ABSENT = new Object();
 
     private final String name;
     private final BucketLayout layout;
@@ -75,7 +75,8 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         if (keys.fixedSize == 0) {
             throw new IllegalArgumentException("key codec " + builder.keyCodec.name() + " has size 0: keys need bytes");
         }
-        this.name = "OffHeapMap<" + builder.keyCodec.name() + ", " + builder.valueCodec.name() + ">";
+        this.name = (builder.owner != null ? builder.owner : "OffHeapMap") + "<" + builder.keyCodec.name() + ", "
+                + builder.valueCodec.name() + ">";
         this.layout = BucketLayout.forSizes(keys.typeSize(), values.typeSize());
         final SlotCodec<K> keySide = keys;
         this.table = new HashTable(layout, (array, keyOffset, seed) -> keySide.hashStored(array.segment, keyOffset, seed),
@@ -103,10 +104,35 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
     public V getOrDefault(final K key, final V defaultValue) {
         final HashTable t = table;
         t.beginRead();
-        final StagingBuffer k = encodeKey(key, t.seed);
-        final BucketArray array = t.arrayToRead(k.hash);
+        return readValue(encodeKey(key, t.seed), defaultValue);
+    }
+
+    /*
+     * The reads of an already encoded key, without the misuse check: also the optimistic reads of
+     * ConcurrentOffHeapMap, which validate what they return (a racing write can make them read garbage or
+     * throw, but not crash: every access is checked against its segment).
+     */
+
+    V readValue(final StagingBuffer k, final V defaultValue) {
+        final BucketArray array = table.arrayToRead(k.hash);
         final long position = find(array, k.hash, k.segment, 0, k.length);
         return position < 0 ? defaultValue : values.read(array.segment, valueSlot(position));
+    }
+
+    V readValueUsing(final StagingBuffer k, final V reuse) {
+        final BucketArray array = table.arrayToRead(k.hash);
+        final long position = find(array, k.hash, k.segment, 0, k.length);
+        return position < 0 ? null : values.readUsing(array.segment, valueSlot(position), reuse);
+    }
+
+    boolean containsEncoded(final StagingBuffer k) {
+        return find(table.arrayToRead(k.hash), k.hash, k.segment, 0, k.length) >= 0;
+    }
+
+    long copyValueEncoded(final StagingBuffer k, final MemorySegment target, final long offset) {
+        final BucketArray array = table.arrayToRead(k.hash);
+        final long position = find(array, k.hash, k.segment, 0, k.length);
+        return position < 0 ? -1 : values.copyTo(array.segment, valueSlot(position), target, offset);
     }
 
     /**
@@ -116,18 +142,14 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
     public V getUsing(final K key, final V reuse) {
         final HashTable t = table;
         t.beginRead();
-        final StagingBuffer k = encodeKey(key, t.seed);
-        final BucketArray array = t.arrayToRead(k.hash);
-        final long position = find(array, k.hash, k.segment, 0, k.length);
-        return position < 0 ? null : values.readUsing(array.segment, valueSlot(position), reuse);
+        return readValueUsing(encodeKey(key, t.seed), reuse);
     }
 
     /** Whether {@code key} has an entry. Allocates nothing. */
     public boolean containsKey(final K key) {
         final HashTable t = table;
         t.beginRead();
-        final StagingBuffer k = encodeKey(key, t.seed);
-        return find(t.arrayToRead(k.hash), k.hash, k.segment, 0, k.length) >= 0;
+        return containsEncoded(encodeKey(key, t.seed));
     }
 
     /**
@@ -152,10 +174,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
     public long copyValue(final K key, final MemorySegment target, final long offset) {
         final HashTable t = table;
         t.beginRead();
-        final StagingBuffer k = encodeKey(key, t.seed);
-        final BucketArray array = t.arrayToRead(k.hash);
-        final long position = find(array, k.hash, k.segment, 0, k.length);
-        return position < 0 ? -1 : values.copyTo(array.segment, valueSlot(position), target, offset);
+        return copyValueEncoded(encodeKey(key, t.seed), target, offset);
     }
 
     /** Whether a key whose encoding is all of {@code encodedKey} has an entry. Allocates nothing. */
@@ -206,7 +225,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
     }
 
     /** Encodes {@code key} into this thread's key buffer and hashes it. */
-    private StagingBuffer encodeKey(final K key, final long seed) {
+    StagingBuffer encodeKey(final K key, final long seed) {
         Objects.requireNonNull(key, "key");
         final StagingBuffer buffer = StagingBuffer.forCurrentThread().key;
         final long length = keys.encodedLength(key);
@@ -295,12 +314,17 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
      */
     private Object upsert(final K key, final V value, final boolean overwrite, final boolean decodePrevious) {
         Objects.requireNonNull(value, "value");
+        return upsertEncoded(encodeKey(key, table.seed), value, overwrite, decodePrevious);
+    }
+
+    /** {@link #upsert} of a key already encoded (and hashed under this table's seed) in {@code k}. */
+    Object upsertEncoded(final StagingBuffer k, final V value, final boolean overwrite, final boolean decodePrevious) {
+        Objects.requireNonNull(value, "value");
         final HashTable t = table;
         t.beginWrite();
         try {
             releaseDeferredFrees(t);
             final StagingBuffer.Pair staging = StagingBuffer.forCurrentThread();
-            final StagingBuffer k = encodeKey(key, t.seed);
             final long valueLength = values.encodedLength(value);
             final int top = TopHash.of(k.hash);
             while (true) {
@@ -389,11 +413,15 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
     }
 
     private Object removeEntry(final K key, final boolean decodePrevious) {
+        return removeEncoded(encodeKey(key, table.seed), decodePrevious);
+    }
+
+    /** {@link #removeEntry} of a key already encoded in {@code k}. */
+    Object removeEncoded(final StagingBuffer k, final boolean decodePrevious) {
         final HashTable t = table;
         t.beginWrite();
         try {
             releaseDeferredFrees(t);
-            final StagingBuffer k = encodeKey(key, t.seed);
             if (t.count == 0) {
                 return ABSENT;
             }
@@ -568,6 +596,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         private NativeAllocator allocator = NativeAllocators.defaultAllocator();
         private long memoryBudget = Long.MAX_VALUE;
         private boolean backgroundMemoryWork = true;
+        private String owner;
 
         private Builder(final Codec<K> keyCodec, final Codec<V> valueCodec) {
             this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec");
@@ -605,6 +634,12 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         /** Whether mapping, pre-faulting and unmapping arrays runs in the background (see {@link LongLongMap.Builder#backgroundMemoryWork}). */
         public Builder<K, V> backgroundMemoryWork(final boolean background) {
             this.backgroundMemoryWork = background;
+            return this;
+        }
+
+        /** The name the table gives itself in messages and events (a concurrent map names its shards). */
+        Builder<K, V> owner(final String name) {
+            this.owner = Objects.requireNonNull(name, "name");
             return this;
         }
 

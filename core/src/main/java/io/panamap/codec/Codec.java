@@ -23,6 +23,11 @@ import java.lang.foreign.MemorySegment;
  *       table's write paths and {@link #decodeUsing} stay garbage-free.
  *   <li>Codecs are stateless or immutable, and thread-safe: one instance may serve many tables and
  *       threads.
+ *   <li>A codec does not use panamap tables itself: a table encodes keys into a per-thread buffer, which a
+ *       lookup made from inside a codec would overwrite.
+ *   <li>{@link #decode} and {@link #decodeUsing} tolerate any bytes: a concurrent map's optimistic read may
+ *       hand them bytes a write is changing (and then discards the result). Throwing is fine; looping,
+ *       or effects beyond the returned object and the {@code reuse} argument, are not.
  * </ul>
  *
  * @param <T> the Java type
