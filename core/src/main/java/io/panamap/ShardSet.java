@@ -116,18 +116,25 @@ final class ShardSet implements AutoCloseable {
         return size[0];
     }
 
-    /** Evacuates growing shards for about {@code timeBudget} in all; true when none is left growing. */
+    /**
+     * Evacuates growing shards for about {@code timeBudget} in all; true when none is left growing. The first
+     * growing shard gets at least one clock check's worth of chains however small the budget (as a single
+     * table's {@code evacuate} does), so a caller that loops until this returns true always gets there.
+     */
     boolean evacuate(final Duration timeBudget) {
+        checkOpen();
         final long deadline = System.nanoTime() + timeBudget.toNanos();
         boolean allDone = true;
+        boolean sliced = false;
         for (int shard = 0; shard < tables.length; shard++) {
             if (!tables[shard].isGrowing()) {
                 continue;
             }
             final long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (left <= 0 && sliced) {
                 return false;
             }
+            sliced = true;
             final long stamp = locks[shard].writeLock();
             try {
                 allDone &= tables[shard].evacuateForAsWrite(left);
