@@ -2,13 +2,9 @@ package io.panamap;
 
 import io.panamap.hash.Hashing;
 import io.panamap.memory.NativeAllocator;
-import io.panamap.memory.NativeAllocators;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.IntFunction;
 import java.util.function.LongBinaryOperator;
@@ -63,59 +59,56 @@ import java.util.function.LongBinaryOperator;
 public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /** Most shards: 2^12 keeps the shard bits (44..55) clear of the bucket index's (up to 40). */
-    public static final int MAX_LOG_SHARDS = 12;
-    /** The hash bit right above the shard bits: the tophash's first. */
-    private static final int TOPHASH_SHIFT = 56;
+    public static final int MAX_LOG_SHARDS = ShardSet.MAX_LOG_SHARDS;
 
+    /** A read of one shard, given the key's hash: the optimistic run and the locked retry run the same one. */
+    @FunctionalInterface
+    private interface ShardRead {
+        long read(HashTable table, long hash, long key, long argument);
+    }
+
+    /** A write to one shard, under its write lock. */
+    @FunctionalInterface
+    private interface ShardWrite {
+        long write(LongLongMap shard, long key, long value, LongBinaryOperator merger);
+    }
+
+    // Non-capturing, so each is one shared instance: passing them allocates nothing.
+    private static final ShardRead LOOKUP = LongLongMap::lookup;
+    private static final ShardRead CONTAINS = (table, hash, key, unused) -> LongLongMap.contains(table, hash, key) ? 1 : 0;
+    private static final ShardWrite PUT = (shard, key, value, merger) -> shard.put(key, value);
+    private static final ShardWrite PUT_IF_ABSENT = (shard, key, value, merger) -> shard.putIfAbsent(key, value);
+    private static final ShardWrite REPLACE = (shard, key, value, merger) -> shard.replace(key, value);
+    private static final ShardWrite ADD_TO = (shard, key, value, merger) -> shard.addTo(key, value);
+    private static final ShardWrite MERGE = (shard, key, value, merger) -> shard.merge(key, value, merger);
+    private static final ShardWrite REMOVE = (shard, key, value, merger) -> shard.remove(key);
+
+    private final ShardSet set;
     private final LongLongMap[] shards;
-    private final HashTable[] tables;
-    private final StampedLock[] locks;
-    private final long seed;
-    private final int shardShift;
-    private final int shardMask;
     private final long missingValue;
-    private final BackgroundEvacuator evacuator;
-    private volatile boolean closed;
 
     private ConcurrentLongLongMap(final Builder builder) {
-        final int count = 1 << builder.logShards;
-        this.seed = ThreadLocalRandom.current().nextLong();
-        this.shardShift = TOPHASH_SHIFT - builder.logShards;
-        this.shardMask = count - 1;
+        final ShardSet.Options options = builder.options;
+        this.set = new ShardSet(options.logShards, "ConcurrentLongLongMap");
+        this.shards = new LongLongMap[set.count()];
         this.missingValue = builder.missingValue;
-        this.shards = new LongLongMap[count];
-        this.tables = new HashTable[count];
-        this.locks = new StampedLock[count];
-        final long perShardSize = (builder.expectedSize + count - 1) / count;
-        final long perShardBudget = builder.memoryBudget == Long.MAX_VALUE ? Long.MAX_VALUE
-                : Math.max(1, builder.memoryBudget / count);
         try {
-            for (int i = 0; i < count; i++) {
-                final LongLongMap shard = LongLongMap.builder()
-                        .expectedSize(perShardSize)
-                        .allocator(Objects.requireNonNull(builder.allocators.apply(i), "allocator of shard " + i))
-                        .memoryBudget(perShardBudget)
-                        .missingValue(builder.missingValue)
-                        .backgroundMemoryWork(builder.backgroundMemoryWork)
-                        .owner("ConcurrentLongLongMap shard " + i)
+            for (int shard = 0; shard < shards.length; shard++) {
+                shards[shard] = LongLongMap.builder()
+                        .expectedSize(options.perShardSize())
+                        .allocator(options.allocatorOf(shard))
+                        .memoryBudget(options.perShardBudget())
+                        .missingValue(missingValue)
+                        .backgroundMemoryWork(options.backgroundMemoryWork)
+                        .owner("ConcurrentLongLongMap shard " + shard)
                         .build();
-                shard.table().useFixedSeed(seed);
-                shard.table().shard = i;
-                shards[i] = shard;
-                tables[i] = shard.table();
-                locks[i] = new StampedLock();
+                set.adopt(shard, shards[shard].table());
             }
         } catch (final RuntimeException | Error e) {
-            for (final LongLongMap shard : shards) {
-                if (shard != null) {
-                    shard.close();
-                }
-            }
+            set.close();
             throw e;
         }
-        this.evacuator = builder.backgroundWorkNanos > 0
-                ? new BackgroundEvacuator(tables, locks, builder.backgroundWorkNanos, builder.backgroundPeriodNanos)
-                : null;
+        set.startEvacuator(options.backgroundWorkNanos, options.backgroundPeriodNanos);
     }
 
     /** Options for a new map. */
@@ -123,72 +116,46 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         return new Builder();
     }
 
-    private int shardOf(final long hash) {
-        return (int) (hash >>> shardShift) & shardMask;
-    }
-
     // ------------------------------------------------------------------ reads
 
     /** The value for {@code key}, or {@link #missingValue()}. */
     public long get(final long key) {
-        return getOrDefault(key, missingValue);
+        return read(key, missingValue, LOOKUP);
     }
 
     /** The value for {@code key}, or {@code defaultValue}: optimistic first, under the read lock if that fails. */
     public long getOrDefault(final long key, final long defaultValue) {
-        final long hash = Hashing.hashLong(key, seed);
-        final int shard = shardOf(hash);
-        final StampedLock lock = locks[shard];
-        final long stamp = lock.tryOptimisticRead();
-        if (stamp != 0) {
-            try {
-                final long value = LongLongMap.lookup(tables[shard], hash, key, defaultValue);
-                if (lock.validate(stamp)) {
-                    return value;
-                }
-            } catch (final RuntimeException raced) {
-                rethrowUnlessRaced(lock, stamp, raced);
-            }
-        }
-        final long readStamp = lock.readLock();
-        try {
-            return shards[shard].getOrDefault(key, defaultValue);
-        } finally {
-            lock.unlockRead(readStamp);
-        }
+        return read(key, defaultValue, LOOKUP);
     }
 
     /** Whether {@code key} has an entry. */
     public boolean containsKey(final long key) {
-        final long hash = Hashing.hashLong(key, seed);
-        final int shard = shardOf(hash);
-        final StampedLock lock = locks[shard];
+        return read(key, 0, CONTAINS) != 0;
+    }
+
+    /** The optimistic read, and its retry under the shard's read lock when a write raced it. */
+    private long read(final long key, final long argument, final ShardRead operation) {
+        final long hash = Hashing.hashLong(key, set.seed);
+        final int shard = set.shardOf(hash);
+        final HashTable table = set.tables[shard];
+        final StampedLock lock = set.locks[shard];
         final long stamp = lock.tryOptimisticRead();
         if (stamp != 0) {
             try {
-                final boolean found = LongLongMap.contains(tables[shard], hash, key);
+                final long result = operation.read(table, hash, key, argument);
                 if (lock.validate(stamp)) {
-                    return found;
+                    return result;
                 }
-            } catch (final RuntimeException raced) {
-                rethrowUnlessRaced(lock, stamp, raced);
+            } catch (final RuntimeException e) {
+                ShardSet.raced(lock, stamp, e);
             }
         }
         final long readStamp = lock.readLock();
         try {
-            return shards[shard].containsKey(key);
+            table.beginRead();
+            return operation.read(table, hash, key, argument);
         } finally {
             lock.unlockRead(readStamp);
-        }
-    }
-
-    /**
-     * An exception from an optimistic read is the race's doing if a write started meanwhile (then the read
-     * is retried under the lock); if none did, it is real (a closed map, say) and is thrown.
-     */
-    private static void rethrowUnlessRaced(final StampedLock lock, final long stamp, final RuntimeException e) {
-        if (lock.validate(stamp)) {
-            throw e;
         }
     }
 
@@ -196,46 +163,22 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /** Maps {@code key} to {@code value}; returns the previous value or {@link #missingValue()}. */
     public long put(final long key, final long value) {
-        final int shard = shardOf(Hashing.hashLong(key, seed));
-        final long stamp = locks[shard].writeLock();
-        try {
-            return shards[shard].put(key, value);
-        } finally {
-            locks[shard].unlockWrite(stamp);
-        }
+        return write(key, value, null, PUT);
     }
 
     /** Inserts unless present; returns the value already there or {@link #missingValue()}. */
     public long putIfAbsent(final long key, final long value) {
-        final int shard = shardOf(Hashing.hashLong(key, seed));
-        final long stamp = locks[shard].writeLock();
-        try {
-            return shards[shard].putIfAbsent(key, value);
-        } finally {
-            locks[shard].unlockWrite(stamp);
-        }
+        return write(key, value, null, PUT_IF_ABSENT);
     }
 
     /** Replaces only if present; returns the previous value or {@link #missingValue()}. */
     public long replace(final long key, final long value) {
-        final int shard = shardOf(Hashing.hashLong(key, seed));
-        final long stamp = locks[shard].writeLock();
-        try {
-            return shards[shard].replace(key, value);
-        } finally {
-            locks[shard].unlockWrite(stamp);
-        }
+        return write(key, value, null, REPLACE);
     }
 
     /** Adds {@code delta} atomically (inserting it if absent); returns the new value. */
     public long addTo(final long key, final long delta) {
-        final int shard = shardOf(Hashing.hashLong(key, seed));
-        final long stamp = locks[shard].writeLock();
-        try {
-            return shards[shard].addTo(key, delta);
-        } finally {
-            locks[shard].unlockWrite(stamp);
-        }
+        return write(key, delta, null, ADD_TO);
     }
 
     /**
@@ -243,50 +186,35 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * it stored. The merger runs under the shard's write lock: keep it short, and do not touch the map in it.
      */
     public long merge(final long key, final long value, final LongBinaryOperator merger) {
-        final int shard = shardOf(Hashing.hashLong(key, seed));
-        final long stamp = locks[shard].writeLock();
-        try {
-            return shards[shard].merge(key, value, merger);
-        } finally {
-            locks[shard].unlockWrite(stamp);
-        }
+        return write(key, value, Objects.requireNonNull(merger, "merger"), MERGE);
     }
 
     /** Removes {@code key}; returns its value or {@link #missingValue()}. */
     public long remove(final long key) {
-        final int shard = shardOf(Hashing.hashLong(key, seed));
-        final long stamp = locks[shard].writeLock();
+        return write(key, 0, null, REMOVE);
+    }
+
+    private long write(final long key, final long value, final LongBinaryOperator merger, final ShardWrite operation) {
+        final int shard = set.shardOf(Hashing.hashLong(key, set.seed));
+        final StampedLock lock = set.locks[shard];
+        final long stamp = lock.writeLock();
         try {
-            return shards[shard].remove(key);
+            return operation.write(shards[shard], key, value, merger);
         } finally {
-            locks[shard].unlockWrite(stamp);
+            lock.unlockWrite(stamp);
         }
     }
 
     /** Empties every shard, one after the other. */
     public void clear() {
-        for (int shard = 0; shard < shards.length; shard++) {
-            final long stamp = locks[shard].writeLock();
-            try {
-                shards[shard].clear();
-            } finally {
-                locks[shard].unlockWrite(stamp);
-            }
-        }
+        set.forEachWriteLocked(shard -> shards[shard].clear());
     }
 
     // ------------------------------------------------------------------ growth
 
     /** Finishes every shard's growth now, one shard (and one lock) at a time. */
     public void finishGrowth() {
-        for (int shard = 0; shard < shards.length; shard++) {
-            final long stamp = locks[shard].writeLock();
-            try {
-                shards[shard].finishGrowth();
-            } finally {
-                locks[shard].unlockWrite(stamp);
-            }
-        }
+        set.forEachWriteLocked(shard -> shards[shard].finishGrowth());
     }
 
     /**
@@ -295,24 +223,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * @return true when no shard is left growing
      */
     public boolean evacuate(final Duration timeBudget) {
-        final long deadline = System.nanoTime() + timeBudget.toNanos();
-        boolean allDone = true;
-        for (int shard = 0; shard < shards.length; shard++) {
-            if (!tables[shard].isGrowing()) {
-                continue;
-            }
-            final long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            final long stamp = locks[shard].writeLock();
-            try {
-                allDone &= tables[shard].evacuateForAsWrite(left);
-            } finally {
-                locks[shard].unlockWrite(stamp);
-            }
-        }
-        return allDone;
+        return set.evacuate(timeBudget);
     }
 
     // ------------------------------------------------------------------ iteration and the rest
@@ -329,22 +240,13 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /** A cursor over all shards; each step takes one shard's read lock, briefly. */
     public ConcurrentLongLongCursor cursor() {
-        checkOpen();
-        return new ConcurrentLongLongCursor(shards, locks);
+        set.checkOpen();
+        return new ConcurrentLongLongCursor(shards, set.locks);
     }
 
     /** Live entries, summed over the shards (each read under its lock, one after the other). */
     public long size() {
-        long size = 0;
-        for (int shard = 0; shard < shards.length; shard++) {
-            final long stamp = locks[shard].readLock();
-            try {
-                size += shards[shard].size();
-            } finally {
-                locks[shard].unlockRead(stamp);
-            }
-        }
-        return size;
+        return set.size();
     }
 
     /** Whether there are no entries. */
@@ -354,7 +256,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /** Number of shards (a power of two). */
     public int shardCount() {
-        return shards.length;
+        return set.count();
     }
 
     /** What reads and writes return for "no entry". */
@@ -364,28 +266,12 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /** Totals and every shard's stats, each shard read under its read lock. */
     public ShardedStats stats() {
-        final List<MapStats> all = new ArrayList<>(shards.length);
-        for (int shard = 0; shard < shards.length; shard++) {
-            final long stamp = locks[shard].readLock();
-            try {
-                all.add(shards[shard].stats());
-            } finally {
-                locks[shard].unlockRead(stamp);
-            }
-        }
-        return ShardedStats.of(all, evacuator == null ? 0 : evacuator.slices(),
-                evacuator == null ? 0 : evacuator.busyNanos());
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("ConcurrentLongLongMap is closed");
-        }
+        return set.stats();
     }
 
     /** Whether {@link #close()} has been called. */
     public boolean isClosed() {
-        return closed;
+        return set.isClosed();
     }
 
     /**
@@ -394,71 +280,38 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (evacuator != null) {
-            evacuator.close();
-        }
-        for (int shard = 0; shard < shards.length; shard++) {
-            final long stamp = locks[shard].writeLock();
-            try {
-                shards[shard].close();
-            } finally {
-                locks[shard].unlockWrite(stamp);
-            }
-        }
+        set.close();
     }
 
     @Override
     public String toString() {
-        return closed ? "ConcurrentLongLongMap[closed]" : "ConcurrentLongLongMap[shards=" + shards.length + "]";
+        return set.isClosed() ? "ConcurrentLongLongMap[closed]" : "ConcurrentLongLongMap[shards=" + set.count() + "]";
     }
 
     /** Options for a {@link ConcurrentLongLongMap}. */
     public static final class Builder {
-        private int logShards = defaultLogShards();
-        private long expectedSize;
-        private IntFunction<NativeAllocator> allocators = shard -> NativeAllocators.defaultAllocator();
-        private long memoryBudget = Long.MAX_VALUE;
+        private final ShardSet.Options options = new ShardSet.Options();
         private long missingValue;
-        private boolean backgroundMemoryWork = true;
-        private long backgroundWorkNanos;
-        private long backgroundPeriodNanos;
 
         private Builder() {
         }
 
-        /** 4 shards per available processor, rounded up to a power of two: writers rarely meet. */
-        private static int defaultLogShards() {
-            final int wanted = 4 * Runtime.getRuntime().availableProcessors();
-            return Math.min(MAX_LOG_SHARDS, 32 - Integer.numberOfLeadingZeros(Math.max(1, wanted - 1)));
-        }
-
-        /** The number of shards: a power of two from 1 to 2^{@value #MAX_LOG_SHARDS}. */
+        /** The number of shards: a power of two from 1 to 2^{@value #MAX_LOG_SHARDS} (default: 4 per CPU, rounded up). */
         public Builder shards(final int count) {
-            if (count < 1 || Integer.bitCount(count) != 1 || count > 1 << MAX_LOG_SHARDS) {
-                throw new IllegalArgumentException("shard count must be a power of two from 1 to "
-                        + (1 << MAX_LOG_SHARDS) + ": " + count);
-            }
-            this.logShards = Integer.numberOfTrailingZeros(count);
+            options.shards(count);
             return this;
         }
 
         /** Entries the whole map should hold without growing; each shard is presized for its share. */
         public Builder expectedSize(final long entries) {
-            if (entries < 0) {
-                throw new IllegalArgumentException("expected size must not be negative: " + entries);
-            }
-            this.expectedSize = entries;
+            options.expectedSize(entries);
             return this;
         }
 
         /** One allocator for every shard. */
         public Builder allocator(final NativeAllocator allocator) {
             Objects.requireNonNull(allocator, "allocator");
-            this.allocators = shard -> allocator;
+            options.allocators(shard -> allocator);
             return this;
         }
 
@@ -467,16 +320,13 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
          * {@code allocators(shard -> NumaAllocator.bind(shard % nodes))}.
          */
         public Builder allocators(final IntFunction<NativeAllocator> perShard) {
-            this.allocators = Objects.requireNonNull(perShard, "perShard");
+            options.allocators(perShard);
             return this;
         }
 
         /** Native bytes for the whole map, split evenly between shards (each shard refuses past its share). */
         public Builder memoryBudget(final long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("memory budget must be positive: " + bytes);
-            }
-            this.memoryBudget = bytes;
+            options.memoryBudget(bytes);
             return this;
         }
 
@@ -488,7 +338,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
         /** See {@link LongLongMap.Builder#backgroundMemoryWork}. */
         public Builder backgroundMemoryWork(final boolean background) {
-            this.backgroundMemoryWork = background;
+            options.backgroundMemoryWork = background;
             return this;
         }
 
@@ -499,12 +349,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
         /** Runs the background evacuator: at most about {@code work} of evacuation per {@code period}. */
         public Builder backgroundEvacuation(final Duration work, final Duration period) {
-            if (work.isNegative() || work.isZero() || period.compareTo(work) < 0) {
-                throw new IllegalArgumentException("background evacuation needs 0 < work <= period, not "
-                        + work + " per " + period);
-            }
-            this.backgroundWorkNanos = work.toNanos();
-            this.backgroundPeriodNanos = period.toNanos();
+            options.backgroundEvacuation(work, period);
             return this;
         }
 

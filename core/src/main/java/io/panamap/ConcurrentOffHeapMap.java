@@ -2,14 +2,12 @@ package io.panamap;
 
 import io.panamap.codec.Codec;
 import io.panamap.memory.NativeAllocator;
-import io.panamap.memory.NativeAllocators;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
@@ -39,49 +37,42 @@ import java.util.function.IntFunction;
  */
 public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
-    private static final int TOPHASH_SHIFT = 56;
+    /** A read of one shard, given the encoded key: the optimistic run and the locked retry run the same one. */
+    @FunctionalInterface
+    private interface ShardRead {
+        Object read(OffHeapMap<?, ?> shard, StagingBuffer key, Object argument);
+    }
 
+    // Non-capturing, so each is one shared instance: passing them allocates nothing.
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static final ShardRead GET = (shard, key, defaultValue) -> ((OffHeapMap) shard).readValue(key, defaultValue);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static final ShardRead GET_USING = (shard, key, reuse) -> ((OffHeapMap) shard).readValueUsing(key, reuse);
+    private static final ShardRead CONTAINS = (shard, key, unused) -> shard.containsEncoded(key);
+
+    private final ShardSet set;
     private final List<OffHeapMap<K, V>> shards;
-    private final HashTable[] tables;
-    private final StampedLock[] locks;
-    private final int shardShift;
-    private final int shardMask;
-    private final BackgroundEvacuator evacuator;
-    private volatile boolean closed;
 
     private ConcurrentOffHeapMap(final Builder<K, V> builder) {
-        final int count = 1 << builder.logShards;
-        final long seed = ThreadLocalRandom.current().nextLong();
-        this.shardShift = TOPHASH_SHIFT - builder.logShards;
-        this.shardMask = count - 1;
-        this.shards = new ArrayList<>(count);
-        this.tables = new HashTable[count];
-        this.locks = new StampedLock[count];
-        final long perShardSize = (builder.expectedSize + count - 1) / count;
-        final long perShardBudget = builder.memoryBudget == Long.MAX_VALUE ? Long.MAX_VALUE
-                : Math.max(1, builder.memoryBudget / count);
+        final ShardSet.Options options = builder.options;
+        this.set = new ShardSet(options.logShards, "ConcurrentOffHeapMap");
+        this.shards = new ArrayList<>(set.count());
         try {
-            for (int i = 0; i < count; i++) {
-                final OffHeapMap<K, V> shard = OffHeapMap.builder(builder.keyCodec, builder.valueCodec)
-                        .expectedSize(perShardSize)
-                        .allocator(Objects.requireNonNull(builder.allocators.apply(i), "allocator of shard " + i))
-                        .memoryBudget(perShardBudget)
-                        .backgroundMemoryWork(builder.backgroundMemoryWork)
-                        .owner("ConcurrentOffHeapMap shard " + i)
-                        .build();
-                shard.table().useFixedSeed(seed);
-                shard.table().shard = i;
-                shards.add(shard);
-                tables[i] = shard.table();
-                locks[i] = new StampedLock();
+            for (int shard = 0; shard < set.count(); shard++) {
+                shards.add(OffHeapMap.builder(builder.keyCodec, builder.valueCodec)
+                        .expectedSize(options.perShardSize())
+                        .allocator(options.allocatorOf(shard))
+                        .memoryBudget(options.perShardBudget())
+                        .backgroundMemoryWork(options.backgroundMemoryWork)
+                        .owner("ConcurrentOffHeapMap shard " + shard)
+                        .build());
+                set.adopt(shard, shards.get(shard).table());
             }
         } catch (final RuntimeException | Error e) {
-            shards.forEach(OffHeapMap::close);
+            set.close();
             throw e;
         }
-        this.evacuator = builder.backgroundWorkNanos > 0
-                ? new BackgroundEvacuator(tables, locks, builder.backgroundWorkNanos, builder.backgroundPeriodNanos)
-                : null;
+        set.startEvacuator(options.backgroundWorkNanos, options.backgroundPeriodNanos);
     }
 
     /** Options for a map whose keys and values {@code keyCodec} and {@code valueCodec} encode. */
@@ -91,11 +82,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
     /** Encodes {@code key} into this thread's buffer, hashed under the map's seed (every shard's). */
     private StagingBuffer encode(final K key) {
-        return shards.get(0).encodeKey(key, tables[0].seed);
-    }
-
-    private int shardOf(final long hash) {
-        return (int) (hash >>> shardShift) & shardMask;
+        return shards.get(0).encodeKey(key, set.seed);
     }
 
     // ------------------------------------------------------------------ reads
@@ -106,75 +93,43 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     }
 
     /** The value for {@code key}, decoded, or {@code defaultValue}. */
+    @SuppressWarnings("unchecked")
     public V getOrDefault(final K key, final V defaultValue) {
-        final StagingBuffer k = encode(key);
-        final int shard = shardOf(k.hash);
-        final StampedLock lock = locks[shard];
-        final long stamp = lock.tryOptimisticRead();
-        if (stamp != 0) {
-            try {
-                final V value = shards.get(shard).readValue(k, defaultValue);
-                if (lock.validate(stamp)) {
-                    return value;
-                }
-            } catch (final RuntimeException raced) {
-                rethrowUnlessRaced(lock, stamp, raced);
-            }
-        }
-        final long readStamp = lock.readLock();
-        try {
-            checkShardOpen(shard);
-            return shards.get(shard).readValue(k, defaultValue);
-        } finally {
-            lock.unlockRead(readStamp);
-        }
+        return (V) read(key, defaultValue, GET);
     }
 
     /** The value for {@code key} decoded into {@code reuse} (codecs of mutable types: garbage-free), or null. */
+    @SuppressWarnings("unchecked")
     public V getUsing(final K key, final V reuse) {
-        final StagingBuffer k = encode(key);
-        final int shard = shardOf(k.hash);
-        final StampedLock lock = locks[shard];
-        final long stamp = lock.tryOptimisticRead();
-        if (stamp != 0) {
-            try {
-                final V value = shards.get(shard).readValueUsing(k, reuse);
-                if (lock.validate(stamp)) {
-                    return value;
-                }
-            } catch (final RuntimeException raced) {
-                rethrowUnlessRaced(lock, stamp, raced);
-            }
-        }
-        final long readStamp = lock.readLock();
-        try {
-            checkShardOpen(shard);
-            return shards.get(shard).readValueUsing(k, reuse);
-        } finally {
-            lock.unlockRead(readStamp);
-        }
+        return (V) read(key, reuse, GET_USING);
     }
 
     /** Whether {@code key} has an entry. Allocates nothing. */
     public boolean containsKey(final K key) {
+        return (Boolean) read(key, null, CONTAINS);
+    }
+
+    /** The optimistic read, and its retry under the shard's read lock when a write raced it. */
+    private Object read(final K key, final Object argument, final ShardRead operation) {
         final StagingBuffer k = encode(key);
-        final int shard = shardOf(k.hash);
-        final StampedLock lock = locks[shard];
+        final int shard = set.shardOf(k.hash);
+        final OffHeapMap<K, V> map = shards.get(shard);
+        final StampedLock lock = set.locks[shard];
         final long stamp = lock.tryOptimisticRead();
         if (stamp != 0) {
             try {
-                final boolean found = shards.get(shard).containsEncoded(k);
+                final Object result = operation.read(map, k, argument);
                 if (lock.validate(stamp)) {
-                    return found;
+                    return result;
                 }
-            } catch (final RuntimeException raced) {
-                rethrowUnlessRaced(lock, stamp, raced);
+            } catch (final RuntimeException e) {
+                ShardSet.raced(lock, stamp, e);
             }
         }
         final long readStamp = lock.readLock();
         try {
-            checkShardOpen(shard);
-            return shards.get(shard).containsEncoded(k);
+            set.tables[shard].beginRead();
+            return operation.read(map, k, argument);
         } finally {
             lock.unlockRead(readStamp);
         }
@@ -183,40 +138,32 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     /**
      * Copies the encoded value of {@code key} to {@code target} at {@code offset}; returns its length, or -1.
      * Allocates nothing. An optimistic copy that a write raced is made again under the read lock, so what
-     * {@code target} holds on return is one consistent value.
+     * {@code target} holds on return is one consistent value. (Written out rather than a {@link ShardRead}:
+     * its {@code long} result would be boxed.)
      */
     public long copyValue(final K key, final MemorySegment target, final long offset) {
         final StagingBuffer k = encode(key);
-        final int shard = shardOf(k.hash);
-        final StampedLock lock = locks[shard];
+        final int shard = set.shardOf(k.hash);
+        final OffHeapMap<K, V> map = shards.get(shard);
+        final StampedLock lock = set.locks[shard];
         final long stamp = lock.tryOptimisticRead();
         if (stamp != 0) {
             try {
-                final long length = shards.get(shard).copyValueEncoded(k, target, offset);
+                final long length = map.copyValueEncoded(k, target, offset);
                 if (lock.validate(stamp)) {
                     return length;
                 }
-            } catch (final RuntimeException raced) {
-                rethrowUnlessRaced(lock, stamp, raced);
+            } catch (final RuntimeException e) {
+                ShardSet.raced(lock, stamp, e);
             }
         }
         final long readStamp = lock.readLock();
         try {
-            checkShardOpen(shard);
-            return shards.get(shard).copyValueEncoded(k, target, offset);
+            set.tables[shard].beginRead();
+            return map.copyValueEncoded(k, target, offset);
         } finally {
             lock.unlockRead(readStamp);
         }
-    }
-
-    private static void rethrowUnlessRaced(final StampedLock lock, final long stamp, final RuntimeException e) {
-        if (lock.validate(stamp)) {
-            throw e;
-        }
-    }
-
-    private void checkShardOpen(final int shard) {
-        tables[shard].checkOpen();
     }
 
     // ------------------------------------------------------------------ writes
@@ -241,12 +188,12 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     private Object write(final K key, final V value, final boolean overwrite, final boolean decodePrevious) {
         Objects.requireNonNull(value, "value");
         final StagingBuffer k = encode(key);
-        final int shard = shardOf(k.hash);
-        final long stamp = locks[shard].writeLock();
+        final int shard = set.shardOf(k.hash);
+        final long stamp = set.locks[shard].writeLock();
         try {
             return shards.get(shard).upsertEncoded(k, value, overwrite, decodePrevious);
         } finally {
-            locks[shard].unlockWrite(stamp);
+            set.locks[shard].unlockWrite(stamp);
         }
     }
 
@@ -264,56 +211,28 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
     private Object removeEntry(final K key, final boolean decodePrevious) {
         final StagingBuffer k = encode(key);
-        final int shard = shardOf(k.hash);
-        final long stamp = locks[shard].writeLock();
+        final int shard = set.shardOf(k.hash);
+        final long stamp = set.locks[shard].writeLock();
         try {
             return shards.get(shard).removeEncoded(k, decodePrevious);
         } finally {
-            locks[shard].unlockWrite(stamp);
+            set.locks[shard].unlockWrite(stamp);
         }
     }
 
     /** Empties every shard, one after the other. */
     public void clear() {
-        forEachShardLocked(OffHeapMap::clear);
+        set.forEachWriteLocked(shard -> shards.get(shard).clear());
     }
 
     /** Finishes every shard's growth now, one shard (and one lock) at a time. */
     public void finishGrowth() {
-        forEachShardLocked(OffHeapMap::finishGrowth);
+        set.forEachWriteLocked(shard -> shards.get(shard).finishGrowth());
     }
 
     /** Evacuates growing shards for about {@code timeBudget} in all; true when none is left growing. */
     public boolean evacuate(final Duration timeBudget) {
-        final long deadline = System.nanoTime() + timeBudget.toNanos();
-        boolean allDone = true;
-        for (int shard = 0; shard < tables.length; shard++) {
-            if (!tables[shard].isGrowing()) {
-                continue;
-            }
-            final long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            final long stamp = locks[shard].writeLock();
-            try {
-                allDone &= tables[shard].evacuateForAsWrite(left);
-            } finally {
-                locks[shard].unlockWrite(stamp);
-            }
-        }
-        return allDone;
-    }
-
-    private void forEachShardLocked(final java.util.function.Consumer<OffHeapMap<K, V>> action) {
-        for (int shard = 0; shard < tables.length; shard++) {
-            final long stamp = locks[shard].writeLock();
-            try {
-                action.accept(shards.get(shard));
-            } finally {
-                locks[shard].unlockWrite(stamp);
-            }
-        }
+        return set.evacuate(timeBudget);
     }
 
     // ------------------------------------------------------------------ iteration and the rest
@@ -324,8 +243,9 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
      */
     public void forEach(final BiConsumer<? super K, ? super V> action) {
         Objects.requireNonNull(action, "action");
-        for (int shard = 0; shard < tables.length; shard++) {
-            final StampedLock lock = locks[shard];
+        set.checkOpen();
+        for (int shard = 0; shard < set.count(); shard++) {
+            final StampedLock lock = set.locks[shard];
             OffHeapCursor<K, V> cursor = null;
             try {
                 while (true) {
@@ -361,82 +281,40 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
     /** Live entries, summed over the shards. */
     public long size() {
-        long size = 0;
-        for (int shard = 0; shard < tables.length; shard++) {
-            final long stamp = locks[shard].readLock();
-            try {
-                size += shards.get(shard).size();
-            } finally {
-                locks[shard].unlockRead(stamp);
-            }
-        }
-        return size;
+        return set.size();
     }
 
     /** Number of shards. */
     public int shardCount() {
-        return tables.length;
+        return set.count();
     }
 
     /** Totals and every shard's stats. */
     public ShardedStats stats() {
-        final List<MapStats> all = new ArrayList<>(tables.length);
-        for (int shard = 0; shard < tables.length; shard++) {
-            final long stamp = locks[shard].readLock();
-            try {
-                all.add(shards.get(shard).stats());
-            } finally {
-                locks[shard].unlockRead(stamp);
-            }
-        }
-        return ShardedStats.of(all, evacuator == null ? 0 : evacuator.slices(),
-                evacuator == null ? 0 : evacuator.busyNanos());
+        return set.stats();
     }
 
     /** Out-of-line storage summed over the shards. */
     public StorageStats storageStats() {
-        long blocks = 0;
-        long requested = 0;
-        long allocated = 0;
-        long committed = 0;
-        long reserved = 0;
-        for (int shard = 0; shard < tables.length; shard++) {
-            final long stamp = locks[shard].readLock();
-            try {
-                final StorageStats one = shards.get(shard).storageStats();
-                blocks += one.blocks();
-                requested += one.requestedBytes();
-                allocated += one.allocatedBytes();
-                committed += one.committedBytes();
-                reserved += one.reservedBytes();
-            } finally {
-                locks[shard].unlockRead(stamp);
-            }
-        }
-        return new StorageStats(blocks, requested, allocated, committed, reserved);
+        final List<StorageStats> all = new ArrayList<>(set.count());
+        set.forEachReadLocked(shard -> all.add(shards.get(shard).storageStats()));
+        return StorageStats.sum(all);
     }
 
     /** Whether {@link #close()} has been called. */
     public boolean isClosed() {
-        return closed;
+        return set.isClosed();
     }
 
     /** Stops the background evacuator and frees every shard, each under its write lock. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (evacuator != null) {
-            evacuator.close();
-        }
-        forEachShardLocked(OffHeapMap::close);
+        set.close();
     }
 
     @Override
     public String toString() {
-        return closed ? "ConcurrentOffHeapMap[closed]" : "ConcurrentOffHeapMap[shards=" + tables.length + "]";
+        return set.isClosed() ? "ConcurrentOffHeapMap[closed]" : "ConcurrentOffHeapMap[shards=" + set.count() + "]";
     }
 
     /**
@@ -448,64 +326,47 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     public static final class Builder<K, V> {
         private final Codec<K> keyCodec;
         private final Codec<V> valueCodec;
-        private int logShards = Math.min(ConcurrentLongLongMap.MAX_LOG_SHARDS,
-                32 - Integer.numberOfLeadingZeros(Math.max(1, 4 * Runtime.getRuntime().availableProcessors() - 1)));
-        private long expectedSize;
-        private IntFunction<NativeAllocator> allocators = shard -> NativeAllocators.defaultAllocator();
-        private long memoryBudget = Long.MAX_VALUE;
-        private boolean backgroundMemoryWork = true;
-        private long backgroundWorkNanos;
-        private long backgroundPeriodNanos;
+        private final ShardSet.Options options = new ShardSet.Options();
 
         private Builder(final Codec<K> keyCodec, final Codec<V> valueCodec) {
             this.keyCodec = Objects.requireNonNull(keyCodec, "keyCodec");
             this.valueCodec = Objects.requireNonNull(valueCodec, "valueCodec");
         }
 
-        /** The number of shards: a power of two from 1 to 2^12. */
+        /** The number of shards: a power of two from 1 to 2^12 (default: 4 per CPU, rounded up). */
         public Builder<K, V> shards(final int count) {
-            if (count < 1 || Integer.bitCount(count) != 1 || count > 1 << ConcurrentLongLongMap.MAX_LOG_SHARDS) {
-                throw new IllegalArgumentException("shard count must be a power of two from 1 to "
-                        + (1 << ConcurrentLongLongMap.MAX_LOG_SHARDS) + ": " + count);
-            }
-            this.logShards = Integer.numberOfTrailingZeros(count);
+            options.shards(count);
             return this;
         }
 
         /** Entries the whole map should hold without growing. */
         public Builder<K, V> expectedSize(final long entries) {
-            if (entries < 0) {
-                throw new IllegalArgumentException("expected size must not be negative: " + entries);
-            }
-            this.expectedSize = entries;
+            options.expectedSize(entries);
             return this;
         }
 
         /** One allocator for every shard. */
         public Builder<K, V> allocator(final NativeAllocator allocator) {
             Objects.requireNonNull(allocator, "allocator");
-            this.allocators = shard -> allocator;
+            options.allocators(shard -> allocator);
             return this;
         }
 
         /** An allocator per shard (e.g. NUMA binding). */
         public Builder<K, V> allocators(final IntFunction<NativeAllocator> perShard) {
-            this.allocators = Objects.requireNonNull(perShard, "perShard");
+            options.allocators(perShard);
             return this;
         }
 
         /** Native bytes for the whole map, buckets and out-of-line storage, split evenly between shards. */
         public Builder<K, V> memoryBudget(final long bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("memory budget must be positive: " + bytes);
-            }
-            this.memoryBudget = bytes;
+            options.memoryBudget(bytes);
             return this;
         }
 
         /** See {@link LongLongMap.Builder#backgroundMemoryWork}. */
         public Builder<K, V> backgroundMemoryWork(final boolean background) {
-            this.backgroundMemoryWork = background;
+            options.backgroundMemoryWork = background;
             return this;
         }
 
@@ -516,12 +377,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
         /** Runs the background evacuator: at most about {@code work} of evacuation per {@code period}. */
         public Builder<K, V> backgroundEvacuation(final Duration work, final Duration period) {
-            if (work.isNegative() || work.isZero() || period.compareTo(work) < 0) {
-                throw new IllegalArgumentException("background evacuation needs 0 < work <= period, not "
-                        + work + " per " + period);
-            }
-            this.backgroundWorkNanos = work.toNanos();
-            this.backgroundPeriodNanos = period.toNanos();
+            options.backgroundEvacuation(work, period);
             return this;
         }
 

@@ -13,6 +13,23 @@ package io.panamap;
 public record StorageStats(long blocks, long requestedBytes, long allocatedBytes, long committedBytes,
                            long reservedBytes) {
 
+    /** The field-by-field sum of several stores' stats (a concurrent map's shards). */
+    static StorageStats sum(final java.util.List<StorageStats> parts) {
+        long blocks = 0;
+        long requested = 0;
+        long allocated = 0;
+        long committed = 0;
+        long reserved = 0;
+        for (final StorageStats part : parts) {
+            blocks += part.blocks;
+            requested += part.requestedBytes;
+            allocated += part.allocatedBytes;
+            committed += part.committedBytes;
+            reserved += part.reservedBytes;
+        }
+        return new StorageStats(blocks, requested, allocated, committed, reserved);
+    }
+
     /** Share of the committed bytes that hold no encoding: rounding, free blocks, unused slab tails. 0 when empty. */
     public double fragmentation() {
         return committedBytes == 0 ? 0.0 : 1.0 - (double) requestedBytes / committedBytes;

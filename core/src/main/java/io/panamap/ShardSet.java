@@ -1,0 +1,247 @@
+package io.panamap;
+
+import io.panamap.memory.NativeAllocator;
+import io.panamap.memory.NativeAllocators;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
+
+/**
+ * What both concurrent maps are made of, apart from their typed front ends: 2^k shard tables with one
+ * {@link StampedLock} each, the shard choice, the optimistic-read protocol, the operations that visit every
+ * shard under its lock, and the optional {@link BackgroundEvacuator}.
+ *
+ * <p>The optimistic read (see {@link ConcurrentLongLongMap} for why it is safe) is written out in the
+ * front ends' read methods rather than passed a lambda here: a capturing lambda per read would be garbage
+ * on the hottest path. What they share is {@link #raced}, the one decision that needs care.
+ */
+final class ShardSet implements AutoCloseable {
+
+    /** Most shards: 2^12 keeps the shard bits (44..55) clear of the bucket index's (up to 40). */
+    static final int MAX_LOG_SHARDS = 12;
+    /** The tophash's first bit: the shard bits sit right below it. */
+    private static final int TOPHASH_SHIFT = 56;
+
+    final HashTable[] tables;
+    final StampedLock[] locks;
+    /** The hash seed of every shard: the map's. */
+    final long seed;
+    private final int shardShift;
+    private final int shardMask;
+    private final String owner;
+    private BackgroundEvacuator evacuator;
+    private volatile boolean closed;
+
+    ShardSet(final int logShards, final String owner) {
+        final int count = 1 << logShards;
+        this.tables = new HashTable[count];
+        this.locks = new StampedLock[count];
+        for (int shard = 0; shard < count; shard++) {
+            locks[shard] = new StampedLock();
+        }
+        this.seed = ThreadLocalRandom.current().nextLong();
+        this.shardShift = TOPHASH_SHIFT - logShards;
+        this.shardMask = count - 1;
+        this.owner = owner;
+    }
+
+    /** Registers shard {@code shard}'s table, giving it the map's seed and its index. */
+    void adopt(final int shard, final HashTable table) {
+        table.useFixedSeed(seed);
+        table.shard = shard;
+        tables[shard] = table;
+    }
+
+    /** Starts the background evacuator, if asked for ({@code workNanos > 0}). */
+    void startEvacuator(final long workNanos, final long periodNanos) {
+        if (workNanos > 0) {
+            evacuator = new BackgroundEvacuator(tables, locks, workNanos, periodNanos);
+        }
+    }
+
+    int count() {
+        return tables.length;
+    }
+
+    /** The shard of a key hashed under {@link #seed}: hash bits 56-k..55. */
+    int shardOf(final long hash) {
+        return (int) (hash >>> shardShift) & shardMask;
+    }
+
+    /**
+     * Whether an optimistic read that threw {@code e} was racing a write (its stamp no longer validates): then
+     * it is retried under the read lock. Otherwise the exception is real (a closed map, a bad argument) and is
+     * thrown.
+     */
+    static void raced(final StampedLock lock, final long stamp, final RuntimeException e) {
+        if (lock.validate(stamp)) {
+            throw e;
+        }
+    }
+
+    /** Runs {@code action} for each shard in turn, under that shard's write lock. */
+    void forEachWriteLocked(final IntConsumer action) {
+        for (int shard = 0; shard < tables.length; shard++) {
+            final long stamp = locks[shard].writeLock();
+            try {
+                action.accept(shard);
+            } finally {
+                locks[shard].unlockWrite(stamp);
+            }
+        }
+    }
+
+    /** Runs {@code action} for each shard in turn, under that shard's read lock. */
+    void forEachReadLocked(final IntConsumer action) {
+        for (int shard = 0; shard < tables.length; shard++) {
+            final long stamp = locks[shard].readLock();
+            try {
+                action.accept(shard);
+            } finally {
+                locks[shard].unlockRead(stamp);
+            }
+        }
+    }
+
+    /** Live entries in all shards, each read under its lock. */
+    long size() {
+        final long[] size = new long[1];
+        forEachReadLocked(shard -> size[0] += tables[shard].size());
+        return size[0];
+    }
+
+    /**
+     * Evacuates growing shards for about {@code timeBudget} in all; true when none is left growing. The first
+     * growing shard gets at least one clock check's worth of chains however small the budget (as a single
+     * table's {@code evacuate} does), so a caller that loops until this returns true always gets there.
+     */
+    boolean evacuate(final Duration timeBudget) {
+        checkOpen();
+        final long deadline = System.nanoTime() + timeBudget.toNanos();
+        boolean allDone = true;
+        boolean sliced = false;
+        for (int shard = 0; shard < tables.length; shard++) {
+            if (!tables[shard].isGrowing()) {
+                continue;
+            }
+            final long left = deadline - System.nanoTime();
+            if (left <= 0 && sliced) {
+                return false;
+            }
+            sliced = true;
+            final long stamp = locks[shard].writeLock();
+            try {
+                allDone &= tables[shard].evacuateForAsWrite(left);
+            } finally {
+                locks[shard].unlockWrite(stamp);
+            }
+        }
+        return allDone;
+    }
+
+    /** Every shard's stats, each under its read lock, with the totals. */
+    ShardedStats stats() {
+        final List<MapStats> all = new ArrayList<>(tables.length);
+        forEachReadLocked(shard -> all.add(tables[shard].stats()));
+        return ShardedStats.of(all, evacuator == null ? 0 : evacuator.slices(),
+                evacuator == null ? 0 : evacuator.busyNanos());
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(owner + " is closed");
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops the evacuator, then closes every shard under its write lock. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (evacuator != null) {
+            evacuator.close();
+        }
+        forEachWriteLocked(shard -> {
+            if (tables[shard] != null) {
+                tables[shard].close();
+            }
+        });
+    }
+
+    /** The options both concurrent maps' builders share. */
+    static final class Options {
+        int logShards = defaultLogShards();
+        long expectedSize;
+        IntFunction<NativeAllocator> allocators = shard -> NativeAllocators.defaultAllocator();
+        long memoryBudget = Long.MAX_VALUE;
+        boolean backgroundMemoryWork = true;
+        long backgroundWorkNanos;
+        long backgroundPeriodNanos;
+
+        /** 4 shards per available processor, rounded up to a power of two: writers rarely meet. */
+        private static int defaultLogShards() {
+            final int wanted = 4 * Runtime.getRuntime().availableProcessors();
+            return Math.min(MAX_LOG_SHARDS, 32 - Integer.numberOfLeadingZeros(Math.max(1, wanted - 1)));
+        }
+
+        void shards(final int count) {
+            if (count < 1 || Integer.bitCount(count) != 1 || count > 1 << MAX_LOG_SHARDS) {
+                throw new IllegalArgumentException("shard count must be a power of two from 1 to "
+                        + (1 << MAX_LOG_SHARDS) + ": " + count);
+            }
+            logShards = Integer.numberOfTrailingZeros(count);
+        }
+
+        void expectedSize(final long entries) {
+            if (entries < 0) {
+                throw new IllegalArgumentException("expected size must not be negative: " + entries);
+            }
+            expectedSize = entries;
+        }
+
+        void allocators(final IntFunction<NativeAllocator> perShard) {
+            allocators = Objects.requireNonNull(perShard, "perShard");
+        }
+
+        void memoryBudget(final long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memory budget must be positive: " + bytes);
+            }
+            memoryBudget = bytes;
+        }
+
+        void backgroundEvacuation(final Duration work, final Duration period) {
+            if (work.isNegative() || work.isZero() || period.compareTo(work) < 0) {
+                throw new IllegalArgumentException("background evacuation needs 0 < work <= period, not "
+                        + work + " per " + period);
+            }
+            backgroundWorkNanos = work.toNanos();
+            backgroundPeriodNanos = period.toNanos();
+        }
+
+        long perShardSize() {
+            final long count = 1L << logShards;
+            return (expectedSize + count - 1) / count;
+        }
+
+        long perShardBudget() {
+            return memoryBudget == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, memoryBudget >> logShards);
+        }
+
+        NativeAllocator allocatorOf(final int shard) {
+            return Objects.requireNonNull(allocators.apply(shard), "allocator of shard " + shard);
+        }
+    }
+}
