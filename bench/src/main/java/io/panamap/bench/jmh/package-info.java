@@ -17,7 +17,7 @@
  * ./panamap jmh GetBenchmark -p size=1000000 -p map=panamap,fastutil
  * ./panamap jmh PutBenchmark -p size=1000 -prof gc          # with heap bytes per operation
  * ./panamap jmh GetStringBenchmark -prof gc                 # string ids: panamap, HashMap, Chronicle Map
- * ./panamap jmh 'io.panamap.bench.jmh' -rf json -rff jmh.json   # everything: 258 forks, more than an hour
+ * ./panamap jmh 'io.panamap.bench.jmh' -rf json -rff jmh.json   # everything: 273 forks, more than an hour
  * </pre>
  * A benchmark's name is {@code <Operation>Benchmark.<method>}; the first argument is a regular expression found
  * anywhere in it (so {@code Put} alone would also pick {@code removeAndPut}: write {@code PutBenchmark}; the
@@ -36,7 +36,8 @@
  * ({@link io.panamap.bench.workload.Keys}, as the custom harness uses) and none is presized. The string-key
  * ones: {@link io.panamap.bench.jmh.GetStringBenchmark} (ns and, with {@code -prof gc}, heap bytes per get)
  * and {@link io.panamap.bench.jmh.PutStringBenchmark} (per build and per put), with the harness's text ids and
- * records ({@link io.panamap.bench.workload.StringKeys}).
+ * records ({@link io.panamap.bench.workload.StringKeys}); {@link io.panamap.bench.jmh.StringLookupStepsBenchmark}
+ * takes panamap's string get apart, step by step, in cache.
  *
  * <h2>Where things are</h2>
  * {@link io.panamap.bench.jmh.MapBenchmark}: settings shared by all (forks, iterations, {@code size},
