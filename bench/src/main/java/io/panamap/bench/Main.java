@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * {@code ./panamap bench}: compares panamap's {@code LongLongMap} with its peers, each in its own JVM (see the
- * package documentation for where things are). Run with {@code --help} for usage. With {@code --child} first,
+ * {@code ./panamap bench}: compares panamap's maps with their peers, each in its own JVM (see the package
+ * documentation for where things are). Run with {@code --help} for usage. With {@code --child} first,
  * this JVM is a child that runs one workload against one contender and prints one result line.
  */
 public final class Main {
