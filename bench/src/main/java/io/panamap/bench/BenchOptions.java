@@ -57,8 +57,9 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                                  string  text ids such as ORD-0734165502418 (16-26 chars) to 64-byte records;
                                          workloads grow-str, get-str, open-loop-str, with the contenders that
                                          have such a map: %s
-              --contenders ..  which maps, comma-separated (default: all but %s, and for string
-                               keys only those that have a string map); known: %s
+              --contenders ..  which maps, comma-separated (default: all but %s;
+                               with string keys, only those with a string map);
+                               known: %s
               --workloads ..   which workloads, comma-separated (default: all; --workload is the same): %s
               --rate R         operations per second of the open-loop stream (default %s)
               --duration S     seconds the open-loop stream lasts (default %d; quick: 1)
