@@ -82,7 +82,8 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         this.table = new HashTable(layout, (array, keyOffset, seed) -> keySide.hashStored(array.segment, keyOffset, seed),
                 builder.allocator, builder.expectedSize, builder.memoryBudget, builder.backgroundMemoryWork, name);
         final HashTable engine = table;
-        final OutOfLineStore store = new OutOfLineStore(builder.allocator, engine::admit, name);
+        final OutOfLineStore store = new OutOfLineStore(builder.allocator, engine::admit, name,
+                builder.backgroundMemoryWork);
         table.attachStorage(store);
         keys.attach(store);
         values.attach(store);

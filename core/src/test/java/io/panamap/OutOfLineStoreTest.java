@@ -450,6 +450,64 @@ class OutOfLineStoreTest {
     }
 
     @Test
+    void withBackgroundWorkTheNextRegionShouldBeMappedByTheMemoryWorkerAheadOfNeed() throws InterruptedException {
+        final List<String> mappingThreads = java.util.Collections.synchronizedList(new ArrayList<>());
+        final NativeAllocator recording = new NativeAllocator() {
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                mappingThreads.add(Thread.currentThread().getName() + ":" + byteSize);
+                return NativeAllocators.defaultAllocator().allocate(byteSize);
+            }
+
+            @Override
+            public String describe() {
+                return "recording";
+            }
+        };
+        final String writer = Thread.currentThread().getName();
+        try (OutOfLineStore store = new OutOfLineStore(recording, OutOfLineStore.BudgetGuard.UNLIMITED, OWNER, true)) {
+            while (store.regionCount() < 3) {
+                store.allocate(LARGEST_CLASS); // a fresh slab every 4 blocks
+                // Let the worker keep up, as it does on a table whose writes take longer than an mmap.
+                assertTrue(io.panamap.memory.MemoryWorker.awaitIdle(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        }
+        assertEquals(3, mappingThreads.size(), mappingThreads.toString());
+        assertEquals(writer + ":" + (4L << 20), mappingThreads.get(0), "the first region is mapped on first use");
+        for (final String later : mappingThreads.subList(1, 3)) {
+            assertFalse(later.startsWith(writer + ":"), "mapped ahead, not by the writer: " + mappingThreads);
+        }
+    }
+
+    @Test
+    void aRegionMappedAheadShouldBeUnmappedWhenTheStoreCloses() throws InterruptedException {
+        final List<NativeBlock> blocks = java.util.Collections.synchronizedList(new ArrayList<>());
+        final NativeAllocator recording = new NativeAllocator() {
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                final NativeBlock block = NativeAllocators.defaultAllocator().allocate(byteSize);
+                blocks.add(block);
+                return block;
+            }
+
+            @Override
+            public String describe() {
+                return "recording";
+            }
+        };
+        final OutOfLineStore store = new OutOfLineStore(recording, OutOfLineStore.BudgetGuard.UNLIMITED, OWNER, true);
+        for (int i = 0; i < 4 * 9; i++) {
+            store.allocate(LARGEST_CLASS); // 9 of the first region's 16 slabs: past half, so the next is asked for
+        }
+        assertTrue(io.panamap.memory.MemoryWorker.awaitIdle(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(2, blocks.size(), "the first region, and the next one mapped ahead");
+        store.close();
+        for (final NativeBlock block : blocks) {
+            assertFalse(block.isAlive(), "nothing left mapped");
+        }
+    }
+
+    @Test
     void regionsShouldDoubleUpToAGibibyteAndStayFindable() {
         Assumptions.assumeTrue(Mmap.isAvailable(), "needs lazily backed mmap: this reserves 3 GiB of address space");
         try (OutOfLineStore store = new OutOfLineStore(new MmapAllocator(false), OutOfLineStore.BudgetGuard.UNLIMITED,
