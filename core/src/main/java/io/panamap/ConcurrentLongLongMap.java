@@ -290,21 +290,26 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     }
 
     /**
-     * Evacuates growing shards for about {@code timeBudget} in all, each under its own lock.
+     * Evacuates growing shards for about {@code timeBudget} in all, each under its own lock. The first growing
+     * shard gets at least one clock check's worth of chains however small the budget (as
+     * {@link LongLongMap#evacuate} does), so a caller that loops until this returns true always gets there.
      *
      * @return true when no shard is left growing
      */
     public boolean evacuate(final Duration timeBudget) {
+        checkOpen();
         final long deadline = System.nanoTime() + timeBudget.toNanos();
         boolean allDone = true;
+        boolean sliced = false;
         for (int shard = 0; shard < shards.length; shard++) {
             if (!tables[shard].isGrowing()) {
                 continue;
             }
             final long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (left <= 0 && sliced) {
                 return false;
             }
+            sliced = true;
             final long stamp = locks[shard].writeLock();
             try {
                 allDone &= tables[shard].evacuateForAsWrite(left);

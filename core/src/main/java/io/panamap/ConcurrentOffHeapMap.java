@@ -283,18 +283,26 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         forEachShardLocked(OffHeapMap::finishGrowth);
     }
 
-    /** Evacuates growing shards for about {@code timeBudget} in all; true when none is left growing. */
+    /**
+     * Evacuates growing shards for about {@code timeBudget} in all; true when none is left growing. As
+     * {@link ConcurrentLongLongMap#evacuate}, the first growing shard gets at least one clock check's worth.
+     */
     public boolean evacuate(final Duration timeBudget) {
+        if (closed) {
+            throw new IllegalStateException("ConcurrentOffHeapMap is closed");
+        }
         final long deadline = System.nanoTime() + timeBudget.toNanos();
         boolean allDone = true;
+        boolean sliced = false;
         for (int shard = 0; shard < tables.length; shard++) {
             if (!tables[shard].isGrowing()) {
                 continue;
             }
             final long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (left <= 0 && sliced) {
                 return false;
             }
+            sliced = true;
             final long stamp = locks[shard].writeLock();
             try {
                 allDone &= tables[shard].evacuateForAsWrite(left);
