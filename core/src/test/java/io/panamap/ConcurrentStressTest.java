@@ -12,8 +12,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -79,6 +81,7 @@ class ConcurrentStressTest {
     void concurrentCountersShouldLoseNoUpdateThroughManyGrowths() {
         final int writers = 3;
         final Deadline deadline = new Deadline(RUN);
+        final LongAdder reads = new LongAdder();
         do {
             try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build()) {
                 final long[][] added = new long[writers][];
@@ -94,7 +97,6 @@ class ConcurrentStressTest {
                         }
                     });
                 }
-                final LongAdder reads = new LongAdder();
                 crew.start("counter-reader", () -> readCountersAndOthers(map, crew, writing, reads));
                 crew.join(RUN.plus(GRACE));
 
@@ -115,10 +117,10 @@ class ConcurrentStressTest {
                     expectedSize += map.containsKey(key) ? 1 : 0;
                 }
                 assertEquals(expectedSize, map.size());
-                assertTrue(reads.sum() > 0, "the reader ran alongside the writers");
                 assertGrewManyTimes(map.stats());
             }
         } while (!deadline.passed());
+        assertTrue(reads.sum() > 0, "the reader ran alongside the writers");
     }
 
     private static long otherKey(final int index) {
@@ -206,6 +208,7 @@ class ConcurrentStressTest {
         final int writers = 2;
         final int readers = 2;
         final Deadline deadline = new Deadline(RUN);
+        final LongAdder reads = new LongAdder();
         do {
             try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).missingValue(MISSING)
                     .backgroundEvacuation(EVACUATOR_WORK, EVACUATOR_PERIOD).build()) {
@@ -225,7 +228,6 @@ class ConcurrentStressTest {
                         }
                     });
                 }
-                final LongAdder reads = new LongAdder();
                 for (int r = 0; r < readers; r++) {
                     crew.start("reader-" + r, () -> readValuesOfKeys(map, crew, writing, writers, reads));
                 }
@@ -244,10 +246,10 @@ class ConcurrentStressTest {
                 }
                 assertEquals(expectedSize, map.size());
                 map.forEach((key, value) -> assertEquals(valueOf(key), value, "forEach: key " + key));
-                assertTrue(reads.sum() > 0, "the readers ran alongside the writers");
                 assertGrewManyTimes(map.stats());
             }
         } while (!deadline.passed());
+        assertTrue(reads.sum() > 0, "the readers ran alongside the writers");
     }
 
     private static long ownedKey(final int writer, final int writers, final int index) {
@@ -661,6 +663,7 @@ class ConcurrentStressTest {
         final int writers = 2;
         final int readers = 2;
         final Deadline deadline = new Deadline(TYPED_RUN);
+        final LongAdder reads = new LongAdder();
         do {
             try (ConcurrentOffHeapMap<CharSequence, byte[]> map = typedMap(true, null)) {
                 final int[] stableVersions = new int[TYPED_STABLE];
@@ -681,7 +684,6 @@ class ConcurrentStressTest {
                         }
                     });
                 }
-                final LongAdder reads = new LongAdder();
                 for (int r = 0; r < readers; r++) {
                     crew.start("typed-reader-" + r, () -> readTypedValues(map, crew, writing, writers, reads));
                 }
@@ -705,10 +707,10 @@ class ConcurrentStressTest {
                     }
                 }
                 assertEquals(expectedSize, map.size());
-                assertTrue(reads.sum() > 0, "the readers ran alongside the writers");
                 assertTrue(growths(map.stats()) > 0);
             }
         } while (!deadline.passed());
+        assertTrue(reads.sum() > 0, "the readers ran alongside the writers");
     }
 
     /**
@@ -1001,17 +1003,22 @@ class ConcurrentStressTest {
     }
 
     /**
-     * The threads of one round. The first failure of any of them makes {@link #failed()} true, so that the others
-     * stop early, and is rethrown by {@link #join} with the others suppressed.
+     * The threads of one round. They start together: each waits at a start line until {@link #join} sees them all
+     * there, so that readers are not still being scheduled when the writers are done. The first failure of any of
+     * them makes {@link #failed()} true, so that the others stop early, and is rethrown by {@link #join} with the
+     * others suppressed.
      */
     private static final class Crew {
         private final List<Thread> threads = new ArrayList<>();
         private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        private final Phaser startLine = new Phaser(1);
         private volatile boolean failed;
 
         void start(final String name, final Body body) {
+            startLine.register();
             final Thread thread = new Thread(() -> {
                 try {
+                    startLine.arriveAndAwaitAdvance();
                     body.run();
                 } catch (final Throwable e) {
                     failures.add(new AssertionError("thread " + Thread.currentThread().getName() + " failed", e));
@@ -1031,12 +1038,16 @@ class ConcurrentStressTest {
         void join(final Duration limit) {
             final long end = System.nanoTime() + limit.toNanos();
             try {
+                startLine.awaitAdvanceInterruptibly(startLine.arrive(), limit.toNanos(), TimeUnit.NANOSECONDS);
                 for (final Thread thread : threads) {
                     thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
                 }
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for the threads", e);
+            } catch (final TimeoutException e) {
+                failed = true;
+                throw new AssertionError("the threads did not all start within " + limit, e);
             }
             final Throwable first = failures.poll();
             if (first != null) {
