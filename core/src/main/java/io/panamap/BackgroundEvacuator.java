@@ -61,18 +61,21 @@ final class BackgroundEvacuator implements AutoCloseable {
             }
             final long stamp = locks[shard].writeLock();
             final long start = System.nanoTime();
+            final long spent;
             try {
                 if (table.closed) {
                     return;
                 }
                 table.evacuateForAsWrite(remaining);
+                spent = System.nanoTime() - start;
+                // Counted before the lock goes: stats() reads a shard under its read lock, then these, so a
+                // growth it sees finished is never missing the slice that finished it.
+                slices++;
+                busyNanos += spent;
             } finally {
                 locks[shard].unlockWrite(stamp);
             }
-            final long spent = System.nanoTime() - start;
             remaining -= spent;
-            slices++;
-            busyNanos += spent;
             nextShard = shard + 1;
         }
     }

@@ -1,0 +1,245 @@
+package io.panamap;
+
+import io.panamap.codec.Codecs;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The background evacuator of the concurrent maps: it finishes a growth that no write will finish, in slices
+ * that each hold one shard's lock for about their budget, at most about its work per period.
+ */
+class BackgroundEvacuationTest {
+
+    /** Fast for tests: a slice of at most about 1 ms every 10 ms. */
+    private static final Duration SLICE = Duration.ofMillis(1);
+    private static final Duration PERIOD = Duration.ofMillis(10);
+    /** How long a growth the evacuator should finish may take before the test gives up on it. */
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path directory;
+
+    /**
+     * How many entries a shard that starts empty holds once the insert that starts its doubling to
+     * 2^{@code logBuckets} buckets is done: one past 6.5 per bucket of the array it leaves (13·2^(B-2) + 1).
+     */
+    static long entriesStartingDoublingTo(final int logBuckets) {
+        return HashTable.LOAD_FACTOR_NUM * ((1L << (logBuckets - 1)) / HashTable.LOAD_FACTOR_DEN) + 1;
+    }
+
+    /** Fills a map of one shard until the insert that starts its doubling to 2^{@code logBuckets}: left growing. */
+    private static long fillUntilDoublingTo(final ConcurrentLongLongMap map, final int logBuckets) {
+        final long entries = entriesStartingDoublingTo(logBuckets);
+        for (long key = 0; key < entries; key++) {
+            map.put(key, ~key);
+        }
+        return entries;
+    }
+
+    /** Waits until no shard is growing; false if that takes longer than {@code patience}. */
+    private static boolean awaitNoGrowth(final ConcurrentLongLongMap map, final Duration patience) {
+        final long end = System.nanoTime() + patience.toNanos();
+        while (map.stats().shardsGrowing() != 0) {
+            if (System.nanoTime() - end > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return true;
+    }
+
+    @Test
+    void aGrowthNobodyWritesShouldBeFinishedInTheBackground() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1)
+                .backgroundEvacuation(SLICE, PERIOD).build()) {
+            final long entries = fillUntilDoublingTo(map, 17);
+            final ShardedStats left = map.stats();
+            assertEquals(1, left.shardsGrowing(), "the last insert started a doubling of " + entries + " entries");
+            assertEquals(17, left.shards().get(0).logBuckets());
+
+            assertTrue(awaitNoGrowth(map, PATIENCE), "still growing after " + PATIENCE + ": " + map.stats());
+            final ShardedStats done = map.stats();
+            assertTrue(done.backgroundSlices() - left.backgroundSlices() > 1,
+                    "the growth took more than one slice: " + left + " -> " + done);
+            assertTrue(done.backgroundNanos() > left.backgroundNanos());
+            assertEquals(left.shards().get(0).growthsFinished() + 1, done.shards().get(0).growthsFinished());
+            assertEquals(entries, done.size());
+            for (long key = 0; key < entries; key++) {
+                assertEquals(~key, map.get(key), "key " + key);
+            }
+        }
+    }
+
+    @Test
+    void withoutBackgroundEvacuationAGrowthNobodyWritesShouldStayUnfinished() throws InterruptedException {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1).build()) {
+            fillUntilDoublingTo(map, 17);
+            final MapStats left = map.stats().shards().get(0);
+            assertTrue(left.growing());
+            Thread.sleep(30 * PERIOD.toMillis());
+            final ShardedStats later = map.stats();
+            assertEquals(1, later.shardsGrowing(), "no write, no evacuator: nothing finishes the growth");
+            assertEquals(left.evacuatedOldBuckets(), later.shards().get(0).evacuatedOldBuckets(), "nor moves a chain");
+            assertEquals(0, later.backgroundSlices());
+            assertEquals(0, later.backgroundNanos());
+        }
+    }
+
+    @Test
+    void theDefaultShouldBeAboutOneMillisecondOfWorkPerHundredMilliseconds() throws Exception {
+        final Duration defaultWork = Duration.ofMillis(1);
+        final Duration defaultPeriod = Duration.ofMillis(100);
+        final Path file = directory.resolve("slices.jfr");
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1).backgroundEvacuation().build()) {
+            fillUntilDoublingTo(map, 18); // tens of milliseconds of evacuation: it takes the default seconds
+            final ShardedStats before;
+            final ShardedStats after;
+            final long elapsed;
+            try (Recording recording = new Recording()) {
+                recording.enable("io.panamap.EvacuationSlice").withThreshold(Duration.ZERO);
+                recording.start();
+                before = map.stats();
+                final long start = System.nanoTime();
+                assertEquals(1, before.shardsGrowing());
+                Thread.sleep(6 * defaultPeriod.toMillis());
+                after = map.stats();
+                elapsed = System.nanoTime() - start;
+                recording.stop();
+                recording.dump(file);
+            }
+            final long slices = after.backgroundSlices() - before.backgroundSlices();
+            final long busy = after.backgroundNanos() - before.backgroundNanos();
+            final String seen = slices + " slices, " + busy / 1e6 + " ms of work in " + elapsed / 1e6 + " ms";
+            assertTrue(slices >= 2, "the evacuator ran: " + seen);
+            assertTrue(slices <= elapsed / defaultPeriod.toNanos() + 1, "at most one slice per 100 ms: " + seen);
+            assertTrue(busy < slices * 5 * defaultWork.toNanos(), "each about 1 ms, not several: " + seen);
+            assertEquals(1, after.shardsGrowing(),
+                    "at that pace, a growth of tens of milliseconds is not done: " + seen);
+
+            long largestBudget = 0;
+            for (final RecordedEvent slice : RecordingFile.readAllEvents(file)) {
+                if (slice.getThread() != null && "panamap-evacuator".equals(slice.getThread().getJavaName())) {
+                    largestBudget = Math.max(largestBudget, slice.getLong("budget"));
+                }
+            }
+            assertEquals(defaultWork.toNanos(), largestBudget, "a period's slices are given 1 ms in all");
+        }
+    }
+
+    /**
+     * A writer puts, now and then, into a shard the evacuator is finishing a large growth of, with slices of 1 ms.
+     * The longest any put takes (its wait for the shard's write lock included) must stay far below the time the
+     * whole growth took to evacuate: the evacuator holds the lock for one slice at a time, not for the growth.
+     */
+    @Test
+    void aSliceShouldHoldTheShardsLockOnlyForAboutItsBudget() throws InterruptedException {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1)
+                .backgroundEvacuation(SLICE, Duration.ofMillis(5)).build()) {
+            final long entries = fillUntilDoublingTo(map, 19);
+            final ShardedStats before = map.stats();
+            assertEquals(1, before.shardsGrowing());
+            final AtomicBoolean stop = new AtomicBoolean();
+            final AtomicLong longestPut = new AtomicLong();
+            final AtomicLong puts = new AtomicLong();
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread writer = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        final long key = ThreadLocalRandom.current().nextLong(entries);
+                        final long started = System.nanoTime();
+                        map.put(key, ~key);
+                        longestPut.accumulateAndGet(System.nanoTime() - started, Math::max);
+                        puts.incrementAndGet();
+                        LockSupport.parkNanos(200_000); // a few thousand puts a second: the evacuator does the work
+                    }
+                } catch (final Throwable e) {
+                    failure.set(e);
+                }
+            }, "occasional-writer");
+            writer.start();
+            final boolean finished = awaitNoGrowth(map, PATIENCE);
+            stop.set(true);
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+            assertNull(failure.get());
+            assertTrue(finished, "still growing after " + PATIENCE + ": " + map.stats());
+
+            final ShardedStats after = map.stats();
+            final long slices = after.backgroundSlices() - before.backgroundSlices();
+            final long whole = after.backgroundNanos() - before.backgroundNanos();
+            final String seen = puts.get() + " puts, the longest " + longestPut.get() / 1e6 + " ms, while " + slices
+                    + " slices took " + whole / 1e6 + " ms in all";
+            assertTrue(slices >= 10, "the growth was evacuated in many slices: " + seen);
+            assertTrue(puts.get() >= slices, "the writer kept writing meanwhile: " + seen);
+            assertTrue(longestPut.get() < TimeUnit.MILLISECONDS.toNanos(50), "no put waited 50 ms: " + seen);
+            assertTrue(longestPut.get() < whole / 2, "no put waited for a large part of the growth: " + seen);
+        }
+    }
+
+    @Test
+    void theTypedMapShouldFinishAGrowthNobodyWritesInTheBackgroundToo() {
+        try (ConcurrentOffHeapMap<Long, Long> map = ConcurrentOffHeapMap.builder(Codecs.longs(), Codecs.longs())
+                .shards(1).backgroundEvacuation(SLICE, PERIOD).build()) {
+            final long entries = entriesStartingDoublingTo(15);
+            for (long key = 0; key < entries; key++) {
+                map.set(key, ~key);
+            }
+            final ShardedStats left = map.stats();
+            assertEquals(1, left.shardsGrowing());
+            final long end = System.nanoTime() + PATIENCE.toNanos();
+            while (map.stats().shardsGrowing() != 0 && System.nanoTime() - end < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            final ShardedStats done = map.stats();
+            assertEquals(0, done.shardsGrowing(), "still growing after " + PATIENCE + ": " + done);
+            assertTrue(done.backgroundSlices() > left.backgroundSlices());
+            for (long key = 0; key < entries; key++) {
+                assertEquals(~key, map.get(key));
+            }
+        }
+    }
+
+    @Test
+    void badDurationsShouldBeRefusedWithAMessageThatSaysWhy() {
+        final Duration[][] bad = {
+                {Duration.ZERO, PERIOD},
+                {Duration.ofMillis(-1), PERIOD},
+                {Duration.ofMillis(20), PERIOD},
+        };
+        for (final Duration[] pair : bad) {
+            final IllegalArgumentException plain = assertThrows(IllegalArgumentException.class,
+                    () -> ConcurrentLongLongMap.builder().backgroundEvacuation(pair[0], pair[1]));
+            assertEquals("background evacuation needs 0 < work <= period, not " + pair[0] + " per " + pair[1],
+                    plain.getMessage());
+            final IllegalArgumentException typed = assertThrows(IllegalArgumentException.class,
+                    () -> ConcurrentOffHeapMap.builder(Codecs.longs(), Codecs.longs())
+                            .backgroundEvacuation(pair[0], pair[1]));
+            assertEquals(plain.getMessage(), typed.getMessage());
+        }
+        assertThrows(NullPointerException.class,
+                () -> ConcurrentLongLongMap.builder().backgroundEvacuation(null, PERIOD));
+        assertThrows(NullPointerException.class,
+                () -> ConcurrentLongLongMap.builder().backgroundEvacuation(SLICE, null));
+        try (ConcurrentLongLongMap all = ConcurrentLongLongMap.builder().shards(1).backgroundEvacuation(PERIOD, PERIOD)
+                .build()) {
+            all.put(1, 2);
+            assertEquals(2, all.get(1), "work equal to the period is allowed");
+        }
+    }
+}

@@ -1,0 +1,524 @@
+package io.panamap;
+
+import io.panamap.memory.MemoryBudgetExceededException;
+import io.panamap.memory.MemoryWorker;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every public operation of {@link ConcurrentLongLongMap}, on one thread; {@link ConcurrentStressTest} has threads. */
+class ConcurrentLongLongMapTest {
+
+    /** The most shards a map may have. */
+    private static final int MAX_SHARDS = 1 << ConcurrentLongLongMap.MAX_LOG_SHARDS;
+
+    @TempDir
+    Path directory;
+
+    // ------------------------------------------------------------------ shards and the builder
+
+    @Test
+    void shardCountShouldBeThePowerOfTwoAskedFor() {
+        for (final int count : new int[] {1, 2, 16, MAX_SHARDS}) {
+            try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(count).build()) {
+                assertEquals(count, map.shardCount());
+                assertEquals(count, map.stats().shards().size());
+            }
+        }
+    }
+
+    @Test
+    void theDefaultShardCountShouldBeFourPerProcessorRoundedUpToAPowerOfTwo() {
+        final int wanted = 4 * Runtime.getRuntime().availableProcessors();
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().build()) {
+            final int count = map.shardCount();
+            assertEquals(1, Integer.bitCount(count), "a power of two: " + count);
+            assertTrue(count >= Math.min(wanted, MAX_SHARDS), count + " shards for " + wanted + " wanted");
+            assertTrue(count < 2 * wanted, "the smallest such power of two: " + count + " for " + wanted);
+        }
+    }
+
+    @Test
+    void theBuilderShouldRejectBadSettingsWithAMessageThatSaysWhy() {
+        for (final int count : new int[] {0, -4, 3, 12, 2 * MAX_SHARDS}) {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ConcurrentLongLongMap.builder().shards(count));
+            assertTrue(e.getMessage().contains("power of two from 1 to " + MAX_SHARDS), e.getMessage());
+            assertTrue(e.getMessage().endsWith(": " + count), e.getMessage());
+        }
+        final IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> ConcurrentLongLongMap.builder().expectedSize(-1));
+        assertTrue(size.getMessage().contains("expected size must not be negative: -1"), size.getMessage());
+        for (final long budget : new long[] {0, -5}) {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ConcurrentLongLongMap.builder().memoryBudget(budget));
+            assertTrue(e.getMessage().contains("memory budget must be positive: " + budget), e.getMessage());
+        }
+        final NullPointerException allocator = assertThrows(NullPointerException.class,
+                () -> ConcurrentLongLongMap.builder().allocator(null));
+        assertEquals("allocator", allocator.getMessage());
+        final NullPointerException allocators = assertThrows(NullPointerException.class,
+                () -> ConcurrentLongLongMap.builder().allocators(null));
+        assertEquals("perShard", allocators.getMessage());
+    }
+
+    @Test
+    void aShardWithoutAnAllocatorShouldFailTheBuildAndFreeTheShardsBuiltBeforeIt() {
+        final int failing = 2;
+        final RecordingAllocator[] recorders = new RecordingAllocator[failing];
+        for (int shard = 0; shard < failing; shard++) {
+            recorders[shard] = new RecordingAllocator("shard " + shard);
+        }
+        final NullPointerException e = assertThrows(NullPointerException.class, () -> ConcurrentLongLongMap.builder()
+                .shards(4).allocators(shard -> shard < failing ? recorders[shard] : null).build());
+        assertEquals("allocator of shard " + failing, e.getMessage());
+        for (final RecordingAllocator recorder : recorders) {
+            assertTrue(recorder.allocations() > 0, "the shard was built: " + recorder);
+            assertEquals(0, recorder.live(), "and freed again: " + recorder);
+        }
+    }
+
+    // ------------------------------------------------------------------ reads and writes
+
+    @Test
+    void readsAndWritesShouldAnswerWithTheConfiguredMissingValue() {
+        final long missing = -7;
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).missingValue(missing).build()) {
+            assertEquals(missing, map.missingValue());
+            assertTrue(map.isEmpty());
+            assertEquals(missing, map.get(1));
+            assertEquals(99, map.getOrDefault(1, 99));
+            assertFalse(map.containsKey(1));
+
+            assertEquals(missing, map.put(1, 10), "an insert returns the missing value");
+            assertEquals(10, map.put(1, 11), "an update returns the previous value");
+            assertEquals(11, map.get(1));
+            assertEquals(11, map.getOrDefault(1, 99));
+            assertTrue(map.containsKey(1));
+
+            assertEquals(missing, map.putIfAbsent(2, 20));
+            assertEquals(20, map.putIfAbsent(2, 21), "putIfAbsent keeps what is there");
+            assertEquals(20, map.get(2));
+
+            assertEquals(missing, map.replace(3, 30), "replace does not insert");
+            assertFalse(map.containsKey(3));
+            assertEquals(20, map.replace(2, 22));
+            assertEquals(22, map.get(2));
+
+            assertEquals(5, map.addTo(4, 5), "addTo inserts the delta");
+            assertEquals(12, map.addTo(4, 7));
+            assertEquals(2, map.addTo(4, -10));
+
+            assertEquals(6, map.merge(5, 6, Math::max), "merge inserts the value when absent");
+            assertEquals(9, map.merge(5, 9, Math::max));
+            assertEquals(9, map.merge(5, 1, Math::max), "and stores what the merger returns");
+            assertEquals(9, map.get(5));
+            assertThrows(NullPointerException.class, () -> map.merge(5, 1, null));
+
+            assertEquals(4, map.size());
+            assertEquals(11, map.remove(1));
+            assertEquals(missing, map.remove(1));
+            assertFalse(map.containsKey(1));
+            assertEquals(3, map.size());
+            assertFalse(map.isEmpty());
+        }
+    }
+
+    @Test
+    void everyOperationShouldAgreeWithAReferenceMapThroughManyGrowths() {
+        final SplittableRandom random = new SplittableRandom(0x5EED);
+        final Map<Long, Long> reference = new HashMap<>();
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(8).missingValue(Long.MIN_VALUE)
+                .build()) {
+            for (int step = 0; step < 300_000; step++) {
+                // A key space that widens as the steps go on, so the shards keep growing.
+                final long key = random.nextLong(16 + step / 2);
+                final long value = random.nextLong();
+                final int operation = random.nextInt(8);
+                final Long previous = reference.get(key);
+                final long previousOrMissing = previous == null ? Long.MIN_VALUE : previous;
+                switch (operation) {
+                    case 0, 1 -> {
+                        assertEquals(previousOrMissing, map.put(key, value));
+                        reference.put(key, value);
+                    }
+                    case 2 -> {
+                        assertEquals(previousOrMissing, map.putIfAbsent(key, value));
+                        reference.putIfAbsent(key, value);
+                    }
+                    case 3 -> {
+                        assertEquals(previousOrMissing, map.replace(key, value));
+                        reference.replace(key, value);
+                    }
+                    case 4 -> assertEquals(reference.merge(key, value, Long::sum), map.addTo(key, value));
+                    case 5 -> assertEquals(reference.merge(key, value, Math::min), map.merge(key, value, Math::min));
+                    case 6 -> {
+                        assertEquals(previousOrMissing, map.remove(key));
+                        reference.remove(key);
+                    }
+                    default -> {
+                        assertEquals(previousOrMissing, map.get(key));
+                        assertEquals(previous != null, map.containsKey(key));
+                    }
+                }
+            }
+            assertEquals(reference.size(), map.size());
+            final Map<Long, Long> produced = new HashMap<>();
+            map.forEach((key, value) -> assertNull(produced.put(key, value), "produced twice: " + key));
+            assertEquals(reference, produced);
+            final ShardedStats stats = map.stats();
+            for (final MapStats shard : stats.shards()) {
+                assertTrue(shard.doublings() >= 10, "every shard should have grown many times: " + shard);
+            }
+        }
+    }
+
+    @Test
+    void clearShouldEmptyEveryShardAndLeaveTheMapUsable() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build()) {
+            for (long key = 0; key < 10_000; key++) {
+                map.put(key, key + 1);
+            }
+            map.clear();
+            assertEquals(0, map.size());
+            assertTrue(map.isEmpty());
+            for (final MapStats shard : map.stats().shards()) {
+                assertEquals(0, shard.size());
+            }
+            for (long key = 0; key < 10_000; key += 97) {
+                assertFalse(map.containsKey(key));
+            }
+            map.forEach((key, value) -> {
+                throw new AssertionError("a cleared map produced " + key);
+            });
+            map.put(5, 6);
+            assertEquals(6, map.get(5));
+            assertEquals(1, map.size());
+        }
+    }
+
+    // ------------------------------------------------------------------ iteration
+
+    @Test
+    void forEachAndTheCursorShouldProduceEveryEntryOfEveryShardOnce() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(8).build()) {
+            final Map<Long, Long> expected = new HashMap<>();
+            for (long i = 0; i < 5_000; i++) {
+                final long key = i * 0x9E37_79B9_7F4A_7C15L;
+                map.put(key, ~key);
+                expected.put(key, ~key);
+            }
+            final Map<Long, Long> byForEach = new HashMap<>();
+            map.forEach((key, value) -> assertNull(byForEach.put(key, value), "produced twice: " + key));
+            assertEquals(expected, byForEach);
+
+            final Map<Long, Long> byCursor = new HashMap<>();
+            try (ConcurrentLongLongCursor cursor = map.cursor()) {
+                while (cursor.next()) {
+                    assertNull(byCursor.put(cursor.key(), cursor.value()), "produced twice: " + cursor.key());
+                }
+                assertFalse(cursor.next(), "an exhausted cursor stays exhausted");
+                assertThrows(IllegalStateException.class, cursor::key);
+            }
+            assertEquals(expected, byCursor);
+        }
+    }
+
+    @Test
+    void aCursorShouldRefuseToReadBeforeItsFirstStep() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(2).build()) {
+            map.put(1, 2);
+            try (ConcurrentLongLongCursor cursor = map.cursor()) {
+                assertThrows(IllegalStateException.class, cursor::key);
+                assertThrows(IllegalStateException.class, cursor::value);
+                assertTrue(cursor.next());
+                assertEquals(1, cursor.key());
+                assertEquals(2, cursor.value());
+            }
+        }
+        try (ConcurrentLongLongMap empty = ConcurrentLongLongMap.builder().shards(4).build();
+             ConcurrentLongLongCursor cursor = empty.cursor()) {
+            assertFalse(cursor.next(), "an empty map has nothing to produce");
+        }
+    }
+
+    @Test
+    void aCursorShouldKeepItsShardsOldArrayAliveUntilItIsClosed() {
+        final RecordingAllocator recorder = new RecordingAllocator("cursor");
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1).allocator(recorder)
+                .backgroundMemoryWork(false).build()) {
+            for (long key = 0; key < 1_000; key++) {
+                map.put(key, key);
+            }
+            map.finishGrowth();
+            final ConcurrentLongLongCursor cursor = map.cursor();
+            assertTrue(cursor.next());
+            for (long key = 1_000; key < 4_000; key++) { // two more doublings: the array the cursor walks is retired
+                map.put(key, key);
+            }
+            map.finishGrowth();
+            assertFalse(map.stats().shardsGrowing() > 0);
+            assertEquals(2, recorder.live(), "the current array, and the retired one the cursor walks: " + recorder);
+            cursor.close();
+            assertEquals(1, recorder.live(), "closing frees the array only the cursor held: " + recorder);
+            assertFalse(cursor.next(), "a closed cursor produces nothing");
+            assertThrows(IllegalStateException.class, cursor::key);
+            cursor.close(); // idempotent
+        }
+    }
+
+    // ------------------------------------------------------------------ growth control
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void evacuateAndFinishGrowthShouldEndTheGrowthsNoWriteFinishes() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).backgroundMemoryWork(false)
+                .build()) {
+            final long presized = 20_000; // so that the growth waited for has hundreds of chains to move
+            for (long key = 0; key < presized; key++) {
+                map.put(key, key + 1);
+            }
+            long key = fillUntilSomeShardGrows(map, presized, 1_000_000);
+            final long before = evacuatedChains(map.stats());
+            assertFalse(map.evacuate(Duration.ZERO), "a growth of hundreds of chains does not end in one clock check");
+            assertTrue(evacuatedChains(map.stats()) > before, "but even no time moves some chains");
+            int calls = 1;
+            while (!map.evacuate(Duration.ofNanos(1))) {
+                calls++;
+            }
+            assertTrue(calls > 1, "a 1 ns budget moves one clock check's worth of chains per call");
+            assertEquals(0, map.stats().shardsGrowing());
+            assertTrue(map.evacuate(Duration.ofMillis(1)), "nothing left to do");
+
+            key = fillUntilSomeShardGrows(map, key, 1_000_000);
+            map.finishGrowth();
+            assertEquals(0, map.stats().shardsGrowing());
+            for (long k = 0; k < key; k++) {
+                assertEquals(k + 1, map.get(k), "key " + k);
+            }
+        }
+    }
+
+    private static long evacuatedChains(final ShardedStats stats) {
+        return stats.shards().stream().mapToLong(MapStats::evacuatedOldBuckets).sum();
+    }
+
+    /** Inserts {@code key -> key + 1} from {@code key} on until a shard is left growing; returns the next key. */
+    static long fillUntilSomeShardGrows(final ConcurrentLongLongMap map, final long from, final long limit) {
+        for (long key = from; key < limit; key++) {
+            map.put(key, key + 1);
+            if ((key & 63) == 0 && map.stats().shardsGrowing() > 0) {
+                return key + 1;
+            }
+        }
+        throw new AssertionError("no shard was left growing by " + limit + " inserts: " + map.stats());
+    }
+
+    @Test
+    void anExpectedSizeShouldPresizeEveryShard() {
+        final int entries = 100_000;
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).expectedSize(entries).build()) {
+            for (long key = 0; key < entries; key++) {
+                map.put(key, key);
+            }
+            for (final MapStats shard : map.stats().shards()) {
+                assertEquals(0, shard.doublings() + shard.sameSizeGrowths(), "presized: " + shard);
+                assertTrue(shard.size() > 0, "and used: " + shard);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ shards' memory: allocators, budget, stats
+
+    @Test
+    void eachShardShouldAllocateFromItsOwnAllocator() {
+        final int count = 4;
+        final RecordingAllocator[] recorders = new RecordingAllocator[count];
+        for (int shard = 0; shard < count; shard++) {
+            recorders[shard] = new RecordingAllocator("shard " + shard);
+        }
+        // Background memory work off: every array a shard maps is mapped by its own writes, none ahead of time.
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(count)
+                .allocators(shard -> recorders[shard]).backgroundMemoryWork(false).build()) {
+            for (long key = 0; key < 50_000; key++) {
+                map.put(key, key);
+            }
+            final List<MapStats> shards = map.stats().shards();
+            for (int shard = 0; shard < count; shard++) {
+                final MapStats stats = shards.get(shard);
+                assertEquals("recording shard " + shard, stats.allocator());
+                assertTrue(stats.doublings() > 0, "shard " + shard + " grew: " + stats);
+                assertEquals(1 + stats.doublings() + stats.sameSizeGrowths(), recorders[shard].allocations(),
+                        "the initial array and one per growth, all from shard " + shard + "'s allocator");
+            }
+        }
+        for (final RecordingAllocator recorder : recorders) {
+            assertEquals(0, recorder.live(), "close frees every array: " + recorder);
+        }
+    }
+
+    @Test
+    void statsShouldSumTheShardsAndSplitTheBudget() {
+        final long budget = 64L << 20;
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).memoryBudget(budget)
+                .backgroundMemoryWork(false).build()) {
+            long key = fillUntilSomeShardGrows(map, 0, 100_000);
+            final ShardedStats stats = map.stats();
+            assertEquals(key, stats.size());
+            long size = 0;
+            long committed = 0;
+            long reserved = 0;
+            long twoArrays = 0;
+            int growing = 0;
+            for (final MapStats shard : stats.shards()) {
+                assertEquals(budget / map.shardCount(), shard.memoryBudgetBytes(), "each shard has its share");
+                size += shard.size();
+                committed += shard.committedBytes();
+                reserved += shard.reservedBytes();
+                twoArrays += shard.timeWithTwoArraysNanos();
+                growing += shard.growing() ? 1 : 0;
+            }
+            assertEquals(size, stats.size());
+            assertEquals(committed, stats.committedBytes());
+            assertEquals(reserved, stats.reservedBytes());
+            assertEquals(growing, stats.shardsGrowing());
+            assertTrue(stats.timeWithTwoArraysNanos() >= twoArrays, "the clock of a growth in progress runs on");
+            assertEquals(0, stats.backgroundSlices(), "no background evacuator");
+            assertEquals(0, stats.backgroundNanos());
+            assertTrue(stats.toString().contains("growing=" + growing), stats.toString());
+        }
+    }
+
+    @Test
+    void aShardThatRunsOutOfItsShareOfTheBudgetShouldSaySoByName() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).memoryBudget(4 * 16_384)
+                .backgroundMemoryWork(false).build()) {
+            final MemoryBudgetExceededException e = assertThrows(MemoryBudgetExceededException.class, () -> {
+                for (long key = 0; key < 1_000_000; key++) {
+                    map.put(key, key);
+                }
+            });
+            assertTrue(e.getMessage().contains("ConcurrentLongLongMap shard "), e.getMessage());
+            assertEquals(16_384, e.budgetBytes(), "the shard's share of the budget");
+            final long size = map.size();
+            assertTrue(size > 0, "the map kept what it admitted");
+            for (long key = 0; key < size; key++) {
+                assertEquals(key, map.get(key));
+            }
+        }
+    }
+
+    @Test
+    void growthEventsShouldNameTheShardThatGrew() throws IOException {
+        final Path file = directory.resolve("shards.jfr");
+        final ShardedStats stats;
+        try (Recording recording = new Recording()) {
+            recording.enable("io.panamap.GrowthStart").withThreshold(Duration.ZERO);
+            recording.start();
+            try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build()) {
+                for (long key = 0; key < 20_000; key++) {
+                    map.put(key, key);
+                }
+                stats = map.stats();
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        // Compared as sets: a dump has been seen to hold some events twice (JDK 25, a recording over two chunks).
+        final Map<Integer, Set<Integer>> doublingsByShard = new HashMap<>();
+        for (final RecordedEvent event : RecordingFile.readAllEvents(file)) {
+            final int shard = event.getInt("shard");
+            assertEquals("ConcurrentLongLongMap shard " + shard, event.getString("table"));
+            if (!event.getBoolean("sameSize")) {
+                doublingsByShard.computeIfAbsent(shard, s -> new TreeSet<>()).add(event.getInt("newLogBuckets"));
+            }
+        }
+        assertEquals(stats.shards().size(), doublingsByShard.size(), "every shard grew: " + doublingsByShard);
+        for (int shard = 0; shard < stats.shards().size(); shard++) {
+            final MapStats one = stats.shards().get(shard);
+            final Set<Integer> expected =
+                    IntStream.rangeClosed(1, one.logBuckets()).boxed().collect(Collectors.toSet());
+            assertEquals(one.doublings(), expected.size(), "a shard that started empty doubled to each B once");
+            assertEquals(expected, doublingsByShard.get(shard), "doubling events of shard " + shard);
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    @Test
+    void closeShouldBeIdempotentAndEveryLaterUseShouldThrowIllegalStateException() throws InterruptedException {
+        final RecordingAllocator recorder = new RecordingAllocator("closing");
+        final ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).allocator(recorder)
+                .backgroundEvacuation().build();
+        for (long key = 0; key < 1_000; key++) {
+            map.put(key, key);
+        }
+        assertFalse(map.isClosed());
+        assertTrue(map.toString().contains("shards=4"), map.toString());
+        map.close();
+        assertTrue(map.isClosed());
+        assertEquals("ConcurrentLongLongMap[closed]", map.toString());
+        assertTrue(MemoryWorker.awaitIdle(30, TimeUnit.SECONDS),
+                "arrays retired before the close are freed in the background");
+        assertEquals(0, recorder.live(), "close frees every shard's arrays: " + recorder);
+        map.close();
+        assertTrue(map.isClosed());
+
+        final Map<String, Executable> uses = new LinkedHashMap<>();
+        uses.put("get", () -> map.get(1));
+        uses.put("getOrDefault", () -> map.getOrDefault(1, 2));
+        uses.put("containsKey", () -> map.containsKey(1));
+        uses.put("put", () -> map.put(1, 2));
+        uses.put("putIfAbsent", () -> map.putIfAbsent(1, 2));
+        uses.put("replace", () -> map.replace(1, 2));
+        uses.put("addTo", () -> map.addTo(1, 2));
+        uses.put("merge", () -> map.merge(1, 2, Long::sum));
+        uses.put("remove", () -> map.remove(1));
+        uses.put("clear", map::clear);
+        uses.put("size", map::size);
+        uses.put("isEmpty", map::isEmpty);
+        uses.put("forEach", () -> map.forEach((key, value) -> { }));
+        uses.put("cursor", map::cursor);
+        uses.put("stats", map::stats);
+        uses.put("finishGrowth", map::finishGrowth);
+        uses.put("evacuate", () -> map.evacuate(Duration.ofMillis(1)));
+        uses.forEach((name, use) -> assertThrows(IllegalStateException.class, use, name + " after close"));
+        assertEquals(4, map.shardCount(), "what needs no memory still answers");
+    }
+
+    @Test
+    void aCursorOfAMapClosedUnderItShouldThrowIllegalStateException() {
+        final ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(2).build();
+        for (long key = 0; key < 100; key++) {
+            map.put(key, key);
+        }
+        final ConcurrentLongLongCursor cursor = map.cursor();
+        assertTrue(cursor.next());
+        map.close();
+        assertThrows(IllegalStateException.class, cursor::next);
+    }
+}

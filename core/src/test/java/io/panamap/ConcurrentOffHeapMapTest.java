@@ -1,0 +1,152 @@
+package io.panamap;
+
+import io.panamap.codec.Codecs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The public operations of {@link ConcurrentOffHeapMap}, on one thread; {@link ConcurrentStressTest} has threads. */
+class ConcurrentOffHeapMapTest {
+
+    private static ConcurrentOffHeapMap<CharSequence, byte[]> stringsToBytes(final int shards) {
+        return ConcurrentOffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).shards(shards).build();
+    }
+
+    private static byte[] bytes(final String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsAndWritesShouldBehaveAsAMapAcrossShards() {
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(4)) {
+            assertEquals(4, map.shardCount());
+            assertNull(map.get("a"));
+            assertArrayEquals(bytes("fallback"), map.getOrDefault("a", bytes("fallback")));
+            assertFalse(map.containsKey("a"));
+
+            assertNull(map.put("a", bytes("one")), "an insert returns null");
+            assertArrayEquals(bytes("one"), map.put("a", bytes("two")), "an update returns the previous value");
+            assertTrue(map.set("b", bytes("bee")), "set says the key was new");
+            assertFalse(map.set("b", bytes("bees")), "and that it was not");
+            assertFalse(map.setIfAbsent("b", bytes("wasp")), "setIfAbsent keeps what is there");
+            assertArrayEquals(bytes("bees"), map.get("b"));
+            assertTrue(map.setIfAbsent("c", bytes("sea")));
+            assertEquals(3, map.size());
+
+            final byte[] reuse = new byte[3];
+            assertSame(reuse, map.getUsing("c", reuse), "a value of the reused array's length is decoded into it");
+            assertArrayEquals(bytes("sea"), reuse);
+            assertNull(map.getUsing("d", reuse));
+
+            final MemorySegment target = MemorySegment.ofArray(new byte[16]);
+            assertEquals(3, map.copyValue("a", target, 2));
+            assertArrayEquals(bytes("two"), target.asSlice(2, 3).toArray(ValueLayout.JAVA_BYTE));
+            assertEquals(-1, map.copyValue("d", target, 0));
+
+            assertArrayEquals(bytes("two"), map.remove("a"));
+            assertNull(map.remove("a"));
+            assertTrue(map.delete("b"));
+            assertFalse(map.delete("b"));
+            assertEquals(1, map.size());
+            map.clear();
+            assertEquals(0, map.size());
+            assertFalse(map.containsKey("c"));
+        }
+    }
+
+    @Test
+    void everyKeyShouldBeFoundAndWalkedOnceThroughManyGrowths() {
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(8)) {
+            final Map<String, String> expected = new HashMap<>();
+            for (int i = 0; i < 20_000; i++) {
+                expected.put("key-" + i, "value-" + i * 7);
+                map.set("key-" + i, bytes("value-" + i * 7));
+            }
+            for (final Map.Entry<String, String> entry : expected.entrySet()) {
+                assertArrayEquals(bytes(entry.getValue()), map.get(entry.getKey()), entry.getKey());
+            }
+            final Map<String, String> walked = new HashMap<>();
+            map.forEach((key, value) -> assertNull(walked.put(key.toString(), new String(value, StandardCharsets.UTF_8)),
+                    "produced twice: " + key));
+            assertEquals(expected, walked);
+            for (final MapStats shard : map.stats().shards()) {
+                assertTrue(shard.doublings() > 5, "every shard grew: " + shard);
+            }
+            assertTrue(map.storageStats().blocks() > 0, "keys and values are stored out of line");
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void evacuateShouldFinishTheGrowthsNoWriteFinishesHoweverSmallItsBudget() {
+        try (ConcurrentOffHeapMap<Long, Long> map = ConcurrentOffHeapMap.builder(Codecs.longs(), Codecs.longs())
+                .shards(2).backgroundMemoryWork(false).build()) {
+            long key = 0;
+            while (map.stats().shardsGrowing() == 0 || key < 20_000) {
+                map.set(key, ~key);
+                key++;
+            }
+            int calls = 1;
+            while (!map.evacuate(Duration.ofNanos(1))) {
+                calls++;
+            }
+            assertTrue(calls > 1, "one clock check's worth of chains per call");
+            assertEquals(0, map.stats().shardsGrowing());
+            assertTrue(map.evacuate(Duration.ZERO), "nothing left to do");
+            for (long k = 0; k < key; k++) {
+                assertEquals(~k, map.get(k));
+            }
+        }
+    }
+
+    @Test
+    void closeShouldBeIdempotentAndEveryLaterUseShouldThrowIllegalStateException() {
+        final RecordingAllocator recorder = new RecordingAllocator("closing");
+        final ConcurrentOffHeapMap<CharSequence, byte[]> map = ConcurrentOffHeapMap.builder(Codecs.utf8(), Codecs.bytes())
+                .shards(4).allocator(recorder).backgroundMemoryWork(false).build();
+        for (int i = 0; i < 1_000; i++) {
+            map.set("key-" + i, bytes("value-" + i));
+        }
+        map.close();
+        assertTrue(map.isClosed());
+        assertEquals("ConcurrentOffHeapMap[closed]", map.toString());
+        assertEquals(0, recorder.live(), "close unmaps every array and every storage region: " + recorder);
+        map.close();
+
+        final Map<String, Executable> uses = new LinkedHashMap<>();
+        uses.put("get", () -> map.get("key-1"));
+        uses.put("getOrDefault", () -> map.getOrDefault("key-1", null));
+        uses.put("getUsing", () -> map.getUsing("key-1", null));
+        uses.put("containsKey", () -> map.containsKey("key-1"));
+        uses.put("copyValue", () -> map.copyValue("key-1", MemorySegment.ofArray(new byte[64]), 0));
+        uses.put("put", () -> map.put("key-1", bytes("x")));
+        uses.put("set", () -> map.set("key-1", bytes("x")));
+        uses.put("setIfAbsent", () -> map.setIfAbsent("key-1", bytes("x")));
+        uses.put("remove", () -> map.remove("key-1"));
+        uses.put("delete", () -> map.delete("key-1"));
+        uses.put("clear", map::clear);
+        uses.put("size", map::size);
+        uses.put("forEach", () -> map.forEach((key, value) -> { }));
+        uses.put("stats", map::stats);
+        uses.put("storageStats", map::storageStats);
+        uses.put("finishGrowth", map::finishGrowth);
+        uses.put("evacuate", () -> map.evacuate(Duration.ofMillis(1)));
+        uses.forEach((name, use) -> assertThrows(IllegalStateException.class, use, name + " after close"));
+    }
+}
