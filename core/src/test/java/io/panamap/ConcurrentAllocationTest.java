@@ -1,0 +1,87 @@
+package io.panamap;
+
+import io.panamap.codec.Codecs;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The concurrent maps' reads, writes and compute-style updates allocate nothing on the heap once warm:
+ * the locks are stamps (longs), and the operations passed around inside are shared, non-capturing instances.
+ */
+class ConcurrentAllocationTest {
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final int KEYS = 50_000;
+
+    @Test
+    void longOperationsShouldNotAllocate() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(8).expectedSize(2 * KEYS).build()) {
+            for (int round = 0; round < 5; round++) {
+                runLong(map);
+            }
+            final long before = allocated();
+            final long checksum = runLong(map);
+            final long bytes = allocated() - before;
+            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 8L * KEYS + " operations (checksum "
+                    + checksum + ")");
+        }
+    }
+
+    private static long runLong(final ConcurrentLongLongMap map) {
+        long checksum = 0;
+        for (long key = 0; key < KEYS; key++) {
+            checksum += map.addTo(key, 1);
+            checksum += map.merge(key, key, Math::max);
+            checksum += map.putIfAbsent(key, 7);
+            checksum += map.replace(key, key + 1);
+            checksum += map.get(key);
+            checksum += map.containsKey(key + KEYS) ? 1 : 0;
+            checksum += map.put(key + KEYS, key);
+            checksum += map.remove(key + KEYS);
+        }
+        return checksum;
+    }
+
+    @Test
+    void typedReadsAndWritesShouldNotAllocate() {
+        final String[] keys = new String[KEYS];
+        for (int i = 0; i < KEYS; i++) {
+            keys[i] = "instrument/" + i;
+        }
+        try (ConcurrentOffHeapMap<CharSequence, CharSequence> map = ConcurrentOffHeapMap
+                .builder(Codecs.utf8(), Codecs.utf8()).shards(8).expectedSize(2 * KEYS).build()) {
+            final StringBuilder reuse = new StringBuilder(64);
+            final MemorySegment target = MemorySegment.ofArray(new byte[64]);
+            for (int round = 0; round < 5; round++) {
+                runTyped(map, keys, reuse, target);
+            }
+            final long before = allocated();
+            final long checksum = runTyped(map, keys, reuse, target);
+            final long bytes = allocated() - before;
+            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 5L * KEYS + " operations (checksum "
+                    + checksum + ")");
+        }
+    }
+
+    private static long runTyped(final ConcurrentOffHeapMap<CharSequence, CharSequence> map, final String[] keys,
+                                 final StringBuilder reuse, final MemorySegment target) {
+        long checksum = 0;
+        for (final String key : keys) {
+            checksum += map.set(key, key) ? 1 : 0;
+            checksum += map.containsKey(key) ? 1 : 0;
+            checksum += map.getUsing(key, reuse).length();
+            checksum += map.copyValue(key, target, 0);
+            checksum += map.delete(key) ? 1 : 0;
+        }
+        return checksum;
+    }
+
+    private static long allocated() {
+        return THREADS.getCurrentThreadAllocatedBytes();
+    }
+}
