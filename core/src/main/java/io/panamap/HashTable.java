@@ -852,17 +852,22 @@ final class HashTable {
         try {
             return newArray(logSize);
         } catch (final NativeMemoryException e) {
-            final TableEvents.AllocatorFailure event = new TableEvents.AllocatorFailure();
-            if (event.shouldCommit()) {
-                event.table = owner;
-                event.shard = shard;
-                event.purpose = purpose;
-                event.bytes = BucketArray.mappedBytes(layout, logSize);
-                event.allocator = allocator.describe();
-                event.message = e.getMessage();
-                event.commit();
-            }
+            allocatorFailed(purpose, BucketArray.mappedBytes(layout, logSize), e);
             throw e;
+        }
+    }
+
+    /** Records, as a JFR event, that the allocator refused {@code bytes} for {@code purpose}. */
+    void allocatorFailed(final String purpose, final long bytes, final RuntimeException failure) {
+        final TableEvents.AllocatorFailure event = new TableEvents.AllocatorFailure();
+        if (event.shouldCommit()) {
+            event.table = owner;
+            event.shard = shard;
+            event.purpose = purpose;
+            event.bytes = bytes;
+            event.allocator = allocator.describe();
+            event.message = failure.getMessage();
+            event.commit();
         }
     }
 

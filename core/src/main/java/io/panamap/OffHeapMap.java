@@ -82,8 +82,18 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         this.table = new HashTable(layout, (array, keyOffset, seed) -> keySide.hashStored(array.segment, keyOffset, seed),
                 builder.allocator, builder.expectedSize, builder.memoryBudget, builder.backgroundMemoryWork, name);
         final HashTable engine = table;
-        final OutOfLineStore store = new OutOfLineStore(builder.allocator, engine::admit, name,
-                builder.backgroundMemoryWork);
+        final OutOfLineStore.BudgetGuard guard = new OutOfLineStore.BudgetGuard() {
+            @Override
+            public void admit(final long bytes, final String purpose) {
+                engine.admit(bytes, purpose);
+            }
+
+            @Override
+            public void allocatorFailed(final String purpose, final long bytes, final RuntimeException failure) {
+                engine.allocatorFailed(purpose, bytes, failure);
+            }
+        };
+        final OutOfLineStore store = new OutOfLineStore(builder.allocator, guard, name, builder.backgroundMemoryWork);
         table.attachStorage(store);
         keys.attach(store);
         values.attach(store);

@@ -120,6 +120,10 @@ final class OutOfLineStore implements AutoCloseable {
          * @throws MemoryBudgetExceededException to refuse
          */
         void admit(long bytes, String purpose);
+
+        /** Told when the allocator refused {@code bytes} for {@code purpose} (the table records it); default: nothing. */
+        default void allocatorFailed(final String purpose, final long bytes, final RuntimeException failure) {
+        }
     }
 
     /** log2 of {@link #SLAB_BYTES}. */
@@ -794,8 +798,9 @@ final class OutOfLineStore implements AutoCloseable {
             throw new IllegalArgumentException("an out-of-line block of " + length + " bytes cannot be mapped");
         }
         final long bytes = pageRounded(length);
-        budget.admit(bytes, "an out-of-line block of " + length + " bytes");
-        final NativeBlock block = allocator.allocate(bytes);
+        final String purpose = "an out-of-line block of " + length + " bytes";
+        budget.admit(bytes, purpose);
+        final NativeBlock block = allocateReporting(bytes, purpose);
         try {
             ensureExtentCapacity(extentCount + 1);
         } catch (final Throwable t) {
@@ -829,6 +834,16 @@ final class OutOfLineStore implements AutoCloseable {
     // ---------------------------------------------------------------- regions and extents
 
     /** Maps the next region and makes its slabs fresh; if anything fails, nothing has changed. */
+    /** Maps {@code bytes}, telling the budget guard (so the table's events show it) if the allocator refuses. */
+    private NativeBlock allocateReporting(final long bytes, final String purpose) {
+        try {
+            return allocator.allocate(bytes);
+        } catch (final RuntimeException e) {
+            budget.allocatorFailed(purpose, bytes, e);
+            throw e;
+        }
+    }
+
     private static long regionBytes(final int region) {
         return region >= REGION_DOUBLINGS ? MAX_REGION_BYTES : FIRST_REGION_BYTES << region;
     }
@@ -874,7 +889,7 @@ final class OutOfLineStore implements AutoCloseable {
         final long bytes = regionBytes(region);
         final int slabs = (int) (bytes >>> SLAB_SHIFT);
         final NativeBlock prepared = takePreparedRegion(bytes);
-        final NativeBlock block = prepared != null ? prepared : allocator.allocate(bytes);
+        final NativeBlock block = prepared != null ? prepared : allocateReporting(bytes, "an out-of-line storage region");
         regionRequested = false;
         try {
             ensureRegionCapacity(region + 1);

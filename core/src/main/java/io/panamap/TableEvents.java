@@ -21,7 +21,7 @@ import jdk.jfr.Timespan;
  *       {@code finishGrowth()}, or one slice of the background evacuator. The two chains each write moves
  *       are not events: far too many, and the {@code Growth} event covers them;
  *   <li>{@code io.panamap.MemoryBudgetRejection}: a write refused because the table's budget had no room;
- *   <li>{@code io.panamap.AllocatorFailure}: the allocator could not provide a bucket array.
+ *   <li>{@code io.panamap.AllocatorFailure}: the allocator could not provide a bucket array or out-of-line storage.
  * </ul>
  *
  * <p>Every event names the table ({@code table}: its owner's description) and, for a shard of a concurrent
@@ -95,7 +95,7 @@ final class TableEvents {
     @Name("io.panamap.AllocatorFailure")
     @Label("Allocator Failure")
     @Category(CATEGORY)
-    @Description("The allocator could not provide native memory for a bucket array")
+    @Description("The allocator could not provide native memory for a bucket array or out-of-line storage")
     static final class AllocatorFailure extends Event {
         @Label("Table") String table;
         @Label("Shard") int shard;

@@ -79,6 +79,42 @@ class TableEventsTest {
     }
 
     @Test
+    void anAllocatorRefusingOutOfLineStorageShouldBeRecorded() throws IOException {
+        final io.panamap.memory.NativeAllocator refusesLargeMappings = new io.panamap.memory.NativeAllocator() {
+            @Override
+            public io.panamap.memory.NativeBlock allocate(final long byteSize) {
+                if (byteSize >= 1L << 20) {
+                    throw new io.panamap.memory.NativeMemoryException("mmap of " + byteSize + " bytes refused");
+                }
+                return io.panamap.memory.NativeAllocators.defaultAllocator().allocate(byteSize);
+            }
+
+            @Override
+            public String describe() {
+                return "refuses 1 MiB and more";
+            }
+        };
+        final Path file = directory.resolve("failure.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("io.panamap.AllocatorFailure");
+            recording.start();
+            try (OffHeapMap<CharSequence, Long> map = OffHeapMap.builder(io.panamap.codec.Codecs.utf8(),
+                    io.panamap.codec.Codecs.longs()).allocator(refusesLargeMappings).build()) {
+                assertThrows(io.panamap.memory.NativeMemoryException.class, () -> map.put("needs a storage region", 1L));
+                assertEquals(0, map.size(), "nothing half-inserted");
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        final List<RecordedEvent> failures = named(RecordingFile.readAllEvents(file), "io.panamap.AllocatorFailure");
+        assertEquals(1, failures.size());
+        assertEquals("an out-of-line storage region", failures.get(0).getString("purpose"));
+        assertEquals(4L << 20, failures.get(0).getLong("bytes"));
+        assertEquals("refuses 1 MiB and more", failures.get(0).getString("allocator"));
+        assertTrue(failures.get(0).getString("table").startsWith("OffHeapMap<utf8, long>"));
+    }
+
+    @Test
     void theJdksJfrToolShouldPrintTheEvents() throws Exception {
         final Path file = directory.resolve("print.jfr");
         try (Recording recording = new Recording()) {
