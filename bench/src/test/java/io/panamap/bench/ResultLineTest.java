@@ -54,8 +54,9 @@ class ResultLineTest {
     @Test
     void aMixedOutcomeShouldSurviveTheTripWithOrWithoutShardGrowth() {
         final Outcome panamap = SampleResults.ok("mixed-mt", "panamap-sharded-bg", 1, SampleResults.mixed(
-                2_000_000_000L, 3_000_000L, new ShardGrowth(8, 3, 900_000_000L, 12, 11_000_000L),
-                new ShardGrowth(8, 0, 1_000_000_000L, 15, 14_000_000L), "size=1000000 shards=8"));
+                2_000_000_000L, 3_000_000L, new ShardGrowth(8, 3, 98_304, 30_000, 900_000_000L, 12,
+                        11_000_000L),
+                new ShardGrowth(8, 0, 0, 0, 1_000_000_000L, 15, 14_000_000L), "size=1000000 shards=8"));
         assertEquals(panamap, ResultLine.decode(ResultLine.encode(panamap)));
         final Outcome chm = SampleResults.ok("mixed-mt", "concurrenthashmap", 2, SampleResults.mixed(
                 1_000_000_000L, 90_000_000L, null, null, ""));
@@ -72,8 +73,8 @@ class ResultLineTest {
             fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
         final Outcome known = SampleResults.ok("mixed-mt", "panamap-sharded", 1, SampleResults.mixed(
-                2_500_000_000L, 4_000_000L, new ShardGrowth(8, 2, 700_000_000L, 0, 0),
-                new ShardGrowth(8, 2, 1_300_000_000L, 0, 0), "size=1000000 shards=8 growing=2"));
+                2_500_000_000L, 4_000_000L, new ShardGrowth(8, 2, 65_536, 20_000, 700_000_000L, 0, 0),
+                new ShardGrowth(8, 2, 65_536, 20_000, 1_300_000_000L, 0, 0), "size=1000000 shards=8 growing=2"));
         assertEquals(known, ResultLine.decode(fixture));
         assertEquals(fixture, ResultLine.encode(known));
         final MixedResult result = (MixedResult) ResultLine.decode(fixture).result();

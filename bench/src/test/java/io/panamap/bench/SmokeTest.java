@@ -183,8 +183,11 @@ class SmokeTest {
             assertTrue(idle.twoArraysNanos() >= end.twoArraysNanos(), () -> end + " then " + idle);
             assertTrue(idle.growing() <= end.growing() || contender.equals("panamap-sharded"),
                     () -> end + " then " + idle);
+            assertTrue(end.movedOldBuckets() <= end.oldBuckets() && (end.growing() > 0) == (end.oldBuckets() > 0),
+                    end::toString);
             if (contender.equals("panamap-sharded")) {
                 assertEquals(end.growing(), idle.growing(), "without writes nor an evacuator, growths stay put");
+                assertEquals(end.movedOldBuckets(), idle.movedOldBuckets(), "nothing moved while idle");
                 assertEquals(0, idle.backgroundSlices());
             }
         } else {

@@ -1,6 +1,7 @@
 package io.panamap.bench.contender;
 
 import io.panamap.ConcurrentLongLongMap;
+import io.panamap.MapStats;
 import io.panamap.ShardedStats;
 import io.panamap.bench.result.ShardGrowth;
 
@@ -44,8 +45,16 @@ final class PanamapConcurrentMap implements ConcurrentBenchMap, ConcurrentBenchM
     @Override
     public ShardGrowth growth() {
         final ShardedStats stats = map.stats();
-        return new ShardGrowth(stats.shards().size(), stats.shardsGrowing(), stats.timeWithTwoArraysNanos(),
-                stats.backgroundSlices(), stats.backgroundNanos());
+        long oldBuckets = 0;
+        long moved = 0;
+        for (final MapStats shard : stats.shards()) {
+            if (shard.growing()) {
+                oldBuckets += shard.oldBuckets();
+                moved += shard.evacuatedOldBuckets();
+            }
+        }
+        return new ShardGrowth(stats.shards().size(), stats.shardsGrowing(), oldBuckets, moved,
+                stats.timeWithTwoArraysNanos(), stats.backgroundSlices(), stats.backgroundNanos());
     }
 
     @Override

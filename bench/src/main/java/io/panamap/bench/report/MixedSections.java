@@ -107,9 +107,9 @@ final class MixedSections {
 
     private static Report.Section twoArrays(final String workload, final List<Runs<MixedResult>> all) {
         final Table.Builder table = new Table.Builder().text("contender").number("shards")
-                .number("growing at end").number("two arrays at end").number("share of the pass")
-                .number("growing after idle").number("two arrays after idle").number("added while idle")
-                .number("evacuator slices / time");
+                .number("growing at end").number("moved at end").number("two arrays at end")
+                .number("share of the pass").number("growing after idle").number("moved after idle")
+                .number("two arrays after idle").number("added while idle").number("evacuator slices / time");
         long idleNanos = 0;
         for (final Runs<MixedResult> runs : all) {
             if (!runs.any() || runs.results().getFirst().growthAtEnd() == null) {
@@ -120,9 +120,9 @@ final class MixedSections {
             final ShardGrowth idle = median.growthAfterIdle();
             idleNanos = median.idleNanos();
             table.row(runs.contender(), Integer.toString(end.shards()),
-                    end.growing() + " of " + end.shards(), Format.nanos(end.twoArraysNanos()),
+                    end.growing() + " of " + end.shards(), moved(end), Format.nanos(end.twoArraysNanos()),
                     share(end.twoArraysNanos(), end.shards(), median.elapsedNanos()),
-                    idle.growing() + " of " + idle.shards(), Format.nanos(idle.twoArraysNanos()),
+                    idle.growing() + " of " + idle.shards(), moved(idle), Format.nanos(idle.twoArraysNanos()),
                     Format.nanos(idle.twoArraysNanos() - end.twoArraysNanos()),
                     idle.backgroundSlices() + " / " + Format.nanos(idle.backgroundNanos()));
         }
@@ -132,6 +132,8 @@ final class MixedSections {
                 + " shards evacuate an old array only as writes reach it, so a growth still running when the"
                 + " writes stop stays unfinished (and both arrays stay mapped) until something finishes it: with"
                 + " backgroundEvacuation(), the map's background evacuator.", table.build(), List.of(
+                "moved: of the old buckets of the growths in progress, the share already evacuated ('-' when no"
+                        + " shard is growing).",
                 "two arrays: the time the shards have held two arrays since the map was created, summed over the"
                         + " shards (the growth in progress so far included); share of the pass: that time over"
                         + " shards x the pass's wall time.",
@@ -168,6 +170,11 @@ final class MixedSections {
         final String slowest = Format.perSecond(result.slowestThreadPerSecond());
         final String fastest = Format.perSecond(result.fastestThreadPerSecond());
         return slowest.equals(fastest) ? slowest : slowest + " - " + fastest;
+    }
+
+    /** The share of the old buckets of the growths in progress already moved: {@code 41.2%}, or "-" if none. */
+    private static String moved(final ShardGrowth growth) {
+        return growth.growing() == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * growth.moved());
     }
 
     /** {@code nanos} as a share of {@code shards} x {@code elapsed}: {@code 12.3%}. */
