@@ -97,8 +97,9 @@ class BenchOptionsTest {
         assertEquals(List.of("mixed-mt"), options.workloads());
         assertEquals(List.of("panamap-sharded", "panamap-sharded-bg", "concurrenthashmap", "chronicle-presized"),
                 options.contenders());
-        assertEquals(Contenders.concurrentNames(), options.contenders());
         assertEquals(4, parse("--workloads=mixed-mt", "--threads", "4").threads());
+        assertEquals(List.of("panamap-sharded", "panamap-sharded-512"), parse("--workloads", "mixed-mt",
+                "--contenders", "panamap-sharded-512,panamap-sharded").contenders());
     }
 
     @Test
@@ -115,7 +116,7 @@ class BenchOptionsTest {
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
             "--workloads mixed-mt --contenders fastutil;    fastutil has no map for many threads at once (mixed-mt);"
-                    + " panamap-sharded, panamap-sharded-bg, concurrenthashmap, chronicle-presized",
+                    + " panamap-sharded, panamap-sharded-bg, panamap-sharded-512, concurrenthashmap",
             "--workloads mixed-mt --contenders panamap,concurrenthashmap; panamap has no map for many threads; chronicle-presized",
             "--workloads grow --contenders panamap-sharded; panamap-sharded has no map for long keys on one thread; fastutil",
             "--workloads grow,mixed-mt --contenders panamap-sharded; --workloads grow: none of the contenders; fastutil",
@@ -134,8 +135,8 @@ class BenchOptionsTest {
     void theUsageShouldExplainMixedMtAndItsThreads() {
         assertTrue(BenchOptions.USAGE.contains("--threads T"), BenchOptions.USAGE);
         assertTrue(BenchOptions.USAGE.contains("mixed-mt runs only when named"), BenchOptions.USAGE);
-        assertTrue(BenchOptions.USAGE.contains("panamap-sharded, panamap-sharded-bg, concurrenthashmap,"
-                + " chronicle-presized"), BenchOptions.USAGE);
+        assertTrue(BenchOptions.USAGE.contains("panamap-sharded, panamap-sharded-bg, panamap-sharded-512,"
+                + " concurrenthashmap, chronicle-presized"), BenchOptions.USAGE);
     }
 
     @ParameterizedTest

@@ -59,6 +59,10 @@ public final class Contenders {
             Contender.concurrentOnly("panamap-sharded-bg", false, List.of(), new ConcurrentMaps("ConcurrentLongLongMap,"
                     + " default shards, not presized, backgroundEvacuation() (at most ~1 ms of evacuation per 100 ms)",
                     n -> new PanamapConcurrentMap(ConcurrentLongLongMap.builder().backgroundEvacuation().build()))),
+            Contender.concurrentOnly("panamap-sharded-512", false, List.of(), new ConcurrentMaps("ConcurrentLongLongMap,"
+                    + " shards(512), not presized, growths evacuated by writes only: so many shards that two threads"
+                    + " rarely work in the same one at once",
+                    n -> new PanamapConcurrentMap(ConcurrentLongLongMap.builder().shards(512).build()))),
             new Contender(BASELINE, "fastutil Long2LongOpenHashMap, not presized", true, List.of(),
                     n -> new FastutilMap()),
             new Contender("hashmap", "java.util.HashMap<Long, Long>, not presized", true, List.of(),
@@ -88,7 +92,7 @@ public final class Contenders {
      * named with {@code --contenders}.
      */
     private static final List<String> DIAGNOSTIC = List.of("panamap-inline", "panamap-numa-local",
-            "panamap-numa-interleave");
+            "panamap-numa-interleave", "panamap-sharded-512");
     /** The variants {@code --numa} adds: NUMA placement policies, whose placement the report shows. */
     private static final List<String> NUMA = List.of("panamap-numa-local", "panamap-numa-interleave");
 

@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Each thread walks a shuffled copy of the keys from its own random starting point, wrapping at the end, so the
  * two threads do not read the same keys in step. Growth under concurrency is the harness's business
- * ({@code ./panamap bench --workloads mixed-mt}).
+ * ({@code ./panamap bench --workloads mixed-mt}). {@code -p map=panamap-sharded,panamap-sharded-512} adds the
+ * diagnostic variant with 512 shards, in which the two threads rarely work in the same shard at once.
  *
  * <p>The defaults are short (one fork, 3 warm-up and 5 measured iterations of 1 s, 1M keys): on a 2-processor
  * machine the two benchmark threads use every processor, and JMH's own threads, the JIT and the GC take turns
@@ -61,7 +62,10 @@ public class ConcurrentMapBenchmark {
     @Param({"1000000"})
     public int size;
 
-    /** The map: the harness's contenders with a map for many threads ({@code Contenders.concurrentNames()}). */
+    /**
+     * The map: panamap's sharded map and the JDK's; any of the harness's contenders with a map for many threads
+     * ({@code Contenders.concurrentNames()}) but Chronicle Map, which needs JVM flags of its own.
+     */
     @Param({"panamap-sharded", "concurrenthashmap"})
     public String map;
 

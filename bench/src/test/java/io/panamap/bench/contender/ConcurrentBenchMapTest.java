@@ -72,6 +72,13 @@ class ConcurrentBenchMapTest {
     }
 
     @Test
+    void theDiagnosticVariantShouldHaveTheShardsItsNameSays() {
+        try (ConcurrentBenchMap map = Contenders.byName("panamap-sharded-512").createConcurrentMap(10)) {
+            assertEquals(512, map.growth().shards());
+        }
+    }
+
+    @Test
     void panamapShouldReportItsShardsGrowthAndTheOthersNone() {
         try (ConcurrentBenchMap map = Contenders.byName("panamap-sharded").createConcurrentMap(100_000)) {
             final ConcurrentBenchMap.Accessor accessor = map.accessor();
@@ -109,9 +116,11 @@ class ConcurrentBenchMapTest {
 
     @Test
     void theContendersWithAConcurrentMapShouldBeTheShardedPanamapsConcurrentHashMapAndChronicleMap() {
-        assertEquals(List.of("panamap-sharded", "panamap-sharded-bg", "concurrenthashmap", "chronicle-presized"),
-                Contenders.concurrentNames());
+        assertEquals(List.of("panamap-sharded", "panamap-sharded-bg", "panamap-sharded-512", "concurrenthashmap",
+                "chronicle-presized"), Contenders.concurrentNames());
+        assertTrue(Contenders.diagnosticNames().contains("panamap-sharded-512"), "run only when named");
         assertTrue(Contenders.byName("concurrenthashmap").hasLongMap(), "it runs the one-thread workloads too");
-        assertTrue(Contenders.defaultNames().containsAll(Contenders.concurrentNames()));
+        assertTrue(Contenders.defaultNames().containsAll(List.of("panamap-sharded", "panamap-sharded-bg",
+                "concurrenthashmap", "chronicle-presized")));
     }
 }
