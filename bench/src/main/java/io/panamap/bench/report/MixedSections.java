@@ -64,7 +64,7 @@ final class MixedSections {
             table.row(cells);
             notes.addAll(runs.failureNotes());
         }
-        notes.add("The pass: " + threads + " threads started at one instant on one map that started empty. Each"
+        notes.add("The pass: " + threads(threads) + " started at one instant on one map that started empty. Each"
                 + " thread puts its own share of the N keys, every put followed by four gets of keys it has put"
                 + " itself, chosen at random: 80% gets, 20% puts, 5 N operations in all, the map growing from 0 to N"
                 + " entries. The keys are random, so the threads' keys share every shard, segment and bin: readers"
@@ -82,7 +82,7 @@ final class MixedSections {
                 + " with every thread on a throw-away map, closed (native maps) or dropped (on-heap maps);"
                 + " System.gc(); for native maps, the harness waited until panamap's background memory worker was"
                 + " idle. Then the noise floor and the measured pass on a fresh map.");
-        notes.add("noise: the noise floor as " + threads + " threads see it at once: each times empty windows (two"
+        notes.add("noise: the noise floor as " + threads(threads) + " see it at once: each times empty windows (two"
                 + " back-to-back System.nanoTime() calls) for at least as long as the warm-up pass took, merged. An"
                 + " operation slower than 'noise max' is the map's; one below it cannot be told from the machine.");
         if (info.machine() != null && threads >= info.machine().cores()) {
@@ -101,7 +101,7 @@ final class MixedSections {
                         + last.mapStats());
             }
         }
-        return new Report.Section(workload + ": " + threads + " threads, 80% get / 20% put, growing from empty",
+        return new Report.Section(workload + ": " + threads(threads) + ", 80% get / 20% put, growing from empty",
                 description, table.build(), notes);
     }
 
@@ -163,6 +163,16 @@ final class MixedSections {
             });
         }
         return new Report.Section(workload + ": every run", "", table.build(), List.of());
+    }
+
+    /** {@code 1 thread}, {@code 2 threads}. */
+    private static String threads(final int count) {
+        return count(count, "thread");
+    }
+
+    /** {@code count} and {@code noun}, plural unless the count is 1: {@code 2 worker threads}. */
+    static String count(final int count, final String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     /** The slowest and the fastest thread's operations per second: {@code 1.21M/s - 1.30M/s}. */

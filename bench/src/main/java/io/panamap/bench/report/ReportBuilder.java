@@ -55,8 +55,8 @@ public final class ReportBuilder {
                     + Format.nanos(info.openLoopNanos()) + ", 1 put of a new key per 10 operations", false));
         }
         if (info.workloads().contains(MixedSections.WORKLOAD)) {
-            facts.add(new Report.Fact("Many threads", MixedSections.WORKLOAD + ": " + info.threads() + " worker"
-                    + " threads at once on one map growing from empty to N keys, each putting its own N/"
+            facts.add(new Report.Fact("Many threads", MixedSections.WORKLOAD + ": "
+                    + MixedSections.count(info.threads(), "worker thread") + " at once on one map growing from empty to N keys, each putting its own N/"
                     + info.threads() + " keys, every put followed by 4 gets of keys it has put (5 N operations in"
                     + " all)", false));
         }
