@@ -53,8 +53,8 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                                    [--duration S] [--threads T] [--runs R] [--numa] [--quick] [--seed S]
                                    [--results DIR]
 
-              --n N            keys of the grow and get workloads (default 10M; accepts 10000000, 10_000_000,
-                               10M, 500k)
+              --n N            keys of the grow, get and mixed-mt workloads (default 10M; accepts 10000000,
+                               10_000_000, 10M, 500k)
               --keys K         what the maps hold, comma-separated (default: long):
                                  long    random 64-bit keys to long values
                                  string  text ids such as ORD-0734165502418 (16-26 chars) to 64-byte records;
@@ -67,7 +67,7 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                                (default: %s); mixed-mt runs only when named:
                                  mixed-mt  T threads at once on one map growing from empty to N long keys,
                                            each 80%% gets / 20%% puts of new keys, every operation timed;
-                                           the contenders with a map for many threads: %s
+                                           contenders: %s
               --rate R         operations per second of the open-loop stream (default %s)
               --duration S     seconds the open-loop stream lasts (default %d; quick: 1)
               --threads T      worker threads of mixed-mt (default %d)
