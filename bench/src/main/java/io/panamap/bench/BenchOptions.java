@@ -4,6 +4,7 @@ import io.panamap.bench.contender.Contender;
 import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.workload.KeyType;
 import io.panamap.bench.workload.RunSpec;
+import io.panamap.bench.workload.Workload;
 import io.panamap.bench.workload.Workloads;
 
 import java.nio.file.Path;
@@ -11,27 +12,27 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
- * The parent's command line: {@code [--n N] [--keys long,string] [--contenders a,b] [--workloads grow,get,open-loop]
- * [--rate R] [--duration S] [--runs R] [--numa] [--quick] [--seed S] [--results DIR]}. Options take their value as
- * the next argument or after {@code =}.
+ * The parent's command line: {@code [--n N] [--keys long,string] [--contenders a,b]
+ * [--workloads grow,get,open-loop,mixed-mt] [--rate R] [--duration S] [--threads T] [--runs R] [--numa] [--quick]
+ * [--seed S] [--results DIR]}. Options take their value as the next argument or after {@code =}.
  *
  * @param n          keys per workload
- * @param contenders contender names, in table order; each runs the workloads whose key type it has a map for
+ * @param contenders contender names, in table order; each runs the workloads it has a map for
  *                   ({@link Workloads#contendersFor})
  * @param workloads  workload names, in report order: each {@code --workloads} name with each {@code --keys}
- *                   type ({@code grow}, {@code grow-str}, ...)
+ *                   type it exists for ({@code grow}, {@code grow-str}, ...; {@code mixed-mt} with long keys only)
  * @param runs       runs per contender and workload
  * @param rate       operations per second of the open-loop stream
  * @param openLoopNanos length of the open-loop stream
+ * @param threads    worker threads of {@code mixed-mt}
  * @param quick      a smoke run (shorter noise floors and stream)
  * @param seed       key seed
  * @param resultsDir folder under which each run gets a time-stamped folder
  */
 public record BenchOptions(int n, List<String> contenders, List<String> workloads, int runs, long rate,
-                           long openLoopNanos, boolean quick, long seed, Path resultsDir) {
+                           long openLoopNanos, int threads, boolean quick, long seed, Path resultsDir) {
 
     public static final int DEFAULT_N = 10_000_000;
     public static final int QUICK_N = 1_000_000;
@@ -44,14 +45,16 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
     /** Keys live in a long[]. */
     static final long MAX_N = Integer.MAX_VALUE - 16;
     static final int MAX_RUNS = 1_000;
+    static final int MAX_THREADS = 256;
 
     /** Shown by {@code --help} and after a usage error. */
     public static final String USAGE = """
             Usage: ./panamap bench [--n N] [--keys long,string] [--contenders a,b,...] [--workloads w,...] [--rate R]
-                                   [--duration S] [--runs R] [--numa] [--quick] [--seed S] [--results DIR]
+                                   [--duration S] [--threads T] [--runs R] [--numa] [--quick] [--seed S]
+                                   [--results DIR]
 
-              --n N            keys of the grow and get workloads (default 10M; accepts 10000000, 10_000_000,
-                               10M, 500k)
+              --n N            keys of the grow, get and mixed-mt workloads (default 10M; accepts 10000000,
+                               10_000_000, 10M, 500k)
               --keys K         what the maps hold, comma-separated (default: long):
                                  long    random 64-bit keys to long values
                                  string  text ids such as ORD-0734165502418 (16-26 chars) to 64-byte records;
@@ -60,9 +63,14 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
               --contenders ..  which maps, comma-separated (default: all but %s;
                                with string keys, only those with a string map);
                                known: %s
-              --workloads ..   which workloads, comma-separated (default: all; --workload is the same): %s
+              --workloads ..   which workloads, comma-separated (--workload is the same): %s
+                               (default: %s); mixed-mt runs only when named:
+                                 mixed-mt  T threads at once on one map growing from empty to N long keys,
+                                           each 80%% gets / 20%% puts of new keys, every operation timed;
+                                           contenders: %s
               --rate R         operations per second of the open-loop stream (default %s)
               --duration S     seconds the open-loop stream lasts (default %d; quick: 1)
+              --threads T      worker threads of mixed-mt (default %d)
               --runs R         runs per contender and workload, each in its own JVM (default %d)
               --numa           also run panamap with NUMA placement (local, interleave over all nodes);
                                the report shows where their pages landed
@@ -75,8 +83,10 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
             command line it cannot run.
             """.formatted(String.join(", ", Contenders.stringNames()),
             String.join(", ", Contenders.diagnosticNames()), String.join(", ", Contenders.names()),
-            String.join(", ", Workloads.baseNames()), RunSpec.DEFAULT_OPEN_LOOP_RATE,
-            RunSpec.DEFAULT_OPEN_LOOP_NANOS / 1_000_000_000L, DEFAULT_RUNS, RunSpec.DEFAULT_SEED);
+            String.join(", ", Workloads.baseNames()), String.join(", ", Workloads.defaultBaseNames()),
+            String.join(", ", Contenders.concurrentNames()), RunSpec.DEFAULT_OPEN_LOOP_RATE,
+            RunSpec.DEFAULT_OPEN_LOOP_NANOS / 1_000_000_000L, RunSpec.DEFAULT_THREADS, DEFAULT_RUNS,
+            RunSpec.DEFAULT_SEED);
 
     public BenchOptions {
         contenders = List.copyOf(contenders);
@@ -98,11 +108,12 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
         Integer runs = null;
         Long durationSeconds = null;
         long rate = RunSpec.DEFAULT_OPEN_LOOP_RATE;
+        int threads = RunSpec.DEFAULT_THREADS;
         boolean quick = false;
         boolean numa = false;
         boolean contendersGiven = false;
         List<String> contenders = Contenders.defaultNames();
-        List<String> workloads = Workloads.baseNames();
+        List<String> workloads = Workloads.defaultBaseNames();
         List<KeyType> keys = List.of(KeyType.LONG);
         long seed = RunSpec.DEFAULT_SEED;
         Path resultsDir = Path.of("results");
@@ -141,6 +152,7 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                         .map(name -> KeyType.ofOption(name).orElseThrow()).toList();
                 case "--rate" -> rate = parseCount(option, value, MAX_RATE);
                 case "--duration" -> durationSeconds = parseCount(option, value, MAX_DURATION_SECONDS);
+                case "--threads" -> threads = (int) parseCount(option, value, MAX_THREADS);
                 case "--seed" -> seed = parseSeed(value);
                 case "--results" -> resultsDir = parsePath(option, value);
                 default -> throw new UsageException("unknown option '" + option + "'");
@@ -157,13 +169,8 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
         if (numa) {
             named.addAll(Contenders.numaNames());
         }
-        contenders = contendersForKeys(contenders, keys, named);
-        final List<String> workloadNames = new ArrayList<>();
-        for (final KeyType key : keys) {
-            for (final String workload : workloads) {
-                workloadNames.add(key.workload(workload));
-            }
-        }
+        final List<String> workloadNames = workloadsForKeys(workloads, keys);
+        contenders = contendersForWorkloads(contenders, workloadNames, named);
         return new BenchOptions(
                 n != null ? n : quick ? QUICK_N : DEFAULT_N,
                 contenders, workloadNames,
@@ -171,33 +178,81 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                 rate,
                 durationSeconds != null ? durationSeconds * 1_000_000_000L
                         : quick ? QUICK_OPEN_LOOP_NANOS : RunSpec.DEFAULT_OPEN_LOOP_NANOS,
-                quick, seed, resultsDir);
+                threads, quick, seed, resultsDir);
     }
 
     /**
-     * The contenders that run with {@code keys}. Those the user asked for ({@code named}) must each have a map
-     * for one of the key types; the defaults are narrowed to those that do. Every key type needs one contender.
+     * The workloads to run, in report order: each base name with each key type it exists for ({@code grow},
+     * {@code grow-str}). A base name that exists for none of {@code keys} is an error.
      */
-    private static List<String> contendersForKeys(final List<String> contenders, final List<KeyType> keys,
-                                                  final List<String> named) throws UsageException {
+    private static List<String> workloadsForKeys(final List<String> baseNames, final List<KeyType> keys)
+            throws UsageException {
+        final List<String> names = new ArrayList<>();
+        for (final KeyType key : keys) {
+            for (final String base : baseNames) {
+                if (Workloads.exists(key.workload(base))) {
+                    names.add(key.workload(base));
+                }
+            }
+        }
+        for (final String base : baseNames) {
+            if (keys.stream().noneMatch(key -> Workloads.exists(key.workload(base)))) {
+                final List<String> with = KeyType.options().stream()
+                        .filter(key -> Workloads.exists(KeyType.ofOption(key).orElseThrow().workload(base))).toList();
+                throw new UsageException("--workloads: " + base + " runs with " + String.join(" or ", with)
+                        + " keys only (--keys " + String.join(",", with) + ")");
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The contenders that run {@code workloads}. Those the user asked for ({@code named}) must each have a map
+     * for one of them; the defaults are narrowed to those that do. Every workload needs one contender.
+     */
+    private static List<String> contendersForWorkloads(final List<String> contenders, final List<String> workloads,
+                                                       final List<String> named) throws UsageException {
+        final List<Workload> kinds = workloads.stream().map(Workloads::byName).toList();
         final List<String> kept = new ArrayList<>();
         for (final String name : contenders) {
             final Contender contender = Contenders.byName(name);
-            if (keys.stream().anyMatch(key -> key.isSupportedBy(contender))) {
+            if (kinds.stream().anyMatch(kind -> kind.isSupportedBy(contender))) {
                 kept.add(name);
             } else if (named.contains(name)) {
-                throw new UsageException("--contenders: " + name + " has no map for "
-                        + keys.stream().map(KeyType::option).collect(Collectors.joining(" or ")) + " keys; those with"
-                        + " a map for string keys: " + String.join(", ", Contenders.stringNames()));
+                final List<Workload> needs = distinctNeeds(kinds);
+                final StringBuilder message = new StringBuilder("--contenders: " + name + " has no map for "
+                        + String.join(" or ", needs.stream().map(Workload::needs).toList()));
+                for (final Workload kind : needs) {
+                    message.append("; those with a map for ").append(kind.needs()).append(": ")
+                            .append(String.join(", ", namesSupporting(kind)));
+                }
+                throw new UsageException(message.toString());
             }
         }
-        for (final KeyType key : keys) {
-            if (kept.stream().noneMatch(name -> key.isSupportedBy(Contenders.byName(name)))) {
-                throw new UsageException("--keys " + key.option() + ": none of the contenders has a map for "
-                        + key.option() + " keys; those that do: " + String.join(", ", Contenders.stringNames()));
+        for (final Workload kind : distinctNeeds(kinds)) {
+            if (kept.stream().noneMatch(name -> kind.isSupportedBy(Contenders.byName(name)))) {
+                final String selector = kind.keyType() == KeyType.LONG ? "--workloads " + kind.baseName()
+                        : "--keys " + kind.keyType().option();
+                throw new UsageException(selector + ": none of the contenders has a map for " + kind.needs()
+                        + "; those that do: " + String.join(", ", namesSupporting(kind)));
             }
         }
         return kept;
+    }
+
+    /** One workload per distinct need ({@link Workload#needs()}), in order. */
+    private static List<Workload> distinctNeeds(final List<Workload> kinds) {
+        final List<Workload> distinct = new ArrayList<>();
+        for (final Workload kind : kinds) {
+            if (distinct.stream().noneMatch(w -> w.needs().equals(kind.needs()))) {
+                distinct.add(kind);
+            }
+        }
+        return distinct;
+    }
+
+    private static List<String> namesSupporting(final Workload kind) {
+        return Contenders.all().stream().filter(kind::isSupportedBy).map(Contender::name).toList();
     }
 
     /** A positive whole number up to {@code max}; "_" and "," may group digits; k, M, G multiply by 1000s. */

@@ -87,7 +87,7 @@ final class BenchRunner {
                 ProcessHandle.current().info().commandLine().orElse(null),
                 ShellWords.join(launcher.command(sampleChild, sample)),
                 options.n(), options.runs(), options.seed(), options.rate(), options.openLoopNanos(),
-                options.workloads(), options.contenders(),
+                options.threads(), options.workloads(), options.contenders(),
                 MachineInfo.detect(), dir.toString(), System.nanoTime() - start);
         final Report report = ReportBuilder.build(info, outcomes).withCharts(charts(dir));
         System.out.println();
@@ -120,7 +120,7 @@ final class BenchRunner {
 
     private ChildArgs childArgs(final String workload, final String contender, final int run, final Path dir) {
         return new ChildArgs(workload, contender, run, options.n(), options.seed(), options.rate(),
-                options.openLoopNanos(), options.quick(), dir);
+                options.openLoopNanos(), options.threads(), options.quick(), dir);
     }
 
     /** {@code parent/name}, or {@code parent/name-2} and so on if that exists already. */

@@ -27,11 +27,13 @@ import java.util.stream.Stream;
 final class ResultCharts {
 
     /** The recording each workload charts, by base name: what a caller of the map waits for. */
-    private static final Map<String, String> RECORDING = Map.of("grow", "put", "get", "get", "open-loop", "response");
+    private static final Map<String, String> RECORDING = Map.of("grow", "put", "get", "get", "open-loop", "response",
+            "mixed-mt", "op");
     private static final Map<String, String> TITLE = Map.of(
             "grow", ": latency of every put while the map grows from empty",
             "get", ": latency of single gets of present keys",
-            "open-loop", ": latency from intended start, fixed-rate stream");
+            "open-loop", ": latency from intended start, fixed-rate stream",
+            "mixed-mt", ": latency of every operation, all threads merged (80% get / 20% put, growing from empty)");
     /** What a title says of the keys, by key type. */
     private static final Map<KeyType, String> KEYS = Map.of(KeyType.LONG, "",
             KeyType.STRING, " (string ids, 64-byte records)");

@@ -18,6 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchOptionsTest {
 
+    /** The contenders a run of the single-threaded long workloads takes by default. */
+    private static final List<String> LONG_DEFAULTS = Contenders.defaultNames().stream()
+            .filter(name -> Contenders.byName(name).hasLongMap()).toList();
+
     private static BenchOptions parse(final String... args) throws UsageException {
         return BenchOptions.parse(List.of(args));
     }
@@ -44,7 +48,7 @@ class BenchOptionsTest {
         assertEquals(1, options.runs());
         assertTrue(options.quick());
         assertEquals(1_000_000_000L, options.openLoopNanos(), "a 1 s stream");
-        assertEquals(Contenders.defaultNames(), options.contenders());
+        assertEquals(LONG_DEFAULTS, options.contenders());
     }
 
     @Test
@@ -57,7 +61,7 @@ class BenchOptionsTest {
     void numaShouldAddThePlacementVariantsToWhateverContendersWereChosen() throws UsageException {
         assertEquals(List.of("panamap", "panamap-numa-local", "panamap-numa-interleave", "fastutil"),
                 parse("--contenders", "fastutil,panamap", "--numa").contenders());
-        assertTrue(parse("--numa").contenders().containsAll(Contenders.defaultNames()));
+        assertTrue(parse("--numa").contenders().containsAll(LONG_DEFAULTS));
         assertTrue(parse("--numa").contenders().contains("panamap-numa-local"));
         final UsageException e = assertThrows(UsageException.class, () -> parse("--numa=yes"));
         assertTrue(e.getMessage().contains("--numa takes no value"), e.getMessage());
@@ -82,7 +86,57 @@ class BenchOptionsTest {
         assertEquals(List.of("panamap", "fastutil"), options.contenders());
         assertEquals(List.of("panamap", "fastutil"), Workloads.contendersFor("grow", options.contenders()));
         assertEquals(List.of("panamap"), Workloads.contendersFor("grow-str", options.contenders()));
-        assertEquals(Contenders.defaultNames(), parse("--keys", "long,string").contenders());
+        assertEquals(LONG_DEFAULTS, parse("--keys", "long,string").contenders());
+    }
+
+    @Test
+    void mixedMtShouldRunOnlyWhenNamedWithTheContendersThatHaveAConcurrentMap() throws UsageException {
+        assertFalse(parse().workloads().contains("mixed-mt"));
+        assertEquals(RunSpec.DEFAULT_THREADS, parse().threads());
+        final BenchOptions options = parse("--workloads", "mixed-mt");
+        assertEquals(List.of("mixed-mt"), options.workloads());
+        assertEquals(List.of("panamap-sharded", "panamap-sharded-bg", "concurrenthashmap", "chronicle-presized"),
+                options.contenders());
+        assertEquals(4, parse("--workloads=mixed-mt", "--threads", "4").threads());
+        assertEquals(List.of("panamap-sharded", "panamap-sharded-512"), parse("--workloads", "mixed-mt",
+                "--contenders", "panamap-sharded-512,panamap-sharded").contenders());
+    }
+
+    @Test
+    void mixedMtWithOtherWorkloadsShouldRunEachContenderOnTheWorkloadsItHasAMapFor() throws UsageException {
+        final BenchOptions options = parse("--workloads", "grow,mixed-mt", "--contenders",
+                "panamap,panamap-sharded,concurrenthashmap", "--keys", "long,string");
+        assertEquals(List.of("grow", "mixed-mt", "grow-str"), options.workloads());
+        assertEquals(List.of("panamap", "concurrenthashmap"), Workloads.contendersFor("grow", options.contenders()));
+        assertEquals(List.of("panamap-sharded", "concurrenthashmap"),
+                Workloads.contendersFor("mixed-mt", options.contenders()));
+        assertEquals(List.of("panamap"), Workloads.contendersFor("grow-str", options.contenders()));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "--workloads mixed-mt --contenders fastutil;    fastutil has no map for many threads at once (mixed-mt);"
+                    + " panamap-sharded, panamap-sharded-bg, panamap-sharded-512, concurrenthashmap",
+            "--workloads mixed-mt --contenders panamap,concurrenthashmap; panamap has no map for many threads; chronicle-presized",
+            "--workloads grow --contenders panamap-sharded; panamap-sharded has no map for long keys on one thread; fastutil",
+            "--workloads grow,mixed-mt --contenders panamap-sharded; --workloads grow: none of the contenders; fastutil",
+            "--keys string --workloads mixed-mt;            mixed-mt runs with long keys only; --keys long",
+            "--workloads mixed-mt --threads 0;              --threads;        '0'",
+            "--workloads mixed-mt --threads 1000;           --threads;        between 1 and 256"})
+    void mixedMtShouldRefuseWhatItCannotRunNamingWhatCan(final String args, final String mention1,
+                                                         final String mention2) {
+        final UsageException e = assertThrows(UsageException.class, () -> BenchOptions.parse(
+                Arrays.asList(args.split(" "))));
+        assertTrue(e.getMessage().contains(mention1), e.getMessage());
+        assertTrue(e.getMessage().contains(mention2), e.getMessage());
+    }
+
+    @Test
+    void theUsageShouldExplainMixedMtAndItsThreads() {
+        assertTrue(BenchOptions.USAGE.contains("--threads T"), BenchOptions.USAGE);
+        assertTrue(BenchOptions.USAGE.contains("mixed-mt runs only when named"), BenchOptions.USAGE);
+        assertTrue(BenchOptions.USAGE.contains("panamap-sharded, panamap-sharded-bg, panamap-sharded-512,"
+                + " concurrenthashmap, chronicle-presized"), BenchOptions.USAGE);
     }
 
     @ParameterizedTest

@@ -9,6 +9,7 @@ import io.panamap.bench.report.Table;
 import io.panamap.bench.report.TextRenderer;
 import io.panamap.bench.result.MemoryUse;
 import io.panamap.bench.result.Outcome;
+import io.panamap.bench.result.ShardGrowth;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.List;
 
 import static io.panamap.bench.SampleResults.get;
 import static io.panamap.bench.SampleResults.grow;
+import static io.panamap.bench.SampleResults.mixed;
 import static io.panamap.bench.SampleResults.ok;
 import static io.panamap.bench.SampleResults.openLoop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,7 +60,7 @@ class ReportTest {
                 "G1 Young Generation, G1 Old Generation");
         final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --quick", null,
                 "java -Xmx12g -cp bench.jar io.panamap.bench.Main --child", 10_000_000, 3, 42, 1_000_000,
-                5_000_000_000L, List.of("grow", "get", "open-loop"), List.of("panamap", "panamap-huge", "fastutil", "hashmap"), machine,
+                5_000_000_000L, 2, List.of("grow", "get", "open-loop"), List.of("panamap", "panamap-huge", "fastutil", "hashmap"), machine,
                 "results/2025-01-02T03-04-05", 300 * S);
         return ReportBuilder.build(info, knownOutcomes())
                 .withCharts(List.of(new Report.Chart("grow: latency of every put", "grow.png")));
@@ -96,11 +98,47 @@ class ReportTest {
                 "G1 Young Generation, G1 Old Generation");
         final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --keys string --n 1M --runs 2", null,
                 "java -Xmx12g -cp bench.jar io.panamap.bench.Main --child", 1_000_000, 2, 42, 1_000_000,
-                3_000_000_000L, List.of("grow-str", "get-str", "open-loop-str"),
+                3_000_000_000L, 2, List.of("grow-str", "get-str", "open-loop-str"),
                 List.of("panamap", "hashmap", "chronicle-presized"), machine, "results/2025-01-02T03-04-05", 200 * S);
         return ReportBuilder.build(info, knownStringOutcomes()).withCharts(List.of(new Report.Chart(
                 "grow-str: latency of every put while the map grows from empty (string ids, 64-byte records)",
                 "grow-str.png")));
+    }
+
+    /**
+     * A mixed-mt run, 2 runs: the sharded panamaps with their shard growth (the background evacuator finished
+     * every growth in the idle pause, the writes-only map did not), ConcurrentHashMap, and Chronicle Map failing
+     * once.
+     */
+    private static List<Outcome> knownMixedOutcomes() {
+        final List<Outcome> outcomes = new ArrayList<>();
+        for (int run = 1; run <= 2; run++) {
+            // 3 shards growing, 30,000 of their 98,304 old buckets moved; no writes, so no more after the pause.
+            outcomes.add(ok("mixed-mt", "panamap-sharded", run, mixed(run * 1_500 * MS, 2 * MS * run,
+                    new ShardGrowth(8, 3, 98_304, 30_000, 800 * MS * run, 0, 0),
+                    new ShardGrowth(8, 3, 98_304, 30_000, 800 * MS * run + 900 * MS, 0, 0),
+                    "size=1000000 shards=8 growing=3")));
+            outcomes.add(ok("mixed-mt", "panamap-sharded-bg", run, mixed(1_600 * MS, 3 * MS,
+                    new ShardGrowth(8, 2, 65_536, 20_000, 600 * MS, 20, 15 * MS),
+                    new ShardGrowth(8, 0, 0, 0, 640 * MS, 24, 19 * MS), "size=1000000 shards=8 growing=0")));
+            outcomes.add(ok("mixed-mt", "concurrenthashmap", run, mixed(3 * S, 120 * MS, null, null, "")));
+            outcomes.add(run == 1 ? ok("mixed-mt", "chronicle-presized", run, mixed(6 * S, 9 * MS, null, null, ""))
+                    : Outcome.failed("mixed-mt", "chronicle-presized", run, "boom"));
+        }
+        return outcomes;
+    }
+
+    private static Report knownMixedReport() {
+        final MachineInfo machine = new MachineInfo("Intel(R) Xeon(R) Test CPU", 2, 24L << 30, "6.1.0-test",
+                "madvise", "25.0.3+9-LTS (OpenJDK 64-Bit Server VM, Eclipse Adoptium)", "/jdk",
+                "G1 Young Generation, G1 Old Generation");
+        final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --workloads mixed-mt --n 1M --runs 2",
+                null, "java -Xmx12g -cp bench.jar io.panamap.bench.Main --child", 1_000_000, 2, 42, 1_000_000,
+                3_000_000_000L, 2, List.of("mixed-mt"),
+                List.of("panamap-sharded", "panamap-sharded-bg", "concurrenthashmap", "chronicle-presized"), machine,
+                "results/2025-01-02T03-04-05", 100 * S);
+        return ReportBuilder.build(info, knownMixedOutcomes()).withCharts(List.of(new Report.Chart(
+                "mixed-mt: latency of every operation, all threads merged", "mixed-mt.png")));
     }
 
     /** The value of the console report's fact {@code name}. */
@@ -231,7 +269,7 @@ class ReportTest {
         outcomes.addAll(knownStringOutcomes());
         final MachineInfo machine = new MachineInfo("cpu", 2, 1L << 30, "k", "madvise", "jdk", "/jdk", "G1");
         final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --keys long,string", null, "java",
-                1_000_000, 2, 42, 1_000_000, 3_000_000_000L, List.of("grow", "get", "grow-str", "get-str"),
+                1_000_000, 2, 42, 1_000_000, 3_000_000_000L, 2, List.of("grow", "get", "grow-str", "get-str"),
                 List.of("panamap", "fastutil", "hashmap", "chronicle-presized"), machine, null, S);
         final String text = TextRenderer.render(ReportBuilder.build(info, outcomes));
 
@@ -256,6 +294,50 @@ class ReportTest {
             fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertEquals(fixture, MarkdownRenderer.render(knownStringReport()));
+    }
+
+    @Test
+    void aMixedReportShouldCompareWithConcurrentHashMapAndShowTheTimeWithTwoArrays() {
+        final String text = TextRenderer.render(knownMixedReport());
+        assertTrue(factOf(text, "Contenders").startsWith("panamap-sharded = ConcurrentLongLongMap, default shards"),
+                text);
+        assertTrue(factOf(text, "Contenders").contains("chronicle-presized = Chronicle Map"
+                + " ChronicleMap<LongValue, LongValue>, in memory, entries(N), one map for all threads"), text);
+        assertTrue(factOf(text, "Many threads").startsWith("mixed-mt: 2 worker threads at once"), text);
+
+        final String summary = text.substring(text.indexOf("== mixed-mt: 2 threads, 80% get / 20% put"));
+        assertTrue(summary.contains("time/concurrenthashmap") && summary.contains("max/concurrenthashmap"), summary);
+        // Passes of 1.5 and 3.0 s: the median (lower middle) 1.5 s, 5M operations -> 3.33M/s, 0.50x CHM's 3 s.
+        final String sharded = rowOf(summary, "panamap-sharded");
+        // Threads of 2.5M operations each in 1.35 and 1.5 s: the slowest and the fastest.
+        assertTrue(sharded.matches("panamap-sharded\\s+3\\.33M/s\\s+0\\.50x\\s+1\\.67M/s - 1\\.85M/s\\s.*"), sharded);
+        assertTrue(sharded.contains(" 0.017x "), sharded); // worst 2 ms over CHM's 120 ms
+        assertTrue(rowOf(summary, "concurrenthashmap").contains(" 1.00x "));
+        assertTrue(summary.contains("chronicle-presized run 2 failed: boom"), summary);
+        assertTrue(summary.contains("2 worker threads on 2 processors"), summary);
+
+        final String twoArrays = text.substring(text.indexOf("== mixed-mt: time with two arrays"),
+                text.indexOf("== mixed-mt: every run"));
+        final String writesOnly = rowOf(twoArrays, "panamap-sharded");
+        // Run 1 (median of 800 and 1,600 ms): 3 of 8 growing, 30.5% moved, at the end and after the idle pause,
+        // which added 900 ms.
+        assertTrue(writesOnly.matches("panamap-sharded\\s+8\\s+3 of 8\\s+30\\.5%\\s+800 ms\\s+6\\.7%\\s+3 of 8"
+                + "\\s+30\\.5%\\s+1\\.70 s\\s+900 ms\\s+0 / 0 ns"), writesOnly);
+        final String background = rowOf(twoArrays, "panamap-sharded-bg");
+        assertTrue(background.matches(".*\\s2 of 8\\s+30\\.5%\\s+600 ms\\s+4\\.7%\\s+0 of 8\\s+-\\s+640 ms"
+                + "\\s+40\\.0 ms\\s+24 / 19\\.0 ms"), background);
+        assertFalse(twoArrays.contains("\nconcurrenthashmap "), "no shards: " + twoArrays);
+        assertTrue(text.contains("mixed-mt.png: mixed-mt: latency of every operation"), text);
+    }
+
+    /** The Markdown report of a known mixed-mt run, locked by its own checked-in fixture. */
+    @Test
+    void theMixedMarkdownReportShouldMatchItsCheckedInFixture() throws IOException {
+        final String fixture;
+        try (InputStream in = ReportTest.class.getResourceAsStream("report-fixture-threads.md")) {
+            fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(fixture, MarkdownRenderer.render(knownMixedReport()));
     }
 
     @Test

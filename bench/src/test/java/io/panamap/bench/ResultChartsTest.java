@@ -26,6 +26,27 @@ class ResultChartsTest {
         HistogramFiles.writeLog(dir, stem, List.of(histogram));
     }
 
+    /** The merged log of all threads makes the line; each thread's own log is there for re-plotting only. */
+    @Test
+    void aMixedMtChartShouldDrawTheMergedLogsNotThePerThreadOnes(@TempDir final Path dir) throws IOException {
+        log(dir, "mixed-mt-panamap-sharded-run1-op", 300, 20);
+        log(dir, "mixed-mt-panamap-sharded-run1-op-thread1", 300, 10);
+        log(dir, "mixed-mt-panamap-sharded-run1-op-thread2", 300, 10);
+        log(dir, "mixed-mt-panamap-sharded-run1-noise", 40, 100);
+        log(dir, "mixed-mt-concurrenthashmap-run1-op", 500, 20);
+
+        final LinkedHashMap<String, Histogram> series = ResultCharts.series(dir, "mixed-mt",
+                List.of("panamap-sharded", "concurrenthashmap"));
+        assertEquals(List.of("panamap-sharded", "concurrenthashmap", ResultCharts.NOISE_SERIES),
+                List.copyOf(series.keySet()));
+        assertEquals(20, series.get("panamap-sharded").getTotalCount(), "the merged log only");
+        final List<Report.Chart> charts = ResultCharts.write(dir, List.of("mixed-mt"),
+                List.of("panamap-sharded", "concurrenthashmap"));
+        assertEquals(List.of("mixed-mt.png"), charts.stream().map(Report.Chart::file).toList());
+        assertTrue(charts.getFirst().title().startsWith("mixed-mt: latency of every operation, all threads merged"),
+                charts.getFirst().title());
+    }
+
     @Test
     void longAndStringRunsOfOneWorkloadShouldEachGetTheirOwnChartFromTheirOwnLogs(@TempDir final Path dir)
             throws IOException {

@@ -4,8 +4,10 @@ import io.panamap.bench.fork.ChildArgs;
 import io.panamap.bench.fork.ChildMain;
 import io.panamap.bench.fork.ChildOutput;
 import io.panamap.bench.result.GrowResult;
+import io.panamap.bench.result.MixedResult;
 import io.panamap.bench.result.Outcome;
 import io.panamap.bench.result.ResultLine;
+import io.panamap.bench.result.ShardGrowth;
 import io.panamap.bench.workload.Recordings;
 import io.panamap.bench.workload.RunSpec;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ResultLineTest {
 
-    private static final ChildArgs CHILD = new ChildArgs("grow", "panamap", 2, 20_000, 7, 1_000_000, 10_000_000, true, null);
+    private static final ChildArgs CHILD = new ChildArgs("grow", "panamap", 2, 20_000, 7, 1_000_000, 10_000_000, 2, true,
+            null);
 
     @Test
     void aGrowOutcomeShouldSurviveTheTripThroughOneLine() {
@@ -49,6 +52,37 @@ class ResultLineTest {
     }
 
     @Test
+    void aMixedOutcomeShouldSurviveTheTripWithOrWithoutShardGrowth() {
+        final Outcome panamap = SampleResults.ok("mixed-mt", "panamap-sharded-bg", 1, SampleResults.mixed(
+                2_000_000_000L, 3_000_000L, new ShardGrowth(8, 3, 98_304, 30_000, 900_000_000L, 12,
+                        11_000_000L),
+                new ShardGrowth(8, 0, 0, 0, 1_000_000_000L, 15, 14_000_000L), "size=1000000 shards=8"));
+        assertEquals(panamap, ResultLine.decode(ResultLine.encode(panamap)));
+        final Outcome chm = SampleResults.ok("mixed-mt", "concurrenthashmap", 2, SampleResults.mixed(
+                1_000_000_000L, 90_000_000L, null, null, ""));
+        final String line = ResultLine.encode(chm);
+        assertFalse(line.contains("growthAtEnd"), line);
+        assertEquals(chm, ResultLine.decode(line));
+    }
+
+    /** The mixed-mt line, per-thread lists and the two growth snapshots included, locked by its own fixture. */
+    @Test
+    void aMixedLineShouldMatchItsFixture() throws IOException {
+        final String fixture;
+        try (InputStream in = ResultLineTest.class.getResourceAsStream("mixed-mt-result-line.txt")) {
+            fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        final Outcome known = SampleResults.ok("mixed-mt", "panamap-sharded", 1, SampleResults.mixed(
+                2_500_000_000L, 4_000_000L, new ShardGrowth(8, 2, 65_536, 20_000, 700_000_000L, 0, 0),
+                new ShardGrowth(8, 2, 65_536, 20_000, 1_300_000_000L, 0, 0), "size=1000000 shards=8 growing=2"));
+        assertEquals(known, ResultLine.decode(fixture));
+        assertEquals(fixture, ResultLine.encode(known));
+        final MixedResult result = (MixedResult) ResultLine.decode(fixture).result();
+        assertEquals(2, result.growthAfterIdle().growing());
+        assertEquals(List.of(2_250_000_000L, 2_500_000_000L), result.threadNanos());
+    }
+
+    @Test
     void aFailureShouldSurviveTheTripWithItsMessageIntact() {
         final Outcome outcome = Outcome.failed("get", "hashmap", 3,
                 "java.lang.OutOfMemoryError: Java heap space\n  key=value | 100% + more");
@@ -60,7 +94,7 @@ class ResultLineTest {
     @Test
     void theParentShouldFindWhatARealChildRunPrintsAmongItsOtherOutput() {
         final RunSpec spec = new RunSpec(CHILD.n(), CHILD.seed(), 0, 2, 20, CHILD.rate(), CHILD.openLoopNanos(),
-                line -> { }, Recordings.discard());
+                CHILD.threads(), line -> { }, Recordings.discard());
         final Outcome printed = ChildMain.run(CHILD, spec);
         assertTrue(printed.ok(), printed::failure);
 
@@ -83,8 +117,8 @@ class ResultLineTest {
 
     @Test
     void aFailureInsideTheChildShouldBecomeAFailedOutcome() {
-        final ChildArgs unknown = new ChildArgs("grow", "no-such-map", 1, 10, 7, 1_000, 1_000_000, true, null);
-        final Outcome outcome = ChildMain.run(unknown, new RunSpec(10, 7, 0, 1, 0, 1_000, 1_000_000, line -> { },
+        final ChildArgs unknown = new ChildArgs("grow", "no-such-map", 1, 10, 7, 1_000, 1_000_000, 2, true, null);
+        final Outcome outcome = ChildMain.run(unknown, new RunSpec(10, 7, 0, 1, 0, 1_000, 1_000_000, 2, line -> { },
                 Recordings.discard()));
         assertFalse(outcome.ok());
         assertTrue(outcome.failure().contains("unknown contender 'no-such-map'"), outcome.failure());

@@ -5,10 +5,14 @@ import io.panamap.bench.result.GetResult;
 import io.panamap.bench.result.GrowResult;
 import io.panamap.bench.result.LatencySummary;
 import io.panamap.bench.result.MemoryUse;
+import io.panamap.bench.result.MixedResult;
 import io.panamap.bench.result.NoiseFloor;
 import io.panamap.bench.result.OpenLoopResult;
 import io.panamap.bench.result.Outcome;
+import io.panamap.bench.result.ShardGrowth;
 import io.panamap.bench.result.WorkloadResult;
+
+import java.util.List;
 
 /** Made-up results with round numbers, for tests of the result line and the report. */
 final class SampleResults {
@@ -44,6 +48,18 @@ final class SampleResults {
                 new LatencySummary(5_000_000, 90, 120, 400, 2_000, Math.min(30_000, worstNanos),
                         Math.min(200_000, worstNanos), worstNanos), worstNanos,
                 worstAtSize, new GcDelta(0, 0), noise(40, 30_000), "");
+    }
+
+    /**
+     * A mixed-mt run of 2 threads at N = 1M (5M operations) that took {@code elapsedNanos}, the threads 10% apart,
+     * with panamap's shard growth at the end and after the idle pause, or none ({@code atEnd} null).
+     */
+    static MixedResult mixed(final long elapsedNanos, final long worstNanos, final ShardGrowth atEnd,
+                             final ShardGrowth afterIdle, final String stats) {
+        return new MixedResult(1_000_000, 2, 5_000_000, elapsedNanos, 1_000_000, List.of(2_500_000L, 2_500_000L),
+                List.of(elapsedNanos * 9 / 10, elapsedNanos), new LatencySummary(5_000_000, 150, 300, 900, 4_000,
+                        Math.min(20_000, worstNanos), Math.min(300_000, worstNanos), worstNanos), worstNanos, 640_000,
+                new GcDelta(3, 45), noise(60, 40_000), atEnd, afterIdle, 300_400_000L, stats);
     }
 
     static Outcome ok(final String workload, final String contender, final int run,

@@ -1,6 +1,7 @@
 package io.panamap.bench;
 
 import io.panamap.bench.contender.BenchMap;
+import io.panamap.bench.contender.ConcurrentBenchMap;
 import io.panamap.bench.contender.Contender;
 import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.contender.StringBenchMap;
@@ -8,7 +9,9 @@ import io.panamap.bench.result.GetResult;
 import io.panamap.bench.result.GrowResult;
 import io.panamap.bench.result.LatencySummary;
 import io.panamap.bench.result.MemoryUse;
+import io.panamap.bench.result.MixedResult;
 import io.panamap.bench.result.OpenLoopResult;
+import io.panamap.bench.result.ShardGrowth;
 import io.panamap.bench.workload.IntervalRecorder;
 import io.panamap.bench.workload.Keys;
 import io.panamap.bench.workload.Recordings;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +44,7 @@ class SmokeTest {
     private static RunSpec spec(final int n, final List<String> recordingNames) {
         // No minimum noise-floor duration: as many empty windows as operations is enough here. The open-loop
         // stream: 20,000 operations in 0.1 s.
-        return new RunSpec(n, SEED, 0, 3, 20, 200_000, 100_000_000L, line -> { }, new Recordings() {
+        return new RunSpec(n, SEED, 0, 3, 20, 200_000, 100_000_000L, 2, line -> { }, new Recordings() {
             @Override
             public void histogram(final String name, final Histogram histogram) {
                 recordingNames.add(name);
@@ -58,9 +62,19 @@ class SmokeTest {
         });
     }
 
-    /** Every contender that runs in this JVM: a contender with JVM flags of its own runs only in its child. */
+    /**
+     * Every contender with a single-threaded long map that runs in this JVM: a contender with JVM flags of its own
+     * runs only in its child.
+     */
     static List<String> contenders() {
-        return Contenders.all().stream().filter(c -> c.jvmFlags().isEmpty()).map(Contender::name).toList();
+        return Contenders.all().stream().filter(c -> c.jvmFlags().isEmpty() && c.hasLongMap())
+                .map(Contender::name).toList();
+    }
+
+    /** The contenders with a map for many threads that run in this JVM. */
+    static List<String> concurrentContenders() {
+        return Contenders.all().stream().filter(c -> c.jvmFlags().isEmpty() && c.hasConcurrentMaps())
+                .map(Contender::name).toList();
     }
 
     /** The contenders with a map for string keys that run in this JVM. */
@@ -135,6 +149,99 @@ class SmokeTest {
         assertTrue(result.worstNanos() >= result.response().p50());
         assertTrue(result.worstAtSize() > 0 && result.worstAtSize() <= result.size());
         assertEquals(List.of("noise", "response (intervals)"), recordings);
+    }
+
+    @ParameterizedTest
+    @MethodSource("concurrentContenders")
+    void mixedMtShouldTimeEveryOperationOfEveryThreadAndMergeThem(final String contender) {
+        final List<String> recordings = new ArrayList<>();
+        final MixedResult result = (MixedResult) Workloads.byName("mixed-mt").run(Contenders.byName(contender),
+                tinySpec(recordings));
+
+        assertEquals(N, result.n());
+        assertEquals(2, result.threads());
+        assertEquals(5L * N, result.operations(), "a put and four gets per key");
+        assertEquals(N, result.size(), "every thread put its share of the keys");
+        assertEquals(List.of(5L * N / 2, 5L * N / 2), result.threadOperations());
+        assertEquals(result.operations(), result.op().count(), "one latency per operation, all threads merged");
+        assertTrue(result.op().p50() <= result.op().p99() && result.op().p99() <= result.op().max());
+        assertTrue(result.worstNanos() > 0 && result.worstNanos() <= result.op().max(), result::toString);
+        assertTrue(result.worstAtSize() >= 0 && result.worstAtSize() <= N, result::toString);
+        for (int t = 0; t < 2; t++) {
+            assertTrue(result.threadNanos().get(t) > 0 && result.threadNanos().get(t) <= result.elapsedNanos());
+        }
+        assertTrue(result.slowestThreadPerSecond() <= result.fastestThreadPerSecond());
+        assertTrue(result.operationsPerSecond() > 0);
+        assertTrue(result.noise().windows().count() >= 5L * N, "as many empty windows as operations");
+        assertTrue(result.idleNanos() >= 300_000_000L, () -> "the idle pause: " + result);
+        assertEquals(List.of("noise", "op (intervals)", "op-thread1", "op-thread2"), recordings);
+        if (contender.startsWith("panamap")) {
+            assertTrue(result.mapStats().startsWith("size=" + N + " "), result.mapStats());
+            final ShardGrowth end = result.growthAtEnd();
+            final ShardGrowth idle = result.growthAfterIdle();
+            assertTrue(end.twoArraysNanos() > 0, "the shards grew from empty: " + end);
+            assertTrue(idle.twoArraysNanos() >= end.twoArraysNanos(), () -> end + " then " + idle);
+            assertTrue(idle.growing() <= end.growing() || contender.equals("panamap-sharded"),
+                    () -> end + " then " + idle);
+            assertTrue(end.movedOldBuckets() <= end.oldBuckets() && (end.growing() > 0) == (end.oldBuckets() > 0),
+                    end::toString);
+            if (contender.equals("panamap-sharded")) {
+                assertEquals(end.growing(), idle.growing(), "without writes nor an evacuator, growths stay put");
+                assertEquals(end.movedOldBuckets(), idle.movedOldBuckets(), "nothing moved while idle");
+                assertEquals(0, idle.backgroundSlices());
+            }
+        } else {
+            assertNull(result.growthAtEnd());
+            assertNull(result.growthAfterIdle());
+        }
+    }
+
+    @Test
+    void mixedMtShouldRefuseAContenderWithoutAConcurrentMapAndAMapThatReturnsWrongValues() {
+        final IllegalStateException none = assertThrows(IllegalStateException.class,
+                () -> Workloads.byName("mixed-mt").run(Contenders.byName("fastutil"), tinySpec(new ArrayList<>())));
+        assertTrue(none.getMessage().contains("fastutil has no concurrent map"), none.getMessage());
+
+        final Contender broken = Contender.concurrentOnly("broken", true, List.of(), new Contender.ConcurrentMaps(
+                "forgets every other value", n -> new ConcurrentBenchMap() {
+                    @Override
+                    public Accessor accessor() {
+                        return new Accessor() {
+                            private int calls;
+
+                            @Override
+                            public void put(final long key, final long value) {
+                            }
+
+                            @Override
+                            public long get(final long key) {
+                                return calls++ % 2 == 0 ? Keys.valueFor(key) : 0;
+                            }
+                        };
+                    }
+
+                    @Override
+                    public long size() {
+                        return 0;
+                    }
+
+                    @Override
+                    public String stats() {
+                        return "";
+                    }
+
+                    @Override
+                    public ShardGrowth growth() {
+                        return null;
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                }));
+        final IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Workloads.byName("mixed-mt").run(broken, tinySpec(new ArrayList<>())));
+        assertTrue(e.getMessage().contains("wrong value"), e.getMessage());
     }
 
     @ParameterizedTest

@@ -19,7 +19,8 @@ import java.util.List;
  * takes about 2.5 s for that compilation; the harness's warm-up absorbs it.
  *
  * <p>Not thread-safe: the reusable key and value instances are this adapter's own, like every contender's
- * single-threaded use in the harness.
+ * single-threaded use in the harness. {@link ChronicleConcurrentMap} shares one map between threads, each with
+ * instances of its own.
  */
 final class ChronicleMapAdapter implements BenchMap {
 
@@ -47,7 +48,12 @@ final class ChronicleMapAdapter implements BenchMap {
      * so the count must be the real final size, as the workloads pass it.
      */
     ChronicleMapAdapter(final long expectedEntries) {
-        map = ChronicleMap.of(LongValue.class, LongValue.class)
+        map = newMap(expectedEntries);
+    }
+
+    /** The map every {@code long → long} Chronicle contender uses, sized for {@code expectedEntries}. */
+    static ChronicleMap<LongValue, LongValue> newMap(final long expectedEntries) {
+        return ChronicleMap.of(LongValue.class, LongValue.class)
                 // entries() must be positive; a workload of N = 0 would put nothing anyway.
                 .entries(Math.max(1, expectedEntries))
                 // put() would otherwise make a new LongValue for the value it replaces; no workload reads it,
@@ -100,6 +106,11 @@ final class ChronicleMapAdapter implements BenchMap {
     /** Segments, off-heap bytes and free space; percentageFreeSpace() walks every segment, so only for the report. */
     @Override
     public String stats() {
+        return stats(map);
+    }
+
+    /** {@link #stats()} of any Chronicle map. */
+    static String stats(final ChronicleMap<?, ?> map) {
         return "segments=" + map.segments()
                 + ", offHeapBytes=" + map.offHeapMemoryUsed()
                 + ", freeSpace=" + map.percentageFreeSpace() + "%"

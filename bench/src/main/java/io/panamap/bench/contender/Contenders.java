@@ -1,6 +1,8 @@
 package io.panamap.bench.contender;
 
+import io.panamap.ConcurrentLongLongMap;
 import io.panamap.LongLongMap;
+import io.panamap.bench.contender.Contender.ConcurrentMaps;
 import io.panamap.bench.contender.Contender.StringMaps;
 import io.panamap.memory.NativeAllocators;
 import io.panamap.numa.NumaAllocator;
@@ -12,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * Every contender the harness knows, in the order tables list them. Add a new peer here. A contender that also
- * has a map of string keys to 64-byte records ({@link StringMaps}) runs the string-key workloads too.
+ * has a map of string keys to 64-byte records ({@link StringMaps}) runs the string-key workloads too; one with a
+ * map for many threads at once ({@link ConcurrentMaps}) runs {@code mixed-mt}.
  */
 public final class Contenders {
 
@@ -21,6 +24,9 @@ public final class Contenders {
 
     /** The peer every ratio of the string-key workloads is computed against: the map a Java program starts with. */
     public static final String STRING_BASELINE = "hashmap";
+
+    /** The peer every ratio of the multi-threaded workload is computed against: the JDK's concurrent map. */
+    public static final String CONCURRENT_BASELINE = "concurrenthashmap";
 
     /** What every panamap string map is, before its own options. */
     private static final String OFF_HEAP_MAP = "OffHeapMap<CharSequence, byte[]>, Codecs.utf8() keys (out of line),"
@@ -46,6 +52,17 @@ public final class Contenders {
             new Contender("panamap-numa-interleave", "LongLongMap, NumaAllocator.interleaveAll(): pages spread"
                     + " over every node", false, List.of(),
                     n -> new PanamapMap(LongLongMap.builder().allocator(NumaAllocator.interleaveAll()).build())),
+            Contender.concurrentOnly("panamap-sharded", false, List.of(), new ConcurrentMaps("ConcurrentLongLongMap,"
+                    + " default shards (4 per available processor, rounded up to a power of two), not presized,"
+                    + " growths evacuated by writes only",
+                    n -> new PanamapConcurrentMap(ConcurrentLongLongMap.builder().build()))),
+            Contender.concurrentOnly("panamap-sharded-bg", false, List.of(), new ConcurrentMaps("ConcurrentLongLongMap,"
+                    + " default shards, not presized, backgroundEvacuation() (at most ~1 ms of evacuation per 100 ms)",
+                    n -> new PanamapConcurrentMap(ConcurrentLongLongMap.builder().backgroundEvacuation().build()))),
+            Contender.concurrentOnly("panamap-sharded-512", false, List.of(), new ConcurrentMaps("ConcurrentLongLongMap,"
+                    + " shards(512), not presized, growths evacuated by writes only: so many shards that two threads"
+                    + " rarely work in the same one at once",
+                    n -> new PanamapConcurrentMap(ConcurrentLongLongMap.builder().shards(512).build()))),
             new Contender(BASELINE, "fastutil Long2LongOpenHashMap, not presized", true, List.of(),
                     n -> new FastutilMap()),
             new Contender("hashmap", "java.util.HashMap<Long, Long>, not presized", true, List.of(),
@@ -53,7 +70,9 @@ public final class Contenders {
                     new StringMaps("java.util.HashMap<String, byte[]>, not presized; a put stores the key String and"
                             + " a clone of the record", n -> new HashMapStringMap(new HashMap<>()))),
             new Contender("concurrenthashmap", "java.util.concurrent.ConcurrentHashMap<Long, Long>, not presized",
-                    true, List.of(), n -> new BoxedMap(new ConcurrentHashMap<>())),
+                    true, List.of(), n -> new BoxedMap(new ConcurrentHashMap<>()))
+                    .withConcurrentMaps(new ConcurrentMaps("java.util.concurrent.ConcurrentHashMap<Long, Long>,"
+                            + " not presized", n -> new BoxedConcurrentMap(new ConcurrentHashMap<>()))),
             new Contender("agrona", "Agrona Long2LongHashMap, not presized", true, List.of(),
                     n -> new AgronaMap()),
             new Contender("eclipse", "Eclipse Collections LongLongHashMap, not presized", true, List.of(),
@@ -63,14 +82,17 @@ public final class Contenders {
                     + " entries(N)", false, ChronicleMapAdapter.JVM_FLAGS, ChronicleMapAdapter::new,
                     new StringMaps("Chronicle Map ChronicleMap<CharSequence, byte[]>, in memory, entries(N),"
                             + " averageKeySize(" + StringBenchMap.AVERAGE_KEY_LENGTH + "),"
-                            + " constantValueSizeBySample(new byte[64])", ChronicleStringMapAdapter::new)));
+                            + " constantValueSizeBySample(new byte[64])", ChronicleStringMapAdapter::new))
+                    .withConcurrentMaps(new ConcurrentMaps("Chronicle Map ChronicleMap<LongValue, LongValue>, in"
+                            + " memory, entries(N), one map for all threads, each thread with reusable key and value"
+                            + " instances of its own", ChronicleConcurrentMap::new)));
 
     /**
      * Variants that answer a question about panamap itself rather than compare it with a peer: run only when
      * named with {@code --contenders}.
      */
     private static final List<String> DIAGNOSTIC = List.of("panamap-inline", "panamap-numa-local",
-            "panamap-numa-interleave");
+            "panamap-numa-interleave", "panamap-sharded-512");
     /** The variants {@code --numa} adds: NUMA placement policies, whose placement the report shows. */
     private static final List<String> NUMA = List.of("panamap-numa-local", "panamap-numa-interleave");
 
@@ -105,6 +127,11 @@ public final class Contenders {
     /** The names of the contenders that have a map of string keys to 64-byte records, in table order. */
     public static List<String> stringNames() {
         return ALL.stream().filter(Contender::hasStringMaps).map(Contender::name).toList();
+    }
+
+    /** The names of the contenders that have a map for many threads at once, in table order. */
+    public static List<String> concurrentNames() {
+        return ALL.stream().filter(Contender::hasConcurrentMaps).map(Contender::name).toList();
     }
 
     /**

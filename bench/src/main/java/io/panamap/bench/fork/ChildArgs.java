@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * What one child JVM is asked to do, and the hidden command line that says it:
- * {@code --child --workload W --contender C --run R --n N --seed S --rate OPS --open-loop-nanos T --quick Q
- * [--histogram-dir DIR]}.
+ * {@code --child --workload W --contender C --run R --n N --seed S --rate OPS --open-loop-nanos T --threads K
+ * --quick Q [--histogram-dir DIR]}.
  *
  * @param workload     workload name
  * @param contender    contender name
@@ -17,11 +17,12 @@ import java.util.Objects;
  * @param seed         key seed
  * @param rate         operations per second of the open-loop stream
  * @param openLoopNanos length of the open-loop stream
+ * @param threads      worker threads of the multi-threaded workload
  * @param quick        a smoke run: shorter noise floor
  * @param histogramDir where to save raw histograms, or null not to
  */
 public record ChildArgs(String workload, String contender, int run, int n, long seed, long rate, long openLoopNanos,
-                        boolean quick, Path histogramDir) {
+                        int threads, boolean quick, Path histogramDir) {
 
     /** The first argument of a child's command line: selects child mode in {@link io.panamap.bench.Main}. */
     public static final String CHILD_FLAG = "--child";
@@ -36,7 +37,8 @@ public record ChildArgs(String workload, String contender, int run, int n, long 
         final List<String> args = new ArrayList<>(List.of(CHILD_FLAG, "--workload", workload,
                 "--contender", contender, "--run", Integer.toString(run), "--n", Integer.toString(n),
                 "--seed", Long.toString(seed), "--rate", Long.toString(rate),
-                "--open-loop-nanos", Long.toString(openLoopNanos), "--quick", Boolean.toString(quick)));
+                "--open-loop-nanos", Long.toString(openLoopNanos), "--threads", Integer.toString(threads),
+                "--quick", Boolean.toString(quick)));
         if (histogramDir != null) {
             args.add("--histogram-dir");
             args.add(histogramDir.toString());
@@ -65,6 +67,7 @@ public record ChildArgs(String workload, String contender, int run, int n, long 
         Long seed = null;
         Long rate = null;
         Long openLoopNanos = null;
+        Integer threads = null;
         Boolean quick = null;
         Path histogramDir = null;
         for (int i = 1; i < args.size(); i += 2) {
@@ -80,15 +83,16 @@ public record ChildArgs(String workload, String contender, int run, int n, long 
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--rate" -> rate = Long.parseLong(value);
                 case "--open-loop-nanos" -> openLoopNanos = Long.parseLong(value);
+                case "--threads" -> threads = Integer.parseInt(value);
                 case "--quick" -> quick = Boolean.parseBoolean(value);
                 case "--histogram-dir" -> histogramDir = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown child argument: " + args.get(i));
             }
         }
         if (workload == null || contender == null || run == null || n == null || seed == null || rate == null
-                || openLoopNanos == null || quick == null) {
+                || openLoopNanos == null || threads == null || quick == null) {
             throw new IllegalArgumentException("incomplete child arguments: " + args);
         }
-        return new ChildArgs(workload, contender, run, n, seed, rate, openLoopNanos, quick, histogramDir);
+        return new ChildArgs(workload, contender, run, n, seed, rate, openLoopNanos, threads, quick, histogramDir);
     }
 }

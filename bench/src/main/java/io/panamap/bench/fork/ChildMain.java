@@ -31,7 +31,7 @@ public final class ChildMain {
         final ChildArgs child = ChildArgs.parse(args);
         final long start = System.nanoTime();
         final RunSpec spec = RunSpec.standard(child.n(), child.seed(), child.quick(), child.rate(),
-                child.openLoopNanos(), line -> System.err.printf(Locale.ROOT, "%s %6.1f s  %s%n", child.stem(),
+                child.openLoopNanos(), child.threads(), line -> System.err.printf(Locale.ROOT, "%s %6.1f s  %s%n", child.stem(),
                         (System.nanoTime() - start) / 1e9, line), recordingSaver(child));
         final Outcome outcome = run(child, spec);
         System.out.println(ResultLine.encode(outcome));

@@ -4,7 +4,9 @@
  * map, remove and full iteration, at 1K, 1M and 10M entries; and panamap's
  * {@code OffHeapMap<CharSequence, byte[]>} against {@code HashMap<String, byte[]>} and Chronicle Map for text ids
  * mapped to 64-byte records, get and put into a growing map at 1K and 1M ({@code GetStringBenchmark},
- * {@code PutStringBenchmark}). The custom harness ({@code ./panamap bench}) covers what JMH cannot: per-put
+ * {@code PutStringBenchmark}); and panamap's sharded {@code ConcurrentLongLongMap} against
+ * {@code ConcurrentHashMap<Long, Long>} on two threads at once, get, put and get while put at 1M
+ * ({@code ConcurrentMapBenchmark}). The custom harness ({@code ./panamap bench}) covers what JMH cannot: per-put
  * latency histograms, worst puts and the machine's noise floor.
  *
  * <h2>Running</h2>
@@ -17,6 +19,7 @@
  * ./panamap jmh GetBenchmark -p size=1000000 -p map=panamap,fastutil
  * ./panamap jmh PutBenchmark -p size=1000 -prof gc          # with heap bytes per operation
  * ./panamap jmh GetStringBenchmark -prof gc                 # string ids: panamap, HashMap, Chronicle Map
+ * ./panamap jmh ConcurrentMapBenchmark -prof gc             # two threads on one map of 1M keys
  * ./panamap jmh 'io.panamap.bench.jmh' -rf json -rff jmh.json   # everything: 273 forks, more than an hour
  * </pre>
  * A benchmark's name is {@code <Operation>Benchmark.<method>}; the first argument is a regular expression found
@@ -37,7 +40,8 @@
  * ones: {@link io.panamap.bench.jmh.GetStringBenchmark} (ns and, with {@code -prof gc}, heap bytes per get)
  * and {@link io.panamap.bench.jmh.PutStringBenchmark} (per build and per put), with the harness's text ids and
  * records ({@link io.panamap.bench.workload.StringKeys}); {@link io.panamap.bench.jmh.StringLookupStepsBenchmark}
- * takes panamap's string get apart, step by step, in cache.
+ * takes panamap's string get apart, step by step, in cache. {@link io.panamap.bench.jmh.ConcurrentMapBenchmark}
+ * (ns and heap bytes per operation of each of two threads) uses the harness's {@code mixed-mt} adapters.
  *
  * <h2>Where things are</h2>
  * {@link io.panamap.bench.jmh.MapBenchmark}: settings shared by all (forks, iterations, {@code size},

@@ -7,7 +7,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The baseline contender's runs in one workload, for the ratio columns ("build/fastutil" and the like): the
- * workload's key type names it ({@link io.panamap.bench.workload.KeyType#baseline()}).
+ * workload names it ({@link io.panamap.bench.workload.Workload#baseline()}).
  */
 final class Baseline<R extends WorkloadResult> {
 
@@ -18,6 +18,11 @@ final class Baseline<R extends WorkloadResult> {
     Baseline(final String name, final List<Runs<R>> all) {
         this.name = name;
         this.runs = all.stream().filter(r -> r.contender().equals(name) && r.any()).findFirst().orElse(null);
+    }
+
+    /** The baseline contender's name. */
+    String name() {
+        return name;
     }
 
     /** A ratio column's header: {@code what/baseline}. */

@@ -25,7 +25,7 @@ final class GetSections {
                                       final List<Outcome> outcomes) {
         final List<Runs<GetResult>> all = Workloads.contendersFor(workload, info.contenders()).stream()
                 .map(c -> Runs.of(outcomes, workload, c, GetResult.class)).toList();
-        final Baseline<GetResult> baseline = new Baseline<>(Workloads.byName(workload).keyType().baseline(), all);
+        final Baseline<GetResult> baseline = new Baseline<>(Workloads.byName(workload).baseline(), all);
         return List.of(summary(info, workload, description, all, baseline), latency(workload, all),
                 perRun(workload, all));
     }

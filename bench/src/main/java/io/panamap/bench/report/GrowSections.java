@@ -26,7 +26,7 @@ final class GrowSections {
                                       final List<Outcome> outcomes) {
         final List<Runs<GrowResult>> all = Workloads.contendersFor(workload, info.contenders()).stream()
                 .map(c -> Runs.of(outcomes, workload, c, GrowResult.class)).toList();
-        final Baseline<GrowResult> baseline = new Baseline<>(Workloads.byName(workload).keyType().baseline(), all);
+        final Baseline<GrowResult> baseline = new Baseline<>(Workloads.byName(workload).baseline(), all);
         return List.of(summary(info, workload, description, all, baseline), memory(workload, all),
                 perRun(workload, all));
     }

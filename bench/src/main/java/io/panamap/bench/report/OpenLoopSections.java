@@ -20,7 +20,7 @@ final class OpenLoopSections {
                                       final List<Outcome> outcomes) {
         final List<Runs<OpenLoopResult>> all = Workloads.contendersFor(workload, info.contenders()).stream()
                 .map(c -> Runs.of(outcomes, workload, c, OpenLoopResult.class)).toList();
-        final Baseline<OpenLoopResult> baseline = new Baseline<>(Workloads.byName(workload).keyType().baseline(), all);
+        final Baseline<OpenLoopResult> baseline = new Baseline<>(Workloads.byName(workload).baseline(), all);
         return List.of(summary(info, workload, description, all, baseline), perRun(workload, all));
     }
 

@@ -45,16 +45,20 @@ public final class ReportBuilder {
         }
         facts.add(new Report.Fact("Runs", info.runs() + " per contender and workload, each in its own JVM;"
                 + " run 1 of every contender, then run 2, ...", false));
-        if (longKeys) {
-            facts.add(new Report.Fact("Contenders", describeContenders(info, KeyType.LONG), false));
-        }
-        if (stringKeys) {
-            facts.add(new Report.Fact(longKeys ? "Contenders, string keys" : "Contenders",
-                    describeContenders(info, KeyType.STRING), false));
+        final List<Workload> groups = contenderGroups(info);
+        for (final Workload group : groups) {
+            facts.add(new Report.Fact(groups.size() == 1 ? "Contenders" : contendersLabel(group),
+                    describeContenders(info, group), false));
         }
         if (info.workloads().stream().anyMatch(w -> Workloads.byName(w).baseName().equals(OpenLoopSections.WORKLOAD))) {
             facts.add(new Report.Fact("Open loop", Format.count(info.rate()) + " operations/s for "
                     + Format.nanos(info.openLoopNanos()) + ", 1 put of a new key per 10 operations", false));
+        }
+        if (info.workloads().contains(MixedSections.WORKLOAD)) {
+            facts.add(new Report.Fact("Many threads", MixedSections.WORKLOAD + ": "
+                    + MixedSections.count(info.threads(), "worker thread") + " at once on one map growing from empty to N keys, each putting its own N/"
+                    + info.threads() + " keys, every put followed by 4 gets of keys it has put (5 N operations in"
+                    + " all)", false));
         }
         facts.add(new Report.Fact("Machine", info.machine().summary(), false));
         if (info.contenders().stream().anyMatch(Contenders.numaNames()::contains)) {
@@ -93,6 +97,8 @@ public final class ReportBuilder {
                         sections.addAll(GetSections.build(info, workload, description, outcomes));
                 case OpenLoopSections.WORKLOAD ->
                         sections.addAll(OpenLoopSections.build(info, workload, description, outcomes));
+                case MixedSections.WORKLOAD ->
+                        sections.addAll(MixedSections.build(info, workload, description, outcomes));
                 default -> throw new IllegalArgumentException("no report sections for workload " + workload);
             }
         }
@@ -123,17 +129,38 @@ public final class ReportBuilder {
         return info.workloads().stream().anyMatch(w -> Workloads.byName(w).keyType() == keys);
     }
 
-    /** "name = description; ..." of the contenders that run workloads with {@code keys}. */
-    private static String describeContenders(final RunInfo info, final KeyType keys) {
-        final String workload = info.workloads().stream().filter(w -> Workloads.byName(w).keyType() == keys)
-                .findFirst().orElseThrow();
-        return Workloads.contendersFor(workload, info.contenders()).stream()
-                .map(name -> name + " = " + describeContender(name, keys)).collect(Collectors.joining("; "));
+    /**
+     * One workload per kind of map the run's workloads drive ({@link Workload#needs()}: long keys on one thread,
+     * many threads, string keys), in report order: each gets its own "Contenders" line.
+     */
+    private static List<Workload> contenderGroups(final RunInfo info) {
+        final List<Workload> groups = new ArrayList<>();
+        for (final String name : info.workloads()) {
+            final Workload workload = Workloads.byName(name);
+            if (groups.stream().noneMatch(g -> g.needs().equals(workload.needs()))) {
+                groups.add(workload);
+            }
+        }
+        return groups;
     }
 
-    private static String describeContender(final String name, final KeyType keys) {
+    /** The name of the "Contenders" line of {@code group}'s kind of map when there is more than one kind. */
+    private static String contendersLabel(final Workload group) {
+        if (group.keyType() == KeyType.STRING) {
+            return "Contenders, string keys";
+        }
+        return group.name().equals(MixedSections.WORKLOAD) ? "Contenders, many threads" : "Contenders";
+    }
+
+    /** "name = description; ..." of the contenders that run {@code workload}. */
+    private static String describeContenders(final RunInfo info, final Workload workload) {
+        return Workloads.contendersFor(workload.name(), info.contenders()).stream()
+                .map(name -> name + " = " + describeContender(name, workload)).collect(Collectors.joining("; "));
+    }
+
+    private static String describeContender(final String name, final Workload workload) {
         try {
-            return keys.describe(Contenders.byName(name));
+            return workload.describe(Contenders.byName(name));
         } catch (final IllegalArgumentException e) {
             return "(unknown)";
         }

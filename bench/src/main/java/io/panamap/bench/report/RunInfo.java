@@ -14,6 +14,7 @@ import java.util.List;
  * @param seed         key seed
  * @param rate         operations per second of the open-loop stream
  * @param openLoopNanos length of the open-loop stream
+ * @param threads      worker threads of the multi-threaded workload
  * @param workloads    workload names, in report order
  * @param contenders   contender names, in table order
  * @param machine      the machine
@@ -21,7 +22,7 @@ import java.util.List;
  * @param wallNanos    how long the whole run took
  */
 public record RunInfo(String startedAt, String command, String parentCommand, String childCommand, int n, int runs,
-                      long seed, long rate, long openLoopNanos,
+                      long seed, long rate, long openLoopNanos, int threads,
                       List<String> workloads, List<String> contenders, MachineInfo machine, String resultsDir,
                       long wallNanos) {
 

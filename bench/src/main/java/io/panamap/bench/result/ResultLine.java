@@ -103,6 +103,7 @@ public final class ResultLine {
             case GrowResult r -> GrowResult.KIND;
             case GetResult r -> GetResult.KIND;
             case OpenLoopResult r -> OpenLoopResult.KIND;
+            case MixedResult r -> MixedResult.KIND;
         };
     }
 
@@ -111,6 +112,7 @@ public final class ResultLine {
             case GrowResult.KIND -> GrowResult.readFrom(fields);
             case GetResult.KIND -> GetResult.readFrom(fields);
             case OpenLoopResult.KIND -> OpenLoopResult.readFrom(fields);
+            case MixedResult.KIND -> MixedResult.readFrom(fields);
             default -> throw new IllegalArgumentException("unknown result kind: " + fields.string("kind"));
         };
     }

@@ -1,7 +1,7 @@
 package io.panamap.bench.result;
 
 /** What one run of one workload measured in one child JVM. Add a record here for a new workload. */
-public sealed interface WorkloadResult permits GrowResult, GetResult, OpenLoopResult {
+public sealed interface WorkloadResult permits GrowResult, GetResult, OpenLoopResult, MixedResult {
 
     /** Keys in the workload (its N). */
     long n();

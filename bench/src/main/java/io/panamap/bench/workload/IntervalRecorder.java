@@ -33,13 +33,55 @@ public final class IntervalRecorder {
      * twice the expected duration fits into {@link #MAX_INTERVALS} intervals.
      */
     public IntervalRecorder(final long expectedNanos) {
-        final long needed = Math.max(1, 2 * Math.max(0, expectedNanos));
-        this.intervalNanos = Math.max(DEFAULT_INTERVAL_NANOS, (needed + MAX_INTERVALS - 1) / MAX_INTERVALS);
-        final int count = (int) Math.min(MAX_INTERVALS, needed / intervalNanos + 2);
+        this(intervalFor(expectedNanos), countFor(expectedNanos));
+    }
+
+    private IntervalRecorder(final long intervalNanos, final int count) {
+        this.intervalNanos = intervalNanos;
         this.intervals = new Histogram[count];
         for (int i = 0; i < count; i++) {
             intervals[i] = LatencyHistograms.create();
         }
+    }
+
+    private static long intervalFor(final long expectedNanos) {
+        final long needed = Math.max(1, 2 * Math.max(0, expectedNanos));
+        return Math.max(DEFAULT_INTERVAL_NANOS, (needed + MAX_INTERVALS - 1) / MAX_INTERVALS);
+    }
+
+    private static int countFor(final long expectedNanos) {
+        final long needed = Math.max(1, 2 * Math.max(0, expectedNanos));
+        return (int) Math.min(MAX_INTERVALS, needed / intervalFor(expectedNanos) + 2);
+    }
+
+    /**
+     * One recorder holding the sum of {@code parts}: its whole pass and each of its intervals the sums of theirs.
+     * The parts must have been made for the same expected duration and started at the same time (as the
+     * recorders of threads that start together are), so that their intervals cover the same spans.
+     *
+     * @throws IllegalArgumentException if they were not
+     */
+    public static IntervalRecorder merge(final List<IntervalRecorder> parts) {
+        final IntervalRecorder first = parts.getFirst();
+        final IntervalRecorder merged = new IntervalRecorder(first.intervalNanos, first.intervals.length);
+        merged.startNanos = first.startNanos;
+        merged.startEpochMillis = first.startEpochMillis;
+        merged.intervalEndNanos = first.startNanos + first.intervalNanos;
+        for (final IntervalRecorder part : parts) {
+            if (part.intervalNanos != first.intervalNanos || part.intervals.length != first.intervals.length
+                    || part.startNanos != first.startNanos) {
+                throw new IllegalArgumentException("recorders of different shapes or start times cannot be merged");
+            }
+            merged.total.add(part.total);
+            for (int i = 0; i <= part.current; i++) {
+                merged.intervals[i].add(part.intervals[i]);
+            }
+            while (merged.current < part.current) {
+                merged.current++;
+                merged.intervalEndNanos += merged.intervalNanos;
+            }
+        }
+        return merged;
     }
 
     /** Clears everything and starts the first interval at {@code nowNanos} ({@link System#nanoTime()}). */

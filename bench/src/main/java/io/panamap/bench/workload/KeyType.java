@@ -52,9 +52,9 @@ public enum KeyType {
         return baseline;
     }
 
-    /** Whether {@code contender} has a map for these keys. */
+    /** Whether {@code contender} has a map for these keys, for one thread. */
     public boolean isSupportedBy(final Contender contender) {
-        return this == LONG || contender.hasStringMaps();
+        return this == LONG ? contender.hasLongMap() : contender.hasStringMaps();
     }
 
     /** What exactly {@code contender} measures with these keys. */

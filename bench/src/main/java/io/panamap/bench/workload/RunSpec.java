@@ -16,11 +16,13 @@ import java.util.function.Consumer;
  *                           {@link #DEFAULT_PRIMING_CALLS})
  * @param openLoopRate       operations per second the {@code open-loop} workload sends
  * @param openLoopNanos      how long the {@code open-loop} workload's measured stream lasts
+ * @param threads            worker threads of the multi-threaded workload ({@code mixed-mt})
  * @param progress           receives a line whenever a phase starts (the child prints them on stderr)
  * @param recordings         receives each raw recording by name ({@code put}, {@code noise}), e.g. to save it
  */
 public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRounds, int primingCalls,
-                      long openLoopRate, long openLoopNanos, Consumer<String> progress, Recordings recordings) {
+                      long openLoopRate, long openLoopNanos, int threads, Consumer<String> progress,
+                      Recordings recordings) {
 
     /** The seed used unless the command line gives another. */
     public static final long DEFAULT_SEED = 0x5EED_CAFE_F00DL;
@@ -52,6 +54,8 @@ public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRou
      * (a new map per call) takes a fraction of a second.
      */
     public static final int PRIMING_KEYS = 200;
+    /** Worker threads of {@code mixed-mt} unless the command line says otherwise: as many as this machine has CPUs. */
+    public static final int DEFAULT_THREADS = 2;
 
     public RunSpec {
         if (n <= 0) {
@@ -63,6 +67,9 @@ public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRou
         if (openLoopRate <= 0 || openLoopNanos <= 0) {
             throw new IllegalArgumentException("open-loop rate and duration must be positive: " + openLoopRate
                     + " ops/s for " + openLoopNanos + " ns");
+        }
+        if (threads <= 0) {
+            throw new IllegalArgumentException("threads must be positive: " + threads);
         }
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(recordings, "recordings");
@@ -80,9 +87,10 @@ public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRou
 
     /** The settings of a real benchmark run; {@code quick} shortens the noise floor for a smoke run. */
     public static RunSpec standard(final int n, final long seed, final boolean quick, final long openLoopRate,
-                                   final long openLoopNanos, final Consumer<String> progress,
+                                   final long openLoopNanos, final int threads, final Consumer<String> progress,
                                    final Recordings recordings) {
         return new RunSpec(n, seed, quick ? QUICK_NOISE_FLOOR_NANOS : DEFAULT_NOISE_FLOOR_NANOS,
-                DEFAULT_TIMED_GET_ROUNDS, DEFAULT_PRIMING_CALLS, openLoopRate, openLoopNanos, progress, recordings);
+                DEFAULT_TIMED_GET_ROUNDS, DEFAULT_PRIMING_CALLS, openLoopRate, openLoopNanos, threads, progress,
+                recordings);
     }
 }

@@ -26,9 +26,37 @@ public interface Workload {
     /** One sentence for the report: what is done and what is timed. */
     String description();
 
+    /** Whether {@code contender} has the kind of map this workload drives: by default, one for its keys. */
+    default boolean isSupportedBy(final Contender contender) {
+        return keyType().isSupportedBy(contender);
+    }
+
     /**
-     * Runs the workload once against a fresh map of {@code contender}, which must have a map for
-     * {@link #keyType()} ({@link KeyType#isSupportedBy}).
+     * What a contender needs to run this workload, as it reads after "a map for": {@code string keys}. Usage
+     * errors say it when a named contender has no such map.
+     */
+    default String needs() {
+        return keyType() == KeyType.LONG ? "long keys on one thread" : keyType().option() + " keys";
+    }
+
+    /** What exactly {@code contender} measures in this workload. */
+    default String describe(final Contender contender) {
+        return keyType().describe(contender);
+    }
+
+    /** The contender every ratio column of this workload is computed against. */
+    default String baseline() {
+        return keyType().baseline();
+    }
+
+    /** Whether a run without {@code --workloads} includes this workload; one that does not runs only when named. */
+    default boolean runsByDefault() {
+        return true;
+    }
+
+    /**
+     * Runs the workload once against a fresh map of {@code contender}, which must have the map this workload
+     * drives ({@link #isSupportedBy}).
      */
     WorkloadResult run(Contender contender, RunSpec spec);
 }

@@ -1,5 +1,6 @@
 package io.panamap.bench.workload;
 
+import io.panamap.bench.contender.Contender;
 import io.panamap.bench.contender.Contenders;
 
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.stream.Collectors;
 public final class Workloads {
 
     private static final List<Workload> ALL = List.of(new GrowWorkload(), new GetWorkload(), new OpenLoopWorkload(),
-            new StringGrowWorkload(), new StringGetWorkload(), new StringOpenLoopWorkload());
+            new MixedWorkload(), new StringGrowWorkload(), new StringGetWorkload(), new StringOpenLoopWorkload());
 
     private Workloads() {
     }
@@ -22,24 +23,38 @@ public final class Workloads {
         return ALL;
     }
 
-    /** Their names, in report order: {@code grow, get, open-loop, grow-str, get-str, open-loop-str}. */
+    /** Their names, in report order: {@code grow, get, open-loop, mixed-mt, grow-str, get-str, open-loop-str}. */
     public static List<String> names() {
         return ALL.stream().map(Workload::name).toList();
     }
 
-    /** The names {@code --workloads} takes: {@code grow, get, open-loop}, each run with every {@code --keys} type. */
+    /**
+     * The names {@code --workloads} takes: {@code grow, get, open-loop, mixed-mt}, each run with every
+     * {@code --keys} type it exists for ({@code mixed-mt} only with long keys).
+     */
     public static List<String> baseNames() {
         return ALL.stream().map(Workload::baseName).distinct().toList();
     }
 
+    /** The base names a run without {@code --workloads} takes: {@code grow, get, open-loop}. */
+    public static List<String> defaultBaseNames() {
+        return ALL.stream().filter(Workload::runsByDefault).map(Workload::baseName).distinct().toList();
+    }
+
+    /** Whether there is a workload called {@code name}. */
+    public static boolean exists(final String name) {
+        return ALL.stream().anyMatch(w -> w.name().equals(name));
+    }
+
     /**
-     * Those of {@code contenders} that run {@code workload}: the ones with a map for its key type, in the given
-     * order. A name the registry does not know counts as a {@code long → long} contender.
+     * Those of {@code contenders} that run {@code workload}: the ones with the map it drives, in the given order.
+     * A name the registry does not know counts as a contender with a {@code long → long} map for one thread only.
      */
     public static List<String> contendersFor(final String workload, final List<String> contenders) {
-        final KeyType keys = byName(workload).keyType();
-        return contenders.stream().filter(name -> keys == KeyType.LONG
-                || Contenders.all().stream().anyMatch(c -> c.name().equals(name) && keys.isSupportedBy(c))).toList();
+        final Workload kind = byName(workload);
+        return contenders.stream().filter(name -> kind.isSupportedBy(Contenders.all().stream()
+                .filter(c -> c.name().equals(name)).findFirst()
+                .orElseGet(() -> new Contender(name, "unknown", true, List.of(), n -> null)))).toList();
     }
 
     /**

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,9 +17,10 @@ class BenchMapTest {
 
     private static final int ENTRIES = 5_000;
 
-    /** Every contender that runs in this JVM: one with JVM flags of its own runs only in its child. */
+    /** Every contender with a map for one thread that runs in this JVM: one with JVM flags of its own runs only in its child. */
     static List<String> contenders() {
-        return Contenders.all().stream().filter(c -> c.jvmFlags().isEmpty()).map(Contender::name).toList();
+        return Contenders.all().stream().filter(c -> c.jvmFlags().isEmpty() && c.hasLongMap())
+                .map(Contender::name).toList();
     }
 
     @ParameterizedTest
@@ -45,6 +47,16 @@ class BenchMapTest {
             assertEquals(ENTRIES - 1, map.size());
             assertEquals(expectedSum - keys[0] - Keys.valueFor(keys[0]), map.sumEntries());
         }
+    }
+
+    @Test
+    void aContenderWithoutASingleThreadedMapShouldSaySoWhenAskedForOne() {
+        final Contender sharded = Contenders.byName("panamap-sharded");
+        assertFalse(sharded.hasLongMap());
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> sharded.create(10));
+        assertTrue(e.getMessage().contains("panamap-sharded has no single-threaded map"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Contender("none", "no map", true, List.of(), null,
+                null, null));
     }
 
     @Test

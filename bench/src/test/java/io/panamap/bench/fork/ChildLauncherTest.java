@@ -4,6 +4,7 @@ import io.panamap.bench.contender.Contender;
 import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.result.GetResult;
 import io.panamap.bench.result.GrowResult;
+import io.panamap.bench.result.MixedResult;
 import io.panamap.bench.result.Outcome;
 import io.panamap.bench.workload.StringKeys;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChildLauncherTest {
 
     private static ChildArgs tinyGrow(final String contender, final Path dir) {
-        return new ChildArgs("grow", contender, 1, 2_000, 7, 1_000_000, 10_000_000, true, dir);
+        return new ChildArgs("grow", contender, 1, 2_000, 7, 1_000_000, 10_000_000, 2, true, dir);
     }
 
     @Test
@@ -62,19 +63,39 @@ class ChildLauncherTest {
         assertTrue(progress.stream().noneMatch(line -> line.contains("WARNING")), () -> String.join("\n", progress));
     }
 
+    /**
+     * Chronicle Map shared by two threads, each with key and value instances of its own: every get of the pass
+     * is checked, so instances shared between the threads would show up as wrong values.
+     */
+    @Test
+    void chronicleShouldRunMixedMtOnTwoThreadsInItsChild(@TempDir final Path dir) {
+        final Contender chronicle = Contenders.byName("chronicle-presized");
+        final List<String> progress = new ArrayList<>();
+        final Outcome outcome = ChildLauncher.ofThisJvm().run(new ChildArgs("mixed-mt", chronicle.name(), 1, 20_000,
+                7, 1_000_000, 10_000_000, 2, true, dir), chronicle, progress::add);
+        assertTrue(outcome.ok(), () -> outcome.failure() + "\n" + String.join("\n", progress));
+        final MixedResult result = (MixedResult) outcome.result();
+        assertEquals(20_000, result.size());
+        assertEquals(100_000, result.op().count());
+        assertEquals(2, result.threads());
+        assertTrue(Files.exists(dir.resolve("mixed-mt-chronicle-presized-run1-op.hlog")));
+        assertTrue(Files.exists(dir.resolve("mixed-mt-chronicle-presized-run1-op-thread2.hgrm")));
+        assertTrue(progress.stream().noneMatch(line -> line.contains("WARNING")), () -> String.join("\n", progress));
+    }
+
     /** Chronicle Map's string map, too, runs only in its child: grow-str and get-str, files under those names. */
     @Test
     void chronicleStringMapsShouldRunInTheirChildUnderTheStringWorkloadNames(@TempDir final Path dir) {
         final Contender chronicle = Contenders.byName("chronicle-presized");
         final List<String> progress = new ArrayList<>();
         final Outcome grow = ChildLauncher.ofThisJvm().run(new ChildArgs("grow-str", chronicle.name(), 1, 2_000, 7,
-                1_000_000, 10_000_000, true, dir), chronicle, progress::add);
+                1_000_000, 10_000_000, 2, true, dir), chronicle, progress::add);
         assertTrue(grow.ok(), () -> grow.failure() + "\n" + String.join("\n", progress));
         assertEquals(2_000, ((GrowResult) grow.result()).size());
         assertTrue(Files.exists(dir.resolve("grow-str-chronicle-presized-run1-put.hlog")));
 
         final Outcome get = ChildLauncher.ofThisJvm().run(new ChildArgs("get-str", chronicle.name(), 1, 2_000, 7,
-                1_000_000, 10_000_000, true, dir), chronicle, progress::add);
+                1_000_000, 10_000_000, 2, true, dir), chronicle, progress::add);
         assertTrue(get.ok(), () -> get.failure() + "\n" + String.join("\n", progress));
         assertEquals(StringKeys.checksum(StringKeys.shuffledIndexes(2_000, 8)), ((GetResult) get.result()).checksum());
         assertTrue(Files.exists(dir.resolve("get-str-chronicle-presized-run1-get.hgrm")));

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IntervalRecorderTest {
@@ -57,6 +58,32 @@ class IntervalRecorderTest {
         final IntervalRecorder recorder = new IntervalRecorder(1_000 * SECOND);
         assertTrue(recorder.intervalNanos() > SECOND);
         assertTrue(2_000 * SECOND / recorder.intervalNanos() <= IntervalRecorder.MAX_INTERVALS);
+    }
+
+    @Test
+    void recordersOfThreadsThatStartedTogetherShouldMergeIntervalByInterval() {
+        final IntervalRecorder first = new IntervalRecorder(10 * SECOND);
+        final IntervalRecorder second = new IntervalRecorder(10 * SECOND);
+        first.start(0);
+        second.start(0);
+        first.record(100, 10);
+        first.record(300, SECOND + 1);
+        second.record(200, 20);
+        second.record(900_000, 2 * SECOND + 1); // the second thread ran one interval longer
+
+        final IntervalRecorder merged = IntervalRecorder.merge(List.of(first, second));
+        assertEquals(4, merged.total().getTotalCount());
+        assertTrue(merged.total().valuesAreEquivalent(900_000, merged.total().getMaxValue()));
+        final List<Histogram> intervals = merged.intervals(3 * SECOND);
+        assertEquals(List.of(2L, 1L, 1L), intervals.stream().map(Histogram::getTotalCount).toList());
+        assertEquals(2, first.total().getTotalCount(), "the parts are left as they were");
+
+        final IntervalRecorder late = new IntervalRecorder(10 * SECOND);
+        late.start(5);
+        assertThrows(IllegalArgumentException.class, () -> IntervalRecorder.merge(List.of(first, late)));
+        final IntervalRecorder longer = new IntervalRecorder(1_000 * SECOND);
+        longer.start(0);
+        assertThrows(IllegalArgumentException.class, () -> IntervalRecorder.merge(List.of(first, longer)));
     }
 
     @Test
