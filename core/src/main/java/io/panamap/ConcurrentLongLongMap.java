@@ -139,16 +139,19 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         final int shard = set.shardOf(hash);
         final HashTable table = set.tables[shard];
         final StampedLock lock = set.locks[shard];
-        final long stamp = lock.tryOptimisticRead();
-        if (stamp != 0) {
-            try {
-                final long result = operation.read(table, hash, key, argument);
-                if (lock.validate(stamp)) {
-                    return result;
+        for (int attempt = 0; attempt < ShardSet.OPTIMISTIC_ATTEMPTS; attempt++) {
+            final long stamp = lock.tryOptimisticRead(); // 0 while a writer holds the shard
+            if (stamp != 0) {
+                try {
+                    final long result = operation.read(table, hash, key, argument);
+                    if (lock.validate(stamp)) {
+                        return result;
+                    }
+                } catch (final RuntimeException e) {
+                    ShardSet.raced(lock, stamp, e);
                 }
-            } catch (final RuntimeException e) {
-                ShardSet.raced(lock, stamp, e);
             }
+            Thread.onSpinWait();
         }
         final long readStamp = lock.readLock();
         try {
@@ -296,7 +299,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         private Builder() {
         }
 
-        /** The number of shards: a power of two from 1 to 2^{@value #MAX_LOG_SHARDS} (default: 4 per CPU, rounded up). */
+        /** The number of shards: a power of two from 1 to 2^{@value #MAX_LOG_SHARDS} (default: 64 per CPU, rounded up). */
         public Builder shards(final int count) {
             options.shards(count);
             return this;

@@ -115,16 +115,19 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         final int shard = set.shardOf(k.hash);
         final OffHeapMap<K, V> map = shards.get(shard);
         final StampedLock lock = set.locks[shard];
-        final long stamp = lock.tryOptimisticRead();
-        if (stamp != 0) {
-            try {
-                final Object result = operation.read(map, k, argument);
-                if (lock.validate(stamp)) {
-                    return result;
+        for (int attempt = 0; attempt < ShardSet.OPTIMISTIC_ATTEMPTS; attempt++) {
+            final long stamp = lock.tryOptimisticRead(); // 0 while a writer holds the shard
+            if (stamp != 0) {
+                try {
+                    final Object result = operation.read(map, k, argument);
+                    if (lock.validate(stamp)) {
+                        return result;
+                    }
+                } catch (final RuntimeException e) {
+                    ShardSet.raced(lock, stamp, e);
                 }
-            } catch (final RuntimeException e) {
-                ShardSet.raced(lock, stamp, e);
             }
+            Thread.onSpinWait();
         }
         final long readStamp = lock.readLock();
         try {
@@ -146,16 +149,19 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         final int shard = set.shardOf(k.hash);
         final OffHeapMap<K, V> map = shards.get(shard);
         final StampedLock lock = set.locks[shard];
-        final long stamp = lock.tryOptimisticRead();
-        if (stamp != 0) {
-            try {
-                final long length = map.copyValueEncoded(k, target, offset);
-                if (lock.validate(stamp)) {
-                    return length;
+        for (int attempt = 0; attempt < ShardSet.OPTIMISTIC_ATTEMPTS; attempt++) {
+            final long stamp = lock.tryOptimisticRead();
+            if (stamp != 0) {
+                try {
+                    final long length = map.copyValueEncoded(k, target, offset);
+                    if (lock.validate(stamp)) {
+                        return length;
+                    }
+                } catch (final RuntimeException e) {
+                    ShardSet.raced(lock, stamp, e);
                 }
-            } catch (final RuntimeException e) {
-                ShardSet.raced(lock, stamp, e);
             }
+            Thread.onSpinWait();
         }
         final long readStamp = lock.readLock();
         try {
@@ -333,7 +339,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
             this.valueCodec = Objects.requireNonNull(valueCodec, "valueCodec");
         }
 
-        /** The number of shards: a power of two from 1 to 2^12 (default: 4 per CPU, rounded up). */
+        /** The number of shards: a power of two from 1 to 2^12 (default: 64 per CPU, rounded up). */
         public Builder<K, V> shards(final int count) {
             options.shards(count);
             return this;

@@ -52,8 +52,8 @@ class ConcurrentLongLongMapTest {
     }
 
     @Test
-    void theDefaultShardCountShouldBeFourPerProcessorRoundedUpToAPowerOfTwo() {
-        final int wanted = 4 * Runtime.getRuntime().availableProcessors();
+    void theDefaultShardCountShouldBeSixtyFourPerProcessorRoundedUpToAPowerOfTwo() {
+        final int wanted = 64 * Runtime.getRuntime().availableProcessors();
         try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().build()) {
             final int count = map.shardCount();
             assertEquals(1, Integer.bitCount(count), "a power of two: " + count);
