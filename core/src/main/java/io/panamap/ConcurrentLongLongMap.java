@@ -200,7 +200,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     private long write(final long key, final long value, final LongBinaryOperator merger, final ShardWrite operation) {
         final int shard = set.shardOf(Hashing.hashLong(key, set.seed));
         final StampedLock lock = set.locks[shard];
-        final long stamp = lock.writeLock();
+        final long stamp = ShardSet.lockForWrite(lock);
         try {
             return operation.write(shards[shard], key, value, merger);
         } finally {

@@ -195,7 +195,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         Objects.requireNonNull(value, "value");
         final StagingBuffer k = encode(key);
         final int shard = set.shardOf(k.hash);
-        final long stamp = set.locks[shard].writeLock();
+        final long stamp = ShardSet.lockForWrite(set.locks[shard]);
         try {
             return shards.get(shard).upsertEncoded(k, value, overwrite, decodePrevious);
         } finally {
@@ -218,7 +218,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     private Object removeEntry(final K key, final boolean decodePrevious) {
         final StagingBuffer k = encode(key);
         final int shard = set.shardOf(k.hash);
-        final long stamp = set.locks[shard].writeLock();
+        final long stamp = ShardSet.lockForWrite(set.locks[shard]);
         try {
             return shards.get(shard).removeEncoded(k, decodePrevious);
         } finally {
