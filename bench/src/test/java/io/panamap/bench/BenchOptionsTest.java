@@ -116,7 +116,8 @@ class BenchOptionsTest {
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
             "--workloads mixed-mt --contenders fastutil;    fastutil has no map for many threads at once (mixed-mt);"
-                    + " panamap-sharded, panamap-sharded-bg, panamap-sharded-512, concurrenthashmap",
+                    + " panamap-sharded, panamap-sharded-bg, panamap-sharded-512, panamap-sharded-inline,"
+                    + " concurrenthashmap",
             "--workloads mixed-mt --contenders panamap,concurrenthashmap; panamap has no map for many threads; chronicle-presized",
             "--workloads grow --contenders panamap-sharded; panamap-sharded has no map for long keys on one thread; fastutil",
             "--workloads grow,mixed-mt --contenders panamap-sharded; --workloads grow: none of the contenders; fastutil",
@@ -136,7 +137,7 @@ class BenchOptionsTest {
         assertTrue(BenchOptions.USAGE.contains("--threads T"), BenchOptions.USAGE);
         assertTrue(BenchOptions.USAGE.contains("mixed-mt runs only when named"), BenchOptions.USAGE);
         assertTrue(BenchOptions.USAGE.contains("panamap-sharded, panamap-sharded-bg, panamap-sharded-512,"
-                + " concurrenthashmap, chronicle-presized"), BenchOptions.USAGE);
+                + " panamap-sharded-inline, concurrenthashmap, chronicle-presized"), BenchOptions.USAGE);
     }
 
     @ParameterizedTest

@@ -53,7 +53,7 @@ public final class Contenders {
                     + " over every node", false, List.of(),
                     n -> new PanamapMap(LongLongMap.builder().allocator(NumaAllocator.interleaveAll()).build())),
             Contender.concurrentOnly("panamap-sharded", false, List.of(), new ConcurrentMaps("ConcurrentLongLongMap,"
-                    + " default shards (4 per available processor, rounded up to a power of two), not presized,"
+                    + " default shards (64 per available processor, rounded up to a power of two), not presized,"
                     + " growths evacuated by writes only",
                     n -> new PanamapConcurrentMap(ConcurrentLongLongMap.builder().build()))),
             Contender.concurrentOnly("panamap-sharded-bg", false, List.of(), new ConcurrentMaps("ConcurrentLongLongMap,"
@@ -63,6 +63,11 @@ public final class Contenders {
                     + " shards(512), not presized, growths evacuated by writes only: so many shards that two threads"
                     + " rarely work in the same one at once",
                     n -> new PanamapConcurrentMap(ConcurrentLongLongMap.builder().shards(512).build()))),
+            Contender.concurrentOnly("panamap-sharded-inline", false, List.of(), new ConcurrentMaps(
+                    "ConcurrentLongLongMap, default shards, not presized, backgroundMemoryWork(false): every mapping,"
+                    + " pre-fault and unmapping done by the thread that writes, none by panamap's memory worker",
+                    n -> new PanamapConcurrentMap(ConcurrentLongLongMap.builder().backgroundMemoryWork(false)
+                            .build()))),
             new Contender(BASELINE, "fastutil Long2LongOpenHashMap, not presized", true, List.of(),
                     n -> new FastutilMap()),
             new Contender("hashmap", "java.util.HashMap<Long, Long>, not presized", true, List.of(),
@@ -92,7 +97,7 @@ public final class Contenders {
      * named with {@code --contenders}.
      */
     private static final List<String> DIAGNOSTIC = List.of("panamap-inline", "panamap-numa-local",
-            "panamap-numa-interleave", "panamap-sharded-512");
+            "panamap-numa-interleave", "panamap-sharded-512", "panamap-sharded-inline");
     /** The variants {@code --numa} adds: NUMA placement policies, whose placement the report shows. */
     private static final List<String> NUMA = List.of("panamap-numa-local", "panamap-numa-interleave");
 
