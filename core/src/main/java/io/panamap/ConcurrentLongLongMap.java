@@ -1,6 +1,7 @@
 package io.panamap;
 
 import io.panamap.hash.Hashing;
+import io.panamap.layout.BucketLayout;
 import io.panamap.memory.NativeAllocator;
 
 import java.time.Duration;
@@ -95,7 +96,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         try {
             for (int shard = 0; shard < shards.length; shard++) {
                 shards[shard] = LongLongMap.builder()
-                        .expectedSize(options.perShardSize())
+                        .expectedSize(options.perShardSize(BucketLayout.LONG_LONG))
                         .allocator(options.allocatorOf(shard))
                         .memoryBudget(options.perShardBudget())
                         .missingValue(missingValue)

@@ -1,6 +1,7 @@
 package io.panamap;
 
 import io.panamap.codec.Codec;
+import io.panamap.layout.BucketLayout;
 import io.panamap.memory.NativeAllocator;
 
 import java.lang.foreign.MemorySegment;
@@ -57,10 +58,12 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         final ShardSet.Options options = builder.options;
         this.set = new ShardSet(options.logShards, "ConcurrentOffHeapMap");
         this.shards = new ArrayList<>(set.count());
+        final BucketLayout layout = BucketLayout.forSizes(new SlotCodec<>(builder.keyCodec).typeSize(),
+                new SlotCodec<>(builder.valueCodec).typeSize());
         try {
             for (int shard = 0; shard < set.count(); shard++) {
                 shards.add(OffHeapMap.builder(builder.keyCodec, builder.valueCodec)
-                        .expectedSize(options.perShardSize())
+                        .expectedSize(options.perShardSize(layout))
                         .allocator(options.allocatorOf(shard))
                         .memoryBudget(options.perShardBudget())
                         .backgroundMemoryWork(options.backgroundMemoryWork)

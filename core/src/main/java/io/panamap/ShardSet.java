@@ -1,5 +1,6 @@
 package io.panamap;
 
+import io.panamap.layout.BucketLayout;
 import io.panamap.memory.NativeAllocator;
 import io.panamap.memory.NativeAllocators;
 
@@ -208,6 +209,9 @@ final class ShardSet implements AutoCloseable {
         });
     }
 
+    /** A page: the least any mapping takes, so a shard's first array may as well fill it. */
+    static final long FIRST_ARRAY_BYTES = 4096;
+
     /** The options both concurrent maps' builders share. */
     static final class Options {
         int logShards = defaultLogShards();
@@ -264,9 +268,33 @@ final class ShardSet implements AutoCloseable {
             backgroundPeriodNanos = period.toNanos();
         }
 
-        long perShardSize() {
+        /**
+         * The size each shard is made for: its share of {@link #expectedSize}, but at least what fills the first
+         * page of memory. A table's first array is one mapping of whole pages whatever its B, so a shard that
+         * started at Go's single bucket would go through four or five growths (each a mapping, a pre-fault and
+         * an unmapping, and a handshake with every thread when the old array is freed) before it used more
+         * memory than it already holds. With 128 shards that is 512 of the 1,536 growths of a map growing to
+         * 2M keys. The first page is not charged against a budget too small for it.
+         */
+        long perShardSize(final BucketLayout layout) {
             final long count = 1L << logShards;
-            return (expectedSize + count - 1) / count;
+            final long share = (expectedSize + count - 1) / count;
+            return Math.max(share, entriesFor(firstLogBuckets(layout, perShardBudget())));
+        }
+
+        /** The largest B whose main buckets and Go's spares fit in one page and in {@code budget}. */
+        static int firstLogBuckets(final BucketLayout layout, final long budget) {
+            final long room = Math.min(FIRST_ARRAY_BYTES, budget);
+            int logBuckets = 0;
+            while (BucketArray.initialCommittedBytes(layout, logBuckets + 1) <= room) {
+                logBuckets++;
+            }
+            return logBuckets;
+        }
+
+        /** The expected size for which Go's makemap picks exactly {@code logBuckets}: 6.5 per bucket. */
+        static long entriesFor(final int logBuckets) {
+            return logBuckets == 0 ? 0 : 13L << (logBuckets - 1);
         }
 
         long perShardBudget() {

@@ -1,5 +1,6 @@
 package io.panamap;
 
+import io.panamap.layout.BucketLayout;
 import io.panamap.memory.MemoryBudgetExceededException;
 import io.panamap.memory.MemoryWorker;
 import jdk.jfr.Recording;
@@ -192,7 +193,8 @@ class ConcurrentLongLongMapTest {
             assertEquals(reference, produced);
             final ShardedStats stats = map.stats();
             for (final MapStats shard : stats.shards()) {
-                assertTrue(shard.doublings() >= 10, "every shard should have grown many times: " + shard);
+                assertTrue(shard.logBuckets() >= 10, "every shard should have grown to B >= 10: " + shard);
+                assertEquals(shard.logBuckets() - FIRST_LOG_BUCKETS, shard.doublings(), "doubling by doubling: " + shard);
             }
         }
     }
@@ -432,6 +434,36 @@ class ConcurrentLongLongMapTest {
         }
     }
 
+    /** A shard's first array: 2^4 buckets and Go's one spare, 2,448 bytes, the most that fits in a page. */
+    private static final int FIRST_LOG_BUCKETS = 4;
+
+    @Test
+    void aShardShouldStartWithAsManyBucketsAsItsFirstPageHolds() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build()) {
+            for (final MapStats shard : map.stats().shards()) {
+                assertEquals(FIRST_LOG_BUCKETS, shard.logBuckets(), shard::toString);
+                assertTrue(shard.committedBytes() <= ShardSet.FIRST_ARRAY_BYTES, shard::toString);
+            }
+            for (long key = 0; key < 4 * 104; key++) { // 104 = 6.5 per bucket: up to the load factor, no growth
+                map.put(key, key);
+            }
+            final ShardedStats stats = map.stats();
+            assertEquals(FIRST_LOG_BUCKETS + 1, stats.shards().stream().mapToInt(MapStats::logBuckets).max()
+                    .orElseThrow(), "the shards that got more than 104 keys doubled: " + stats);
+        }
+        // A larger expected size wins, and a budget too small for the page keeps Go's single bucket.
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).expectedSize(4 * 1_000_000)
+                .build()) {
+            assertEquals(18, map.stats().shards().get(0).logBuckets(), "makemap's B for 1M entries");
+        }
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).memoryBudget(4 * 1_000)
+                .build()) {
+            assertEquals(2, map.stats().shards().get(0).logBuckets(), "4 buckets of 144 bytes fit in 1,000");
+        }
+        // A typed shard's first page holds fewer of its larger buckets: 656 bytes each for string -> 64 bytes.
+        assertEquals(2, ShardSet.Options.firstLogBuckets(BucketLayout.forSizes(16, 64), Long.MAX_VALUE));
+    }
+
     @Test
     void growthEventsShouldNameTheShardThatGrew() throws IOException {
         final Path file = directory.resolve("shards.jfr");
@@ -460,8 +492,8 @@ class ConcurrentLongLongMapTest {
         assertEquals(stats.shards().size(), doublingsByShard.size(), "every shard grew: " + doublingsByShard);
         for (int shard = 0; shard < stats.shards().size(); shard++) {
             final MapStats one = stats.shards().get(shard);
-            final Set<Integer> expected =
-                    IntStream.rangeClosed(1, one.logBuckets()).boxed().collect(Collectors.toSet());
+            final Set<Integer> expected = IntStream.rangeClosed(FIRST_LOG_BUCKETS + 1, one.logBuckets()).boxed()
+                    .collect(Collectors.toSet());
             assertEquals(one.doublings(), expected.size(), "a shard that started empty doubled to each B once");
             assertEquals(expected, doublingsByShard.get(shard), "doubling events of shard " + shard);
         }

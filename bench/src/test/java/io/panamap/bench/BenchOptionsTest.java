@@ -95,7 +95,8 @@ class BenchOptionsTest {
         assertEquals(RunSpec.DEFAULT_THREADS, parse().threads());
         final BenchOptions options = parse("--workloads", "mixed-mt");
         assertEquals(List.of("mixed-mt"), options.workloads());
-        assertEquals(List.of("panamap-sharded", "panamap-sharded-bg", "concurrenthashmap", "chronicle-presized"),
+        assertEquals(List.of("panamap-sharded", "panamap-sharded-bg", "panamap-sharded-presized", "concurrenthashmap",
+                "chronicle-presized"),
                 options.contenders());
         assertEquals(4, parse("--workloads=mixed-mt", "--threads", "4").threads());
         assertEquals(List.of("panamap-sharded", "panamap-sharded-512"), parse("--workloads", "mixed-mt",
@@ -116,7 +117,8 @@ class BenchOptionsTest {
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
             "--workloads mixed-mt --contenders fastutil;    fastutil has no map for many threads at once (mixed-mt);"
-                    + " panamap-sharded, panamap-sharded-bg, panamap-sharded-512, panamap-sharded-inline,"
+                    + " panamap-sharded, panamap-sharded-bg, panamap-sharded-presized, panamap-sharded-512,"
+                    + " panamap-sharded-inline,"
                     + " concurrenthashmap",
             "--workloads mixed-mt --contenders panamap,concurrenthashmap; panamap has no map for many threads; chronicle-presized",
             "--workloads grow --contenders panamap-sharded; panamap-sharded has no map for long keys on one thread; fastutil",
@@ -136,8 +138,9 @@ class BenchOptionsTest {
     void theUsageShouldExplainMixedMtAndItsThreads() {
         assertTrue(BenchOptions.USAGE.contains("--threads T"), BenchOptions.USAGE);
         assertTrue(BenchOptions.USAGE.contains("mixed-mt runs only when named"), BenchOptions.USAGE);
-        assertTrue(BenchOptions.USAGE.contains("panamap-sharded, panamap-sharded-bg, panamap-sharded-512,"
-                + " panamap-sharded-inline, concurrenthashmap, chronicle-presized"), BenchOptions.USAGE);
+        assertTrue(BenchOptions.USAGE.contains("panamap-sharded, panamap-sharded-bg, panamap-sharded-presized,"
+                + " panamap-sharded-512, panamap-sharded-inline, concurrenthashmap, chronicle-presized"),
+                BenchOptions.USAGE);
     }
 
     @ParameterizedTest

@@ -59,6 +59,9 @@ public final class Contenders {
             Contender.concurrentOnly("panamap-sharded-bg", false, List.of(), new ConcurrentMaps("ConcurrentLongLongMap,"
                     + " default shards, not presized, backgroundEvacuation() (at most ~1 ms of evacuation per 100 ms)",
                     n -> new PanamapConcurrentMap(ConcurrentLongLongMap.builder().backgroundEvacuation().build()))),
+            Contender.concurrentOnly("panamap-sharded-presized", false, List.of(), new ConcurrentMaps(
+                    "ConcurrentLongLongMap, default shards, expectedSize(N): no growth, as Chronicle Map",
+                    n -> new PanamapConcurrentMap(ConcurrentLongLongMap.builder().expectedSize(n).build()))),
             Contender.concurrentOnly("panamap-sharded-512", false, List.of(), new ConcurrentMaps("ConcurrentLongLongMap,"
                     + " shards(512), not presized, growths evacuated by writes only: so many shards that two threads"
                     + " rarely work in the same one at once",

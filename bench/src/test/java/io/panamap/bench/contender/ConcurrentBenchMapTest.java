@@ -116,12 +116,12 @@ class ConcurrentBenchMapTest {
 
     @Test
     void theContendersWithAConcurrentMapShouldBeTheShardedPanamapsConcurrentHashMapAndChronicleMap() {
-        assertEquals(List.of("panamap-sharded", "panamap-sharded-bg", "panamap-sharded-512", "panamap-sharded-inline",
-                "concurrenthashmap", "chronicle-presized"), Contenders.concurrentNames());
+        assertEquals(List.of("panamap-sharded", "panamap-sharded-bg", "panamap-sharded-presized", "panamap-sharded-512",
+                "panamap-sharded-inline", "concurrenthashmap", "chronicle-presized"), Contenders.concurrentNames());
         assertTrue(Contenders.diagnosticNames().containsAll(List.of("panamap-sharded-512", "panamap-sharded-inline")),
                 "run only when named");
         assertTrue(Contenders.byName("concurrenthashmap").hasLongMap(), "it runs the one-thread workloads too");
         assertTrue(Contenders.defaultNames().containsAll(List.of("panamap-sharded", "panamap-sharded-bg",
-                "concurrenthashmap", "chronicle-presized")));
+                "panamap-sharded-presized", "concurrenthashmap", "chronicle-presized")));
     }
 }
