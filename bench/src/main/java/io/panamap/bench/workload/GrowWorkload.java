@@ -53,7 +53,7 @@ final class GrowWorkload implements Workload {
 
         spec.progress().accept("warm-up: JIT priming, a timed pass at full N on a throw-away map, JIT priming");
         final long[] primingKeys = RunSpec.primingKeys(keys);
-        final IntervalRecorder scratch = new IntervalRecorder(0);
+        final IntervalRecorder scratch = IntervalRecorder.forPriming();
         prime(contender, primingKeys, spec.primingCalls(), scratch, worst);
         final long warmUpStart = System.nanoTime();
         try (BenchMap map = contender.create(n)) {

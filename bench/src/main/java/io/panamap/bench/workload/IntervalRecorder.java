@@ -44,6 +44,20 @@ public final class IntervalRecorder {
         }
     }
 
+    /** Interval of a {@link #forPriming()} recorder: a priming call of a few hundred operations crosses it. */
+    static final long PRIMING_INTERVAL_NANOS = 10_000L;
+
+    /**
+     * A recorder for JIT priming, whose intervals are so short that every priming call moves on to the next one.
+     * Otherwise the measured loop is compiled with the move to a next interval never taken (a full-size pass
+     * of the warm-up can stay within one second), and the first interval boundary of the measured pass
+     * deoptimizes it: a stall of the harness, hundreds of microseconds, charged to whichever map is measured
+     * (seen with {@code -Xlog:deoptimization=debug} one second into the open-loop stream).
+     */
+    public static IntervalRecorder forPriming() {
+        return new IntervalRecorder(PRIMING_INTERVAL_NANOS, 2);
+    }
+
     private static long intervalFor(final long expectedNanos) {
         final long needed = Math.max(1, 2 * Math.max(0, expectedNanos));
         return Math.max(DEFAULT_INTERVAL_NANOS, (needed + MAX_INTERVALS - 1) / MAX_INTERVALS);

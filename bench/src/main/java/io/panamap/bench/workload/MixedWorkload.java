@@ -112,11 +112,11 @@ final class MixedWorkload implements Workload {
 
         spec.progress().accept("warm-up: JIT priming, the whole pass with " + threads + " threads on a throw-away"
                 + " map, JIT priming");
-        final IntervalRecorder scratch = new IntervalRecorder(0);
+        final IntervalRecorder scratch = IntervalRecorder.forPriming();
         prime(contender, keys, spec, scratch);
         final IntervalRecorder[] scratches = new IntervalRecorder[threads];
         for (int t = 0; t < threads; t++) {
-            scratches[t] = new IntervalRecorder(0);
+            scratches[t] = IntervalRecorder.forPriming();
         }
         final long warmUpNanos;
         try (ConcurrentBenchMap map = contender.createConcurrentMap(n)) {

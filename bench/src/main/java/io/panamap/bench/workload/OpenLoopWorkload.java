@@ -54,7 +54,7 @@ final class OpenLoopWorkload implements Workload {
         final Stream stream = new Stream();
 
         spec.progress().accept("warm-up: JIT priming, the whole stream unthrottled on a throw-away map");
-        final IntervalRecorder scratch = new IntervalRecorder(0);
+        final IntervalRecorder scratch = IntervalRecorder.forPriming();
         // Priming runs at the real rate, so the pacing loop is compiled with its wait taken: a first wait in the
         // measured stream would otherwise deoptimize the loop there, a stall of the harness, not of the map.
         final int primingOperations = Math.min(RunSpec.PRIMING_KEYS, (int) operations);

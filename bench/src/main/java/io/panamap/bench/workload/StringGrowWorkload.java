@@ -68,7 +68,7 @@ final class StringGrowWorkload implements Workload {
 
         spec.progress().accept("warm-up: JIT priming, a timed pass at full N on a throw-away map, JIT priming");
         final String[] primingKeys = Arrays.copyOf(keys, Math.min(RunSpec.PRIMING_KEYS, n));
-        final IntervalRecorder scratch = new IntervalRecorder(0);
+        final IntervalRecorder scratch = IntervalRecorder.forPriming();
         prime(contender, primingKeys, record, spec.primingCalls(), scratch, worst);
         final long warmUpStart = System.nanoTime();
         try (StringBenchMap map = contender.createStringMap(n)) {

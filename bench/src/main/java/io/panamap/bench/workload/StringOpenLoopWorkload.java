@@ -53,7 +53,7 @@ final class StringOpenLoopWorkload implements Workload {
         final Stream stream = new Stream();
 
         spec.progress().accept("warm-up: JIT priming, the whole stream unthrottled on a throw-away map");
-        final IntervalRecorder scratch = new IntervalRecorder(0);
+        final IntervalRecorder scratch = IntervalRecorder.forPriming();
         // As in open-loop: priming at the real rate compiles the pacing loop with its wait taken.
         final int primingOperations = Math.min(RunSpec.PRIMING_KEYS, (int) operations);
         for (int call = 0; call < spec.primingCalls(); call++) {

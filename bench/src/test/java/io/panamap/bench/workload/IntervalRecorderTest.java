@@ -54,6 +54,20 @@ class IntervalRecorderTest {
     }
 
     @Test
+    void aPrimingRecorderShouldMoveToItsNextIntervalWithinAFewHundredOperations() {
+        // So that priming calls of a few hundred operations compile the move to a next interval (see forPriming).
+        final IntervalRecorder recorder = IntervalRecorder.forPriming();
+        recorder.start(0);
+        for (int operation = 0; operation < 200; operation++) {
+            recorder.record(100, operation * 200L); // 200 ns apart: 40 us in all
+        }
+        final List<Histogram> intervals = recorder.intervals(40_000);
+        assertEquals(2, intervals.size(), "it moved on, and the rest folded into its last interval");
+        assertEquals(IntervalRecorder.PRIMING_INTERVAL_NANOS / 200, intervals.get(0).getTotalCount());
+        assertEquals(200, recorder.total().getTotalCount());
+    }
+
+    @Test
     void aLongPassShouldGetLongerIntervalsRatherThanTooMany() {
         final IntervalRecorder recorder = new IntervalRecorder(1_000 * SECOND);
         assertTrue(recorder.intervalNanos() > SECOND);
