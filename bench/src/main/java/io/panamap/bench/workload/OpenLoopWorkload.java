@@ -58,10 +58,13 @@ final class OpenLoopWorkload implements Workload {
         // Priming runs at the real rate, so the pacing loop is compiled with its wait taken: a first wait in the
         // measured stream would otherwise deoptimize the loop there, a stall of the harness, not of the map.
         final int primingOperations = Math.min(RunSpec.PRIMING_KEYS, (int) operations);
+        // The unthrottled calls run ten times longer: long enough for a growth that outlasts one write while
+        // gets go on (200 operations hold only 20 puts), so that the loop is never compiled without that path.
+        final int unthrottledPrimingOperations = Math.min(10 * RunSpec.PRIMING_KEYS, (int) operations);
         for (int call = 0; call < spec.primingCalls(); call++) {
             try (BenchMap map = contender.create(keys.length)) {
                 stream.run(map, keys, primingOperations, nanosPerOperation, scratch, spec.seed());
-                stream.run(map, keys, primingOperations, 0, scratch, spec.seed());
+                stream.run(map, keys, unthrottledPrimingOperations, 0, scratch, spec.seed());
             }
         }
         try (BenchMap map = contender.create(keys.length)) {
