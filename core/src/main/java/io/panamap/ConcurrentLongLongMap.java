@@ -103,7 +103,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                         .backgroundMemoryWork(options.backgroundMemoryWork)
                         .owner("ConcurrentLongLongMap shard " + shard)
                         .build();
-                set.adopt(shard, shards[shard].table());
+                set.adopt(shard, shards[shard].table(), options);
             }
         } catch (final RuntimeException | Error e) {
             set.close();
@@ -343,6 +343,12 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         /** See {@link LongLongMap.Builder#backgroundMemoryWork}. */
         public Builder backgroundMemoryWork(final boolean background) {
             options.backgroundMemoryWork = background;
+            return this;
+        }
+
+        /** Retired arrays each shard keeps mapped, emptied (0: free each at once); for tests of both paths. */
+        Builder retiredMappingsPerShard(final int count) {
+            options.retiredMappingsPerShard = count;
             return this;
         }
 

@@ -69,7 +69,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
                         .backgroundMemoryWork(options.backgroundMemoryWork)
                         .owner("ConcurrentOffHeapMap shard " + shard)
                         .build());
-                set.adopt(shard, shards.get(shard).table());
+                set.adopt(shard, shards.get(shard).table(), options);
             }
         } catch (final RuntimeException | Error e) {
             set.close();
@@ -376,6 +376,12 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         /** See {@link LongLongMap.Builder#backgroundMemoryWork}. */
         public Builder<K, V> backgroundMemoryWork(final boolean background) {
             options.backgroundMemoryWork = background;
+            return this;
+        }
+
+        /** Retired arrays each shard keeps mapped, emptied (0: free each at once); for tests of both paths. */
+        Builder<K, V> retiredMappingsPerShard(final int count) {
+            options.retiredMappingsPerShard = count;
             return this;
         }
 

@@ -53,8 +53,9 @@ final class ShardSet implements AutoCloseable {
     }
 
     /** Registers shard {@code shard}'s table, giving it the map's seed and its index. */
-    void adopt(final int shard, final HashTable table) {
+    void adopt(final int shard, final HashTable table, final Options options) {
         table.useFixedSeed(seed);
+        table.keepRetiredMappings(options.retiredMappingsPerShard());
         table.shard = shard;
         tables[shard] = table;
     }
@@ -209,12 +210,17 @@ final class ShardSet implements AutoCloseable {
         });
     }
 
+    /** Emptied retired mappings a concurrent map keeps, over all its shards, by default. */
+    static final int KEPT_RETIRED_MAPPINGS = 2048;
+
     /** A page: the least any mapping takes, so a shard's first array may as well fill it. */
     static final long FIRST_ARRAY_BYTES = 4096;
 
     /** The options both concurrent maps' builders share. */
     static final class Options {
         int logShards = defaultLogShards();
+        /** Retired arrays each shard keeps mapped (see HashTable.keepRetiredMappings); -1: the default. */
+        int retiredMappingsPerShard = -1;
         long expectedSize;
         IntFunction<NativeAllocator> allocators = shard -> NativeAllocators.defaultAllocator();
         long memoryBudget = Long.MAX_VALUE;
@@ -295,6 +301,17 @@ final class ShardSet implements AutoCloseable {
         /** The expected size for which Go's makemap picks exactly {@code logBuckets}: 6.5 per bucket. */
         static long entriesFor(final int logBuckets) {
             return logBuckets == 0 ? 0 : 13L << (logBuckets - 1);
+        }
+
+        /**
+         * By default a map keeps {@link ShardSet#KEPT_RETIRED_MAPPINGS} emptied mappings in all, at least one per
+         * shard: 16 per shard with 128 shards, every doubling from a shard's first page (B = 4) to B = 20 (some
+         * 870M keys in all), and few enough that a process with many maps stays far below the kernel's limit on
+         * mappings (65,530 by default). Beyond that, the oldest are freed as before.
+         */
+        int retiredMappingsPerShard() {
+            return retiredMappingsPerShard >= 0 ? retiredMappingsPerShard
+                    : Math.max(1, KEPT_RETIRED_MAPPINGS >> logShards);
         }
 
         long perShardBudget() {

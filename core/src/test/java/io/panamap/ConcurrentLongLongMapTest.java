@@ -434,6 +434,39 @@ class ConcurrentLongLongMapTest {
         }
     }
 
+    @Test
+    void aShardShouldKeepItsRetiredArraysMappedButEmptiedAndFreeThemAllOnClose() throws InterruptedException {
+        final RecordingAllocator recorder = new RecordingAllocator("kept", true);
+        final int kept = 3;
+        final ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(2).allocator(recorder)
+                .retiredMappingsPerShard(kept).build();
+        try {
+            for (long key = 0; key < 50_000; key++) {
+                map.put(key, ~key);
+            }
+            map.finishGrowth();
+            assertTrue(MemoryWorker.awaitIdle(30, TimeUnit.SECONDS));
+            final ShardedStats stats = map.stats();
+            long retired = 0;
+            long keptNow = 0;
+            for (final MapStats shard : stats.shards()) {
+                assertTrue(shard.doublings() > kept, "enough growths to free some: " + shard);
+                retired += shard.doublings();
+                keptNow += kept;
+            }
+            assertEquals(retired, recorder.discardCalls(), "every retired array had its pages given back");
+            assertTrue(recorder.frees() >= retired - keptNow, "beyond " + kept + " a shard, freed: " + recorder);
+            assertTrue(recorder.live() <= 2 * 2 + keptNow, "current and prepared arrays, and those kept: " + recorder);
+            assertTrue(stats.reservedBytes() > stats.committedBytes(), "kept mappings are reserved, not committed");
+            for (long key = 0; key < 50_000; key++) {
+                assertEquals(~key, map.get(key));
+            }
+        } finally {
+            map.close();
+        }
+        assertEquals(0, recorder.live(), "close freed the kept mappings too: " + recorder);
+    }
+
     /** A shard's first array: 2^4 buckets and Go's one spare, 2,448 bytes, the most that fits in a page. */
     private static final int FIRST_LOG_BUCKETS = 4;
 

@@ -28,8 +28,17 @@ final class RecordingAllocator implements NativeAllocator {
     private final AtomicLong frees = new AtomicLong();
     private final Map<String, LongAdder> freesByThread = new ConcurrentHashMap<>();
 
+    private final boolean discards;
+    private final AtomicLong discarded = new AtomicLong();
+
     RecordingAllocator(final String name) {
+        this(name, false);
+    }
+
+    /** With {@code discards}, it says it gives pages back, as the default allocator does. */
+    RecordingAllocator(final String name, final boolean discards) {
         this.name = name;
+        this.discards = discards;
     }
 
     @Override
@@ -55,7 +64,18 @@ final class RecordingAllocator implements NativeAllocator {
 
     @Override
     public void discard(final NativeBlock block, final long byteOffset, final long byteLength) {
+        discarded.incrementAndGet();
         PAGES.discard(block, byteOffset, byteLength);
+    }
+
+    @Override
+    public boolean discards() {
+        return discards && PAGES.discards();
+    }
+
+    /** Calls of {@link #discard} so far. */
+    long discardCalls() {
+        return discarded.get();
     }
 
     @Override

@@ -49,6 +49,11 @@ public final class MmapAllocator implements NativeAllocator {
     }
 
     @Override
+    public boolean discards() {
+        return Mmap.isAvailable();
+    }
+
+    @Override
     public String describe() {
         return hugePages ? "mmap (transparent huge pages)" : "mmap (4 KiB pages)";
     }

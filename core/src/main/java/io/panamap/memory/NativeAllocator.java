@@ -40,6 +40,14 @@ public interface NativeAllocator {
     }
 
     /**
+     * Whether {@link #discard} really gives memory back, leaving the range mapped and reading zeros: then a
+     * table may keep a retired array's mapping instead of freeing it (see the concurrent maps).
+     */
+    default boolean discards() {
+        return false;
+    }
+
+    /**
      * Where {@code block}'s memory is, for allocators that choose (a NUMA allocator reports the pages on each
      * node), or "" if there is nothing to say. May query every page: for stats, not for hot paths.
      */

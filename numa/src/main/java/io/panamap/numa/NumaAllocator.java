@@ -160,6 +160,11 @@ public final class NumaAllocator implements NativeAllocator {
         MAPPINGS.discard(block, byteOffset, byteLength);
     }
 
+    @Override
+    public boolean discards() {
+        return MAPPINGS.discards();
+    }
+
     /** Where {@code block}'s pages are, page by page (an empty report where NUMA is not available). */
     @Override
     public String placement(final NativeBlock block) {
