@@ -36,9 +36,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Growth is incremental. {@link #hashGrow} only installs a new array (allocating it is O(1): lazily
  * faulted mmap) and keeps the old one as {@code oldBuckets}; {@code oldBuckets != null} <em>is</em> the
  * definition of "growing". Every later write first calls {@link #growWork}, which evacuates the old
- * chain its target bucket draws from plus the chains at the evacuation mark {@code nevacuate} (three of
- * them where Go moves one: see {@link #IN_ORDER_CHAINS_PER_WRITE}), so at most four old chains move per
- * write and a writer only ever touches the new array. A doubling sends
+ * chain its target bucket draws from plus the chain at the evacuation mark {@code nevacuate}, so at
+ * most two old chains move per write and a writer only ever touches the new array. A doubling sends
  * each entry to X (same index) or Y (index + old bucket count) by the newly significant hash bit; every
  * old slot is marked {@code evacuatedX/Y/Empty} so that tophash[0] of a chain head tells whether the
  * chain has moved. Reads never evacuate: a lookup reads the old chain while it is not yet evacuated
@@ -95,17 +94,6 @@ final class HashTable {
     static final long PREFAULT_STEP_BYTES = 64L << 20;
     /** Overflow buckets pre-faulted per request once Go's spares are used up: 512 KiB of long→long buckets. */
     static final long OVERFLOW_PREFAULT_CHUNK = 3640;
-    /**
-     * Chains a write evacuates at the mark after its own. Go moves one; panamap moves three, a deliberate
-     * difference. A chain at the mark is next to the last one moved, so its old and new buckets stream
-     * through the cache, while the chain a write is about to use is a random one: three cache misses before
-     * the write can start. The faster the mark advances, the sooner a growth is over and the fewer writes pay
-     * for a random chain. Measured on 10M inserts into a growing table, builds alternating in one JVM: 1.91 s
-     * with three against 2.11 s with one (9% less); seven were no better than three in the benchmark. A
-     * write moves at most four chains, a few hundred nanoseconds, and a doubling holds two arrays for about
-     * 0.29 of an old bucket count of writes instead of Go's 0.69.
-     */
-    static final int IN_ORDER_CHAINS_PER_WRITE = 3;
     /** How far {@code nevacuate} may skip over already evacuated chains in one step (Go: 1024). */
     static final int EVACUATION_LOOKAHEAD = 1024;
     /** Above this B, overflow buckets are counted approximately (Go: 15, as noverflow is 16 bits). */
@@ -154,8 +142,6 @@ final class HashTable {
     boolean sameSizeGrow;
     /** Every old chain below this index has been evacuated. */
     long nevacuate;
-    /** {@link #IN_ORDER_CHAINS_PER_WRITE}, or Go's one in tests. */
-    private int inOrderChainsPerWrite = IN_ORDER_CHAINS_PER_WRITE;
     /** Live entries. */
     long count;
     /** Overflow buckets created since the last growth (approximate above B = 15). */
@@ -542,19 +528,17 @@ final class HashTable {
     }
 
     /**
-     * Evacuation work of one write into current bucket {@code bucket}: its source chain, then
-     * {@link #inOrderChainsPerWrite} more at the mark.
+     * Evacuation work of one write into current bucket {@code bucket}: its source chain plus one more, as in
+     * Go. Three at the mark instead of one were tried: a growth then ends after 0.29 of the old bucket count
+     * in writes instead of 0.69, and the growing 10M build took 9% less time (1.91 against 2.11 s), but the
+     * writes that carry the work carry more of it: p99 of a put while growing rose from 1.2-1.3 to 1.6-1.8 us
+     * on one thread, and from 1.1 to 1.3 us in the two-thread benchmark. For a table made for its tail, not kept.
      */
     void growWork(final long bucket) {
         evacuate(bucket & oldBuckets.mask);
-        for (int chain = 0; chain < inOrderChainsPerWrite && oldBuckets != null; chain++) {
+        if (oldBuckets != null) {
             evacuate(nevacuate);
         }
-    }
-
-    /** Moves one chain at the mark per write, as Go does: for the tests that reproduce Go's measured pace. */
-    void evacuateAtGosPace() {
-        inOrderChainsPerWrite = 1;
     }
 
     /**

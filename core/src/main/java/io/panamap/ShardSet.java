@@ -278,9 +278,9 @@ final class ShardSet implements AutoCloseable {
          * The size each shard is made for: its share of {@link #expectedSize}, but at least what fills the first
          * page of memory. A table's first array is one mapping of whole pages whatever its B, so a shard that
          * started at Go's single bucket would go through four or five growths (each a mapping, a pre-fault and
-         * an unmapping, and a handshake with every thread when the old array is freed) before it used more
-         * memory than it already holds. With 128 shards that is 512 of the 1,536 growths of a map growing to
-         * 2M keys. The first page is not charged against a budget too small for it.
+         * a retired array to give back) before it used more memory than it already holds. With 128 shards
+         * that is 512 of the 1,536 growths of a map growing to 2M keys. The first page is not charged against
+         * a budget too small for it.
          */
         long perShardSize(final BucketLayout layout) {
             final long count = 1L << logShards;
