@@ -201,6 +201,12 @@ final class HashTable {
      */
     private final ArrayDeque<NativeBlock> emptiedMappings = new ArrayDeque<>();
     private int retiredMappingsKept;
+    /**
+     * Held by the memory worker while it gives a kept mapping's pages back, and by {@link #close} while it frees
+     * the kept mappings: a range must never be advised after it was unmapped. Not the table's monitor, which a
+     * writer takes at the end of every growth and must not wait on a discard of a large array.
+     */
+    private final Object discardLock = new Object();
     private long pinnedRetiredBytes;
 
     private long doublings;
@@ -1035,8 +1041,8 @@ final class HashTable {
     /**
      * Queues the discard of {@code block}'s pages on the memory worker and keeps the mapping; frees the oldest
      * kept mapping beyond {@link #retiredMappingsKept}, also on the worker, so after its own discard. A
-     * discard runs under this table's monitor and not at all once the table is closed: {@link #close} frees
-     * the kept mappings under the same monitor, and a range must never be advised after it was unmapped (the
+     * discard holds {@link #discardLock} and does nothing once the table is closed: {@link #close} frees the
+     * kept mappings under the same lock, and a range must never be advised after it was unmapped (the
      * addresses may belong to another mapping by then).
      */
     private void keepEmptied(final NativeBlock block) {
@@ -1047,9 +1053,11 @@ final class HashTable {
         }
     }
 
-    private synchronized void discardUnlessClosed(final NativeBlock block) {
-        if (!closed && block.isAlive()) {
-            allocator.discard(block, 0, block.byteSize());
+    private void discardUnlessClosed(final NativeBlock block) {
+        synchronized (discardLock) {
+            if (!closed && block.isAlive()) {
+                allocator.discard(block, 0, block.byteSize());
+            }
         }
     }
 
@@ -1131,9 +1139,11 @@ final class HashTable {
         }
         pinnedRetired.clear();
         pinnedRetiredBytes = 0;
-        for (final NativeBlock block : emptiedMappings) {
-            // Those already handed to the worker (beyond the count kept) are not here any more.
-            block.close();
+        synchronized (discardLock) {
+            for (final NativeBlock block : emptiedMappings) {
+                // Those already handed to the worker (beyond the count kept) are not here any more.
+                block.close();
+            }
         }
         emptiedMappings.clear();
         if (oldBuckets != null) {
