@@ -58,8 +58,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         final ShardSet.Options options = builder.options;
         this.set = new ShardSet(options.logShards, "ConcurrentOffHeapMap");
         this.shards = new ArrayList<>(set.count());
-        final BucketLayout layout = BucketLayout.forSizes(new SlotCodec<>(builder.keyCodec).typeSize(),
-                new SlotCodec<>(builder.valueCodec).typeSize());
+        final BucketLayout layout = OffHeapMap.layoutOf(builder.keyCodec, builder.valueCodec);
         try {
             for (int shard = 0; shard < set.count(); shard++) {
                 shards.add(OffHeapMap.builder(builder.keyCodec, builder.valueCodec)

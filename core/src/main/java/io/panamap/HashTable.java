@@ -966,7 +966,7 @@ final class HashTable {
         return bytes;
     }
 
-    /** Bytes of address space mapped for live arrays (only touched pages use memory). */
+    /** Bytes of address space mapped for live arrays and kept retired ones (only touched pages use memory). */
     long reservedBytes() {
         long bytes = 0;
         for (final BucketArray array : liveArrays()) {

@@ -69,15 +69,24 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
     private final SlotCodec<V> values;
     private final HashTable table;
 
+    /** The bucket layout for these codecs, by Go's size rule (for a concurrent map's shards too). */
+    static BucketLayout layoutOf(final Codec<?> keyCodec, final Codec<?> valueCodec) {
+        return layoutOf(new SlotCodec<>(keyCodec), new SlotCodec<>(valueCodec));
+    }
+
+    private static BucketLayout layoutOf(final SlotCodec<?> keys, final SlotCodec<?> values) {
+        if (keys.fixedSize == 0) {
+            throw new IllegalArgumentException("key codec " + keys.codec.name() + " has size 0: keys need bytes");
+        }
+        return BucketLayout.forSizes(keys.typeSize(), values.typeSize());
+    }
+
     private OffHeapMap(final Builder<K, V> builder) {
         this.keys = new SlotCodec<>(builder.keyCodec);
         this.values = new SlotCodec<>(builder.valueCodec);
-        if (keys.fixedSize == 0) {
-            throw new IllegalArgumentException("key codec " + builder.keyCodec.name() + " has size 0: keys need bytes");
-        }
         this.name = (builder.owner != null ? builder.owner : "OffHeapMap") + "<" + builder.keyCodec.name() + ", "
                 + builder.valueCodec.name() + ">";
-        this.layout = BucketLayout.forSizes(keys.typeSize(), values.typeSize());
+        this.layout = layoutOf(keys, values);
         final SlotCodec<K> keySide = keys;
         this.table = new HashTable(layout, (array, keyOffset, seed) -> keySide.hashStored(array.segment, keyOffset, seed),
                 builder.allocator, builder.expectedSize, builder.memoryBudget, builder.backgroundMemoryWork, name);

@@ -33,6 +33,16 @@ class ConcurrentOffHeapMapTest {
     }
 
     @Test
+    void aKeyCodecOfNoBytesShouldBeRefusedByNameAsOnTheSingleWriterMap() {
+        final IllegalArgumentException concurrent = assertThrows(IllegalArgumentException.class,
+                () -> ConcurrentOffHeapMap.builder(Codecs.fixedBytes(0), Codecs.longs()).shards(2).build());
+        final IllegalArgumentException single = assertThrows(IllegalArgumentException.class,
+                () -> OffHeapMap.builder(Codecs.fixedBytes(0), Codecs.longs()).build());
+        assertTrue(concurrent.getMessage().contains("has size 0: keys need bytes"), concurrent.getMessage());
+        assertEquals(single.getMessage(), concurrent.getMessage());
+    }
+
+    @Test
     void readsAndWritesShouldBehaveAsAMapAcrossShards() {
         try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(4)) {
             assertEquals(4, map.shardCount());

@@ -14,8 +14,9 @@
  * <ul>
  *   <li>{@code --enable-native-access=ALL-UNNAMED}: jffi, loaded by Chronicle's POSIX layer, calls
  *       {@code System.load} (a restricted method); panamap needs this option itself anyway.
- *   <li>{@code --sun-misc-unsafe-memory-access=allow}: Chronicle and jffi reach memory through
- *       {@code sun.misc.Unsafe}, whose memory methods warn on first use from JDK 24 on.
+ *   <li>{@code --sun-misc-unsafe-memory-access=allow}: Chronicle and jffi reach memory through the
+ *       JDK's unsupported memory-access class that this option governs, whose memory methods warn on first
+ *       use from JDK 24 on (panamap itself uses {@code java.lang.foreign} only).
  *   <li>{@code --add-opens=java.base/java.lang.reflect=ALL-UNNAMED}: Chronicle makes fields accessible
  *       through {@code AccessibleObject.setAccessible0}; without it Chronicle logs an error at start-up,
  *       prints "Unable to determine max direct memory" (and then takes its slower paths for strings), and
