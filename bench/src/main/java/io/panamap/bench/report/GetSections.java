@@ -54,7 +54,9 @@ final class GetSections {
                 + " so), called System.gc(), waited for panamap's background memory worker to be idle (native maps)"
                 + " and measured the noise floor. Warm-up: " + PRIMING + ", one full"
                 + " untimed round, " + PRIMING + " again (so that the JIT compiles the loop as a whole method)."
-                + " Then, at once, the timed rounds of N gets, each round every key once in a shuffled order."
+                + " Then, at once, the timed rounds of N gets, each round every key once in a shuffled order: "
+                + RunSpec.DEFAULT_TIMED_GET_ROUNDS + ", or as many as fit in "
+                + RunSpec.TIMED_GET_ROUNDS_BUDGET_NANOS / 1_000_000_000 + " s after the warm-up round (at least one)."
                 + " ns/get = round time / N; best and median round per run, then the median over runs.");
         notes.add("GC n / time: collections and their time during the timed rounds.");
         notes.add("Every round's sum of returned values (the blackhole that keeps the JIT from removing the loop)"
@@ -80,8 +82,9 @@ final class GetSections {
             cells.add(Format.nanos(median.noise().windows().max()));
             table.row(cells);
         }
-        return new Report.Section(workload + ": latency of single gets", "After the timed rounds, one more round"
-                + " with System.nanoTime() around every get (the ~25 ns of the clock reads are inside each figure).",
+        return new Report.Section(workload + ": latency of single gets", "After the timed rounds, the first "
+                + Format.count(RunSpec.LATENCY_SAMPLE_GETS) + " gets (or all N if fewer) of one more round, with"
+                + " System.nanoTime() around each (the ~25 ns of the clock reads are inside each figure).",
                 table.build(), List.of("gets/s: from the median timed round (no per-get clock reads).",
                 "Percentiles from the run with the median p99.99."));
     }

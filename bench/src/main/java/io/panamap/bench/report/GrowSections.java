@@ -71,8 +71,9 @@ final class GrowSections {
         notes.add("build: wall time of a second pass on a fresh map without per-put timing.");
         notes.add("GC n / time: collections and their time during the timed pass, all collectors.");
         notes.add("noise: the machine's noise floor, measured in the same JVM just before the timed pass: at least"
-                + " as many empty timing windows (two back-to-back System.nanoTime() calls) as puts, for at least as long"
-                + " as the timed pass takes (the warm-up pass's duration) and at least 2 s. A worst put below"
+                + " as many empty timing windows (two back-to-back System.nanoTime() calls) as puts, for as long as the"
+                + " timed pass takes (the warm-up pass's duration), at least 2 s and at most "
+                + RunSpec.NOISE_FLOOR_MAX_NANOS / 1_000_000_000 + " s. A worst put below"
                 + " 'noise max' cannot be told from a machine hiccup.");
         notes.add(baseline.note());
         notes.add(mediansNote(info.runs()));

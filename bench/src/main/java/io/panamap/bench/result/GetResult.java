@@ -10,7 +10,7 @@ import java.util.Arrays;
  * @param roundNanos   wall time of each timed round (the warm-up round is not included)
  * @param checksum     sum of the values one round returned (a blackhole the JIT cannot remove; every round
  *                     returned the same sum, the one the keys imply)
- * @param get          latency of every get of the last round, timed one by one
+ * @param get          latency of the gets timed one by one after the rounds (the first ones of one more round)
  * @param gc           GC during the timed rounds, the latency round included
  * @param noise        the noise floor of the same JVM
  * @param mapStats     the map's stats after the timed rounds ("" if it has none)

@@ -8,7 +8,6 @@ import io.panamap.bench.result.LatencySummary;
 import io.panamap.bench.result.NoiseFloor;
 import org.HdrHistogram.Histogram;
 
-import java.util.Arrays;
 
 /**
  * {@code get}: on a map built with N keys (the contender's usual way, untimed), look every key up once per
@@ -17,8 +16,10 @@ import java.util.Arrays;
  * <p>Phases: generate and shuffle the keys; build the map; {@code System.gc()}; the noise floor; warm-up: JIT
  * priming (the round loop called {@link RunSpec#primingCalls()} times on a few keys, see
  * {@link RunSpec#DEFAULT_PRIMING_CALLS}), one untimed full round, JIT priming again; then, at once,
- * {@link RunSpec#timedGetRounds()} timed rounds (throughput), then one more round with {@code System.nanoTime()}
- * around every get (latency percentiles; the clock reads are inside each figure). Every round's sum of
+ * up to {@link RunSpec#timedGetRounds()} timed rounds (throughput; fewer for a map whose round takes seconds,
+ * {@link RunSpec#timedGetRoundsAfter}), then the first {@link RunSpec#latencySampleGets()} gets of one more
+ * round with {@code System.nanoTime()} around each (latency percentiles; the clock reads are inside each
+ * figure). Every round's sum of
  * returned values is checked against the sum the keys imply: it is the blackhole that keeps the JIT from
  * removing the loop, and it catches a map that returns wrong values.
  */
@@ -42,7 +43,6 @@ final class GetWorkload implements Workload {
         final long[] keys = Keys.random(n, spec.seed());
         final long[] lookups = Keys.shuffled(keys, spec.seed() + 1);
         final long expectedChecksum = Keys.checksum(lookups);
-        final long[] roundNanos = new long[spec.timedGetRounds()];
 
         try (BenchMap map = contender.create(n)) {
             spec.progress().accept("building the map (untimed)");
@@ -58,17 +58,20 @@ final class GetWorkload implements Workload {
             spec.progress().accept("noise floor: empty timing windows");
             final Histogram noiseWindows = LatencyHistograms.create();
             final NoiseFloor noise = NoiseFloorMeter.measure(noiseWindows,
-                    (long) n * roundNanos.length, spec.noiseFloorMinNanos());
+                    (long) n * spec.timedGetRounds(), spec.noiseFloorMinNanos());
 
             spec.progress().accept("warm-up: JIT priming, one full untimed round, JIT priming");
             final int primingKeys = Math.min(RunSpec.PRIMING_KEYS, n);
-            final long primingChecksum = Keys.checksum(Arrays.copyOf(lookups, primingKeys));
+            final long primingChecksum = Keys.checksum(lookups, primingKeys);
             prime(map, lookups, primingKeys, primingChecksum, spec.primingCalls());
             final long warmUpStart = System.nanoTime();
             check(getAll(map, lookups, n), expectedChecksum);
             final long warmUpRoundNanos = System.nanoTime() - warmUpStart;
             prime(map, lookups, primingKeys, primingChecksum, spec.primingCalls());
             // Allocated and primed before the measured phase, so the harness adds no garbage to it.
+            final long[] roundNanos = new long[spec.timedGetRoundsAfter(warmUpRoundNanos)];
+            final int latencyGets = spec.latencySampleGets();
+            final long latencyChecksum = Keys.checksum(lookups, latencyGets);
             final IntervalRecorder latency = new IntervalRecorder(3 * warmUpRoundNanos);
             final IntervalRecorder priming = IntervalRecorder.forPriming();
             for (int call = 0; call < spec.primingCalls(); call++) {
@@ -85,9 +88,9 @@ final class GetWorkload implements Workload {
                 check(checksum, expectedChecksum);
             }
 
-            spec.progress().accept("measuring: one round with every get timed");
+            spec.progress().accept("measuring: " + latencyGets + " gets, each timed");
             latency.start(System.nanoTime());
-            check(timedGets(map, lookups, n, latency), expectedChecksum);
+            check(timedGets(map, lookups, latencyGets, latency), latencyChecksum);
             final long latencyEnd = System.nanoTime();
             final GcDelta gcDelta = gc.stop();
 

@@ -67,10 +67,11 @@ final class GrowWorkload implements Workload {
 
         spec.progress().accept("noise floor: empty timing windows");
         final Histogram noiseWindows = LatencyHistograms.create();
-        // Machine stalls come per unit of time, not per operation: watch empty windows for at least as long
-        // as the timed pass takes (its warm-up twin's duration), so both are exposed to the machine alike.
+        // Machine stalls come per unit of time, not per operation: watch empty windows for as long as the
+        // timed pass takes (its warm-up twin's duration), so both are exposed to the machine alike (capped:
+        // RunSpec.NOISE_FLOOR_MAX_NANOS).
         final NoiseFloor noise = NoiseFloorMeter.measure(noiseWindows, n,
-                Math.max(spec.noiseFloorMinNanos(), warmUpPassNanos));
+                spec.noiseFloorNanosFor(warmUpPassNanos));
 
         final MemoryMeter memoryBefore = MemoryMeter.snapshot();
         spec.progress().accept("measuring: timed pass");

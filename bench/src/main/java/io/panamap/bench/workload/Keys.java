@@ -44,9 +44,14 @@ public final class Keys {
 
     /** The sum of {@link #valueFor} over {@code keys}: what one round of gets of these keys must add up to. */
     public static long checksum(final long[] keys) {
+        return checksum(keys, keys.length);
+    }
+
+    /** {@link #checksum(long[])} of the first {@code count} keys. */
+    public static long checksum(final long[] keys, final int count) {
         long sum = 0;
-        for (final long key : keys) {
-            sum += valueFor(key);
+        for (int i = 0; i < count; i++) {
+            sum += valueFor(keys[i]);
         }
         return sum;
     }

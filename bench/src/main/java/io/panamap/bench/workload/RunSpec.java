@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * @param seed               seed of the {@link java.util.SplittableRandom} that draws the keys
  * @param noiseFloorMinNanos the noise floor collects empty windows for at least this long (and at least as
  *                           many as the measured phase has operations)
- * @param timedGetRounds     timed rounds of the {@code get} workload
+ * @param timedGetRounds     at most this many timed rounds of the {@code get} workload (see
+ *                           {@link #timedGetRoundsAfter(long)})
  * @param primingCalls       short calls of each timed loop before the full-size warm-up (see
  *                           {@link #DEFAULT_PRIMING_CALLS})
  * @param openLoopRate       operations per second the {@code open-loop} workload sends
@@ -28,6 +29,12 @@ public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRou
     public static final long DEFAULT_SEED = 0x5EED_CAFE_F00DL;
     /** About 2 s of empty windows: long enough to meet the machine's rarer stalls at least a few times. */
     public static final long DEFAULT_NOISE_FLOOR_NANOS = 2_000_000_000L;
+    /**
+     * A growing pass's noise floor watches empty windows for as long as the pass takes, but no longer than
+     * this: only the boxed maps take longer at the default N (7-9 s here), and their worst puts, hundreds of
+     * ms, stand far above any window; panamap's pass (2-2.5 s) is watched whole.
+     */
+    public static final long NOISE_FLOOR_MAX_NANOS = 4_000_000_000L;
     /** Shorter noise floor of a {@code --quick} smoke run. */
     public static final long QUICK_NOISE_FLOOR_NANOS = 300_000_000L;
     /**
@@ -38,8 +45,20 @@ public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRou
     public static final long DEFAULT_OPEN_LOOP_RATE = 1_000_000L;
     /** Length of the open-loop stream. */
     public static final long DEFAULT_OPEN_LOOP_NANOS = 3_000_000_000L;
-    /** Rounds of gets; the report quotes the best and the median. */
+    /** Rounds of gets, at most; the report quotes the best and the median. */
     public static final int DEFAULT_TIMED_GET_ROUNDS = 3;
+    /**
+     * The timed rounds of the {@code get} workload stop at about this much time: a map whose round takes
+     * seconds (Chronicle Map's takes 4-5 s at N = 10M, 8x fastutil's) gets fewer rounds, which cost the
+     * default run 9 s a round while its throughput figure moves by a few per cent between rounds.
+     */
+    public static final long TIMED_GET_ROUNDS_BUDGET_NANOS = 6_000_000_000L;
+    /**
+     * Gets timed one by one for the single-get latency percentiles: the first this many of one more round.
+     * A full round of 10M clock-read pairs took 3-7 s per contender (30 s of the default run); 2M samples
+     * still leave 20 above p99.999.
+     */
+    public static final int LATENCY_SAMPLE_GETS = 2_000_000;
     /**
      * A loop that runs once for a long time is compiled on-stack (OSR) with a profile that has never seen the
      * loop end, so the compiled code is thrown away when it does end, and the next long call starts
@@ -78,6 +97,29 @@ public record RunSpec(int n, long seed, long noiseFloorMinNanos, int timedGetRou
     /** The keys a priming call uses: the first {@link #PRIMING_KEYS} of {@code keys}. */
     static long[] primingKeys(final long[] keys) {
         return Arrays.copyOf(keys, Math.min(PRIMING_KEYS, keys.length));
+    }
+
+    /**
+     * How long the noise floor of a pass that takes {@code passNanos} watches empty windows: as long as the
+     * pass, at most {@link #NOISE_FLOOR_MAX_NANOS}, at least {@link #noiseFloorMinNanos()}.
+     */
+    public long noiseFloorNanosFor(final long passNanos) {
+        return Math.max(noiseFloorMinNanos, Math.min(passNanos, NOISE_FLOOR_MAX_NANOS));
+    }
+
+    /**
+     * How many timed rounds the {@code get} workload runs after a warm-up round that took {@code
+     * warmUpRoundNanos}: as many as fit in {@link #TIMED_GET_ROUNDS_BUDGET_NANOS}, at least one, at most
+     * {@link #timedGetRounds()}.
+     */
+    public int timedGetRoundsAfter(final long warmUpRoundNanos) {
+        final long fit = TIMED_GET_ROUNDS_BUDGET_NANOS / Math.max(1, warmUpRoundNanos);
+        return (int) Math.max(1, Math.min(timedGetRounds, fit));
+    }
+
+    /** Gets timed one by one in the {@code get} workload: {@link #LATENCY_SAMPLE_GETS}, or all N if fewer. */
+    public int latencySampleGets() {
+        return Math.min(n, LATENCY_SAMPLE_GETS);
     }
 
     /** Operations in the open-loop stream: its rate times its duration. */

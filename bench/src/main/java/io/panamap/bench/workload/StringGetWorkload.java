@@ -11,8 +11,8 @@ import org.HdrHistogram.Histogram;
 /**
  * {@code get-str}: on a map built with N string ids and their 64-byte records, look every key up once per
  * round, in a shuffled order, and time each round as a whole. The phases are {@link GetWorkload}'s (build,
- * {@code System.gc()}, noise floor, JIT priming, one untimed full round, priming, the timed rounds, one round
- * with every get timed).
+ * {@code System.gc()}, noise floor, JIT priming, one untimed full round, priming, the timed rounds, the first
+ * {@link RunSpec#latencySampleGets()} gets of one more round, each timed).
  *
  * <p>A get copies the key's record into the adapter's reused array and returns the sum of its first and last
  * words ({@link StringBenchMap#get}); every round's sum is checked against the one the keys imply. The lookup
@@ -47,7 +47,6 @@ final class StringGetWorkload implements Workload {
         final int[] order = StringKeys.shuffledIndexes(n, spec.seed() + 1);
         final String[] lookups = StringKeys.lookups(keys, order);
         final long expectedChecksum = StringKeys.checksum(order);
-        final long[] roundNanos = new long[spec.timedGetRounds()];
 
         try (StringBenchMap map = contender.createStringMap(n)) {
             spec.progress().accept("building the map (untimed)");
@@ -62,7 +61,7 @@ final class StringGetWorkload implements Workload {
             spec.progress().accept("noise floor: empty timing windows");
             final Histogram noiseWindows = LatencyHistograms.create();
             final NoiseFloor noise = NoiseFloorMeter.measure(noiseWindows,
-                    (long) n * roundNanos.length, spec.noiseFloorMinNanos());
+                    (long) n * spec.timedGetRounds(), spec.noiseFloorMinNanos());
 
             spec.progress().accept("warm-up: JIT priming, one full untimed round, JIT priming");
             final int primingKeys = Math.min(RunSpec.PRIMING_KEYS, n);
@@ -72,6 +71,9 @@ final class StringGetWorkload implements Workload {
             check(getAll(map, lookups, n), expectedChecksum);
             final long warmUpRoundNanos = System.nanoTime() - warmUpStart;
             prime(map, lookups, primingKeys, primingChecksum, spec.primingCalls());
+            final long[] roundNanos = new long[spec.timedGetRoundsAfter(warmUpRoundNanos)];
+            final int latencyGets = spec.latencySampleGets();
+            final long latencyChecksum = StringKeys.checksum(order, latencyGets);
             final IntervalRecorder latency = new IntervalRecorder(3 * warmUpRoundNanos);
             final IntervalRecorder priming = IntervalRecorder.forPriming();
             for (int call = 0; call < spec.primingCalls(); call++) {
@@ -88,9 +90,9 @@ final class StringGetWorkload implements Workload {
                 check(checksum, expectedChecksum);
             }
 
-            spec.progress().accept("measuring: one round with every get timed");
+            spec.progress().accept("measuring: " + latencyGets + " gets, each timed");
             latency.start(System.nanoTime());
-            check(timedGets(map, lookups, n, latency), expectedChecksum);
+            check(timedGets(map, lookups, latencyGets, latency), latencyChecksum);
             final long latencyEnd = System.nanoTime();
             final GcDelta gcDelta = gc.stop();
 

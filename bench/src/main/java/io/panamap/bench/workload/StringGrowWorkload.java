@@ -84,7 +84,7 @@ final class StringGrowWorkload implements Workload {
         spec.progress().accept("noise floor: empty timing windows");
         final Histogram noiseWindows = LatencyHistograms.create();
         final NoiseFloor noise = NoiseFloorMeter.measure(noiseWindows, n,
-                Math.max(spec.noiseFloorMinNanos(), warmUpPassNanos));
+                spec.noiseFloorNanosFor(warmUpPassNanos));
 
         final MemoryMeter heapBefore = MemoryMeter.snapshot();
         spec.progress().accept("keys for the timed pass (untimed)");
