@@ -35,9 +35,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Growth is incremental. {@link #hashGrow} only installs a new array (allocating it is O(1): lazily
  * faulted mmap) and keeps the old one as {@code oldBuckets}; {@code oldBuckets != null} <em>is</em> the
- * definition of "growing". Every later write first calls {@link #growWork}, which evacuates the old
- * chain its target bucket draws from plus the chain at the evacuation mark {@code nevacuate}, so at
- * most two old chains move per write and a writer only ever touches the new array. A doubling sends
+ * definition of "growing". Every later write first calls {@link #arrayToWrite}, which evacuates two old
+ * chains at the evacuation mark {@code nevacuate}, then writes in the key's old chain if that has not
+ * moved yet, or else in the new array (Go moves the key's own chain first and writes only in the new
+ * array; {@link #arrayToWrite} says why panamap does not). A doubling sends
  * each entry to X (same index) or Y (index + old bucket count) by the newly significant hash bit; every
  * old slot is marked {@code evacuatedX/Y/Empty} so that tophash[0] of a chain head tells whether the
  * chain has moved. Reads never evacuate: a lookup reads the old chain while it is not yet evacuated
@@ -52,6 +53,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <h2>Where panamap differs from Go, and why</h2>
  * <ul>
+ *   <li>During a growth a write moves two chains at the mark and writes a key whose old chain has not
+ *       moved yet in that chain; Go moves the key's own chain first (one random chain, two random
+ *       destinations) and one at the mark, and writes only in the new array ({@link #arrayToWrite}).
  *   <li>The array a doubling needs is mapped and pre-faulted by the {@link MemoryWorker} once the count
  *       reaches 5/8 of the threshold ({@link #requestPreparation}); the insert that starts the growth
  *       adopts it. Mapping inline is the fallback, O(1) but about 10 µs interpreted, and the fresh
@@ -63,9 +67,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *       Go allocates overflow beyond its spares from the heap one bucket at a time; keeping them in
  *       the same mapping keeps every link inside one bounds-checked segment. The area cannot run out:
  *       a doubling to B moves at most 3.75·2^B entries (≤ 0.47·2^B overflow buckets) while at most
- *       0.5·2^B writes happen, a same-size growth at most 7.5·2^B entries (≤ 0.94·2^B) during 2^B
- *       writes, and outside growth the overflow rule replaces the array at 2^B overflow buckets
- *       (B &lt; 16; above that the estimate is off by far less than 2^B with overwhelming probability).
+ *       0.25·2^B writes happen (two old chains move per write), a same-size growth at most 7.5·2^B
+ *       entries (≤ 0.94·2^B) during 0.5·2^B writes, and outside growth the overflow rule replaces the
+ *       array at 2^B overflow buckets (B &lt; 16; above that the estimate is off by far less than 2^B
+ *       with overwhelming probability). An old array, which takes writes into chains that have not moved
+ *       yet, gains at most one overflow bucket per write of its growth: at most 1.5·2^B in all. Should an
+ *       old area still be full, the write moves its chain and writes in the new array
+ *       ({@link #canLinkOverflow}).
  *   <li>The old array is freed on a background thread, not by the garbage collector.
  *   <li>Keys and values stored out of line (typed maps: variable-length ones, and fixed-size ones over 128
  *       bytes) live in an {@link OutOfLineStore} the table owns, not on a garbage-collected heap. Evacuation
@@ -370,7 +378,7 @@ final class HashTable {
 
     /**
      * Starts a growth: doubling if the next insert would pass the load factor, same-size otherwise.
-     * Only installs the new array; entries move later, in {@link #growWork}.
+     * Only installs the new array; entries move later, in {@link #arrayToWrite}.
      *
      * @throws MemoryBudgetExceededException or {@link NativeMemoryException} with nothing changed
      */
@@ -533,18 +541,44 @@ final class HashTable {
         }
     }
 
+    /** Old chains a write moves at the evacuation mark while a growth is in progress. */
+    static final int CHAINS_PER_WRITE = 2;
+
     /**
-     * Evacuation work of one write into current bucket {@code bucket}: its source chain plus one more, as in
-     * Go. Three at the mark instead of one were tried: a growth then ends after 0.29 of the old bucket count
-     * in writes instead of 0.69, and the growing 10M build took 9% less time (1.91 against 2.11 s), but the
-     * writes that carry the work carry more of it: p99 of a put while growing rose from 1.2-1.3 to 1.6-1.8 us
-     * on one thread, and from 1.1 to 1.3 us in the two-thread benchmark. For a table made for its tail, not kept.
+     * The array a write of a key with hash {@code hash} works in, after the evacuation work it owes: while a
+     * growth is in progress, {@value #CHAINS_PER_WRITE} old chains move at the mark, then the key's old
+     * chain is written in place if it has not moved yet. The caller checks {@code oldBuckets != null}.
+     *
+     * <p>Go differs here: its write first evacuates the old chain it is about to use (a random chain, moved
+     * to two random new buckets) and writes only in the new array. Writing in an old chain that has not
+     * moved yet is as correct, because that chain is where lookups, iterators and the evacuation itself
+     * look for the key until it moves, and it saves two of the write's three cache misses: with Go's order
+     * a write during a doubling paid for the old chain and both its destinations, which put the growing
+     * table's p90 and p99 put at 1.6-2x the presized table's. The mark now does all of the moving, in
+     * order, so the new array is written front to back; two chains per write end a doubling after half
+     * the old bucket count in writes (Go: about 0.69).
      */
-    void growWork(final long bucket) {
-        evacuate(bucket & oldBuckets.mask);
-        if (oldBuckets != null) {
+    BucketArray arrayToWrite(final long hash) {
+        for (int i = 0; i < CHAINS_PER_WRITE && oldBuckets != null; i++) {
             evacuate(nevacuate);
         }
+        final BucketArray old = oldBuckets;
+        return old != null && !old.isEvacuated(hash & old.mask) ? old : buckets;
+    }
+
+    /**
+     * Whether an insert into {@code array} may link an overflow bucket: always in the current array (its
+     * area is sized for the worst case, see the class comment), in an old array only while it has room
+     * left. Otherwise the writer moves the key's old chain ({@link #evacuateChainOf}) and writes in the
+     * current array, as Go would.
+     */
+    boolean canLinkOverflow(final BucketArray array) {
+        return array == buckets || array.overflowRemaining() > 0;
+    }
+
+    /** Moves the old chain {@code hash} belongs to now (a write that could not fit in it). */
+    void evacuateChainOf(final long hash) {
+        evacuate(hash & oldBuckets.mask);
     }
 
     /**
@@ -731,7 +765,10 @@ final class HashTable {
                 && array.prefaultedUpTo > 0) {
             prefaultMoreOverflow(array);
         }
-        incrementOverflowCount(array.logSize);
+        if (array == buckets) {
+            // The count decides same-size growth of the current array; an old one is on its way out.
+            incrementOverflowCount(array.logSize);
+        }
         array.link(lastBucket, bucket);
         return bucket;
     }

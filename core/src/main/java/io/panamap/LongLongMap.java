@@ -252,11 +252,8 @@ public final class LongLongMap implements AutoCloseable {
             final long hash = Hashing.hashLong(key, t.seed);
             final int top = TopHash.of(hash);
             while (true) {
-                final BucketArray array = t.buckets;
+                final BucketArray array = t.oldBuckets == null ? t.buckets : t.arrayToWrite(hash);
                 final long index = hash & array.mask;
-                if (t.oldBuckets != null) {
-                    t.growWork(index);
-                }
                 final MemorySegment segment = array.segment;
                 long bucket = L.bucketOffset(index);
                 long freeBucket = -1;
@@ -302,6 +299,10 @@ public final class LongLongMap implements AutoCloseable {
                     continue;
                 }
                 if (freeBucket < 0) {
+                    if (!t.canLinkOverflow(array)) {
+                        t.evacuateChainOf(hash);
+                        continue;
+                    }
                     freeBucket = t.newOverflow(array, bucket, false);
                     freeSlot = 0;
                 }
@@ -338,12 +339,8 @@ public final class LongLongMap implements AutoCloseable {
                 return ifAbsent;
             }
             final long hash = Hashing.hashLong(key, t.seed);
-            final BucketArray array = t.buckets;
-            final long index = hash & array.mask;
-            if (t.oldBuckets != null) {
-                t.growWork(index);
-            }
-            final long head = L.bucketOffset(index);
+            final BucketArray array = t.oldBuckets == null ? t.buckets : t.arrayToWrite(hash);
+            final long head = L.bucketOffset(hash & array.mask);
             final long position = find(array, hash, key);
             if (position < 0) {
                 return ifAbsent;

@@ -348,11 +348,8 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
             final long valueLength = values.encodedLength(value);
             final int top = TopHash.of(k.hash);
             while (true) {
-                final BucketArray array = t.buckets;
+                final BucketArray array = t.oldBuckets == null ? t.buckets : t.arrayToWrite(k.hash);
                 final long index = k.hash & array.mask;
-                if (t.oldBuckets != null) {
-                    t.growWork(index);
-                }
                 final MemorySegment segment = array.segment;
                 long bucket = layout.bucketOffset(index);
                 long freeBucket = -1;
@@ -392,6 +389,10 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
                     continue;
                 }
                 if (freeBucket < 0) {
+                    if (!t.canLinkOverflow(array)) {
+                        t.evacuateChainOf(k.hash);
+                        continue;
+                    }
                     freeBucket = t.newOverflow(array, bucket, false);
                     freeSlot = 0;
                 }
@@ -445,11 +446,8 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
             if (t.count == 0) {
                 return ABSENT;
             }
-            final BucketArray array = t.buckets;
+            final BucketArray array = t.oldBuckets == null ? t.buckets : t.arrayToWrite(k.hash);
             final long index = k.hash & array.mask;
-            if (t.oldBuckets != null) {
-                t.growWork(index);
-            }
             final long position = find(array, k.hash, k.segment, 0, k.length);
             if (position < 0) {
                 return ABSENT;

@@ -49,9 +49,12 @@ class GoScheduleTest {
             assertEquals(18, map.stats().logBuckets(), "1,000,000 random keys end at B = 18, as in Go");
             assertFalse(map.stats().growing(), "the 17 -> 18 growth ends near insert 942,7xx in Go");
             assertEquals(0, map.stats().sameSizeGrowths());
-            // Go measured the 17 -> 18 growth ending 90,743 inserts after it began (0.69 x old buckets).
+            // Go measured the 17 -> 18 growth ending 90,743 inserts after it began (0.69 x old buckets): its
+            // writes also move the chain they use. panamap's move two chains at the mark instead
+            // (HashTable.arrayToWrite), so a doubling takes half the old bucket count in writes, less the
+            // rare chain a write had to move because its old chain had no overflow room left.
             final long last = finishedAfter.get(finishedAfter.size() - 1);
-            assertTrue(last > 0.6 * (1 << 17) && last < 0.8 * (1 << 17), "17 -> 18 finished after " + last);
+            assertTrue(last > 0.45 * (1 << 17) && last <= (1 << 16), "17 -> 18 finished after " + last);
         }
     }
 
