@@ -40,7 +40,8 @@ import java.util.function.LongBinaryOperator;
  *
  * <h2>Cost</h2>
  * {@code get}, {@code put}, {@code remove} and cursor steps allocate nothing on the Java heap. A write
- * during a growth also moves at most two old chains (a few dozen entries).
+ * during a growth also moves one old chain (about a dozen entries; two in the rare case that its own old
+ * chain is full and has no overflow room left).
  */
 public final class LongLongMap implements AutoCloseable {
 
