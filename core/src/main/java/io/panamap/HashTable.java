@@ -358,10 +358,17 @@ final class HashTable {
      */
     BucketArray arrayToRead(final long hash) {
         final BucketArray old = oldBuckets;
-        if (old != null && !old.isEvacuated(hash & old.mask)) {
-            return old;
-        }
-        return buckets;
+        return old != null && notYetMoved(old, hash & old.mask) ? old : buckets;
+    }
+
+    /**
+     * Whether old chain {@code oldIndex} still holds its entries. Every chain below the mark has moved
+     * (the mark only passes moved chains), so only a chain at or above it is looked at: that saves a
+     * lookup or a write whose chain has moved a cache miss in the old array (Go reads the old tophash
+     * every time).
+     */
+    private boolean notYetMoved(final BucketArray old, final long oldIndex) {
+        return oldIndex >= nevacuate && !old.isEvacuated(oldIndex);
     }
 
     // ---------------------------------------------------------------- writes
@@ -558,7 +565,7 @@ final class HashTable {
     BucketArray arrayToWrite(final long hash) {
         evacuate(nevacuate);
         final BucketArray old = oldBuckets;
-        return old != null && !old.isEvacuated(hash & old.mask) ? old : buckets;
+        return old != null && notYetMoved(old, hash & old.mask) ? old : buckets;
     }
 
     /**
