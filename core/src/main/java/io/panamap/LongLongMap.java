@@ -253,7 +253,7 @@ public final class LongLongMap implements AutoCloseable {
             final long hash = Hashing.hashLong(key, t.seed);
             final int top = TopHash.of(hash);
             while (true) {
-                final BucketArray array = t.oldBuckets == null ? t.buckets : t.arrayToWrite(hash);
+                final BucketArray array = t.arrayToWrite(hash);
                 final long index = hash & array.mask;
                 final MemorySegment segment = array.segment;
                 long bucket = L.bucketOffset(index);
@@ -340,7 +340,7 @@ public final class LongLongMap implements AutoCloseable {
                 return ifAbsent;
             }
             final long hash = Hashing.hashLong(key, t.seed);
-            final BucketArray array = t.oldBuckets == null ? t.buckets : t.arrayToWrite(hash);
+            final BucketArray array = t.arrayToWrite(hash);
             final long head = L.bucketOffset(hash & array.mask);
             final long position = find(array, hash, key);
             if (position < 0) {

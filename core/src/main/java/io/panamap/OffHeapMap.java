@@ -348,7 +348,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
             final long valueLength = values.encodedLength(value);
             final int top = TopHash.of(k.hash);
             while (true) {
-                final BucketArray array = t.oldBuckets == null ? t.buckets : t.arrayToWrite(k.hash);
+                final BucketArray array = t.arrayToWrite(k.hash);
                 final long index = k.hash & array.mask;
                 final MemorySegment segment = array.segment;
                 long bucket = layout.bucketOffset(index);
@@ -446,7 +446,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
             if (t.count == 0) {
                 return ABSENT;
             }
-            final BucketArray array = t.oldBuckets == null ? t.buckets : t.arrayToWrite(k.hash);
+            final BucketArray array = t.arrayToWrite(k.hash);
             final long index = k.hash & array.mask;
             final long position = find(array, k.hash, k.segment, 0, k.length);
             if (position < 0) {

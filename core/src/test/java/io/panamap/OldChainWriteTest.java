@@ -96,4 +96,46 @@ class OldChainWriteTest {
             assertEquals(expected.size(), map.size());
         }
     }
+
+    /** Same keys, same fixed seed, no background work: two tables built this way are alike bucket for bucket. */
+    private static LongLongMap growingMapWithSeed(final long budget, final Map<Long, Long> expected) {
+        final LongLongMap map = LongLongMap.builder().memoryBudget(budget).backgroundMemoryWork(false).build();
+        map.table().useFixedSeed(0x5EED);
+        final SplittableRandom random = new SplittableRandom(13);
+        while (!(map.table().isGrowing() && map.table().buckets.logSize == 12)) {
+            final long key = random.nextLong();
+            map.put(key, ~key);
+            expected.put(key, ~key);
+        }
+        return map;
+    }
+
+    @Test
+    void aFullOldChainPastItsSparesShouldBeMovedRatherThanRefusedWhenTheBudgetIsSpent() {
+        // Without a budget: find a full old chain and the bytes the table holds at that point.
+        final long key;
+        final long committed;
+        try (LongLongMap unbounded = growingMapWithSeed(Long.MAX_VALUE, new HashMap<>())) {
+            final HashTable table = unbounded.table();
+            final BucketArray old = table.oldBuckets;
+            assertTrue(old.overflowUsed() >= old.preallocatedSpares, "a full-load old array is past its spares");
+            key = keyInOldChain(table, new SplittableRandom(14),
+                    head -> TopHash.empty(old.tophashes(head)) == 0 && old.next(head) == BucketArray.NONE);
+            committed = table.committedBytes();
+        }
+        // With a budget of exactly those bytes, an overflow bucket for the old chain does not fit: the chain
+        // moves and the key goes to the current array, whose destination chains have room.
+        final Map<Long, Long> expected = new HashMap<>();
+        try (LongLongMap map = growingMapWithSeed(committed, expected)) {
+            final HashTable table = map.table();
+            assertEquals(committed, table.committedBytes(), "both tables are alike");
+            final long index = Hashing.hashLong(key, table.seed) & table.oldBuckets.mask;
+            map.put(key, 9);
+            expected.put(key, 9L);
+            assertTrue(table.oldBuckets.isEvacuated(index), "the chain moved instead of taking a bucket");
+            TableInvariants.check(table);
+            expected.forEach((k, v) -> assertEquals(v.longValue(), map.get(k), "key " + k));
+            assertEquals(expected.size(), map.size());
+        }
+    }
 }
