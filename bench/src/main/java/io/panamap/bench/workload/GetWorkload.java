@@ -8,7 +8,6 @@ import io.panamap.bench.result.LatencySummary;
 import io.panamap.bench.result.NoiseFloor;
 import org.HdrHistogram.Histogram;
 
-
 /**
  * {@code get}: on a map built with N keys (the contender's usual way, untimed), look every key up once per
  * round, in a shuffled order, and time each round as a whole.
@@ -19,9 +18,8 @@ import org.HdrHistogram.Histogram;
  * up to {@link RunSpec#timedGetRounds()} timed rounds (throughput; fewer for a map whose round takes seconds,
  * {@link RunSpec#timedGetRoundsAfter}), then the first {@link RunSpec#latencySampleGets()} gets of one more
  * round with {@code System.nanoTime()} around each (latency percentiles; the clock reads are inside each
- * figure). Every round's sum of
- * returned values is checked against the sum the keys imply: it is the blackhole that keeps the JIT from
- * removing the loop, and it catches a map that returns wrong values.
+ * figure). Every round's sum of returned values is checked against the sum the keys imply: it is the
+ * blackhole that keeps the JIT from removing the loop, and it catches a map that returns wrong values.
  */
 final class GetWorkload implements Workload {
 
