@@ -72,8 +72,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *       array at 2^B overflow buckets (B &lt; 16; above that the estimate is off by far less than 2^B
  *       with overwhelming probability). An old array, which takes writes into chains that have not moved
  *       yet, gains at most one overflow bucket per write of its growth: at most 2·2^B in all. Should an
- *       old area still be full, the write moves its chain and writes in the new array
- *       ({@link #canLinkOverflow}).
+ *       old area still be full, or a bucket past Go's spares not fit in the memory budget, the write moves
+ *       its chain and writes in the new array ({@link #canLinkOverflow}).
  *   <li>The old array is freed on a background thread, not by the garbage collector.
  *   <li>Keys and values stored out of line (typed maps: variable-length ones, and fixed-size ones over 128
  *       bytes) live in an {@link OutOfLineStore} the table owns, not on a garbage-collected heap. Evacuation
