@@ -244,7 +244,7 @@ final class HashTable {
             throw new IllegalArgumentException("expected size " + expectedSize + " needs 2^" + logSize
                     + " buckets; at most 2^" + MAX_LOG_SIZE + " are supported");
         }
-        install(allocateArray(logSize, "the initial array for expected size " + expectedSize));
+        install(allocateArray(logSize));
         if (logSize > 0) {
             // A presized table's first inserts would otherwise fault in its pages one by one. Done here, on
             // the constructing thread: in the background it raced the first inserts, which then waited on
@@ -395,7 +395,7 @@ final class HashTable {
         if (newLogSize > MAX_LOG_SIZE) {
             throw new NativeMemoryException(owner + " cannot grow past 2^" + MAX_LOG_SIZE + " buckets");
         }
-        final BucketArray next = adoptPreparedOrAllocate(newLogSize, extra == 1);
+        final BucketArray next = adoptPreparedOrAllocate(newLogSize);
         oldBuckets = buckets;
         install(next);
         sameSizeGrow = extra == 0;
@@ -447,25 +447,32 @@ final class HashTable {
         }
     }
 
-    private BucketArray adoptPreparedOrAllocate(final int logSize, final boolean doubling) {
+    private BucketArray adoptPreparedOrAllocate(final int logSize) {
         // Take the prepared array only if it is the right size: a same-size growth leaves the doubling's
         // array waiting for the doubling that will follow.
         final Object ready = PREPARED.get(this);
         if (ready instanceof BucketArray array && array.logSize == logSize && PREPARED.compareAndSet(this, array, null)) {
             array.prefaultedUpTo = array.bucketCount + array.preallocatedSpares;
-            try {
-                checkBudget(BucketArray.initialCommittedBytes(layout, logSize), growthPurpose(logSize, doubling));
-            } catch (final MemoryBudgetExceededException e) {
+            final long needed = BucketArray.initialCommittedBytes(layout, logSize);
+            if (!budgetAdmits(needed)) {
                 release(array);
-                throw e;
+                refuse(needed, arrayPurpose(logSize));
             }
             return array;
         }
-        return allocateArray(logSize, growthPurpose(logSize, doubling));
+        return allocateArray(logSize);
     }
 
-    private static String growthPurpose(final int logSize, final boolean doubling) {
-        return (doubling ? "growth to 2^" : "same-size growth at 2^") + logSize + " buckets";
+    /**
+     * What an array of 2^{@code logSize} buckets is for, in words, for the message of a refusal; called
+     * before the array is installed. Spelled out only when refusing: a growth runs code too cold to be
+     * compiled, where concatenating this text on every growth took 20-40 µs of the insert that starts it.
+     */
+    private String arrayPurpose(final int logSize) {
+        if (buckets == null) {
+            return "the initial array for expected size " + expectedSize;
+        }
+        return (logSize > buckets.logSize ? "growth to 2^" : "same-size growth at 2^") + logSize + " buckets";
     }
 
     /**
@@ -913,13 +920,15 @@ final class HashTable {
 
     // ---------------------------------------------------------------- memory
 
-    private BucketArray allocateArray(final int logSize, final String purpose) {
+    private BucketArray allocateArray(final int logSize) {
         final long needed = BucketArray.initialCommittedBytes(layout, logSize);
-        checkBudget(needed, purpose);
+        if (!budgetAdmits(needed)) {
+            refuse(needed, arrayPurpose(logSize));
+        }
         try {
             return newArray(logSize);
         } catch (final NativeMemoryException e) {
-            allocatorFailed(purpose, BucketArray.mappedBytes(layout, logSize), e);
+            allocatorFailed(arrayPurpose(logSize), BucketArray.mappedBytes(layout, logSize), e);
             throw e;
         }
     }
@@ -965,23 +974,34 @@ final class HashTable {
     }
 
     private void checkBudget(final long needed, final String purpose) {
-        if (needed > memoryBudget - committedBytes()) {
-            dropPrepared(); // a prepared array is only a convenience: make room before refusing
+        if (!budgetAdmits(needed)) {
+            refuse(needed, purpose);
         }
+    }
+
+    /** Whether the budget has room for {@code needed} more bytes, once a prepared array is dropped if need be. */
+    private boolean budgetAdmits(final long needed) {
+        if (needed <= memoryBudget - committedBytes()) {
+            return true;
+        }
+        dropPrepared(); // a prepared array is only a convenience: make room before refusing
+        return needed <= memoryBudget - committedBytes();
+    }
+
+    /** Throws {@link MemoryBudgetExceededException} for {@code needed} bytes the budget has no room for. */
+    private void refuse(final long needed, final String purpose) {
         final long used = committedBytes();
-        if (needed > memoryBudget - used) {
-            final TableEvents.MemoryBudgetRejection event = new TableEvents.MemoryBudgetRejection();
-            if (event.shouldCommit()) {
-                event.table = owner;
-                event.shard = shard;
-                event.purpose = purpose;
-                event.budget = memoryBudget;
-                event.used = used;
-                event.needed = needed;
-                event.commit();
-            }
-            throw new MemoryBudgetExceededException(purpose + " of " + owner, memoryBudget, used, needed);
+        final TableEvents.MemoryBudgetRejection event = new TableEvents.MemoryBudgetRejection();
+        if (event.shouldCommit()) {
+            event.table = owner;
+            event.shard = shard;
+            event.purpose = purpose;
+            event.budget = memoryBudget;
+            event.used = used;
+            event.needed = needed;
+            event.commit();
         }
+        throw new MemoryBudgetExceededException(purpose + " of " + owner, memoryBudget, used, needed);
     }
 
     private void dropPrepared() {

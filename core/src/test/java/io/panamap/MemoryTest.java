@@ -59,6 +59,8 @@ class MemoryTest {
             assertTrue(failure != null, "the budget should have been hit");
             assertTrue(failure.getMessage().contains("budget " + budget), failure.getMessage());
             assertTrue(failure.getMessage().contains("needed"), failure.getMessage());
+            // 2^9 buckets and their spares take 78 KB, 2^10 take 157 KB: the two arrays of that doubling do not fit.
+            assertTrue(failure.getMessage().contains("growth to 2^10 buckets"), failure.getMessage());
             assertEquals(budget, failure.budgetBytes());
             assertTrue(failure.usedBytes() + failure.requestedBytes() > budget);
             assertTrue(map.stats().committedBytes() <= budget);
@@ -78,6 +80,14 @@ class MemoryTest {
             assertTrue(map.isEmpty());
             TableInvariants.check(map);
         }
+    }
+
+    @Test
+    void aPresizedTableOverBudgetShouldNameWhatItWasSizedFor() {
+        final MemoryBudgetExceededException failure = assertThrows(MemoryBudgetExceededException.class,
+                () -> LongLongMap.builder().expectedSize(1_000_000).memoryBudget(1_000_000).build());
+        assertTrue(failure.getMessage().contains("the initial array for expected size 1000000"), failure.getMessage());
+        assertEquals(1_000_000, failure.budgetBytes());
     }
 
     @Test
