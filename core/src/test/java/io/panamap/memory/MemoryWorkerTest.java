@@ -1,0 +1,62 @@
+package io.panamap.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The worker takes work without being woken while it polls, and is woken when it has gone to sleep. */
+class MemoryWorkerTest {
+
+    @Test
+    void aTaskHandedOverAfterTheWorkerFellAsleepShouldStillRun() throws InterruptedException {
+        final CountDownLatch first = new CountDownLatch(1);
+        MemoryWorker.execute(first::countDown);
+        assertTrue(first.await(10, TimeUnit.SECONDS));
+        // Past the polling spell, the worker parks until a submitter wakes it.
+        Thread.sleep(MemoryWorker.AWAKE_AFTER_WORK_MILLIS + 300);
+
+        final CountDownLatch second = new CountDownLatch(1);
+        MemoryWorker.execute(second::countDown);
+        assertTrue(second.await(2, TimeUnit.SECONDS), "a sleeping worker must be woken by the next task");
+    }
+
+    @Test
+    void tasksFromSeveralThreadsShouldEachRunOnceInTheOrderEachThreadGaveThem() throws InterruptedException {
+        final int perThread = 20_000;
+        final int[] lastSeen = {-1, -1};
+        final AtomicInteger outOfOrder = new AtomicInteger();
+        final AtomicInteger ran = new AtomicInteger();
+        final Thread[] submitters = new Thread[2];
+        for (int t = 0; t < submitters.length; t++) {
+            final int thread = t;
+            submitters[t] = new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    final int sequence = i;
+                    MemoryWorker.execute(() -> {
+                        // Runs on the worker alone: no other thread touches lastSeen meanwhile.
+                        if (lastSeen[thread] != sequence - 1) {
+                            outOfOrder.incrementAndGet();
+                        }
+                        lastSeen[thread] = sequence;
+                        ran.incrementAndGet();
+                    });
+                    if (i % 5_000 == 0) {
+                        // Let the worker drain and poll an empty queue now and then.
+                        Thread.onSpinWait();
+                    }
+                }
+            });
+            submitters[t].start();
+        }
+        for (final Thread submitter : submitters) {
+            submitter.join();
+        }
+        assertTrue(MemoryWorker.awaitIdle(30, TimeUnit.SECONDS));
+        assertEquals(2 * perThread, ran.get());
+        assertEquals(0, outOfOrder.get());
+    }
+}
