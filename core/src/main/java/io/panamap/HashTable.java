@@ -100,7 +100,11 @@ final class HashTable {
     static final int LOAD_FACTOR_DEN = 2;
     /** Bytes of a prepared array faulted in per worker task: ~10-30 ms of work, then others get a turn. */
     static final long PREFAULT_STEP_BYTES = 64L << 20;
-    /** Overflow buckets pre-faulted per request once Go's spares are used up: 512 KiB of long→long buckets. */
+    /**
+     * Overflow buckets pre-faulted per request once Go's spares are used up: at least this (512 KiB of
+     * long→long buckets), and a 32nd of the array's buckets in large arrays, so that a 10M build hands the
+     * memory worker a few dozen such requests, not a hundred (each may cost its insert a wake-up of the worker).
+     */
     static final long OVERFLOW_PREFAULT_CHUNK = 3640;
     /** How far {@code nevacuate} may skip over already evacuated chains in one step (Go: 1024). */
     static final int EVACUATION_LOOKAHEAD = 1024;
@@ -261,9 +265,11 @@ final class HashTable {
                 ? BucketLayout.SLOTS
                 : Math.max(BucketLayout.SLOTS, LOAD_FACTOR_NUM * ((1L << array.logSize) / LOAD_FACTOR_DEN));
         growAt = array.logSize >= 60 ? Long.MAX_VALUE : threshold;
-        // A doubling installs an array at half its threshold and finishes evacuating near 55%; asking at
+        // A doubling installs an array at half its threshold and finishes evacuating near 58%; asking at
         // 5/8 leaves 3/8 of the inserts to the next doubling for the worker to populate the next array
-        // (~0.4 s/GiB with 4 KiB pages; huge pages fresh from the host take up to ~2 s/GiB).
+        // (~0.4 s/GiB with 4 KiB pages; huge pages fresh from the host take up to ~2 s/GiB). Asking earlier,
+        // in the put that ends the evacuation (one wake-up of the worker for both tasks), would keep a table
+        // that stops growing between 50% and 5/8 with a next array it never uses, twice its own size.
         prepareAt = Math.max(growAt - growAt * 3 / 8, expectedSize + 1);
         preparationRequested = false;
     }
@@ -779,7 +785,7 @@ final class HashTable {
             checkBudget(layout.bucketSize(), "an overflow bucket");
         }
         final long bucket = array.takeOverflowBucket();
-        if (backgroundMemoryWork && array.nextOverflow + OVERFLOW_PREFAULT_CHUNK / 2 > array.prefaultedUpTo
+        if (backgroundMemoryWork && array.nextOverflow + overflowPrefaultChunk(array) / 2 > array.prefaultedUpTo
                 && array.prefaultedUpTo > 0) {
             prefaultMoreOverflow(array);
         }
@@ -799,12 +805,16 @@ final class HashTable {
      */
     private void prefaultMoreOverflow(final BucketArray array) {
         final long from = Math.max(array.prefaultedUpTo, array.nextOverflow);
-        final long to = Math.min(array.capacity, from + OVERFLOW_PREFAULT_CHUNK);
+        final long to = Math.min(array.capacity, from + overflowPrefaultChunk(array));
         if (to <= from) {
             return;
         }
         array.prefaultedUpTo = to;
         prefaultRange(array, from, to);
+    }
+
+    private static long overflowPrefaultChunk(final BucketArray array) {
+        return Math.max(OVERFLOW_PREFAULT_CHUNK, array.bucketCount / 32);
     }
 
     private void prefaultRange(final BucketArray array, final long fromBucket, final long toBucket) {

@@ -2,6 +2,7 @@ package io.panamap.memory;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,26 +20,21 @@ import java.util.concurrent.locks.LockSupport;
  * fault in pages and page tables (1–10 µs each, 0.2–10 ms for a huge page). Done here, ahead of time,
  * neither lands on an insert.
  *
- * <p>Why it polls: waking a parked thread costs the waker a futex syscall and, on a virtual machine, an
- * inter-processor interrupt the host has to deliver: 15 µs per hand-off on the reference machine (40 µs
- * from code not yet compiled), paid by the insert that asked, a few dozen times per growth (the next array,
- * the old one, overflow chunks). So after each task the worker stays awake for {@value #AWAKE_AFTER_WORK_MILLIS}
- * ms, looking at its queue every {@value #POLL_MICROS} µs; a writer hands it work with one lock-free enqueue
- * and only wakes it, paying that price, after such a quiet spell. Polling costs the worker's own core a
- * timer wake-up per interval while tables grow, and nothing when they do not.
+ * <p>Why hand-offs are counted: waking the parked worker costs the thread that hands it work a futex
+ * syscall and, on a virtual machine, an inter-processor interrupt the host has to deliver: 15 µs on the
+ * reference machine (about 40 µs from code not yet compiled), paid by the insert that asked. Tables
+ * therefore hand work over in few, large tasks (a doubling: the next array, the old one, and overflow
+ * buckets in chunks that grow with the array), and only the first task of a burst wakes the worker: the
+ * others find it awake, or already being woken. A worker that polled instead, every 200 µs for a second after each task,
+ * took the wake-ups off the inserts but cost a map written by as many threads as there are cores a fifth
+ * of its throughput (docs/PERFORMANCE.md).
  */
 public final class MemoryWorker {
-
-    /** How long the worker keeps polling after its last task before it parks until woken. */
-    static final long AWAKE_AFTER_WORK_MILLIS = 1000;
-    /** How often a polling worker looks at its queue: well within the time an insert leaves it (see HashTable). */
-    static final long POLL_MICROS = 200;
 
     private static final ConcurrentLinkedQueue<Runnable> QUEUE = new ConcurrentLinkedQueue<>();
     private static final Object IDLE = new Object();
     private static final Thread THREAD;
-    /** Set by the worker before it parks for good, so that the next submitter knows to wake it. */
-    private static volatile boolean asleep;
+    private static final AtomicBoolean ASLEEP = new AtomicBoolean();
     private static long submitted;
     private static long completed;
 
@@ -62,9 +58,10 @@ public final class MemoryWorker {
             submitted++;
         }
         QUEUE.add(task);
-        // The worker sets asleep, then looks at the queue once more before parking; this enqueue comes before
-        // the read below. Both are volatile accesses, so either it sees this task or this thread sees asleep.
-        if (asleep) {
+        // The worker marks itself asleep, then looks at the queue once more before parking; this enqueue comes
+        // before the read below, so either it sees the task or this thread sees it asleep. Only the thread
+        // that flips the mark back pays for the wake-up: the rest of a burst finds it awake or being woken.
+        if (ASLEEP.get() && ASLEEP.compareAndSet(true, false)) {
             LockSupport.unpark(THREAD);
         }
     }
@@ -88,6 +85,11 @@ public final class MemoryWorker {
         }
     }
 
+    /** How long the worker keeps looking at its queue after its last task before it sleeps until woken. */
+    static final long AWAKE_AFTER_WORK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often it looks meanwhile. */
+    static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
     private static void run() {
         long lastWork = System.nanoTime();
         while (true) {
@@ -95,16 +97,18 @@ public final class MemoryWorker {
             if (task != null) {
                 runOne(task);
                 lastWork = System.nanoTime();
-            } else if (System.nanoTime() - lastWork < TimeUnit.MILLISECONDS.toNanos(AWAKE_AFTER_WORK_MILLIS)) {
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(POLL_MICROS));
-            } else {
-                asleep = true;
-                if (QUEUE.isEmpty()) {
-                    LockSupport.park();
-                }
-                asleep = false;
-                lastWork = System.nanoTime(); // woken (or spuriously): poll a while before sleeping again
+                continue;
             }
+            if (System.nanoTime() - lastWork < AWAKE_AFTER_WORK_NANOS) {
+                LockSupport.parkNanos(POLL_NANOS);
+                continue;
+            }
+            lastWork = System.nanoTime();
+            ASLEEP.set(true);
+            if (QUEUE.isEmpty()) {
+                LockSupport.park();
+            }
+            ASLEEP.set(false); // woken, spuriously woken, or work arrived before parking
             Thread.interrupted(); // a daemon that must outlive interruption: keep draining
         }
     }

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The worker takes work without being woken while it polls, and is woken when it has gone to sleep. */
+/** The worker is woken when it sleeps (once per burst of tasks), and loses none of them. */
 class MemoryWorkerTest {
 
     @Test
@@ -16,12 +16,31 @@ class MemoryWorkerTest {
         final CountDownLatch first = new CountDownLatch(1);
         MemoryWorker.execute(first::countDown);
         assertTrue(first.await(10, TimeUnit.SECONDS));
-        // Past the polling spell, the worker parks until a submitter wakes it.
-        Thread.sleep(MemoryWorker.AWAKE_AFTER_WORK_MILLIS + 300);
+        waitUntilTheWorkerSleeps();
 
         final CountDownLatch second = new CountDownLatch(1);
         MemoryWorker.execute(second::countDown);
         assertTrue(second.await(2, TimeUnit.SECONDS), "a sleeping worker must be woken by the next task");
+    }
+
+    @Test
+    void everyTaskOfABurstHandedToASleepingWorkerShouldRun() throws InterruptedException {
+        final CountDownLatch first = new CountDownLatch(1);
+        MemoryWorker.execute(first::countDown);
+        assertTrue(first.await(10, TimeUnit.SECONDS));
+        waitUntilTheWorkerSleeps();
+
+        final CountDownLatch all = new CountDownLatch(3);
+        // Only the first of these wakes the worker; the others must not be left behind.
+        MemoryWorker.execute(all::countDown);
+        MemoryWorker.execute(all::countDown);
+        MemoryWorker.execute(all::countDown);
+        assertTrue(all.await(2, TimeUnit.SECONDS), all.getCount() + " of 3 tasks left");
+    }
+
+    /** Past its polling spell after the last task, the worker parks until a submitter wakes it. */
+    private static void waitUntilTheWorkerSleeps() throws InterruptedException {
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(MemoryWorker.AWAKE_AFTER_WORK_NANOS) + 300);
     }
 
     @Test
