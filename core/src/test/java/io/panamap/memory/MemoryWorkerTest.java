@@ -13,10 +13,7 @@ class MemoryWorkerTest {
 
     @Test
     void aTaskHandedOverAfterTheWorkerFellAsleepShouldStillRun() throws InterruptedException {
-        final CountDownLatch first = new CountDownLatch(1);
-        MemoryWorker.execute(first::countDown);
-        assertTrue(first.await(10, TimeUnit.SECONDS));
-        waitUntilTheWorkerSleeps();
+        putTheWorkerToSleep();
 
         final CountDownLatch second = new CountDownLatch(1);
         MemoryWorker.execute(second::countDown);
@@ -25,10 +22,7 @@ class MemoryWorkerTest {
 
     @Test
     void everyTaskOfABurstHandedToASleepingWorkerShouldRun() throws InterruptedException {
-        final CountDownLatch first = new CountDownLatch(1);
-        MemoryWorker.execute(first::countDown);
-        assertTrue(first.await(10, TimeUnit.SECONDS));
-        waitUntilTheWorkerSleeps();
+        putTheWorkerToSleep();
 
         final CountDownLatch all = new CountDownLatch(3);
         // Only the first of these wakes the worker; the others must not be left behind.
@@ -38,8 +32,11 @@ class MemoryWorkerTest {
         assertTrue(all.await(2, TimeUnit.SECONDS), all.getCount() + " of 3 tasks left");
     }
 
-    /** Past its polling spell after the last task, the worker parks until a submitter wakes it. */
-    private static void waitUntilTheWorkerSleeps() throws InterruptedException {
+    /** Gives the worker a task, then waits past its polling spell: it parks until a submitter wakes it. */
+    private static void putTheWorkerToSleep() throws InterruptedException {
+        final CountDownLatch done = new CountDownLatch(1);
+        MemoryWorker.execute(done::countDown);
+        assertTrue(done.await(10, TimeUnit.SECONDS));
         Thread.sleep(TimeUnit.NANOSECONDS.toMillis(MemoryWorker.AWAKE_AFTER_WORK_NANOS) + 300);
     }
 
