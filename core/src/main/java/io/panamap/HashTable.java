@@ -249,13 +249,12 @@ final class HashTable {
                     + " buckets; at most 2^" + MAX_LOG_SIZE + " are supported");
         }
         install(allocateArray(logSize));
-        if (logSize > 0) {
-            // A presized table's first inserts would otherwise fault in its pages one by one. Done here, on
-            // the constructing thread: in the background it raced the first inserts, which then waited on
-            // pages being faulted in (1.4-1.8 ms stalls in the first few hundred operations of the open loop).
-            buckets.prefaultedUpTo = buckets.bucketCount + buckets.preallocatedSpares;
-            allocator.prefault(buckets.block, 0, layout.bytesFor(buckets.prefaultedUpTo));
-        }
+        // The first inserts would otherwise fault in the array's pages one by one: a presized table's, and
+        // the single page of a default table's first bucket (its first put took 15-78 us after warm-up). Done
+        // here, on the constructing thread: in the background it raced the first inserts, which then waited
+        // on pages being faulted in (1.4-1.8 ms stalls in the first few hundred operations of the open loop).
+        buckets.prefaultedUpTo = buckets.bucketCount + buckets.preallocatedSpares;
+        allocator.prefault(buckets.block, 0, layout.bytesFor(buckets.prefaultedUpTo));
     }
 
     /** Makes {@code array} the current one and derives the thresholds that depend on its size. */
@@ -509,7 +508,7 @@ final class HashTable {
         if (needed > memoryBudget - committedBytes()) {
             return;
         }
-        MemoryWorker.execute(() -> prepare(logSize));
+        MemoryWorker.execute(new Prepare(this, logSize));
     }
 
     /** Runs on the memory worker. */
@@ -821,11 +820,7 @@ final class HashTable {
         final NativeBlock block = array.block;
         final long offset = layout.bytesFor(fromBucket);
         final long length = layout.bytesFor(toBucket - fromBucket);
-        MemoryWorker.execute(() -> {
-            if (block.isAlive()) {
-                allocator.prefault(block, offset, length);
-            }
-        });
+        MemoryWorker.execute(new Prefault(allocator, block, offset, length));
     }
 
     private void incrementOverflowCount(final int logSize) {
@@ -1125,7 +1120,7 @@ final class HashTable {
      */
     private void keepEmptied(final NativeBlock block) {
         emptiedMappings.addLast(block);
-        MemoryWorker.execute(() -> discardUnlessClosed(block));
+        MemoryWorker.execute(new Discard(this, block));
         while (emptiedMappings.size() > retiredMappingsKept) {
             MemoryWorker.releaseLater(emptiedMappings.removeFirst());
         }
@@ -1230,6 +1225,66 @@ final class HashTable {
         oldBuckets = null;
         if (storage != null) {
             storage.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- memory-worker tasks
+
+    // The writer hands these over on paths it takes a few times per growth: too rarely for the JIT to keep
+    // them compiled (a deoptimization sends them back to the interpreter for good), and in the interpreter
+    // creating a lambda (invokedynamic) took 12-17 us of the insert. Plain classes cost a few hundred ns there.
+
+    /** Maps and pre-faults the array of 2^{@code logSize} buckets the next doubling will need. */
+    private static final class Prepare implements Runnable {
+        private final HashTable table;
+        private final int logSize;
+
+        Prepare(final HashTable table, final int logSize) {
+            this.table = table;
+            this.logSize = logSize;
+        }
+
+        @Override
+        public void run() {
+            table.prepare(logSize);
+        }
+    }
+
+    /** Faults in a range of overflow buckets, unless the array has been freed meanwhile. */
+    private static final class Prefault implements Runnable {
+        private final NativeAllocator allocator;
+        private final NativeBlock block;
+        private final long offset;
+        private final long length;
+
+        Prefault(final NativeAllocator allocator, final NativeBlock block, final long offset, final long length) {
+            this.allocator = allocator;
+            this.block = block;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        @Override
+        public void run() {
+            if (block.isAlive()) {
+                allocator.prefault(block, offset, length);
+            }
+        }
+    }
+
+    /** Gives a kept mapping's pages back (see {@link #keepRetiredMappings}). */
+    private static final class Discard implements Runnable {
+        private final HashTable table;
+        private final NativeBlock block;
+
+        Discard(final HashTable table, final NativeBlock block) {
+            this.table = table;
+            this.block = block;
+        }
+
+        @Override
+        public void run() {
+            table.discardUnlessClosed(block);
         }
     }
 

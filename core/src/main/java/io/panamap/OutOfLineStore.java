@@ -856,7 +856,23 @@ final class OutOfLineStore implements AutoCloseable {
     private void requestNextRegion() {
         regionRequested = true;
         final long bytes = regionBytes(regionCount);
-        MemoryWorker.execute(() -> prepareRegion(bytes));
+        MemoryWorker.execute(new PrepareRegion(this, bytes));
+    }
+
+    /** A plain class, not a lambda: see HashTable's memory-worker tasks. */
+    private static final class PrepareRegion implements Runnable {
+        private final OutOfLineStore store;
+        private final long bytes;
+
+        PrepareRegion(final OutOfLineStore store, final long bytes) {
+            this.store = store;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void run() {
+            store.prepareRegion(bytes);
+        }
     }
 
     /** Runs on the memory worker: maps a region and offers it to the writer. */

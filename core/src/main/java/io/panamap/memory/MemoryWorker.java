@@ -1,8 +1,7 @@
 package io.panamap.memory;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -25,8 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * reference machine (about 40 µs from code not yet compiled), paid by the insert that asked. So, for
  * a second after each task ({@link #AWAKE_AFTER_WORK_NANOS}), the worker looks at its queue every 2 ms
  * ({@link #POLL_NANOS}) instead of sleeping, and a growing table's hand-offs (the next array, the old one,
- * overflow buckets in chunks that grow with the array) find it awake: a lock-free enqueue, 0.2 µs. Only
- * the first hand-off after a quiet spell wakes it, and only the first task of a burst. Polling every 200 µs
+ * overflow buckets in chunks that grow with the array) find it awake: an enqueue under an uncontended
+ * lock, 0.2 µs. Only the first hand-off after a quiet spell wakes it, and only the first task of a burst.
+ * The queue is a plain deque behind a monitor, not a lock-free queue: hand-offs are so rare that their code
+ * is often interpreted, where a lock-free queue's VarHandle operations cost microseconds each. Polling every 200 µs
  * cost a map written by as many threads as there are cores a fifth of its throughput (each poll preempts a
  * writer); every 2 ms, throughput and p99.9 stayed, but p99.999 rose (docs/PERFORMANCE.md).
  */
@@ -37,10 +38,12 @@ public final class MemoryWorker {
     /** How often it looks meanwhile. */
     static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
-    private static final ConcurrentLinkedQueue<Runnable> QUEUE = new ConcurrentLinkedQueue<>();
-    private static final Object IDLE = new Object();
+    /** Guards the queue, the counts and {@link #asleep}; {@link #awaitIdle} waits on it. */
+    private static final Object LOCK = new Object();
+    private static final ArrayDeque<Runnable> QUEUE = new ArrayDeque<>();
     private static final Thread THREAD;
-    private static final AtomicBoolean ASLEEP = new AtomicBoolean();
+    /** Whether the worker is parked until woken (past its polling spell). */
+    private static boolean asleep;
     private static long submitted;
     private static long completed;
 
@@ -55,19 +58,19 @@ public final class MemoryWorker {
 
     /** Queues {@code block} to be freed on the worker thread. */
     public static void releaseLater(final NativeBlock block) {
-        execute(block::close);
+        execute(new Release(block));
     }
 
     /** Runs {@code task} on the worker thread, after everything queued before it. */
     public static void execute(final Runnable task) {
-        synchronized (IDLE) {
+        final boolean wake;
+        synchronized (LOCK) {
             submitted++;
+            QUEUE.addLast(task);
+            wake = asleep;
+            asleep = false; // the rest of a burst finds it being woken
         }
-        QUEUE.add(task);
-        // The worker marks itself asleep, then looks at the queue once more before parking; this enqueue comes
-        // before the read below, so either it sees the task or this thread sees it asleep. Only the thread
-        // that flips the mark back pays for the wake-up: the rest of a burst finds it awake or being woken.
-        if (ASLEEP.get() && ASLEEP.compareAndSet(true, false)) {
+        if (wake) {
             LockSupport.unpark(THREAD);
         }
     }
@@ -79,13 +82,13 @@ public final class MemoryWorker {
      */
     public static boolean awaitIdle(final long timeout, final TimeUnit unit) throws InterruptedException {
         final long deadline = System.nanoTime() + unit.toNanos(timeout);
-        synchronized (IDLE) {
+        synchronized (LOCK) {
             while (completed < submitted) {
                 final long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                TimeUnit.NANOSECONDS.timedWait(IDLE, left);
+                TimeUnit.NANOSECONDS.timedWait(LOCK, left);
             }
             return true;
         }
@@ -94,22 +97,23 @@ public final class MemoryWorker {
     private static void run() {
         long lastWork = System.nanoTime();
         while (true) {
-            final Runnable task = QUEUE.poll();
+            final Runnable task;
+            final boolean sleep;
+            synchronized (LOCK) {
+                task = QUEUE.pollFirst();
+                // Past the polling spell with nothing to do: sleep, marked so that the next submitter wakes it.
+                sleep = task == null && System.nanoTime() - lastWork >= AWAKE_AFTER_WORK_NANOS;
+                asleep = sleep;
+            }
             if (task != null) {
                 runOne(task);
                 lastWork = System.nanoTime();
-                continue;
-            }
-            if (System.nanoTime() - lastWork < AWAKE_AFTER_WORK_NANOS) {
+            } else if (sleep) {
+                LockSupport.park(); // returns once unparked (or spuriously: the loop looks again)
+                lastWork = System.nanoTime();
+            } else {
                 LockSupport.parkNanos(POLL_NANOS);
-                continue;
             }
-            lastWork = System.nanoTime();
-            ASLEEP.set(true);
-            if (QUEUE.isEmpty()) {
-                LockSupport.park();
-            }
-            ASLEEP.set(false); // woken, spuriously woken, or work arrived before parking
             Thread.interrupted(); // a daemon that must outlive interruption: keep draining
         }
     }
@@ -120,9 +124,23 @@ public final class MemoryWorker {
         } catch (final RuntimeException | Error e) {
             System.err.println("panamap: background memory task failed: " + e);
         }
-        synchronized (IDLE) {
+        synchronized (LOCK) {
             completed++;
-            IDLE.notifyAll();
+            LOCK.notifyAll();
+        }
+    }
+
+    /** Frees a block: a plain class, not a method reference, for the reason the queue is a plain deque. */
+    private static final class Release implements Runnable {
+        private final NativeBlock block;
+
+        Release(final NativeBlock block) {
+            this.block = block;
+        }
+
+        @Override
+        public void run() {
+            block.close();
         }
     }
 }
