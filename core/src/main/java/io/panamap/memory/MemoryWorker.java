@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * a second after each task ({@link #AWAKE_AFTER_WORK_NANOS}), the worker looks at its queue every 2 ms
  * ({@link #POLL_NANOS}) instead of sleeping, and a growing table's hand-offs (the next array, the old one,
  * overflow buckets in chunks that grow with the array) find it awake: an enqueue under an uncontended
- * lock, 0.2 µs. Only the first hand-off after a quiet spell wakes it, and only the first task of a burst.
+ * lock, at most 0.3 µs. Only the first hand-off after a quiet spell wakes it, and only the first task of a burst.
  * The queue is a plain deque behind a monitor, not a lock-free queue: hand-offs are so rare that their code
  * is often interpreted, where a lock-free queue's VarHandle operations cost microseconds each. Polling every 200 µs
  * cost a map written by as many threads as there are cores a fifth of its throughput (each poll preempts a
