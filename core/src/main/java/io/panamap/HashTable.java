@@ -250,7 +250,7 @@ final class HashTable {
         }
         install(allocateArray(logSize));
         // The first inserts would otherwise fault in the array's pages one by one: a presized table's, and
-        // the single page of a default table's first bucket (its first put took 15-78 us after warm-up). Done
+        // the single page of a default table's first bucket (its first put took 15-78 µs after warm-up). Done
         // here, on the constructing thread: in the background it raced the first inserts, which then waited
         // on pages being faulted in (1.4-1.8 ms stalls in the first few hundred operations of the open loop).
         buckets.prefaultedUpTo = buckets.bucketCount + buckets.preallocatedSpares;
@@ -1232,7 +1232,7 @@ final class HashTable {
 
     // The writer hands these over on paths it takes a few times per growth: too rarely for the JIT to keep
     // them compiled (a deoptimization sends them back to the interpreter for good), and in the interpreter
-    // creating a lambda (invokedynamic) took 12-17 us of the insert. Plain classes cost a few hundred ns there.
+    // creating a lambda (invokedynamic) took 12-17 µs of the insert. Plain classes cost a few hundred ns there.
 
     /** Maps and pre-faults the array of 2^{@code logSize} buckets the next doubling will need. */
     private static final class Prepare implements Runnable {

@@ -19,17 +19,17 @@ import java.util.concurrent.locks.LockSupport;
  * fault in pages and page tables (1–10 µs each, 0.2–10 ms for a huge page). Done here, ahead of time,
  * neither lands on an insert.
  *
- * <p>Why it polls for a while: waking the parked worker costs the thread that hands it work a futex
- * syscall and, on a virtual machine, an inter-processor interrupt the host has to deliver: 15 µs on the
- * reference machine (about 40 µs from code not yet compiled), paid by the insert that asked. So, for
- * a second after each task ({@link #AWAKE_AFTER_WORK_NANOS}), the worker looks at its queue every 2 ms
- * ({@link #POLL_NANOS}) instead of sleeping, and a growing table's hand-offs (the next array, the old one,
- * overflow buckets in chunks that grow with the array) find it awake: an enqueue under an uncontended
- * lock, at most 0.3 µs. Only the first hand-off after a quiet spell wakes it, and only the first task of a burst.
- * The queue is a plain deque behind a monitor, not a lock-free queue: hand-offs are so rare that their code
- * is often interpreted, where a lock-free queue's VarHandle operations cost microseconds each. Polling every 200 µs
- * cost a map written by as many threads as there are cores a fifth of its throughput (each poll preempts a
- * writer); every 2 ms, throughput and p99.9 stayed, but p99.999 rose (docs/PERFORMANCE.md).
+ * <p>Why it polls for a while: waking the parked worker costs the thread that hands it work a futex syscall
+ * and, on a virtual machine, an inter-processor interrupt the host has to deliver: 15 µs on the reference
+ * machine (about 40 µs from code not yet compiled), paid by the insert that asked. So, for a second after
+ * each task ({@link #AWAKE_AFTER_WORK_NANOS}), the worker looks at its queue every 2 ms
+ * ({@link #POLL_NANOS}) instead of sleeping, and a growing table's hand-offs (the next array, the old one, overflow
+ * buckets in chunks that grow with the array) find it awake: an enqueue under an uncontended lock, at most
+ * 0.3 µs. Only the first hand-off after a quiet spell wakes it, and only the first task of a burst. The
+ * queue is a plain deque behind a monitor, not a lock-free queue: hand-offs are so rare that their code is
+ * often interpreted, where a lock-free queue's VarHandle operations cost microseconds each. Polling every
+ * 200 µs cost a map written by as many threads as there are cores a fifth of its throughput (each poll
+ * preempts a writer); every 2 ms, throughput and p99.9 stayed, but p99.999 rose (docs/PERFORMANCE.md).
  */
 public final class MemoryWorker {
 
