@@ -571,7 +571,7 @@ final class HashTable {
      * lookups, iterators and the evacuation look for the key until it moves. Each write during a growth then
      * does half of Go's work, in order, and a doubling lasts the old bucket count in writes instead of about
      * 0.69 of it. Measured against Go's order, alternating builds of 10M (docs/PERFORMANCE.md): the same
-     * build time and p90, p99 of a put 1.01-1.08 against 1.15-1.17 us. Two chains at the mark per write
+     * build time and p90, p99 of a put 1.01-1.08 against 1.15-1.17 µs. Two chains at the mark per write
      * were measured too: 5% off the build and 7% off p90, but p99 4% up; for a table made for its tail, one.
      */
     BucketArray arrayToWrite(final long hash) {
