@@ -843,7 +843,7 @@ final class HashTable {
 
     /**
      * Frees slot {@code slot} of bucket {@code bucket} (in the chain headed by {@code head} of
-     * {@code array}, the current array) and compacts the trailing run of empty slots to
+     * {@code array}: the current array, or during a growth an old one whose chain has not moved) and compacts the trailing run of empty slots to
      * {@code emptyRest}, walking backwards across overflow buckets as Go's {@code mapdelete} does.
      * The caller has cleared what it needs to of the key and value.
      */

@@ -23,7 +23,7 @@ public interface NativeAllocator {
      * Makes {@code byteLength} bytes at {@code byteOffset} of {@code block} resident without changing
      * their contents, if this allocator can; a hint, so the default does nothing. Tables call it from
      * the background {@link MemoryWorker} on an array they are about to adopt, so that its first
-     * touches do not fault on the writing thread, and from the constructor of a presized table. It must
+     * touches do not fault on the writing thread, and from a table's constructor on its first array. It must
      * be safe while another thread writes the block.
      */
     default void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
