@@ -700,40 +700,44 @@ final class HashTable {
             throw new IllegalStateException("overflow area of " + owner + " exhausted during evacuation:"
                     + " hash distribution is pathological");
         }
-        final boolean split = !sameSizeGrow;
+        // Which half an entry goes to is a coin toss per entry, so the loop below does not branch on it:
+        // a mispredicted branch per entry cost more than the move itself, and it also discarded the work
+        // the processor had started ahead (the write's own lookup, which follows). The destination bucket
+        // and slot are picked with masks, and only the slots that hold an entry are visited.
+        final long yBit = sameSizeGrow ? 0 : 1;
         long xBucket = to.headOffset(oldBucket);
-        int xSlot = 0;
-        long yBucket = split ? to.headOffset(oldBucket + newbit) : BucketArray.NONE;
-        int ySlot = 0;
+        long xSlot = 0;
+        long yBucket = sameSizeGrow ? BucketArray.NONE : to.headOffset(oldBucket + newbit);
+        long ySlot = 0;
         for (long b = head; b != BucketArray.NONE; b = from.next(b)) {
             // The eight tophash bytes are read once and their evacuation marks written back as one word.
             final long tophashes = from.tophashes(b);
-            long marks = 0;
-            for (int slot = 0; slot < BucketLayout.SLOTS; slot++) {
+            final long emptySlots = TopHash.empty(tophashes);
+            long marks = (emptySlots >>> 7) * TopHash.EVACUATED_EMPTY;
+            for (long live = ~emptySlots & TopHash.SLOT_BITS; live != 0; live &= live - 1) {
+                final int slot = TopHash.firstSlot(live);
                 final int top = (int) (tophashes >>> (Byte.SIZE * slot)) & 0xFF;
-                if (TopHash.isEmpty(top)) {
-                    marks |= (long) TopHash.EVACUATED_EMPTY << (Byte.SIZE * slot);
-                    continue;
-                }
                 if (top < TopHash.MIN_TOP_HASH) {
                     throw new IllegalStateException("bad tophash " + top + " in an unevacuated chain of " + owner);
                 }
-                final boolean toY = split
-                        && (hasher.hashStoredKey(from, b + layout.keyOffset(slot), seed) & newbit) != 0;
-                marks |= (long) (toY ? TopHash.EVACUATED_Y : TopHash.EVACUATED_X) << (Byte.SIZE * slot);
-                if (toY) {
-                    if (ySlot == BucketLayout.SLOTS) {
+                // y is 1 when the entry goes to the Y half (the hash has the new bit), else 0.
+                final long y = hasher.hashStoredKey(from, b + layout.keyOffset(slot), seed) >>> from.logSize & yBit;
+                marks |= (TopHash.EVACUATED_X + y) << (Byte.SIZE * slot);
+                if ((xSlot ^ ((xSlot ^ ySlot) & -y)) == BucketLayout.SLOTS) {
+                    // The destination bucket is full: chain an overflow bucket to it (rare: load is 3.25 per bucket).
+                    if (y == 0) {
+                        xBucket = newOverflow(to, xBucket, true);
+                        xSlot = 0;
+                    } else {
                         yBucket = newOverflow(to, yBucket, true);
                         ySlot = 0;
                     }
-                    copySlot(from, b, slot, to, yBucket, ySlot++, top);
-                } else {
-                    if (xSlot == BucketLayout.SLOTS) {
-                        xBucket = newOverflow(to, xBucket, true);
-                        xSlot = 0;
-                    }
-                    copySlot(from, b, slot, to, xBucket, xSlot++, top);
                 }
+                final long destination = xBucket ^ ((xBucket ^ yBucket) & -y);
+                final int destinationSlot = (int) (xSlot ^ ((xSlot ^ ySlot) & -y));
+                copySlot(from, b, slot, to, destination, destinationSlot, top);
+                xSlot += 1 - y;
+                ySlot += y;
             }
             from.setTophashes(b, marks);
         }

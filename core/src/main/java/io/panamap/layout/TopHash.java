@@ -30,7 +30,8 @@ public final class TopHash {
 
     private static final long LOW_BITS = 0x0101_0101_0101_0101L;
     private static final long LOW_7_BITS = 0x7F7F_7F7F_7F7F_7F7FL;
-    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    /** Bit 7 of every byte: the mask bit of each slot, as the helpers below return it. */
+    public static final long SLOT_BITS = 0x8080_8080_8080_8080L;
     /** Clears bit 0 of every byte: the bytes that become zero were 0 or 1, i.e. empty slots. */
     private static final long EMPTY_CLASS_MASK = 0xFEFE_FEFE_FEFE_FEFEL;
 
