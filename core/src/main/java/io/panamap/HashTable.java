@@ -154,8 +154,6 @@ final class HashTable {
     boolean sameSizeGrow;
     /** Every old chain below this index has been evacuated. */
     long nevacuate;
-    /** Writes since the growth in progress started: chains move two at a time, every second write. */
-    long writesInGrowth;
     /** Live entries. */
     long count;
     /** Overflow buckets created since the last growth (approximate above B = 15). */
@@ -407,7 +405,6 @@ final class HashTable {
         install(next);
         sameSizeGrow = extra == 0;
         nevacuate = 0;
-        writesInGrowth = 0;
         noverflow = 0;
         if (extra == 1) {
             doublings++;
@@ -576,22 +573,12 @@ final class HashTable {
      * 0.69 of it. Measured against Go's order, alternating builds of 10M (docs/PERFORMANCE.md): the same
      * build time and p90, p99 of a put 1.01-1.08 against 1.15-1.17 µs. Two chains at the mark per write
      * were measured too: 5% off the build and 7% off p90, but p99 4% up; for a table made for its tail, one.
-     *
-     * <p>The pace is one chain per write, paid two chains every second write. Moving one chain per write
-     * cost each write about 120 ns more than the same chains moved in pairs (a write during the 2^20 to
-     * 2^21 doubling took 450 ns against 350; the moves themselves, 145 ns a chain), the processor's
-     * lookahead into the next chain being lost between writes; runs of more chains gained little more.
      */
     BucketArray arrayToWrite(final long hash) {
         if (oldBuckets == null) {
             return buckets;
         }
-        if ((writesInGrowth++ & 1) == 0) {
-            evacuate(nevacuate);
-            if (oldBuckets != null) {
-                evacuate(nevacuate);
-            }
-        }
+        evacuate(nevacuate);
         final BucketArray old = oldBuckets;
         return old != null && notYetMoved(old, hash & old.mask) ? old : buckets;
     }
