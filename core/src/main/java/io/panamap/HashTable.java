@@ -98,8 +98,14 @@ final class HashTable {
     static final int LOAD_FACTOR_NUM = 13;
     /** Go's {@code loadFactorDen}. */
     static final int LOAD_FACTOR_DEN = 2;
-    /** Bytes of a prepared array faulted in per worker task: ~10-30 ms of work, then others get a turn. */
-    static final long PREFAULT_STEP_BYTES = 64L << 20;
+    /**
+     * Bytes faulted in per worker task, about a millisecond of work. Each step holds the process's
+     * memory-map lock for reading, so any thread's mmap or munmap waits for the step in progress (64 MiB
+     * steps made a writer's own mmap wait up to 63 ms); and other requests get a turn between steps (in
+     * one call, faulting in a multi-GiB array held the only worker for seconds, and the writer's overflow
+     * requests waited behind it: a 6.6 ms put at 157M entries, where the writer touched those buckets itself).
+     */
+    static final long PREFAULT_STEP_BYTES = 2L << 20;
     /**
      * Overflow buckets pre-faulted per request once Go's spares are used up: at least this (512 KiB of
      * long→long buckets), and a 32nd of the array's buckets in large arrays, so that a 10M build hands the
@@ -519,43 +525,54 @@ final class HashTable {
         } catch (final RuntimeException e) {
             return; // the growth will map inline, and report the failure there
         }
-        prefaultThenPublish(array, 0, layout.bytesFor(array.bucketCount + array.preallocatedSpares));
+        if (publish(array)) {
+            prefaultInSteps(allocator, array.block, 0, layout.bytesFor(array.bucketCount + array.preallocatedSpares));
+        }
     }
 
     /**
-     * Faults in one step of a prepared array, then queues the rest behind whatever was asked for meanwhile,
-     * and publishes the array after the last step. In one call, faulting in a multi-GiB array held the only
-     * worker for seconds, and the writer's requests to pre-fault overflow buckets waited behind it: a 6.6 ms
-     * put at 157M entries, where the writer touched those buckets itself.
+     * Faults in one step of a prepared array, then queues the rest behind whatever was asked for meanwhile.
+     *
+     * <p>The array is published before its pages are faulted in, not after: a growth that starts before the
+     * worker is done takes it as it is (its writes fault in whatever the worker has not reached yet; that is
+     * safe, since faulting in changes no byte). Publishing after the last step sent such a growth to map an
+     * array of its own, and mapping waits for the process's memory-map lock, which each step holds for
+     * reading: 0.4-9.5 ms inserts at 26,624-106,496 entries in a scratch loop of 10M builds. The steps are
+     * small for the same reason (see {@link #PREFAULT_STEP_BYTES}).
      */
-    private void prefaultThenPublish(final BucketArray array, final long fromByte, final long toByte) {
+    private static void prefaultInSteps(final NativeAllocator allocator, final NativeBlock block,
+                                        final long fromByte, final long toByte) {
+        if (!block.isAlive()) {
+            return; // the table dropped the array (clear, close, or a newer array) meanwhile
+        }
         final long stepEnd = Math.min(toByte, fromByte + PREFAULT_STEP_BYTES);
         try {
-            allocator.prefault(array.block, fromByte, stepEnd - fromByte);
+            allocator.prefault(block, fromByte, stepEnd - fromByte);
         } catch (final RuntimeException e) {
-            array.block.close();
-            return;
+            return; // the pages are faulted in by their first writes instead
         }
         if (stepEnd < toByte) {
-            MemoryWorker.execute(() -> prefaultThenPublish(array, stepEnd, toByte));
-        } else {
-            publish(array);
+            MemoryWorker.execute(new PrefaultStep(allocator, block, stepEnd, toByte));
         }
     }
 
-    /** Offers a prepared array to the writer, keeping whichever of it and a waiting one is newer. */
-    private void publish(final BucketArray array) {
+    /**
+     * Offers a prepared array to the writer, keeping whichever of it and a waiting one is newer.
+     *
+     * @return whether {@code array} is the one offered now (false: it has been freed)
+     */
+    private boolean publish(final BucketArray array) {
         while (true) {
             final Object current = PREPARED.get(this);
             if (current == CLOSED || current instanceof BucketArray other && other.logSize >= array.logSize) {
                 array.block.close();
-                return;
+                return false;
             }
             if (PREPARED.compareAndSet(this, current, array)) {
                 if (current instanceof BucketArray stale) {
                     stale.block.close();
                 }
-                return;
+                return true;
             }
         }
     }
@@ -573,6 +590,8 @@ final class HashTable {
      * 0.69 of it. Measured against Go's order, alternating builds of 10M (docs/PERFORMANCE.md): the same
      * build time and p90, p99 of a put 1.01-1.08 against 1.15-1.17 µs. Two chains at the mark per write
      * were measured too: 5% off the build and 7% off p90, but p99 4% up; for a table made for its tail, one.
+     * So were two chains every second write (Go's pace, paid in pairs): 3% off the build, but p99 15% and
+     * p99.9 25% up, since the write that moves two is the p99.
      */
     BucketArray arrayToWrite(final long hash) {
         if (oldBuckets == null) {
@@ -824,7 +843,7 @@ final class HashTable {
         final NativeBlock block = array.block;
         final long offset = layout.bytesFor(fromBucket);
         final long length = layout.bytesFor(toBucket - fromBucket);
-        MemoryWorker.execute(new Prefault(allocator, block, offset, length));
+        MemoryWorker.execute(new PrefaultStep(allocator, block, offset, offset + length));
     }
 
     private void incrementOverflowCount(final int logSize) {
@@ -1254,25 +1273,23 @@ final class HashTable {
         }
     }
 
-    /** Faults in a range of overflow buckets, unless the array has been freed meanwhile. */
-    private static final class Prefault implements Runnable {
+    /** Faults in a range of an array (see {@link #prefaultInSteps}), unless it has been freed meanwhile. */
+    private static final class PrefaultStep implements Runnable {
         private final NativeAllocator allocator;
         private final NativeBlock block;
-        private final long offset;
-        private final long length;
+        private final long fromByte;
+        private final long toByte;
 
-        Prefault(final NativeAllocator allocator, final NativeBlock block, final long offset, final long length) {
+        PrefaultStep(final NativeAllocator allocator, final NativeBlock block, final long fromByte, final long toByte) {
             this.allocator = allocator;
             this.block = block;
-            this.offset = offset;
-            this.length = length;
+            this.fromByte = fromByte;
+            this.toByte = toByte;
         }
 
         @Override
         public void run() {
-            if (block.isAlive()) {
-                allocator.prefault(block, offset, length);
-            }
+            prefaultInSteps(allocator, block, fromByte, toByte);
         }
     }
 

@@ -169,6 +169,66 @@ class MemoryTest {
     }
 
     @Test
+    void aGrowthShouldTakeThePreparedArrayWhileTheWorkerIsStillFaultingItIn() throws InterruptedException {
+        final List<String> allocatingThreads = java.util.Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.atomic.AtomicBoolean holdNextPrepared = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.CountDownLatch workerFaultingIn = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch letWorkerGo = new java.util.concurrent.CountDownLatch(1);
+        final RecordingAllocator allocator = new RecordingAllocator() {
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                allocatingThreads.add(Thread.currentThread().getName());
+                return super.allocate(byteSize);
+            }
+
+            @Override
+            public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
+                // A prepared array is faulted in from its start; overflow buckets never are.
+                if (byteOffset == 0 && holdNextPrepared.compareAndSet(true, false)) {
+                    workerFaultingIn.countDown();
+                    try {
+                        letWorkerGo.await(10, TimeUnit.SECONDS);
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.prefault(block, byteOffset, byteLength);
+            }
+        };
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            long key = 0;
+            while (map.stats().doublings() < 10) {
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            holdNextPrepared.set(true);
+            // B = 10 grows at 6,656 entries; preparation is requested at 5/8 of that (4,160).
+            while (map.size() < 5_000) {
+                map.put(key++, key);
+            }
+            try {
+                assertTrue(workerFaultingIn.await(10, TimeUnit.SECONDS), "the worker should be faulting in the next array");
+                final int before = allocatingThreads.size();
+                while (map.stats().doublings() < 11) {
+                    map.put(key++, key);
+                }
+                assertEquals(before, allocatingThreads.size(),
+                        "the growth should take the array being faulted in, not map one (and wait for the worker)");
+                assertSame(allocator.blocks.get(allocator.blocks.size() - 1), map.table().buckets.block);
+            } finally {
+                letWorkerGo.countDown();
+            }
+            while (map.stats().growing()) {
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            for (long k = 0; k < key; k++) {
+                assertEquals(k + 1, map.get(k));
+            }
+        }
+    }
+
+    @Test
     void aPreparedArrayShouldBeCountedAndFreedByClose() throws InterruptedException {
         final RecordingAllocator allocator = new RecordingAllocator();
         final LongLongMap map = LongLongMap.builder().allocator(allocator).build();
