@@ -99,13 +99,14 @@ final class HashTable {
     /** Go's {@code loadFactorDen}. */
     static final int LOAD_FACTOR_DEN = 2;
     /**
-     * Bytes faulted in per worker task, about a millisecond of work. Each step holds the process's
-     * memory-map lock for reading, so any thread's mmap or munmap waits for the step in progress (64 MiB
-     * steps made a writer's own mmap wait up to 63 ms); and other requests get a turn between steps (in
-     * one call, faulting in a multi-GiB array held the only worker for seconds, and the writer's overflow
-     * requests waited behind it: a 6.6 ms put at 157M entries, where the writer touched those buckets itself).
+     * Bytes faulted in, or given back, per worker task: about a millisecond of work. Each step holds the
+     * process's memory-map lock for reading, so any thread's mmap waits for the step in progress: 64 MiB
+     * steps made a writer's own mmap wait up to 63 ms, unmapping a faulted-in 300 MiB array in one call
+     * 7-9 ms. And other requests get a turn between steps (in one call, faulting in a multi-GiB array held
+     * the only worker for seconds, and the writer's overflow requests waited behind it: a 6.6 ms put at
+     * 157M entries, where the writer touched those buckets itself).
      */
-    static final long PREFAULT_STEP_BYTES = 2L << 20;
+    static final long WORKER_STEP_BYTES = 2L << 20;
     /**
      * Overflow buckets pre-faulted per request once Go's spares are used up: at least this (512 KiB of
      * long→long buckets), and a 32nd of the array's buckets in large arrays, so that a 10M build hands the
@@ -177,7 +178,8 @@ final class HashTable {
     /** Whether a preparation was requested for the current array (writer thread only). */
     private boolean preparationRequested;
     /**
-     * The next bucket array, mapped and pre-faulted by the memory worker, or null, or {@link #CLOSED}.
+     * The next bucket array, mapped by the memory worker (which may still be faulting it in), or null, or
+     * {@link #CLOSED}.
      * Written by the worker, taken by the writer in {@link #hashGrow}: the only field two threads share.
      */
     @SuppressWarnings("unused")
@@ -538,14 +540,14 @@ final class HashTable {
      * safe, since faulting in changes no byte). Publishing after the last step sent such a growth to map an
      * array of its own, and mapping waits for the process's memory-map lock, which each step holds for
      * reading: 0.4-9.5 ms inserts at 26,624-106,496 entries in a scratch loop of 10M builds. The steps are
-     * small for the same reason (see {@link #PREFAULT_STEP_BYTES}).
+     * small for the same reason (see {@link #WORKER_STEP_BYTES}).
      */
     private static void prefaultInSteps(final NativeAllocator allocator, final NativeBlock block,
                                         final long fromByte, final long toByte) {
         if (!block.isAlive()) {
             return; // the table dropped the array (clear, close, or a newer array) meanwhile
         }
-        final long stepEnd = Math.min(toByte, fromByte + PREFAULT_STEP_BYTES);
+        final long stepEnd = Math.min(toByte, fromByte + WORKER_STEP_BYTES);
         try {
             allocator.prefault(block, fromByte, stepEnd - fromByte);
         } catch (final RuntimeException e) {
@@ -1127,10 +1129,12 @@ final class HashTable {
     }
 
     private void release(final BucketArray array) {
-        if (backgroundMemoryWork) {
-            MemoryWorker.releaseLater(array.block);
-        } else {
+        if (!backgroundMemoryWork) {
             array.block.close();
+        } else if (allocator.discards()) {
+            MemoryWorker.execute(new FreeInSteps(allocator, array.block, 0));
+        } else {
+            MemoryWorker.releaseLater(array.block);
         }
     }
 
@@ -1143,17 +1147,20 @@ final class HashTable {
      */
     private void keepEmptied(final NativeBlock block) {
         emptiedMappings.addLast(block);
-        MemoryWorker.execute(new Discard(this, block));
+        MemoryWorker.execute(new Discard(this, block, 0));
         while (emptiedMappings.size() > retiredMappingsKept) {
             MemoryWorker.releaseLater(emptiedMappings.removeFirst());
         }
     }
 
-    private void discardUnlessClosed(final NativeBlock block) {
+    /** Gives back the pages of one step of a kept mapping; false once the table or the mapping is closed. */
+    private boolean discardUnlessClosed(final NativeBlock block, final long fromByte, final long toByte) {
         synchronized (discardLock) {
-            if (!closed && block.isAlive()) {
-                allocator.discard(block, 0, block.byteSize());
+            if (closed || !block.isAlive()) {
+                return false;
             }
+            allocator.discard(block, fromByte, toByte - fromByte);
+            return true;
         }
     }
 
@@ -1293,19 +1300,59 @@ final class HashTable {
         }
     }
 
-    /** Gives a kept mapping's pages back (see {@link #keepRetiredMappings}). */
-    private static final class Discard implements Runnable {
-        private final HashTable table;
+    /**
+     * Frees a block the table has let go of, on the worker: its pages are given back a step at a time
+     * ({@link #WORKER_STEP_BYTES}), then the emptied mapping is unmapped, which is quick. Unmapping a large
+     * array in one call held the memory-map lock for as long as the kernel took to free its pages, and any
+     * mmap waited (7-9 ms for 300 MiB; 84-159 µs at worst in 2 MiB steps). Nothing else holds the block, so
+     * no other thread can unmap it between two steps (a range must never be advised after it was unmapped).
+     */
+    private static final class FreeInSteps implements Runnable {
+        private final NativeAllocator allocator;
         private final NativeBlock block;
+        private final long fromByte;
 
-        Discard(final HashTable table, final NativeBlock block) {
-            this.table = table;
+        FreeInSteps(final NativeAllocator allocator, final NativeBlock block, final long fromByte) {
+            this.allocator = allocator;
             this.block = block;
+            this.fromByte = fromByte;
         }
 
         @Override
         public void run() {
-            table.discardUnlessClosed(block);
+            final long stepEnd = Math.min(block.byteSize(), fromByte + WORKER_STEP_BYTES);
+            try {
+                allocator.discard(block, fromByte, stepEnd - fromByte);
+            } catch (final RuntimeException e) {
+                block.close();
+                return;
+            }
+            if (stepEnd < block.byteSize()) {
+                MemoryWorker.execute(new FreeInSteps(allocator, block, stepEnd));
+            } else {
+                block.close();
+            }
+        }
+    }
+
+    /** Gives a kept mapping's pages back (see {@link #keepRetiredMappings}). */
+    private static final class Discard implements Runnable {
+        private final HashTable table;
+        private final NativeBlock block;
+        private final long fromByte;
+
+        Discard(final HashTable table, final NativeBlock block, final long fromByte) {
+            this.table = table;
+            this.block = block;
+            this.fromByte = fromByte;
+        }
+
+        @Override
+        public void run() {
+            final long stepEnd = Math.min(block.byteSize(), fromByte + WORKER_STEP_BYTES);
+            if (table.discardUnlessClosed(block, fromByte, stepEnd) && stepEnd < block.byteSize()) {
+                MemoryWorker.execute(new Discard(table, block, stepEnd));
+            }
         }
     }
 

@@ -229,6 +229,29 @@ class MemoryTest {
     }
 
     @Test
+    void aFreedArrayShouldGiveItsPagesBackInStepsBeforeItIsUnmapped() throws InterruptedException {
+        final io.panamap.RecordingAllocator recorder = new io.panamap.RecordingAllocator("steps", true);
+        org.junit.jupiter.api.Assumptions.assumeTrue(recorder.discards(), "needs mmap, whose pages can be given back");
+        try (LongLongMap map = LongLongMap.builder().allocator(recorder).build()) {
+            long key = 0;
+            while (map.stats().logBuckets() < 15 || map.stats().growing()) {
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            // The 2^14-bucket array the table grew from maps ~7 MiB with its overflow area: several steps.
+            final long steps = BucketArray.mappedBytes(io.panamap.layout.BucketLayout.LONG_LONG, 14) / HashTable.WORKER_STEP_BYTES;
+            assertTrue(steps >= 3, "test premise: the retired array spans several steps");
+            assertTrue(recorder.discardCalls() > steps, "pages given back a step at a time: " + recorder.discardCalls());
+            assertTrue(recorder.live() <= 2, "only the current (and a prepared) array still mapped: " + recorder);
+            for (long k = 0; k < key; k++) {
+                assertEquals(k + 1, map.get(k));
+            }
+        }
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        assertEquals(0, recorder.live(), "close freed everything: " + recorder);
+    }
+
+    @Test
     void aPreparedArrayShouldBeCountedAndFreedByClose() throws InterruptedException {
         final RecordingAllocator allocator = new RecordingAllocator();
         final LongLongMap map = LongLongMap.builder().allocator(allocator).build();

@@ -8,6 +8,7 @@ import io.panamap.memory.NativeBlock;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,6 +31,8 @@ final class RecordingAllocator implements NativeAllocator {
 
     private final boolean discards;
     private final AtomicLong discarded = new AtomicLong();
+    private final Set<NativeBlock> discardedBlocks = java.util.Collections.synchronizedSet(
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
     RecordingAllocator(final String name) {
         this(name, false);
@@ -65,12 +68,25 @@ final class RecordingAllocator implements NativeAllocator {
     @Override
     public void discard(final NativeBlock block, final long byteOffset, final long byteLength) {
         discarded.incrementAndGet();
+        discardedBlocks.add(block);
         PAGES.discard(block, byteOffset, byteLength);
     }
 
     @Override
     public boolean discards() {
         return discards && PAGES.discards();
+    }
+
+    /** Blocks that had pages given back ({@link #discard}) at least once. */
+    long discardedBlocks() {
+        return discardedBlocks.size();
+    }
+
+    /** Blocks that had pages given back and are still mapped (kept, emptied mappings). */
+    long liveDiscardedBlocks() {
+        synchronized (discardedBlocks) {
+            return discardedBlocks.stream().filter(NativeBlock::isAlive).count();
+        }
     }
 
     /** Calls of {@link #discard} so far. */
