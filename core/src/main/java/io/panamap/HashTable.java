@@ -1040,6 +1040,15 @@ final class HashTable {
         }
     }
 
+    /**
+     * Whether the array the next doubling of {@code current} needs is there. A published array can also be
+     * stale: one the worker finished after a growth had mapped its own (it is released at the next request).
+     */
+    private boolean nextArrayReady(final BucketArray current) {
+        final BucketArray ready = preparedArray();
+        return ready != null && ready.logSize > current.logSize;
+    }
+
     /** The prepared next array, if the memory worker has published one. */
     private BucketArray preparedArray() {
         return PREPARED.get(this) instanceof BucketArray ready ? ready : null;
@@ -1380,7 +1389,7 @@ final class HashTable {
                 doublings,
                 sameSizeGrowths,
                 growthsFinished,
-                preparedArray() != null,
+                nextArrayReady(current),
                 committedBytes(),
                 reservedBytes(),
                 memoryBudget,

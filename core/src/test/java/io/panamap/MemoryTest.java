@@ -229,6 +229,57 @@ class MemoryTest {
     }
 
     @Test
+    void anArrayTheWorkerFinishesAfterTheGrowthMappedItsOwnShouldNotCountAsTheNextOne() throws InterruptedException {
+        final java.util.concurrent.atomic.AtomicBoolean holdWorkerMapping = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.CountDownLatch workerMapping = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch letWorkerGo = new java.util.concurrent.CountDownLatch(1);
+        final RecordingAllocator allocator = new RecordingAllocator() {
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                if (Thread.currentThread().getName().equals("panamap-memory-worker")
+                        && holdWorkerMapping.compareAndSet(true, false)) {
+                    workerMapping.countDown();
+                    try {
+                        letWorkerGo.await(10, TimeUnit.SECONDS);
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.allocate(byteSize);
+            }
+        };
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            long key = 0;
+            while (map.stats().doublings() < 10) {
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            holdWorkerMapping.set(true);
+            try {
+                // The request at 4,160 entries sends the worker to map 2^11 buckets; it is held there.
+                while (map.size() < 5_000) {
+                    map.put(key++, key);
+                }
+                assertTrue(workerMapping.await(10, TimeUnit.SECONDS), "the worker should be mapping the next array");
+                while (map.stats().doublings() < 11) {
+                    map.put(key++, key); // the growth to 2^11 maps its own array
+                }
+            } finally {
+                letWorkerGo.countDown();
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            final MapStats stats = map.stats();
+            assertEquals(11, stats.logBuckets());
+            assertFalse(stats.nextArrayPrepared(), "a 2^11 array is not the next one of a 2^11 table: " + stats);
+            while (map.size() < 10_000) {
+                map.put(key++, key); // past 5/8 of 2^11's threshold: the real next one is asked for
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertTrue(map.stats().nextArrayPrepared(), map.stats().toString());
+        }
+    }
+
+    @Test
     void aFreedArrayShouldGiveItsPagesBackInStepsBeforeItIsUnmapped() throws InterruptedException {
         final io.panamap.RecordingAllocator recorder = new io.panamap.RecordingAllocator("steps", true);
         org.junit.jupiter.api.Assumptions.assumeTrue(recorder.discards(), "needs mmap, whose pages can be given back");
