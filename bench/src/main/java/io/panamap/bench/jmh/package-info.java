@@ -42,6 +42,8 @@
  * records ({@link io.panamap.bench.workload.StringKeys}); {@link io.panamap.bench.jmh.StringLookupStepsBenchmark}
  * takes panamap's string get apart, step by step, in cache. {@link io.panamap.bench.jmh.ConcurrentMapBenchmark}
  * (ns and heap bytes per operation of each of two threads) uses the harness's {@code mixed-mt} adapters.
+ * {@link io.panamap.bench.jmh.RarePutBenchmark} times single puts: those a growing table makes only a few times
+ * per doubling, against an ordinary one.
  *
  * <h2>Where things are</h2>
  * {@link io.panamap.bench.jmh.MapBenchmark}: settings shared by all (forks, iterations, {@code size},
