@@ -171,9 +171,7 @@ class MemoryTest {
     @Test
     void aGrowthShouldTakeThePreparedArrayWhileTheWorkerIsStillFaultingItIn() throws InterruptedException {
         final List<String> allocatingThreads = java.util.Collections.synchronizedList(new ArrayList<>());
-        final java.util.concurrent.atomic.AtomicBoolean holdNextPrepared = new java.util.concurrent.atomic.AtomicBoolean();
-        final java.util.concurrent.CountDownLatch workerFaultingIn = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.CountDownLatch letWorkerGo = new java.util.concurrent.CountDownLatch(1);
+        final OneShotHold holdInPrefault = new OneShotHold();
         final RecordingAllocator allocator = new RecordingAllocator() {
             @Override
             public NativeBlock allocate(final long byteSize) {
@@ -183,14 +181,8 @@ class MemoryTest {
 
             @Override
             public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
-                // A prepared array is faulted in from its start; overflow buckets never are.
-                if (byteOffset == 0 && holdNextPrepared.compareAndSet(true, false)) {
-                    workerFaultingIn.countDown();
-                    try {
-                        letWorkerGo.await(10, TimeUnit.SECONDS);
-                    } catch (final InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                if (byteOffset == 0) { // a prepared array is faulted in from its start; overflow buckets never are
+                    holdInPrefault.holdIfArmed();
                 }
                 super.prefault(block, byteOffset, byteLength);
             }
@@ -201,13 +193,13 @@ class MemoryTest {
                 map.put(key++, key);
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
-            holdNextPrepared.set(true);
+            holdInPrefault.arm();
             // B = 10 grows at 6,656 entries; preparation is requested at 5/8 of that (4,160).
             while (map.size() < 5_000) {
                 map.put(key++, key);
             }
             try {
-                assertTrue(workerFaultingIn.await(10, TimeUnit.SECONDS), "the worker should be faulting in the next array");
+                assertTrue(holdInPrefault.awaitHeld(), "the worker should be faulting in the next array");
                 final int before = allocatingThreads.size();
                 while (map.stats().doublings() < 11) {
                     map.put(key++, key);
@@ -216,7 +208,7 @@ class MemoryTest {
                         "the growth should take the array being faulted in, not map one (and wait for the worker)");
                 assertSame(allocator.blocks.get(allocator.blocks.size() - 1), map.table().buckets.block);
             } finally {
-                letWorkerGo.countDown();
+                holdInPrefault.release();
             }
             while (map.stats().growing()) {
                 map.put(key++, key);
@@ -230,20 +222,12 @@ class MemoryTest {
 
     @Test
     void anArrayTheWorkerFinishesAfterTheGrowthMappedItsOwnShouldNotCountAsTheNextOne() throws InterruptedException {
-        final java.util.concurrent.atomic.AtomicBoolean holdWorkerMapping = new java.util.concurrent.atomic.AtomicBoolean();
-        final java.util.concurrent.CountDownLatch workerMapping = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.CountDownLatch letWorkerGo = new java.util.concurrent.CountDownLatch(1);
+        final OneShotHold holdInMapping = new OneShotHold();
         final RecordingAllocator allocator = new RecordingAllocator() {
             @Override
             public NativeBlock allocate(final long byteSize) {
-                if (Thread.currentThread().getName().equals("panamap-memory-worker")
-                        && holdWorkerMapping.compareAndSet(true, false)) {
-                    workerMapping.countDown();
-                    try {
-                        letWorkerGo.await(10, TimeUnit.SECONDS);
-                    } catch (final InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                if (Thread.currentThread().getName().equals("panamap-memory-worker")) {
+                    holdInMapping.holdIfArmed();
                 }
                 return super.allocate(byteSize);
             }
@@ -254,18 +238,18 @@ class MemoryTest {
                 map.put(key++, key);
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
-            holdWorkerMapping.set(true);
+            holdInMapping.arm();
             try {
                 // The request at 4,160 entries sends the worker to map 2^11 buckets; it is held there.
                 while (map.size() < 5_000) {
                     map.put(key++, key);
                 }
-                assertTrue(workerMapping.await(10, TimeUnit.SECONDS), "the worker should be mapping the next array");
+                assertTrue(holdInMapping.awaitHeld(), "the worker should be mapping the next array");
                 while (map.stats().doublings() < 11) {
                     map.put(key++, key); // the growth to 2^11 maps its own array
                 }
             } finally {
-                letWorkerGo.countDown();
+                holdInMapping.release();
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
             final MapStats stats = map.stats();
@@ -407,6 +391,36 @@ class MemoryTest {
             assertEquals(key, stats.size());
             assertTrue(stats.reservedBytes() >= stats.committedBytes());
             assertTrue(stats.toString().contains("B=10"), stats.toString());
+        }
+    }
+
+    /** Holds the first caller after {@link #arm} until {@link #release}: keeps the memory worker inside one step. */
+    private static final class OneShotHold {
+        private final java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+        void arm() {
+            armed.set(true);
+        }
+
+        void holdIfArmed() {
+            if (armed.compareAndSet(true, false)) {
+                held.countDown();
+                try {
+                    released.await(10, TimeUnit.SECONDS);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        boolean awaitHeld() throws InterruptedException {
+            return held.await(10, TimeUnit.SECONDS);
+        }
+
+        void release() {
+            released.countDown();
         }
     }
 }
