@@ -99,14 +99,22 @@ final class HashTable {
     /** Go's {@code loadFactorDen}. */
     static final int LOAD_FACTOR_DEN = 2;
     /**
-     * Bytes faulted in, or given back, per worker task: about a millisecond of work. Each step holds the
-     * process's memory-map lock for reading, so any thread's mmap waits for the step in progress: 64 MiB
-     * steps made a writer's own mmap wait up to 63 ms, unmapping a faulted-in 300 MiB array in one call
-     * 7-9 ms. And other requests get a turn between steps (in one call, faulting in a multi-GiB array held
-     * the only worker for seconds, and the writer's overflow requests waited behind it: a 6.6 ms put at
-     * 157M entries, where the writer touched those buckets itself).
+     * Bytes faulted in per worker task: about a millisecond of work. Each step holds the process's
+     * memory-map lock for reading, so any thread's mmap waits for the step in progress (64 MiB steps made a
+     * writer's own mmap wait up to 63 ms). And other requests get a turn between steps (in one call, faulting
+     * in a multi-GiB array held the only worker for seconds, and the writer's overflow requests waited behind
+     * it: a 6.6 ms put at 157M entries, where the writer touched those buckets itself).
      */
-    static final long WORKER_STEP_BYTES = 2L << 20;
+    static final long PREFAULT_STEP_BYTES = 2L << 20;
+    /**
+     * Bytes given back per worker task when freeing: about a millisecond of work, for the lock's sake as above
+     * (unmapping a faulted-in 300 MiB array in one call made a concurrent mmap wait 7-9 ms). Larger than a
+     * pre-fault step because giving pages back flushes their TLB entries on every CPU running the process, an
+     * interrupt of 5-20 µs to the writer on this VM: once per step, or once per ~20 MiB within one (the
+     * kernel's batch). In 2 MiB steps, freeing 300 MiB interrupted another thread ~155 times; in 32 MiB steps,
+     * 13-24 times, as unmapping in one call did (11-13).
+     */
+    static final long DISCARD_STEP_BYTES = 32L << 20;
     /**
      * Overflow buckets pre-faulted per request once Go's spares are used up: at least this (512 KiB of
      * long→long buckets), and a 32nd of the array's buckets in large arrays, so that a 10M build hands the
@@ -540,14 +548,14 @@ final class HashTable {
      * safe, since faulting in changes no byte). Publishing after the last step sent such a growth to map an
      * array of its own, and mapping waits for the process's memory-map lock, which each step holds for
      * reading: 0.4-9.5 ms inserts at 26,624-106,496 entries in a scratch loop of 10M builds. The steps are
-     * small for the same reason (see {@link #WORKER_STEP_BYTES}).
+     * small for the same reason (see {@link #PREFAULT_STEP_BYTES}).
      */
     private static void prefaultInSteps(final NativeAllocator allocator, final NativeBlock block,
                                         final long fromByte, final long toByte) {
         if (!block.isAlive()) {
             return; // the table dropped the array (clear, close, or a newer array) meanwhile
         }
-        final long stepEnd = Math.min(toByte, fromByte + WORKER_STEP_BYTES);
+        final long stepEnd = Math.min(toByte, fromByte + PREFAULT_STEP_BYTES);
         try {
             allocator.prefault(block, fromByte, stepEnd - fromByte);
         } catch (final RuntimeException e) {
@@ -1311,9 +1319,9 @@ final class HashTable {
 
     /**
      * Frees a block the table has let go of, on the worker: its pages are given back a step at a time
-     * ({@link #WORKER_STEP_BYTES}), then the emptied mapping is unmapped, which is quick. Unmapping a large
+     * ({@link #DISCARD_STEP_BYTES}), then the emptied mapping is unmapped, which is quick. Unmapping a large
      * array in one call held the memory-map lock for as long as the kernel took to free its pages, and any
-     * mmap waited (7-9 ms for 300 MiB; 84-159 µs at worst in 2 MiB steps). Nothing else holds the block, so
+     * mmap waited (7-9 ms for 300 MiB). Nothing else holds the block, so
      * no other thread can unmap it between two steps (a range must never be advised after it was unmapped).
      */
     private static final class FreeInSteps implements Runnable {
@@ -1329,7 +1337,7 @@ final class HashTable {
 
         @Override
         public void run() {
-            final long stepEnd = Math.min(block.byteSize(), fromByte + WORKER_STEP_BYTES);
+            final long stepEnd = Math.min(block.byteSize(), fromByte + DISCARD_STEP_BYTES);
             try {
                 allocator.discard(block, fromByte, stepEnd - fromByte);
             } catch (final RuntimeException e) {
@@ -1358,7 +1366,7 @@ final class HashTable {
 
         @Override
         public void run() {
-            final long stepEnd = Math.min(block.byteSize(), fromByte + WORKER_STEP_BYTES);
+            final long stepEnd = Math.min(block.byteSize(), fromByte + DISCARD_STEP_BYTES);
             if (table.discardUnlessClosed(block, fromByte, stepEnd) && stepEnd < block.byteSize()) {
                 MemoryWorker.execute(new Discard(table, block, stepEnd));
             }

@@ -269,14 +269,16 @@ class MemoryTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(recorder.discards(), "needs mmap, whose pages can be given back");
         try (LongLongMap map = LongLongMap.builder().allocator(recorder).build()) {
             long key = 0;
-            while (map.stats().logBuckets() < 15 || map.stats().growing()) {
+            while (map.stats().logBuckets() < 19 || map.stats().growing()) {
                 map.put(key++, key);
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
-            // The 2^14-bucket array the table grew from maps ~7 MiB with its overflow area: several steps.
-            final long steps = BucketArray.mappedBytes(io.panamap.layout.BucketLayout.LONG_LONG, 14) / HashTable.WORKER_STEP_BYTES;
+            // The 2^18-bucket array the table grew from maps ~113 MB with its overflow area: several steps.
+            final long steps = BucketArray.mappedBytes(io.panamap.layout.BucketLayout.LONG_LONG, 18) / HashTable.DISCARD_STEP_BYTES;
             assertTrue(steps >= 3, "test premise: the retired array spans several steps");
             assertTrue(recorder.discardCalls() > steps, "pages given back a step at a time: " + recorder.discardCalls());
+            assertTrue(recorder.longestDiscard() <= HashTable.DISCARD_STEP_BYTES,
+                    "no step longer than " + HashTable.DISCARD_STEP_BYTES + ": " + recorder.longestDiscard());
             assertTrue(recorder.live() <= 2, "only the current (and a prepared) array still mapped: " + recorder);
             for (long k = 0; k < key; k++) {
                 assertEquals(k + 1, map.get(k));

@@ -31,6 +31,7 @@ final class RecordingAllocator implements NativeAllocator {
 
     private final boolean discards;
     private final AtomicLong discarded = new AtomicLong();
+    private final AtomicLong longestDiscard = new AtomicLong();
     private final Set<NativeBlock> discardedBlocks = java.util.Collections.synchronizedSet(
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
@@ -68,6 +69,7 @@ final class RecordingAllocator implements NativeAllocator {
     @Override
     public void discard(final NativeBlock block, final long byteOffset, final long byteLength) {
         discarded.incrementAndGet();
+        longestDiscard.accumulateAndGet(byteLength, Math::max);
         discardedBlocks.add(block);
         PAGES.discard(block, byteOffset, byteLength);
     }
@@ -87,6 +89,11 @@ final class RecordingAllocator implements NativeAllocator {
         synchronized (discardedBlocks) {
             return discardedBlocks.stream().filter(NativeBlock::isAlive).count();
         }
+    }
+
+    /** The most bytes one call of {@link #discard} has given back so far. */
+    long longestDiscard() {
+        return longestDiscard.get();
     }
 
     /** Calls of {@link #discard} so far. */
