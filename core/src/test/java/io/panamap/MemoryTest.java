@@ -221,6 +221,44 @@ class MemoryTest {
     }
 
     @Test
+    void closingWhileTheWorkerFaultsInThePreparedArrayShouldFreeEverything() throws InterruptedException {
+        final OneShotHold holdInPrefault = new OneShotHold();
+        final RecordingAllocator allocator = new RecordingAllocator() {
+            @Override
+            public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
+                if (byteOffset == 0) {
+                    holdInPrefault.holdIfArmed();
+                }
+                NativeAllocators.defaultAllocator().prefault(block, byteOffset, byteLength);
+            }
+        };
+        final LongLongMap map = LongLongMap.builder().allocator(allocator).build();
+        long key = 0;
+        while (map.stats().doublings() < 10) {
+            map.put(key++, key);
+        }
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        holdInPrefault.arm();
+        while (map.size() < 5_000) {
+            map.put(key++, key); // the request at 4,160 entries: the worker maps, offers, then faults in
+        }
+        try {
+            assertTrue(holdInPrefault.awaitHeld(), "the worker should be faulting in the next array");
+            assertTrue(map.stats().nextArrayPrepared(), "offered before it is faulted in");
+            map.close(); // frees the array the worker is about to fault in
+        } finally {
+            holdInPrefault.release();
+        }
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        synchronized (allocator.blocks) {
+            for (final NativeBlock block : allocator.blocks) {
+                assertFalse(block.isAlive(), "a block outlived close()");
+            }
+        }
+        assertThrows(IllegalStateException.class, () -> map.get(0));
+    }
+
+    @Test
     void anArrayTheWorkerFinishesAfterTheGrowthMappedItsOwnShouldNotCountAsTheNextOne() throws InterruptedException {
         final OneShotHold holdInMapping = new OneShotHold();
         final RecordingAllocator allocator = new RecordingAllocator() {
