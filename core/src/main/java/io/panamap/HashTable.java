@@ -1149,7 +1149,7 @@ final class HashTable {
         if (!backgroundMemoryWork) {
             array.block.close();
         } else if (allocator.discards()) {
-            MemoryWorker.execute(new FreeInSteps(allocator, array.block, 0));
+            MemoryWorker.execute(new GiveBackInSteps(this, array.block, 0, true));
         } else {
             MemoryWorker.releaseLater(array.block);
         }
@@ -1164,13 +1164,13 @@ final class HashTable {
      */
     private void keepEmptied(final NativeBlock block) {
         emptiedMappings.addLast(block);
-        MemoryWorker.execute(new Discard(this, block, 0));
+        MemoryWorker.execute(new GiveBackInSteps(this, block, 0, false));
         while (emptiedMappings.size() > retiredMappingsKept) {
             MemoryWorker.releaseLater(emptiedMappings.removeFirst());
         }
     }
 
-    /** Gives back the pages of one step of a kept mapping; false once the table or the mapping is closed. */
+    /** Gives back the pages of one step of a block; false once the table or the block is closed. */
     private boolean discardUnlessClosed(final NativeBlock block, final long fromByte, final long toByte) {
         synchronized (discardLock) {
             if (closed || !block.isAlive()) {
@@ -1318,57 +1318,40 @@ final class HashTable {
     }
 
     /**
-     * Frees a block the table has let go of, on the worker: its pages are given back a step at a time
-     * ({@link #DISCARD_STEP_BYTES}), then the emptied mapping is unmapped, which is quick. Unmapping a large
-     * array in one call held the memory-map lock for as long as the kernel took to free its pages, and any
-     * mmap waited (7-9 ms for 300 MiB). Nothing else holds the block, so
-     * no other thread can unmap it between two steps (a range must never be advised after it was unmapped).
+     * Gives a block's pages back on the worker, a step at a time ({@link #DISCARD_STEP_BYTES}), then, for a block
+     * the table has let go of, unmaps the emptied mapping, which is quick. Unmapping a large array in one call
+     * held the memory-map lock for as long as the kernel took to free its pages, and any mmap waited (7-9 ms
+     * for 300 MiB). A kept mapping (see {@link #keepRetiredMappings}) stays mapped; its steps stop once the
+     * table or the mapping is closed, since {@link #close} frees kept mappings under the same lock and a range
+     * must never be advised after it was unmapped. A let-go block is held by nothing else: only this task
+     * unmaps it.
      */
-    private static final class FreeInSteps implements Runnable {
-        private final NativeAllocator allocator;
-        private final NativeBlock block;
-        private final long fromByte;
-
-        FreeInSteps(final NativeAllocator allocator, final NativeBlock block, final long fromByte) {
-            this.allocator = allocator;
-            this.block = block;
-            this.fromByte = fromByte;
-        }
-
-        @Override
-        public void run() {
-            final long stepEnd = Math.min(block.byteSize(), fromByte + DISCARD_STEP_BYTES);
-            try {
-                allocator.discard(block, fromByte, stepEnd - fromByte);
-            } catch (final RuntimeException e) {
-                block.close();
-                return;
-            }
-            if (stepEnd < block.byteSize()) {
-                MemoryWorker.execute(new FreeInSteps(allocator, block, stepEnd));
-            } else {
-                block.close();
-            }
-        }
-    }
-
-    /** Gives a kept mapping's pages back (see {@link #keepRetiredMappings}). */
-    private static final class Discard implements Runnable {
+    private static final class GiveBackInSteps implements Runnable {
         private final HashTable table;
         private final NativeBlock block;
         private final long fromByte;
+        private final boolean thenUnmap;
 
-        Discard(final HashTable table, final NativeBlock block, final long fromByte) {
+        GiveBackInSteps(final HashTable table, final NativeBlock block, final long fromByte, final boolean thenUnmap) {
             this.table = table;
             this.block = block;
             this.fromByte = fromByte;
+            this.thenUnmap = thenUnmap;
         }
 
         @Override
         public void run() {
             final long stepEnd = Math.min(block.byteSize(), fromByte + DISCARD_STEP_BYTES);
-            if (table.discardUnlessClosed(block, fromByte, stepEnd) && stepEnd < block.byteSize()) {
-                MemoryWorker.execute(new Discard(table, block, stepEnd));
+            boolean more;
+            try {
+                more = table.discardUnlessClosed(block, fromByte, stepEnd) && stepEnd < block.byteSize();
+            } catch (final RuntimeException e) {
+                more = false; // an allocator that cannot give pages back: unmapping frees them anyway
+            }
+            if (more) {
+                MemoryWorker.execute(new GiveBackInSteps(table, block, stepEnd, thenUnmap));
+            } else if (thenUnmap) {
+                block.close();
             }
         }
     }

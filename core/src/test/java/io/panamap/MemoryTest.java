@@ -188,16 +188,7 @@ class MemoryTest {
             }
         };
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
-            long key = 0;
-            while (map.stats().doublings() < 10) {
-                map.put(key++, key);
-            }
-            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
-            holdInPrefault.arm();
-            // B = 10 grows at 6,656 entries; preparation is requested at 5/8 of that (4,160).
-            while (map.size() < 5_000) {
-                map.put(key++, key);
-            }
+            long key = askForTheNextArrayWhileArmed(map, holdInPrefault);
             try {
                 assertTrue(holdInPrefault.awaitHeld(), "the worker should be faulting in the next array");
                 final int before = allocatingThreads.size();
@@ -233,15 +224,7 @@ class MemoryTest {
             }
         };
         final LongLongMap map = LongLongMap.builder().allocator(allocator).build();
-        long key = 0;
-        while (map.stats().doublings() < 10) {
-            map.put(key++, key);
-        }
-        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
-        holdInPrefault.arm();
-        while (map.size() < 5_000) {
-            map.put(key++, key); // the request at 4,160 entries: the worker maps, offers, then faults in
-        }
+        askForTheNextArrayWhileArmed(map, holdInPrefault); // the worker maps, offers, then faults in
         try {
             assertTrue(holdInPrefault.awaitHeld(), "the worker should be faulting in the next array");
             assertTrue(map.stats().nextArrayPrepared(), "offered before it is faulted in");
@@ -271,17 +254,9 @@ class MemoryTest {
             }
         };
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
-            long key = 0;
-            while (map.stats().doublings() < 10) {
-                map.put(key++, key);
-            }
-            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
-            holdInMapping.arm();
+            long key;
             try {
-                // The request at 4,160 entries sends the worker to map 2^11 buckets; it is held there.
-                while (map.size() < 5_000) {
-                    map.put(key++, key);
-                }
+                key = askForTheNextArrayWhileArmed(map, holdInMapping); // the worker is held mapping 2^11 buckets
                 assertTrue(holdInMapping.awaitHeld(), "the worker should be mapping the next array");
                 while (map.stats().doublings() < 11) {
                     map.put(key++, key); // the growth to 2^11 maps its own array
@@ -432,6 +407,26 @@ class MemoryTest {
             assertTrue(stats.reservedBytes() >= stats.committedBytes());
             assertTrue(stats.toString().contains("B=10"), stats.toString());
         }
+    }
+
+    /**
+     * Grows {@code map} to 2^10 buckets, waits for the memory worker, arms {@code hold}, and inserts past 4,160
+     * entries (5/8 of 2^10's threshold, 6,656), where the table asks the worker for its 2^11 array.
+     *
+     * @return the next key to insert
+     */
+    private static long askForTheNextArrayWhileArmed(final LongLongMap map, final OneShotHold hold)
+            throws InterruptedException {
+        long key = 0;
+        while (map.stats().doublings() < 10) {
+            map.put(key++, key);
+        }
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        hold.arm();
+        while (map.size() < 5_000) {
+            map.put(key++, key);
+        }
+        return key;
     }
 
     /** Holds the first caller after {@link #arm} until {@link #release}: keeps the memory worker inside one step. */
