@@ -52,6 +52,11 @@ import java.util.concurrent.TimeUnit;
 @Fork(MapBenchmark.FORKS)
 public class RarePutBenchmark {
 
+    /** Smallest B the puts are told apart at: below it a table's first doublings overlap. */
+    static final int MIN_LOG_BUCKETS = 4;
+    /** Largest B: its keys (6.5 * 2^B of them) must fit one Java array. */
+    static final int MAX_LOG_BUCKETS = 27;
+
     /** Timed puts per fork. */
     public static final int SHOTS = 40;
 
@@ -74,6 +79,10 @@ public class RarePutBenchmark {
     /** Draws enough keys for a table of 2^{@code logBuckets} buckets at its load factor (untimed). */
     @Setup(Level.Trial)
     public void drawKeys() {
+        if (logBuckets < MIN_LOG_BUCKETS || logBuckets > MAX_LOG_BUCKETS) {
+            throw new IllegalArgumentException("logBuckets must be between " + MIN_LOG_BUCKETS + " and "
+                    + MAX_LOG_BUCKETS + " (a table of 2^B buckets), not " + logBuckets);
+        }
         kind = RarePut.valueOf(put);
         keys = Keys.random(growthThreshold(logBuckets) + 2, MapBenchmark.SEED);
     }

@@ -46,6 +46,19 @@ class RarePutBenchmarkTest {
         benchmark.checkAndClose();
     }
 
+    /** A table size the benchmark cannot build is refused with the range, before any key is drawn. */
+    @Test
+    void aLogBucketsOutsideTheRangeShouldBeRefusedClearly() {
+        for (final int logBuckets : new int[] {0, 3, 28, -1}) {
+            final RarePutBenchmark benchmark = new RarePutBenchmark();
+            benchmark.put = "startsGrowth";
+            benchmark.logBuckets = logBuckets;
+            final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, benchmark::drawKeys);
+            assertTrue(refused.getMessage().contains("between 4 and 27") && refused.getMessage().contains("not " + logBuckets),
+                    refused.getMessage());
+        }
+    }
+
     private static io.panamap.MapStats benchmarkStats(final RarePutBenchmark benchmark) throws Exception {
         final java.lang.reflect.Field map = RarePutBenchmark.class.getDeclaredField("map");
         map.setAccessible(true);
