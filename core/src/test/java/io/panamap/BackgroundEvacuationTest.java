@@ -7,8 +7,11 @@ import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -126,10 +129,13 @@ class BackgroundEvacuationTest {
             }
             final long slices = after.backgroundSlices() - before.backgroundSlices();
             final long busy = after.backgroundNanos() - before.backgroundNanos();
-            final String seen = slices + " slices, " + busy / 1e6 + " ms of work in " + elapsed / 1e6 + " ms";
+            final long[] sliceNanos = evacuatorSliceNanos(file, Instant.MIN);
+            final String seen = slices + " slices, " + busy / 1e6 + " ms of work in " + elapsed / 1e6
+                    + " ms (median slice " + percentile(sliceNanos, 0.5) / 1e6 + " ms)";
             assertTrue(slices >= 2, "the evacuator ran: " + seen);
             assertTrue(slices <= elapsed / defaultPeriod.toNanos() + 1, "at most one slice per 100 ms: " + seen);
-            assertTrue(busy < slices * 5 * defaultWork.toNanos(), "each about 1 ms, not several: " + seen);
+            // The median, not the mean: one slice descheduled for tens of milliseconds is the machine, not us.
+            assertTrue(percentile(sliceNanos, 0.5) < 5 * defaultWork.toNanos(), "each about 1 ms, not several: " + seen);
             assertEquals(1, after.shardsGrowing(),
                     "at that pace, a growth of tens of milliseconds is not done: " + seen);
 
@@ -145,27 +151,35 @@ class BackgroundEvacuationTest {
 
     /**
      * A writer puts, now and then, into a shard the evacuator is finishing a large growth of, with slices of 1 ms.
-     * The longest any put takes (its wait for the shard's write lock included) must stay far below the time the
-     * whole growth took to evacuate: the evacuator holds the lock for one slice at a time, not for the growth.
+     * The evacuator holds the lock for one slice at a time, not for the growth: most slices last about their budget,
+     * and nearly every put (its wait for the shard's write lock included) takes about a slice at most.
+     * <p>
+     * Medians and the 99th percentile, not maxima: on a shared machine any one thread may be descheduled for
+     * tens of milliseconds, a slice holding the lock as easily as a put, and that says nothing about the slicing.
      */
     @Test
-    void aSliceShouldHoldTheShardsLockOnlyForAboutItsBudget() throws InterruptedException {
+    void aSliceShouldHoldTheShardsLockOnlyForAboutItsBudget() throws Exception {
+        final Path file = directory.resolve("budgeted-slices.jfr");
         try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1)
-                .backgroundEvacuation(SLICE, Duration.ofMillis(5)).build()) {
+                .backgroundEvacuation(SLICE, Duration.ofMillis(5)).build();
+             Recording recording = new Recording()) {
+            recording.enable("io.panamap.EvacuationSlice").withThreshold(Duration.ZERO);
+            recording.start(); // before the growth: starting a recording can take longer than the growth's slices
             final long entries = fillUntilDoublingTo(map, 19);
+            final Instant measuredFrom = Instant.now();
             final ShardedStats before = map.stats();
             assertEquals(1, before.shardsGrowing());
             final AtomicBoolean stop = new AtomicBoolean();
-            final AtomicLong longestPut = new AtomicLong();
+            final long[] putNanos = new long[1 << 20];
             final AtomicLong puts = new AtomicLong();
             final AtomicReference<Throwable> failure = new AtomicReference<>();
             final Thread writer = new Thread(() -> {
                 try {
-                    while (!stop.get()) {
+                    while (!stop.get() && puts.get() < putNanos.length) {
                         final long key = ThreadLocalRandom.current().nextLong(entries);
                         final long started = System.nanoTime();
                         map.put(key, ~key);
-                        longestPut.accumulateAndGet(System.nanoTime() - started, Math::max);
+                        putNanos[(int) puts.get()] = System.nanoTime() - started;
                         puts.incrementAndGet();
                         LockSupport.parkNanos(200_000); // a few thousand puts a second: the evacuator does the work
                     }
@@ -177,19 +191,47 @@ class BackgroundEvacuationTest {
             final boolean finished = awaitNoGrowth(map, PATIENCE);
             stop.set(true);
             writer.join(TimeUnit.SECONDS.toMillis(30));
+            recording.stop();
+            recording.dump(file);
             assertNull(failure.get());
             assertTrue(finished, "still growing after " + PATIENCE + ": " + map.stats());
 
             final ShardedStats after = map.stats();
             final long slices = after.backgroundSlices() - before.backgroundSlices();
-            final long whole = after.backgroundNanos() - before.backgroundNanos();
-            final String seen = puts.get() + " puts, the longest " + longestPut.get() / 1e6 + " ms, while " + slices
-                    + " slices took " + whole / 1e6 + " ms in all";
+            final long[] sorted = Arrays.copyOf(putNanos, (int) puts.get());
+            Arrays.sort(sorted);
+            final long[] sliceNanos = evacuatorSliceNanos(file, measuredFrom);
+            final String seen = sorted.length + " puts (median " + percentile(sorted, 0.5) / 1e6 + " ms, 99th "
+                    + percentile(sorted, 0.99) / 1e6 + " ms, longest " + percentile(sorted, 1) / 1e6 + " ms) while "
+                    + slices + " slices took " + (after.backgroundNanos() - before.backgroundNanos()) / 1e6
+                    + " ms in all (median " + percentile(sliceNanos, 0.5) / 1e6 + " ms, longest "
+                    + percentile(sliceNanos, 1) / 1e6 + " ms)";
             assertTrue(slices >= 10, "the growth was evacuated in many slices: " + seen);
-            assertTrue(puts.get() >= slices, "the writer kept writing meanwhile: " + seen);
-            assertTrue(longestPut.get() < TimeUnit.MILLISECONDS.toNanos(50), "no put waited 50 ms: " + seen);
-            assertTrue(longestPut.get() < whole / 2, "no put waited for a large part of the growth: " + seen);
+            assertTrue(sorted.length >= slices, "the writer kept writing meanwhile: " + seen);
+            assertTrue(percentile(sliceNanos, 0.5) < 5 * SLICE.toNanos(), "a slice lasts about its 1 ms: " + seen);
+            assertTrue(percentile(sorted, 0.99) < 10 * SLICE.toNanos(), "a put waits for a slice at most: " + seen);
         }
+    }
+
+    /** The durations of the evacuator's slices that began from {@code from} on in a recording, shortest first. */
+    private static long[] evacuatorSliceNanos(final Path file, final Instant from) throws IOException {
+        return RecordingFile.readAllEvents(file).stream()
+                .filter(event -> "io.panamap.EvacuationSlice".equals(event.getEventType().getName()))
+                .filter(event -> !event.getStartTime().isBefore(from))
+                .filter(event -> event.getThread() != null
+                        && "panamap-evacuator".equals(event.getThread().getJavaName()))
+                .mapToLong(event -> event.getDuration().toNanos())
+                .sorted()
+                .toArray();
+    }
+
+    /** The value at {@code fraction} (0 to 1) of sorted {@code values}, by the nearest-rank rule. */
+    private static long percentile(final long[] sorted, final double fraction) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        final int rank = (int) Math.ceil(fraction * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
     }
 
     @Test
