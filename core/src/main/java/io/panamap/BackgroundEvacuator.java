@@ -17,6 +17,8 @@ import java.util.concurrent.locks.StampedLock;
 final class BackgroundEvacuator implements AutoCloseable {
 
     private static final ScheduledThreadPoolExecutor SCHEDULER = newScheduler();
+    /** The shortest pause between periods, for work equal to the period: the other maps' turn, and writers'. */
+    private static final long MIN_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final HashTable[] tables;
     private final StampedLock[] locks;
@@ -36,7 +38,11 @@ final class BackgroundEvacuator implements AutoCloseable {
         this.tables = tables;
         this.locks = locks;
         this.workNanos = workNanos;
-        this.task = SCHEDULER.scheduleAtFixedRate(this::runPeriod, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        // A fixed delay, not a fixed rate: a period that starts late (the thread descheduled, or busy with another
+        // map's slices) must not be made up for by a burst of slices back to back, each taking the shards' locks.
+        // Waiting period - work after each period's end keeps slices a period apart when they use their budget.
+        final long pause = Math.max(periodNanos - workNanos, MIN_PAUSE_NANOS);
+        this.task = SCHEDULER.scheduleWithFixedDelay(this::runPeriod, periodNanos, pause, TimeUnit.NANOSECONDS);
     }
 
     private static ScheduledThreadPoolExecutor newScheduler() {

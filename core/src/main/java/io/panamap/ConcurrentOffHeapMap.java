@@ -389,7 +389,10 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
             return backgroundEvacuation(Duration.ofMillis(1), Duration.ofMillis(100));
         }
 
-        /** Runs the background evacuator: at most about {@code work} of evacuation per {@code period}. */
+        /**
+         * Runs the background evacuator: at most about {@code work} of evacuation per {@code period}. A period
+         * that starts late is not made up for: each ends with a pause of {@code period - work} (at least 50 µs).
+         */
         public Builder<K, V> backgroundEvacuation(final Duration work, final Duration period) {
             options.backgroundEvacuation(work, period);
             return this;

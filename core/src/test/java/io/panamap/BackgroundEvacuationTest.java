@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -210,6 +213,49 @@ class BackgroundEvacuationTest {
             assertTrue(sorted.length >= slices, "the writer kept writing meanwhile: " + seen);
             assertTrue(percentile(sliceNanos, 0.5) < 5 * SLICE.toNanos(), "a slice lasts about its 1 ms: " + seen);
             assertTrue(percentile(sorted, 0.99) < 10 * SLICE.toNanos(), "a put waits for a slice at most: " + seen);
+        }
+    }
+
+    /**
+     * A period that starts late, here because a slow merger holds the shard's lock for 60 ms, is not made up for
+     * with a burst of slices back to back, each retaking the lock: every slice is followed by a pause of
+     * period - work before the next.
+     */
+    @Test
+    void aLatePeriodShouldNotBeMadeUpForWithABurstOfSlices() throws Exception {
+        final Duration period = Duration.ofMillis(5);
+        final Path file = directory.resolve("late-period.jfr");
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1)
+                .backgroundEvacuation(SLICE, period).build();
+             Recording recording = new Recording()) {
+            recording.enable("io.panamap.EvacuationSlice").withThreshold(Duration.ZERO);
+            recording.start();
+            fillUntilDoublingTo(map, 19); // some 35 ms of evacuation: tens of slices
+            final Instant heldFrom = Instant.now();
+            map.merge(0, 1, (stored, given) -> {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(60)); // a dozen periods go by
+                return given;
+            });
+            assertTrue(awaitNoGrowth(map, PATIENCE), "still growing after " + PATIENCE + ": " + map.stats());
+            recording.stop();
+            recording.dump(file);
+
+            final List<RecordedEvent> slices = RecordingFile.readAllEvents(file).stream()
+                    .filter(event -> "io.panamap.EvacuationSlice".equals(event.getEventType().getName()))
+                    .filter(event -> !event.getStartTime().isBefore(heldFrom))
+                    .sorted(Comparator.comparing(RecordedEvent::getStartTime))
+                    .toList();
+            assertTrue(slices.size() >= 5, "the growth was finished in slices after the lock was let go: " + slices);
+            final Duration pause = period.minus(SLICE);
+            Duration shortestGap = ChronoUnit.FOREVER.getDuration();
+            for (int i = 1; i < slices.size(); i++) {
+                final Duration gap = Duration.between(slices.get(i - 1).getEndTime(), slices.get(i).getStartTime());
+                shortestGap = gap.compareTo(shortestGap) < 0 ? gap : shortestGap;
+            }
+            // A little under the pause: the recorder's clock and the scheduler's may differ by microseconds.
+            assertTrue(shortestGap.compareTo(pause.minusMillis(1)) >= 0,
+                    "slices at least about " + pause + " apart, even after a late period: the shortest gap of "
+                            + slices.size() + " was " + shortestGap);
         }
     }
 
