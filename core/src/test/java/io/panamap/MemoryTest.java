@@ -1,5 +1,6 @@
 package io.panamap;
 
+import io.panamap.layout.BucketLayout;
 import io.panamap.memory.MemoryBudgetExceededException;
 import io.panamap.memory.NativeAllocator;
 import io.panamap.memory.NativeAllocators;
@@ -370,6 +371,68 @@ class MemoryTest {
             }
             assertTrue(coveredEnd > usedEnd, "overflow buckets in use up to byte " + usedEnd
                     + " but pre-faulted only up to " + coveredEnd);
+        }
+    }
+
+    /**
+     * Old chain i moves to new buckets i and i + half, so a growth that starts before the worker is done writes
+     * at the start of both halves from its first put. The worker faults both halves in from their starts side
+     * by side, a step each, and the spare overflow buckets, which fill up last, after them; every byte once.
+     */
+    @Test
+    void theWorkerShouldFaultInADoublingsArrayInTheOrderItsEvacuationWritesIt() throws InterruptedException {
+        final List<Object[]> prefaulted = java.util.Collections.synchronizedList(new ArrayList<>());
+        final RecordingAllocator allocator = new RecordingAllocator() {
+            @Override
+            public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
+                prefaulted.add(new Object[] {block, byteOffset, byteLength});
+            }
+        };
+        final int logSize = 16; // 9.4 MB of buckets: five steps
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            // Past 5/8 of the threshold of 2^15 buckets (133,120 of 212,992), where the next array is asked for.
+            for (long key = 0; key < 150_000; key++) {
+                map.put(key, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertEquals(logSize - 1, map.stats().logBuckets());
+            final NativeBlock prepared = allocator.blocks.get(allocator.blocks.size() - 1);
+            assertTrue(map.stats().nextArrayPrepared() && map.table().buckets.block != prepared,
+                    "test premise: the last block mapped is the next doubling's array, not yet in use");
+
+            final BucketLayout layout = map.table().layout;
+            final long half = layout.bytesFor(1L << (logSize - 1));
+            final long spares = layout.bytesFor(BucketArray.preallocatedSpares(logSize));
+            final List<long[]> ranges = new ArrayList<>();
+            synchronized (prefaulted) {
+                for (final Object[] call : prefaulted) {
+                    if (call[0] == prepared) {
+                        ranges.add(new long[] {(Long) call[1], (Long) call[2]});
+                    }
+                }
+            }
+            long firstHalfDone = 0;
+            long secondHalfDone = half;
+            long sparesDone = 2 * half;
+            for (final long[] range : ranges) {
+                final String at = "pre-fault of " + range[1] + " bytes at " + range[0] + " after " + firstHalfDone
+                        + " of the first half, " + (secondHalfDone - half) + " of the second and "
+                        + (sparesDone - 2 * half) + " of the spares";
+                if (range[0] == firstHalfDone && range[0] < half) {
+                    firstHalfDone += range[1];
+                } else if (range[0] == secondHalfDone && range[0] < 2 * half) {
+                    secondHalfDone += range[1];
+                } else {
+                    assertEquals(sparesDone, range[0], "each range where the last left off: " + at);
+                    assertEquals(2 * half, secondHalfDone, "the spares only after the buckets: " + at);
+                    sparesDone += range[1];
+                }
+                assertTrue(Math.abs(firstHalfDone - (secondHalfDone - half)) <= HashTable.PREFAULT_STEP_BYTES,
+                        "both halves side by side: " + at);
+            }
+            assertEquals(half, firstHalfDone, "the whole first half, once");
+            assertEquals(2 * half, secondHalfDone, "the whole second half, once");
+            assertEquals(2 * half + spares, sparesDone, "then the spare overflow buckets, once");
         }
     }
 
