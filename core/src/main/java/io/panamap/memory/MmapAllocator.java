@@ -7,12 +7,24 @@ import java.lang.foreign.MemorySegment;
  * The default allocator: anonymous {@code mmap}, pages zeroed by the kernel and faulted in lazily, so
  * allocating a bucket array of any size takes about a microsecond.
  *
- * <p>With {@code hugePages} the mapping is advised {@code MADV_HUGEPAGE}: fewer TLB misses on lookups
- * and a much cheaper unmap, but every first touch faults a whole 2 MiB page (hundreds of microseconds,
- * milliseconds on memory the host has reclaimed), which lands on whichever insert touches it. That is
+ * <p>With {@code hugePages} a mapping of at least {@link #HUGE_PAGES_FROM_BYTES} is advised
+ * {@code MADV_HUGEPAGE}: fewer TLB misses on lookups and a much cheaper unmap, but every first touch faults
+ * a whole 2 MiB page (hundreds of microseconds, milliseconds on memory the host has reclaimed), which lands
+ * on whichever insert touches it. That is
  * why it is an explicit option and not the default; docs/PERFORMANCE.md has the measurements.
  */
 public final class MmapAllocator implements NativeAllocator {
+
+    /**
+     * With {@code hugePages}, smaller mappings still get 4 KiB pages. Huge pages are for the TLB misses of
+     * large tables; a bucket array under 32 MiB (up to 2^17 buckets of 144 bytes) gains little from them. But
+     * such an array is mapped and faulted in during the few milliseconds between its request and the growth
+     * that takes it, often too few, and a first touch of a 2 MiB page the host has reclaimed costs about
+     * 5 ms on this VM: the insert that started the doubling to 2^12 or 2^14 took
+     * 1.0-5.7 ms in most grow runs of {@code ./panamap bench --contenders panamap-huge}; 156-241 µs with
+     * this threshold (docs/PERFORMANCE.md).
+     */
+    static final long HUGE_PAGES_FROM_BYTES = 32L << 20;
 
     private final boolean hugePages;
 
@@ -30,7 +42,8 @@ public final class MmapAllocator implements NativeAllocator {
     public NativeBlock allocate(final long byteSize) {
         final Arena arena = Arena.ofShared();
         try {
-            final MemorySegment segment = Mmap.map(byteSize, arena, hugePages);
+            final boolean huge = hugePages && byteSize >= HUGE_PAGES_FROM_BYTES;
+            final MemorySegment segment = Mmap.map(byteSize, arena, huge);
             return new NativeBlock(arena, segment);
         } catch (final RuntimeException e) {
             arena.close();

@@ -3,9 +3,15 @@ package io.panamap.memory;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,13 +75,58 @@ class MmapTest {
     @Test
     void hugePagesShouldMapOrSayWhyNot() {
         Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
-        try (NativeBlock block = NativeAllocators.hugePages().allocate(4L << 20)) {
+        try (NativeBlock block = NativeAllocators.hugePages().allocate(MmapAllocator.HUGE_PAGES_FROM_BYTES)) {
             block.segment().set(ValueLayout.JAVA_LONG, 0, 42);
             assertEquals(42, block.segment().get(ValueLayout.JAVA_LONG, 0));
         } catch (final NativeMemoryException e) {
             assertTrue(e.getMessage().contains("MADV_HUGEPAGE"), e.getMessage());
         }
     }
+
+    /**
+     * The huge-pages allocator advises huge pages only for mappings of {@link MmapAllocator#HUGE_PAGES_FROM_BYTES}
+     * and more; smaller ones are marked no-huge-pages, as the default allocator's are. Read back from the
+     * kernel's own account of the mappings ({@code VmFlags} in /proc/self/smaps: hg, nh).
+     */
+    @Test
+    void hugePagesShouldBeAskedForOnlyForLargeMappings() throws IOException {
+        Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
+        Assumptions.assumeTrue(Files.isReadable(SMAPS), "no " + SMAPS + " to read the advice back from");
+        final long large = MmapAllocator.HUGE_PAGES_FROM_BYTES;
+        final long small = large - 4096;
+        try (NativeBlock smallBlock = NativeAllocators.hugePages().allocate(small);
+             NativeBlock largeBlock = NativeAllocators.hugePages().allocate(large);
+             NativeBlock plainBlock = NativeAllocators.defaultAllocator().allocate(large)) {
+            final Set<String> smallFlags = vmFlags(smallBlock.segment().address());
+            final Set<String> largeFlags = vmFlags(largeBlock.segment().address());
+            final Set<String> plainFlags = vmFlags(plainBlock.segment().address());
+            assertTrue(largeFlags.contains("hg") && !largeFlags.contains("nh"), "large: " + largeFlags);
+            assertTrue(smallFlags.contains("nh") && !smallFlags.contains("hg"), "small: " + smallFlags);
+            assertTrue(plainFlags.contains("nh") && !plainFlags.contains("hg"), "default allocator: " + plainFlags);
+        } catch (final NativeMemoryException e) {
+            Assumptions.abort("no transparent huge pages here: " + e.getMessage());
+        }
+    }
+
+    private static final Path SMAPS = Path.of("/proc/self/smaps");
+
+    /** The {@code VmFlags} of the mapping holding {@code address}, as /proc/self/smaps lists them. */
+    private static Set<String> vmFlags(final long address) throws IOException {
+        boolean inside = false;
+        for (final String line : Files.readAllLines(SMAPS)) {
+            final Matcher range = MAPPING.matcher(line);
+            if (range.lookingAt()) {
+                final long start = Long.parseUnsignedLong(range.group(1), 16);
+                final long end = Long.parseUnsignedLong(range.group(2), 16);
+                inside = Long.compareUnsigned(start, address) <= 0 && Long.compareUnsigned(address, end) < 0;
+            } else if (inside && line.startsWith("VmFlags:")) {
+                return Set.of(line.substring("VmFlags:".length()).trim().split("\\s+"));
+            }
+        }
+        throw new AssertionError("no mapping holds 0x" + Long.toHexString(address) + " in " + SMAPS);
+    }
+
+    private static final Pattern MAPPING = Pattern.compile("([0-9a-f]+)-([0-9a-f]+) ");
 
     @Test
     void impossibleRequestsShouldFailWithTheReason() {
