@@ -17,7 +17,8 @@ package io.panamap;
  * @param sameSizeGrowths      same-size growths since it was created
  * @param growthsFinished      growths whose evacuation has completed
  * @param nextArrayPrepared    whether the array the next doubling needs is already mapped (the memory worker
- *                             faults its buckets and spares in from then on; a growth may take it before it is done)
+ *                             faults its buckets and spares in from then on; a growth may take it before it is done;
+ *                             never, for the next array of a table below 2^13 buckets, which maps its own)
  * @param committedBytes       native bytes charged against the budget (main buckets, Go's spares,
  *                             overflow used, of every live array, a prepared next array included)
  * @param reservedBytes        native address space mapped (pages are only backed once touched)

@@ -21,6 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MemoryTest {
 
+    /** The smallest array the worker prepares: smaller tables map their own (see the test of that below). */
+    private static final int PREPARED = HashTable.MIN_PREPARED_LOG_SIZE;
+
+    /**
+     * A size a little past 5/8 of the threshold of 2^{@code logSize} buckets, where a table of that size asks
+     * the worker for its next array, and well short of the threshold itself.
+     */
+    private static long pastTheRequestAt(final int logSize) {
+        final long threshold = HashTable.LOAD_FACTOR_NUM * ((1L << logSize) / HashTable.LOAD_FACTOR_DEN);
+        return threshold * 5 / 8 + threshold / 16;
+    }
+
     /** Records every block it hands out, and can be told to refuse. */
     static class RecordingAllocator implements NativeAllocator {
         // The memory worker allocates too: the list is shared between threads.
@@ -136,6 +148,42 @@ class MemoryTest {
         }
     }
 
+    /**
+     * A table below 2^13 buckets reaches its growth a few milliseconds after it could ask for its next array,
+     * too soon for the worker: it maps its own, and asks the worker only from the 2^14 array on.
+     */
+    @Test
+    void smallTablesShouldMapTheirOwnArraysAndAskForTheFirstLargeOne() throws InterruptedException {
+        final List<String> allocatingThreads = java.util.Collections.synchronizedList(new ArrayList<>());
+        final RecordingAllocator allocator = new RecordingAllocator() {
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                allocatingThreads.add(Thread.currentThread().getName());
+                return super.allocate(byteSize);
+            }
+        };
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            long key = 0;
+            while (map.size() < pastTheRequestAt(PREPARED - 2)) { // 2^12 buckets, past where it would ask
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertEquals(PREPARED - 2, map.stats().logBuckets());
+            assertFalse(map.stats().nextArrayPrepared(), map.stats().toString());
+            assertFalse(allocatingThreads.contains("panamap-memory-worker"), "no array prepared: " + allocatingThreads);
+
+            while (map.size() < pastTheRequestAt(PREPARED - 1)) { // 2^13 buckets, past where it asks for 2^14
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertEquals(PREPARED - 1, map.stats().logBuckets());
+            assertTrue(map.stats().nextArrayPrepared(), map.stats().toString());
+            assertEquals(List.of("panamap-memory-worker"),
+                    allocatingThreads.stream().filter(name -> !name.equals(Thread.currentThread().getName())).toList(),
+                    "one array prepared, the 2^14 one; every other mapped by the table: " + allocatingThreads);
+        }
+    }
+
     @Test
     void theNextArrayShouldBePreparedOffTheWritingThread() throws InterruptedException {
         final List<String> allocatingThreads = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -148,17 +196,17 @@ class MemoryTest {
         };
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             long key = 0;
-            // B = 10 grows at 6,656 entries; preparation is requested at 5/8 of that (4,160).
-            while (map.stats().doublings() < 10) {
+            // B = 13 grows at 53,248 entries; its 2^14 array is asked for at 5/8 of that (33,280).
+            while (map.stats().doublings() < PREPARED - 1) {
                 map.put(key++, key);
             }
-            while (map.size() < 5_000) {
+            while (map.size() < pastTheRequestAt(PREPARED - 1)) {
                 map.put(key++, key);
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
             final int before = allocatingThreads.size();
             assertEquals("panamap-memory-worker", allocatingThreads.get(before - 1), "prepared by the worker");
-            while (map.stats().doublings() < 11) {
+            while (map.stats().doublings() < PREPARED) {
                 map.put(key++, key);
             }
             assertEquals(before, allocatingThreads.size(), "the growth should adopt the prepared array, not map one");
@@ -193,7 +241,7 @@ class MemoryTest {
             try {
                 assertTrue(holdInPrefault.awaitHeld(), "the worker should be faulting in the next array");
                 final int before = allocatingThreads.size();
-                while (map.stats().doublings() < 11) {
+                while (map.stats().doublings() < PREPARED) {
                     map.put(key++, key);
                 }
                 assertEquals(before, allocatingThreads.size(),
@@ -257,20 +305,20 @@ class MemoryTest {
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             long key;
             try {
-                key = askForTheNextArrayWhileArmed(map, holdInMapping); // the worker is held mapping 2^11 buckets
+                key = askForTheNextArrayWhileArmed(map, holdInMapping); // the worker is held mapping 2^14 buckets
                 assertTrue(holdInMapping.awaitHeld(), "the worker should be mapping the next array");
-                while (map.stats().doublings() < 11) {
-                    map.put(key++, key); // the growth to 2^11 maps its own array
+                while (map.stats().doublings() < PREPARED) {
+                    map.put(key++, key); // the growth to 2^14 maps its own array
                 }
             } finally {
                 holdInMapping.release();
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
             final MapStats stats = map.stats();
-            assertEquals(11, stats.logBuckets());
-            assertFalse(stats.nextArrayPrepared(), "a 2^11 array is not the next one of a 2^11 table: " + stats);
-            while (map.size() < 10_000) {
-                map.put(key++, key); // past 5/8 of 2^11's threshold: the real next one is asked for
+            assertEquals(PREPARED, stats.logBuckets());
+            assertFalse(stats.nextArrayPrepared(), "a 2^14 array is not the next one of a 2^14 table: " + stats);
+            while (map.size() < pastTheRequestAt(PREPARED)) {
+                map.put(key++, key); // past 5/8 of 2^14's threshold: the real next one is asked for
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
             assertTrue(map.stats().nextArrayPrepared(), map.stats().toString());
@@ -307,14 +355,15 @@ class MemoryTest {
         final RecordingAllocator allocator = new RecordingAllocator();
         final LongLongMap map = LongLongMap.builder().allocator(allocator).build();
         long key = 0;
-        while (map.stats().logBuckets() < 12 || map.stats().growing() || map.size() < 20_000) {
+        while (map.stats().logBuckets() < PREPARED - 1 || map.stats().growing()
+                || map.size() < pastTheRequestAt(PREPARED - 1)) {
             map.put(key++, key);
         }
         assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
         final MapStats stats = map.stats();
         assertTrue(stats.nextArrayPrepared(), stats.toString());
-        final long current = BucketArray.initialCommittedBytes(io.panamap.layout.BucketLayout.LONG_LONG, 12);
-        final long prepared = BucketArray.initialCommittedBytes(io.panamap.layout.BucketLayout.LONG_LONG, 13);
+        final long current = BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, PREPARED - 1);
+        final long prepared = BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, PREPARED);
         assertTrue(stats.committedBytes() >= current + prepared, "the prepared array must be charged: " + stats);
         map.close();
         assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
@@ -473,20 +522,20 @@ class MemoryTest {
     }
 
     /**
-     * Grows {@code map} to 2^10 buckets, waits for the memory worker, arms {@code hold}, and inserts past 4,160
-     * entries (5/8 of 2^10's threshold, 6,656), where the table asks the worker for its 2^11 array.
+     * Grows {@code map} to 2^13 buckets, waits for the memory worker, arms {@code hold}, and inserts past 33,280
+     * entries (5/8 of 2^13's threshold, 53,248), where the table asks the worker for its 2^14 array.
      *
      * @return the next key to insert
      */
     private static long askForTheNextArrayWhileArmed(final LongLongMap map, final OneShotHold hold)
             throws InterruptedException {
         long key = 0;
-        while (map.stats().doublings() < 10) {
+        while (map.stats().doublings() < PREPARED - 1) {
             map.put(key++, key);
         }
         assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
         hold.arm();
-        while (map.size() < 5_000) {
+        while (map.size() < pastTheRequestAt(PREPARED - 1)) {
             map.put(key++, key);
         }
         return key;

@@ -52,8 +52,11 @@ import java.util.concurrent.TimeUnit;
 @Fork(MapBenchmark.FORKS)
 public class RarePutBenchmark {
 
-    /** Smallest B the puts are told apart at: below it a table's first doublings overlap. */
-    static final int MIN_LOG_BUCKETS = 4;
+    /**
+     * Smallest B: the first table that asks the memory worker for its next array (2^14 buckets; smaller
+     * tables map their own, the worker could not have them ready in time).
+     */
+    static final int MIN_LOG_BUCKETS = 13;
     /** Largest B: its keys (6.5 * 2^B of them) must fit one Java array. */
     static final int MAX_LOG_BUCKETS = 27;
 
@@ -68,7 +71,7 @@ public class RarePutBenchmark {
      * {@code B} of the table at that put: it holds 2^B buckets (for {@code startsGrowth}, the doubling goes to
      * 2^(B+1); for {@code endsGrowth}, the doubling into 2^B ends).
      */
-    @Param({"12", "16", "18"})
+    @Param({"13", "16", "18"})
     public int logBuckets;
 
     private RarePut kind;
