@@ -55,6 +55,17 @@ class MemoryTest {
         }
     }
 
+    /** Also records the name of the thread that mapped each block, in order. */
+    static class ThreadRecordingAllocator extends RecordingAllocator {
+        final List<String> allocatingThreads = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public NativeBlock allocate(final long byteSize) {
+            allocatingThreads.add(Thread.currentThread().getName());
+            return super.allocate(byteSize);
+        }
+    }
+
     @Test
     void anInsertOverBudgetShouldFailClearlyAndLoseNothing() {
         final long budget = 200_000;
@@ -154,14 +165,8 @@ class MemoryTest {
      */
     @Test
     void smallTablesShouldMapTheirOwnArraysAndAskForTheFirstLargeOne() throws InterruptedException {
-        final List<String> allocatingThreads = java.util.Collections.synchronizedList(new ArrayList<>());
-        final RecordingAllocator allocator = new RecordingAllocator() {
-            @Override
-            public NativeBlock allocate(final long byteSize) {
-                allocatingThreads.add(Thread.currentThread().getName());
-                return super.allocate(byteSize);
-            }
-        };
+        final ThreadRecordingAllocator allocator = new ThreadRecordingAllocator();
+        final List<String> allocatingThreads = allocator.allocatingThreads;
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             long key = 0;
             while (map.size() < pastTheRequestAt(PREPARED - 2)) { // 2^12 buckets, past where it would ask
@@ -186,14 +191,8 @@ class MemoryTest {
 
     @Test
     void theNextArrayShouldBePreparedOffTheWritingThread() throws InterruptedException {
-        final List<String> allocatingThreads = java.util.Collections.synchronizedList(new ArrayList<>());
-        final RecordingAllocator allocator = new RecordingAllocator() {
-            @Override
-            public NativeBlock allocate(final long byteSize) {
-                allocatingThreads.add(Thread.currentThread().getName());
-                return super.allocate(byteSize);
-            }
-        };
+        final ThreadRecordingAllocator allocator = new ThreadRecordingAllocator();
+        final List<String> allocatingThreads = allocator.allocatingThreads;
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             long key = 0;
             // B = 13 grows at 53,248 entries; its 2^14 array is asked for at 5/8 of that (33,280).
@@ -219,15 +218,8 @@ class MemoryTest {
 
     @Test
     void aGrowthShouldTakeThePreparedArrayWhileTheWorkerIsStillFaultingItIn() throws InterruptedException {
-        final List<String> allocatingThreads = java.util.Collections.synchronizedList(new ArrayList<>());
         final OneShotHold holdInPrefault = new OneShotHold();
-        final RecordingAllocator allocator = new RecordingAllocator() {
-            @Override
-            public NativeBlock allocate(final long byteSize) {
-                allocatingThreads.add(Thread.currentThread().getName());
-                return super.allocate(byteSize);
-            }
-
+        final ThreadRecordingAllocator allocator = new ThreadRecordingAllocator() {
             @Override
             public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
                 if (byteOffset == 0) { // a prepared array is faulted in from its start; overflow buckets never are
@@ -240,11 +232,11 @@ class MemoryTest {
             long key = askForTheNextArrayWhileArmed(map, holdInPrefault);
             try {
                 assertTrue(holdInPrefault.awaitHeld(), "the worker should be faulting in the next array");
-                final int before = allocatingThreads.size();
+                final int before = allocator.allocatingThreads.size();
                 while (map.stats().doublings() < PREPARED) {
                     map.put(key++, key);
                 }
-                assertEquals(before, allocatingThreads.size(),
+                assertEquals(before, allocator.allocatingThreads.size(),
                         "the growth should take the array being faulted in, not map one (and wait for the worker)");
                 assertSame(allocator.blocks.get(allocator.blocks.size() - 1), map.table().buckets.block);
             } finally {
