@@ -554,34 +554,6 @@ final class HashTable {
     }
 
     /**
-     * Faults in one step of a range of an array (a prepared array's spares, overflow buckets ahead of their
-     * use; a prepared array's buckets go in their own order, see {@link PrefaultDoubling}), then queues the
-     * rest behind whatever was asked for meanwhile.
-     *
-     * <p>The array is published before its pages are faulted in, not after: a growth that starts before the
-     * worker is done takes it as it is (its writes fault in whatever the worker has not reached yet; that is
-     * safe, since faulting in changes no byte). Publishing after the last step sent such a growth to map an
-     * array of its own, and mapping waits for the process's memory-map lock, which each step holds for
-     * reading: 0.4-9.5 ms inserts at 26,624-106,496 entries in a scratch loop of 10M builds. The steps are
-     * small for the same reason (see {@link #PREFAULT_STEP_BYTES}).
-     */
-    private static void prefaultInSteps(final NativeAllocator allocator, final NativeBlock block,
-                                        final long fromByte, final long toByte) {
-        if (!block.isAlive()) {
-            return; // the table dropped the array (clear, close, or a newer array) meanwhile
-        }
-        final long stepEnd = Math.min(toByte, fromByte + PREFAULT_STEP_BYTES);
-        try {
-            allocator.prefault(block, fromByte, stepEnd - fromByte);
-        } catch (final RuntimeException e) {
-            return; // the pages are faulted in by their first writes instead
-        }
-        if (stepEnd < toByte) {
-            MemoryWorker.execute(new PrefaultStep(allocator, block, stepEnd, toByte));
-        }
-    }
-
-    /**
      * Offers a prepared array to the writer, keeping whichever of it and a waiting one is newer.
      *
      * @return whether {@code array} is the one offered now (false: it has been freed)
@@ -1314,13 +1286,14 @@ final class HashTable {
 
     /**
      * Faults in the array prepared for a doubling in the order its evacuation will write it, a step at a time
-     * (see {@link #prefaultInSteps}): old chain i moves to new buckets i and i + half, so both halves are
+     * (see {@link PrefaultStep}): old chain i moves to new buckets i and i + half, so both halves are
      * faulted in from their starts side by side, then the spare overflow buckets, which fill up last.
      *
      * <p>Front to back, a growth that started before the worker was done (it takes the array as it is) wrote
      * from its first put into the second half's first pages, the ones the worker would reach last. With
      * 4 KiB pages that is a page fault per 4 KiB; with huge pages fresh from the host, 5 ms per 2 MiB page
-     * on this VM: 5.0-5.5 ms puts a few dozen writes into the doubling to 2^19, in every build of a scratch loop.
+     * on this VM: 5.0-5.5 ms puts a few dozen writes into the doubling to 2^19, in four of five builds of a
+     * scratch loop.
      */
     private static final class PrefaultDoubling implements Runnable {
         private final NativeAllocator allocator;
@@ -1344,7 +1317,7 @@ final class HashTable {
                 return; // the table dropped the array (clear, close, or a newer array) meanwhile
             }
             if (doneInEachHalf == halfBytes) {
-                prefaultInSteps(allocator, block, 2 * halfBytes, endBytes);
+                new PrefaultStep(allocator, block, 2 * halfBytes, endBytes).run();
                 return;
             }
             final long length = Math.min(PREFAULT_STEP_BYTES / 2, halfBytes - doneInEachHalf);
@@ -1359,12 +1332,24 @@ final class HashTable {
         }
     }
 
-    /** Faults in a range of an array (see {@link #prefaultInSteps}), unless it has been freed meanwhile. */
+    /**
+     * Faults in a range of an array a step at a time (a prepared array's spares, overflow buckets ahead of their
+     * use; a prepared array's buckets go in their own order, see {@link PrefaultDoubling}), each step queued
+     * behind whatever was asked for meanwhile, and stops if the array has been freed.
+     *
+     * <p>A prepared array is published before its pages are faulted in, not after: a growth that starts before
+     * the worker is done takes it as it is (its writes fault in whatever the worker has not reached yet; that
+     * is safe, since faulting in changes no byte). Publishing after the last step sent such a growth to map an
+     * array of its own, and mapping waits for the process's memory-map lock, which each step holds for
+     * reading: 0.4-9.5 ms inserts at 26,624-106,496 entries in a scratch loop of 10M builds. The steps are
+     * small for the same reason (see {@link #PREFAULT_STEP_BYTES}).
+     */
     private static final class PrefaultStep implements Runnable {
         private final NativeAllocator allocator;
         private final NativeBlock block;
-        private final long fromByte;
         private final long toByte;
+        /** Where the next step starts. */
+        private long fromByte;
 
         PrefaultStep(final NativeAllocator allocator, final NativeBlock block, final long fromByte, final long toByte) {
             this.allocator = allocator;
@@ -1375,7 +1360,19 @@ final class HashTable {
 
         @Override
         public void run() {
-            prefaultInSteps(allocator, block, fromByte, toByte);
+            if (!block.isAlive() || fromByte >= toByte) {
+                return; // the table dropped the array (clear, close, or a newer array) meanwhile, or done
+            }
+            final long stepEnd = Math.min(toByte, fromByte + PREFAULT_STEP_BYTES);
+            try {
+                allocator.prefault(block, fromByte, stepEnd - fromByte);
+            } catch (final RuntimeException e) {
+                return; // the pages are faulted in by their first writes instead
+            }
+            fromByte = stepEnd;
+            if (fromByte < toByte) {
+                MemoryWorker.execute(this);
+            }
         }
     }
 

@@ -219,15 +219,7 @@ class MemoryTest {
     @Test
     void aGrowthShouldTakeThePreparedArrayWhileTheWorkerIsStillFaultingItIn() throws InterruptedException {
         final OneShotHold holdInPrefault = new OneShotHold();
-        final ThreadRecordingAllocator allocator = new ThreadRecordingAllocator() {
-            @Override
-            public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
-                if (byteOffset == 0) { // a prepared array is faulted in from its start; overflow buckets never are
-                    holdInPrefault.holdIfArmed();
-                }
-                super.prefault(block, byteOffset, byteLength);
-            }
-        };
+        final ThreadRecordingAllocator allocator = holdingInItsFirstPrefault(holdInPrefault);
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             long key = askForTheNextArrayWhileArmed(map, holdInPrefault);
             try {
@@ -255,15 +247,7 @@ class MemoryTest {
     @Test
     void closingWhileTheWorkerFaultsInThePreparedArrayShouldFreeEverything() throws InterruptedException {
         final OneShotHold holdInPrefault = new OneShotHold();
-        final RecordingAllocator allocator = new RecordingAllocator() {
-            @Override
-            public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
-                if (byteOffset == 0) {
-                    holdInPrefault.holdIfArmed();
-                }
-                NativeAllocators.defaultAllocator().prefault(block, byteOffset, byteLength);
-            }
-        };
+        final RecordingAllocator allocator = holdingInItsFirstPrefault(holdInPrefault);
         final LongLongMap map = LongLongMap.builder().allocator(allocator).build();
         askForTheNextArrayWhileArmed(map, holdInPrefault); // the worker maps, offers, then faults in
         try {
@@ -531,6 +515,22 @@ class MemoryTest {
             map.put(key++, key);
         }
         return key;
+    }
+
+    /**
+     * An allocator whose memory worker, once {@code hold} is armed, stops in the first pre-fault of a prepared
+     * array (one is faulted in from its start; overflow buckets never are) until the hold is released.
+     */
+    private static ThreadRecordingAllocator holdingInItsFirstPrefault(final OneShotHold hold) {
+        return new ThreadRecordingAllocator() {
+            @Override
+            public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
+                if (byteOffset == 0) {
+                    hold.holdIfArmed();
+                }
+                NativeAllocators.defaultAllocator().prefault(block, byteOffset, byteLength);
+            }
+        };
     }
 
     /** Holds the first caller after {@link #arm} until {@link #release}: keeps the memory worker inside one step. */

@@ -68,6 +68,6 @@ public final class MmapAllocator implements NativeAllocator {
 
     @Override
     public String describe() {
-        return hugePages ? "mmap (transparent huge pages)" : "mmap (4 KiB pages)";
+        return hugePages ? "mmap (transparent huge pages from 32 MiB)" : "mmap (4 KiB pages)";
     }
 }
