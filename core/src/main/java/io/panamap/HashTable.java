@@ -156,6 +156,9 @@ final class HashTable {
         } catch (final ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        // The first event class initialized in a JVM brings up the Flight Recorder's machinery (some 300
+        // classes, about 70 ms here), recording or not: here, with the first table, not in its first growth.
+        TableEvents.initialize();
     }
 
     /** How the engine rehashes a stored key: evacuation and iteration need it, nothing else. */
@@ -276,6 +279,9 @@ final class HashTable {
             throw new IllegalArgumentException("expected size " + expectedSize + " needs 2^" + logSize
                     + " buckets; at most 2^" + MAX_LOG_SIZE + " are supported");
         }
+        if (backgroundMemoryWork) {
+            MemoryWorker.start(); // its first hand-off, at the first growth, would otherwise start a thread
+        }
         install(allocateArray(logSize));
         // The first inserts would otherwise fault in the array's pages one by one: a presized table's, and
         // the single page of a default table's first bucket (its first put took 15-78 µs after warm-up). Done
@@ -283,6 +289,11 @@ final class HashTable {
         // on pages being faulted in (1.4-1.8 ms stalls in the first few hundred operations of the open loop).
         buckets.prefaultedUpTo = buckets.bucketCount + buckets.preallocatedSpares;
         allocator.prefault(buckets.block, 0, layout.bytesFor(buckets.prefaultedUpTo));
+        // The first access of each kind to native memory in a JVM links its accessor (method handles are
+        // spun): done here, by writing the first bucket's tophash word and byte back unchanged, instead of by
+        // the JVM's first insert, whose 0.9 ms this took to 0.3-0.4 ms.
+        buckets.setTophashes(0, buckets.tophashes(0));
+        buckets.setTophash(0, 0, buckets.tophash(0, 0));
     }
 
     /** Makes {@code array} the current one and derives the thresholds that depend on its size. */

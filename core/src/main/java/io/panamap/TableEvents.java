@@ -1,5 +1,6 @@
 package io.panamap;
 
+import java.lang.invoke.MethodHandles;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
@@ -18,8 +19,8 @@ import jdk.jfr.Timespan;
  *   <li>{@code io.panamap.Growth}: a growth, from its start to the moment its last old chain moved and the
  *       old array was retired (a duration: how long the table held two arrays);
  *   <li>{@code io.panamap.EvacuationSlice}: one call of an owner's {@code evacuate(budget)} or
- *       {@code finishGrowth()}, or one slice of the background evacuator. The two chains each write moves
- *       are not events: far too many, and the {@code Growth} event covers them;
+ *       {@code finishGrowth()}, or one slice of the background evacuator. The chain each write during a
+ *       growth moves is not an event: far too many, and the {@code Growth} event covers them;
  *   <li>{@code io.panamap.MemoryBudgetRejection}: a write refused because the table's budget had no room;
  *   <li>{@code io.panamap.AllocatorFailure}: the allocator could not provide a bucket array or out-of-line storage.
  * </ul>
@@ -33,6 +34,23 @@ final class TableEvents {
     private static final String CATEGORY = "panamap";
 
     private TableEvents() {
+    }
+
+    /**
+     * Initializes every event class now. The first initialization in a JVM loads the Flight Recorder's own
+     * classes, whether a recording runs or not (about 70 ms here): called when the first table is created,
+     * so that it is not paid by the insert that starts the first growth, or by a write refused by the budget.
+     */
+    static void initialize() {
+        final MethodHandles.Lookup lookup = MethodHandles.lookup();
+        for (final Class<?> event : new Class<?>[] {GrowthStart.class, Growth.class, EvacuationSlice.class,
+                MemoryBudgetRejection.class, AllocatorFailure.class}) {
+            try {
+                lookup.ensureInitialized(event);
+            } catch (final IllegalAccessException e) {
+                throw new AssertionError("TableEvents cannot initialize its own " + event.getName(), e);
+            }
+        }
     }
 
     @Name("io.panamap.GrowthStart")

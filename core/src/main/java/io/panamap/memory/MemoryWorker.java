@@ -56,6 +56,14 @@ public final class MemoryWorker {
     private MemoryWorker() {
     }
 
+    /**
+     * Makes sure the worker thread runs (its class initializer starts it): tables call this when they are
+     * created, so that the first hand-off, in a table's first growth, does not pay for starting a thread.
+     */
+    public static void start() {
+        // Nothing else to do: reaching this method has initialized the class, and so started the thread.
+    }
+
     /** Queues {@code block} to be freed on the worker thread. */
     public static void releaseLater(final NativeBlock block) {
         execute(new Release(block));
