@@ -48,6 +48,14 @@ public final class LongLongMap implements AutoCloseable {
     /** The layout: a compile-time constant, so every offset below folds into the instruction. */
     private static final BucketLayout L = BucketLayout.LONG_LONG;
     private static final long LINK = L.overflowOffset();
+    /**
+     * Key 7 (offset 64) and value 7 (offset 128) lie in the second and third of the three cache lines a
+     * 144-byte bucket spans, whatever the bucket's alignment: a lookup loads them to fetch all three at once.
+     */
+    private static final long LINE_1 = L.keyOffset(BucketLayout.SLOTS - 1);
+    private static final long LINE_2 = L.valueOffset(BucketLayout.SLOTS - 1);
+    /** What the lookup compares those two words with, only to keep their loads (see {@link #lookup}). */
+    private static final long ARBITRARY_WORD = 0x5EED_F00D_0BAD_CAFEL;
     static {
         // The lookup fast path reads "slot 8" when nothing matches: those offsets must stay in the bucket.
         if (L.valueOffset(BucketLayout.SLOTS) + Long.BYTES > L.bucketSize()
@@ -109,17 +117,22 @@ public final class LongLongMap implements AutoCloseable {
         // Fast path, branch-free up to one well-predicted test: the first slot whose tophash matches, with
         // its key and value loaded together. With no match the slot is 8, whose "key" and "value" offsets
         // (72, 136) still lie inside this bucket, so the loads are harmless and the test below fails.
-        // The bucket's other lines are deliberately not touched in advance: a lookup cannot retire before
-        // every load it made has returned, so extra loads keep fewer lookups in flight. Measured with
-        // `./panamap bench --workloads get` at 10M: 67.5 ns/get without them, 77-79 ns with one or two
-        // (single-get latency, p50, went the other way: 310 ns without, 260 ns with). Fetching an overflow
-        // bucket's lines at once in the chain walk made no measurable difference either (66.5 against 68.2).
+        //
+        // The bucket's other two cache lines are fetched together with its first: the value is always in
+        // one of them, the key often, and which is known only once the tophash word has arrived, so
+        // without this a lookup waits for two memory latencies in a row. The test compares the two words
+        // with an arbitrary constant only so that the JIT cannot drop their loads; should they ever equal
+        // it, the lookup takes the slow path, which returns the same answer. Measured at 10M (docs/
+        // PERFORMANCE.md, "Lookups"): single gets a fifth faster at p50 to p99.9, a stream of independent
+        // lookups a few per cent slower (it keeps fewer lookups in flight).
         final long tophashes = segment.get(BucketLayout.WORD, bucket);
+        final long otherLines = segment.get(BucketLayout.WORD, bucket + LINE_1)
+                ^ segment.get(BucketLayout.WORD, bucket + LINE_2);
         final long match = TopHash.matching(tophashes, TopHash.of(hash));
         final int slot = TopHash.firstSlot(match);
         final long candidateKey = segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot));
         final long candidateValue = segment.get(BucketLayout.WORD, bucket + L.valueOffset(slot));
-        if (candidateKey == key && match != 0) {
+        if (candidateKey == key && match != 0 && otherLines != ARBITRARY_WORD) {
             return candidateValue;
         }
         return getFromChain(array, hash, key, defaultValue);
