@@ -119,6 +119,12 @@ final class HashTable {
      */
     static final int MIN_PREPARED_LOG_SIZE = 14;
     /**
+     * Retired arrays of fewer buckets than this are freed only once the table has retired a larger one: see
+     * {@link #keepsUntilLarge}. The 2^(MIN_PREPARED_LOG_SIZE - 1) array is the last one a table maps itself;
+     * the 2^(this) one is retired when that doubling ends.
+     */
+    static final int KEEP_RETIRED_BELOW_LOG_SIZE = MIN_PREPARED_LOG_SIZE - 2;
+    /**
      * Bytes given back per worker task when freeing: about a millisecond of work, for the lock's sake as above
      * (unmapping a faulted-in 300 MiB array in one call made a concurrent mmap wait 7-9 ms). Larger than a
      * pre-fault step because giving pages back flushes their TLB entries on every CPU running the process, an
@@ -244,6 +250,14 @@ final class HashTable {
      */
     private final ArrayDeque<NativeBlock> emptiedMappings = new ArrayDeque<>();
     private int retiredMappingsKept;
+    /**
+     * Arrays below {@link #KEEP_RETIRED_BELOW_LOG_SIZE} buckets retired by a doubling, kept mapped (pages and
+     * all) until the table stops mapping arrays itself, then freed together; see {@link #keepsUntilLarge}.
+     * At most one per size: fewer than {@value #KEEP_RETIRED_BELOW_LOG_SIZE}, together about the size of the
+     * array that retires the last of them.
+     */
+    private final List<BucketArray> keptSmallRetired = new ArrayList<>(KEEP_RETIRED_BELOW_LOG_SIZE);
+    private long keptSmallRetiredBytes;
     /**
      * Held by the memory worker while it gives a kept mapping's pages back, and by {@link #close} while it frees
      * the kept mappings: a range must never be advised after it was unmapped. Not the table's monitor, which a
@@ -1020,7 +1034,9 @@ final class HashTable {
         if (needed <= memoryBudget - committedBytes()) {
             return true;
         }
-        dropPrepared(); // a prepared array is only a convenience: make room before refusing
+        // A prepared array and kept small ones are only conveniences: make room before refusing.
+        dropPrepared();
+        releaseKeptSmallRetired();
         return needed <= memoryBudget - committedBytes();
     }
 
@@ -1062,11 +1078,11 @@ final class HashTable {
 
     /**
      * Bytes charged against the budget: every live array's main buckets, spares and overflow used,
-     * including a prepared next array.
+     * including a prepared next array and the small retired arrays kept for a while (see keepsUntilLarge).
      */
     long committedBytes() {
         final BucketArray ready = preparedArray();
-        long bytes = pinnedRetiredBytes + (ready == null ? 0 : ready.committedBytes());
+        long bytes = pinnedRetiredBytes + keptSmallRetiredBytes + (ready == null ? 0 : ready.committedBytes());
         if (storage != null) {
             bytes += storage.committedBytes();
         }
@@ -1096,6 +1112,7 @@ final class HashTable {
 
     private List<BucketArray> liveArrays() {
         final List<BucketArray> arrays = new ArrayList<>(pinnedRetired);
+        arrays.addAll(keptSmallRetired);
         final BucketArray ready = preparedArray();
         if (ready != null) {
             arrays.add(ready);
@@ -1134,13 +1151,48 @@ final class HashTable {
         retiredMappingsKept = backgroundMemoryWork && allocator.discards() ? Math.max(0, count) : 0;
     }
 
-    /** Frees a retired array nobody pins any more, or keeps its emptied mapping (see keepRetiredMappings). */
+    /**
+     * Frees a retired array nobody pins any more, keeps its emptied mapping (see keepRetiredMappings), or
+     * keeps it whole for a while (see keepsUntilLarge).
+     */
     private void releaseRetired(final BucketArray array) {
         if (retiredMappingsKept > 0) {
             keepEmptied(array.block);
+        } else if (keepsUntilLarge(array)) {
+            keptSmallRetired.add(array);
+            keptSmallRetiredBytes += array.committedBytes();
         } else {
+            if (array.logSize >= KEEP_RETIRED_BELOW_LOG_SIZE) {
+                releaseKeptSmallRetired(); // the table maps no array itself any more
+            }
             release(array);
         }
+    }
+
+    /**
+     * Whether a retired array is kept mapped instead of freed: one that a doubling retired, below
+     * {@link #KEEP_RETIRED_BELOW_LOG_SIZE}, with background memory work. A small table maps each new array
+     * itself (see {@link #MIN_PREPARED_LOG_SIZE}), and its evacuation faults in the new array's pages as it
+     * goes; freeing the old array on the memory worker, an {@code munmap} that holds the process's memory-map
+     * lock for writing, came a few hundred µs to a few ms after a doubling ended: often during the next
+     * doubling, whose own mapping and faults then waited for it. In a scratch loop of 1,000 builds to 60K
+     * (puts timed, the worker idle before each), the inserts that started the doublings to 2^8-2^11 took
+     * 31-80 µs at p99 when freeing at once, 5-9 µs when keeping. Giving the pages back instead (madvise,
+     * which takes the lock for reading but still interrupts the writer's CPU to flush its TLB) left 12-24 µs.
+     * Same-size growths' arrays are freed at once, so that churn cannot pile them up.
+     */
+    private boolean keepsUntilLarge(final BucketArray array) {
+        return backgroundMemoryWork && array.logSize < KEEP_RETIRED_BELOW_LOG_SIZE
+                && buckets != null && array.logSize < buckets.logSize;
+    }
+
+    /** Frees the small retired arrays kept so far (see keepsUntilLarge). */
+    private synchronized void releaseKeptSmallRetired() {
+        for (final BucketArray array : keptSmallRetired) {
+            release(array);
+        }
+        keptSmallRetired.clear();
+        keptSmallRetiredBytes = 0;
     }
 
     private void release(final BucketArray array) {
@@ -1257,6 +1309,8 @@ final class HashTable {
         }
         pinnedRetired.clear();
         pinnedRetiredBytes = 0;
+        keptSmallRetired.clear(); // closed with the live arrays above
+        keptSmallRetiredBytes = 0;
         synchronized (discardLock) {
             for (final NativeBlock block : emptiedMappings) {
                 // Those already handed to the worker (beyond the count kept) are not here any more.

@@ -189,6 +189,99 @@ class MemoryTest {
         }
     }
 
+    /** Largest B whose arrays a table keeps mapped after retiring them, until it retires a larger one. */
+    private static final int KEPT_BELOW = HashTable.KEEP_RETIRED_BELOW_LOG_SIZE;
+
+    @Test
+    void aSmallTableShouldKeepItsRetiredArraysUntilItRetiresALargerOneThenFreeThemTogether()
+            throws InterruptedException {
+        final RecordingAllocator allocator = new RecordingAllocator();
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            long key = 0;
+            while (map.stats().doublings() < KEPT_BELOW || map.stats().growing()) { // through the doubling to 2^12
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertEquals(KEPT_BELOW, map.stats().logBuckets());
+            assertEquals(KEPT_BELOW + 1, allocator.blocks.size(), "one array per size, 2^0 to 2^12");
+            assertEquals(allocator.blocks.size(), aliveBlocks(allocator).size(), "every retired array still mapped");
+            long keptAndLive = 0;
+            for (int logSize = 0; logSize <= KEPT_BELOW; logSize++) {
+                keptAndLive += BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, logSize);
+            }
+            assertTrue(map.stats().committedBytes() >= keptAndLive,
+                    "the kept arrays count as committed: " + map.stats().committedBytes() + " < " + keptAndLive);
+            assertTrue(map.stats().reservedBytes() >= keptAndLive, map.stats().toString());
+
+            while (map.stats().doublings() < KEPT_BELOW + 1 || map.stats().growing()) { // retires the 2^12 array
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertEquals(List.of(map.table().buckets.block), aliveBlocks(allocator),
+                    "all retired arrays freed together once a 2^12 one was retired; only the current array left");
+            assertFalse(map.stats().nextArrayPrepared(), "asked for only later: " + map.stats());
+            for (long k = 0; k < key; k++) {
+                assertEquals(k + 1, map.get(k));
+            }
+        }
+        assertEquals(List.of(), aliveBlocks(allocator), "close frees everything");
+    }
+
+    @Test
+    void sameSizeGrowthsShouldFreeTheirRetiredArraysAtOnce() throws InterruptedException {
+        final RecordingAllocator allocator = new RecordingAllocator();
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(20261124);
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            // Insert and delete churn, about 2,000-3,000 keys live: chains keep overflowing at B = 9.
+            final long[] live = new long[3000];
+            int liveCount = 0;
+            for (int step = 0; step < 5_000_000 && map.stats().sameSizeGrowths() < 3; step++) {
+                if (liveCount < live.length && (liveCount < 2000 || random.nextBoolean())) {
+                    live[liveCount++] = random.nextLong();
+                    map.put(live[liveCount - 1], step);
+                } else {
+                    final int victim = random.nextInt(liveCount);
+                    map.remove(live[victim]);
+                    live[victim] = live[--liveCount];
+                }
+            }
+            map.finishGrowth();
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            final MapStats stats = map.stats();
+            assertTrue(stats.sameSizeGrowths() >= 3, "churn should have caused same-size growths: " + stats);
+            assertTrue(stats.logBuckets() < KEPT_BELOW, stats.toString());
+            // Kept: the arrays retired by doublings, one per smaller size; the same-size growths' are freed.
+            assertEquals(stats.doublings() + 1, aliveBlocks(allocator).size(),
+                    stats + "; blocks " + allocator.blocks.size());
+        }
+    }
+
+    private static List<NativeBlock> aliveBlocks(final RecordingAllocator allocator) {
+        synchronized (allocator.blocks) {
+            return allocator.blocks.stream().filter(NativeBlock::isAlive).toList();
+        }
+    }
+
+    @Test
+    void keptRetiredArraysShouldMakeRoomBeforeTheBudgetRefusesAGrowth() {
+        // 2^9 buckets with their spares take 78 KB, 2^10 157 KB: with the arrays 2^0 to 2^8 kept (another 78 KB)
+        // the doubling to 2^10 would not fit in 250 KB, without them it does; the one to 2^11 (314 KB) does not.
+        final long budget = 250_000;
+        try (LongLongMap map = LongLongMap.builder().memoryBudget(budget).build()) {
+            final MemoryBudgetExceededException failure = assertThrows(MemoryBudgetExceededException.class, () -> {
+                for (long k = 0; ; k++) {
+                    map.put(k, k);
+                }
+            });
+            assertTrue(failure.getMessage().contains("growth to 2^11 buckets"), failure.getMessage());
+            assertTrue(map.stats().committedBytes() <= budget, map.stats().toString());
+            assertEquals(HashTable.LOAD_FACTOR_NUM * ((1L << 10) / HashTable.LOAD_FACTOR_DEN), map.size());
+            for (long k = 0; k < map.size(); k++) {
+                assertEquals(k, map.get(k));
+            }
+        }
+    }
+
     @Test
     void theNextArrayShouldBePreparedOffTheWritingThread() throws InterruptedException {
         final ThreadRecordingAllocator allocator = new ThreadRecordingAllocator();
