@@ -51,8 +51,13 @@ final class BucketArray {
     long prefaultedUpTo;
     /** Iterators currently reading this array; it is not freed while any are. */
     int pins;
-    /** Growth has finished with (or clear has dropped) this array; it is freed when the last pin goes. */
+    /**
+     * Growth has finished with (or clear has dropped) this array; it is freed when the last pin goes, or, if
+     * a small table's doubling retired it, kept a while longer (HashTable.keepsUntilLarge).
+     */
     boolean retired;
+    /** A finished doubling retired this array (not a same-size growth, not clear). */
+    boolean retiredByDoubling;
 
     BucketArray(final BucketLayout layout, final NativeBlock block, final int logSize) {
         this.layout = layout;

@@ -45,7 +45,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * ({@link #arrayToRead}). The mark advances past already evacuated chains, looking at most 1024 ahead;
  * when it reaches the old bucket count the growth is finished and the old array is freed — handed to
  * the {@link MemoryWorker}, because unmapping hundreds of MiB takes milliseconds and must not land on the
- * insert that happened to finish the growth.
+ * insert that happened to finish the growth (a small table keeps it a while first: {@link #keepsUntilLarge}).
  *
  * <p>Delete marks the slot {@code emptyOne}, then turns a trailing run of {@code emptyOne} into
  * {@code emptyRest} (walking backwards across overflow buckets), so lookups can stop early. When the
@@ -74,7 +74,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *       yet, gains at most one overflow bucket per write of its growth: at most 2·2^B in all. Should an
  *       old area still be full, or a bucket past Go's spares not fit in the memory budget, the write moves
  *       its chain and writes in the new array ({@link #canLinkOverflow}).
- *   <li>The old array is freed on a background thread, not by the garbage collector.
+ *   <li>The old array is freed on a background thread, not by the garbage collector; below 2^12 buckets,
+ *       only once the table has retired an array of 2^12 or more ({@link #keepsUntilLarge}).
  *   <li>Keys and values stored out of line (typed maps: variable-length ones, and fixed-size ones over 128
  *       bytes) live in an {@link OutOfLineStore} the table owns, not on a garbage-collected heap. Evacuation
  *       copies slots verbatim, so a block changes owner with its entry and nothing here knows about it.
@@ -253,8 +254,8 @@ final class HashTable {
     /**
      * Arrays below {@link #KEEP_RETIRED_BELOW_LOG_SIZE} buckets retired by a doubling, kept mapped (pages and
      * all) until the table stops mapping arrays itself, then freed together; see {@link #keepsUntilLarge}.
-     * At most one per size: fewer than {@value #KEEP_RETIRED_BELOW_LOG_SIZE}, together about the size of the
-     * array that retires the last of them.
+     * At most one per size below it, 2^0 to 2^11 buckets: together about the size of the 2^12 array whose
+     * retirement frees them.
      */
     private final List<BucketArray> keptSmallRetired = new ArrayList<>(KEEP_RETIRED_BELOW_LOG_SIZE);
     private long keptSmallRetiredBytes;
@@ -810,6 +811,7 @@ final class HashTable {
         }
         if (nevacuate == newbit) {
             final BucketArray finished = oldBuckets;
+            finished.retiredByDoubling = !sameSizeGrow;
             oldBuckets = null;
             sameSizeGrow = false;
             growthsFinished++;
@@ -1110,7 +1112,8 @@ final class HashTable {
         return bytes;
     }
 
-    private List<BucketArray> liveArrays() {
+    /** Under the table's monitor: iterators' pins and retirements change the retired lists meanwhile. */
+    private synchronized List<BucketArray> liveArrays() {
         final List<BucketArray> arrays = new ArrayList<>(pinnedRetired);
         arrays.addAll(keptSmallRetired);
         final BucketArray ready = preparedArray();
@@ -1177,17 +1180,21 @@ final class HashTable {
      * lock for writing, came a few hundred µs to a few ms after a doubling ended: often during the next
      * doubling, whose own mapping and faults then waited for it. In a scratch loop of 1,000 builds to 60K
      * (puts timed, the worker idle before each), the inserts that started the doublings to 2^8-2^11 took
-     * 31-80 µs at p99 when freeing at once, 5-9 µs when keeping. Giving the pages back instead (madvise,
-     * which takes the lock for reading but still interrupts the writer's CPU to flush its TLB) left 12-24 µs.
-     * Same-size growths' arrays are freed at once, so that churn cannot pile them up.
+     * 31-80 µs at p99 when freeing at once, 5-10 µs when keeping (docs/PERFORMANCE.md). Giving the pages back
+     * instead (madvise, which takes the lock for reading but still interrupts the writer's CPU to flush its
+     * TLB) left 12-24 µs. Arrays that a same-size growth or clear() retired are freed at once, so that churn
+     * cannot pile them up: at most one array per size is kept. The cost is memory: a table that stops growing
+     * below 2^12 buckets keeps about as much again as its current array, until it is closed.
      */
     private boolean keepsUntilLarge(final BucketArray array) {
-        return backgroundMemoryWork && array.logSize < KEEP_RETIRED_BELOW_LOG_SIZE
-                && buckets != null && array.logSize < buckets.logSize;
+        return backgroundMemoryWork && array.retiredByDoubling && array.logSize < KEEP_RETIRED_BELOW_LOG_SIZE;
     }
 
     /** Frees the small retired arrays kept so far (see keepsUntilLarge). */
     private synchronized void releaseKeptSmallRetired() {
+        if (keptSmallRetired.isEmpty()) {
+            return;
+        }
         for (final BucketArray array : keptSmallRetired) {
             release(array);
         }

@@ -50,7 +50,8 @@ public final class LongLongMap implements AutoCloseable {
     private static final long LINK = L.overflowOffset();
     /**
      * Key 7 (offset 64) and value 7 (offset 128) lie in the second and third of the three cache lines a
-     * 144-byte bucket spans, whatever the bucket's alignment: a lookup loads them to fetch all three at once.
+     * 144-byte bucket spans when the array is 16-byte aligned (mappings are page-aligned): a lookup loads them
+     * to fetch all three at once. Elsewhere only the speed of a lookup would differ.
      */
     private static final long LINE_1 = L.keyOffset(BucketLayout.SLOTS - 1);
     private static final long LINE_2 = L.valueOffset(BucketLayout.SLOTS - 1);
@@ -123,8 +124,8 @@ public final class LongLongMap implements AutoCloseable {
         // without this a lookup waits for two memory latencies in a row. The test compares the two words
         // with an arbitrary constant only so that the JIT cannot drop their loads; should they ever equal
         // it, the lookup takes the slow path, which returns the same answer. Measured at 10M (docs/
-        // PERFORMANCE.md, "Lookups"): single gets a fifth faster at p50 to p99.9, a stream of independent
-        // lookups a few per cent slower (it keeps fewer lookups in flight).
+        // PERFORMANCE.md, "Lookups"): single gets 13-25% faster from p50 to p99.9, a stream of independent
+        // lookups 12-15% slower (it keeps fewer lookups in flight).
         final long tophashes = segment.get(BucketLayout.WORD, bucket);
         final long otherLines = segment.get(BucketLayout.WORD, bucket + LINE_1)
                 ^ segment.get(BucketLayout.WORD, bucket + LINE_2);

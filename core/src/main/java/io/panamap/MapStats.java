@@ -22,7 +22,7 @@ package io.panamap;
  * @param committedBytes       native bytes charged against the budget (main buckets, Go's spares,
  *                             overflow used, of every live array, a prepared next array included, and the
  *                             arrays below 2^12 buckets a small table keeps after retiring them, until it
- *                             retires a larger one or needs the room)
+ *                             retires one of 2^12 buckets or more, or the budget needs the room)
  * @param reservedBytes        native address space mapped (pages are only backed once touched)
  * @param memoryBudgetBytes    the budget, or {@link Long#MAX_VALUE} for none
  * @param allocator            description of the allocator

@@ -189,7 +189,7 @@ class MemoryTest {
         }
     }
 
-    /** Largest B whose arrays a table keeps mapped after retiring them, until it retires a larger one. */
+    /** Smallest B whose retired arrays a table frees at once; smaller ones it keeps until it retires one of these. */
     private static final int KEPT_BELOW = HashTable.KEEP_RETIRED_BELOW_LOG_SIZE;
 
     @Test

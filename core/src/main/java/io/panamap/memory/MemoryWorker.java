@@ -10,9 +10,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why freeing: unmapping a touched region costs about 24 µs per MiB with 4 KiB pages (8 ms for the
  * 306 MiB array of a 10M-entry table), and closing a shared arena performs a thread handshake that
- * occasionally takes milliseconds on a busy machine. Measured on the reference machine, a concurrent
- * munmap does not stall the writer's own page faults (the kernel frees pages with the mmap lock held
- * for reading only).
+ * occasionally takes milliseconds on a busy machine. The unmap holds the process's memory-map lock for
+ * writing only briefly (the kernel frees the pages with it held for reading), so a large array's unmap,
+ * given back in steps first, does not stall the writer for long; but a writer that maps arrays and faults
+ * in fresh pages itself, as a small table does, meets it often enough that such tables keep their small
+ * retired arrays a while instead (HashTable.keepsUntilLarge).
  *
  * <p>Why preparing: the first call of a downcall runs interpreted (a growth happens a few dozen times
  * in a table's life, so mmap never gets compiled: ~10 µs), and the first touches of a fresh mapping
