@@ -1178,9 +1178,10 @@ final class HashTable {
      * itself (see {@link #MIN_PREPARED_LOG_SIZE}), and its evacuation faults in the new array's pages as it
      * goes; freeing the old array on the memory worker, an {@code munmap} that holds the process's memory-map
      * lock for writing, came a few hundred µs to a few ms after a doubling ended: often during the next
-     * doubling, whose own mapping and faults then waited for it. In a scratch loop of 1,000 builds to 60K
-     * (puts timed, the worker idle before each), the inserts that started the doublings to 2^8-2^11 took
-     * 31-80 µs at p99 when freeing at once, 5-10 µs when keeping (docs/PERFORMANCE.md). Giving the pages back
+     * doubling, whose own mapping and faults then waited for it. In 1,000 builds to 60K (the loop of
+     * {@code ./panamap probe growth-starts}: puts timed, the worker idle before each build), the inserts that
+     * started the doublings to 2^9-2^12 took 31-80 µs at p99 when freeing at once, 5-10 µs when keeping
+     * (docs/PERFORMANCE.md). Giving the pages back
      * instead (madvise, which takes the lock for reading but still interrupts the writer's CPU to flush its
      * TLB) left 12-24 µs. Arrays that a same-size growth or clear() retired are freed at once, so that churn
      * cannot pile them up: at most one array per size is kept. The cost is memory: a table that stops growing

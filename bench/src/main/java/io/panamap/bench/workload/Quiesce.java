@@ -21,9 +21,13 @@ public final class Quiesce {
 
     /** Waits (up to 60 s) until the memory worker has nothing queued. */
     public static void backgroundWork(final Contender contender) {
-        if (contender.onHeap()) {
-            return;
+        if (!contender.onHeap()) {
+            memoryWorker();
         }
+    }
+
+    /** Waits (up to 60 s) until panamap's memory worker has nothing queued, whatever runs. */
+    public static void memoryWorker() {
         try {
             if (!MemoryWorker.awaitIdle(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("panamap's memory worker did not go idle within 60 s");

@@ -1,0 +1,85 @@
+package io.panamap.bench.probe;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * {@code ./panamap probe <name> [args]}: small measurements that single out one effect the benchmark
+ * harness cannot separate (one kind of put, the first table of a JVM, how often the machine interrupts a
+ * timed loop). Each prints a short plain-text report; docs/PERFORMANCE.md quotes them. Unlike the bench,
+ * a probe runs in the JVM it is started in, once: run it a few times, and in a fresh JVM each time for
+ * {@code first-table}.
+ */
+public final class Probes {
+
+    private static final Map<String, Probe> PROBES = new TreeMap<>(Map.of(
+            "growth-starts", new Probe(GrowthStartProbe::main,
+                    "[builds] [keys]: p50/p99/max of the insert that starts each doubling, over many builds"),
+            "first-table", new Probe(FirstTableProbe::main,
+                    "[keys]: a fresh JVM's first table: construction, first insert, first growth, slow inserts"),
+            "slow-puts", new Probe(SlowPutProbe::main,
+                    "[keys] [builds]: puts over 15 µs per build, growing and presized, and the gaps between them")));
+
+    private record Probe(Consumer<String[]> main, String usage) {
+    }
+
+    private Probes() {
+    }
+
+    public static void main(final String[] args) {
+        if (args.length == 0) {
+            System.out.print(usage(null)); // the list asked for
+            return;
+        }
+        if (!PROBES.containsKey(args[0])) {
+            System.err.print(usage(args[0]));
+            System.exit(2);
+        }
+        try {
+            PROBES.get(args[0]).main().accept(Arrays.copyOfRange(args, 1, args.length));
+        } catch (final IllegalArgumentException e) { // a bad count, or not a number at all
+            System.err.println("probe " + args[0] + ": " + e.getMessage() + "\n" + usage(null));
+            System.exit(2);
+        }
+    }
+
+    static String usage(final String unknown) {
+        final StringBuilder text = new StringBuilder();
+        if (unknown != null) {
+            text.append("unknown probe: ").append(unknown).append('\n');
+        }
+        text.append("Usage: ./panamap probe <name> [args]\n");
+        PROBES.forEach((name, probe) -> text.append("  ").append(name).append(' ').append(probe.usage()).append('\n'));
+        return text.toString();
+    }
+
+    /** Argument {@code index} as a positive int, or {@code fallback} when absent. */
+    static int intArg(final String[] args, final int index, final int fallback) {
+        if (args.length <= index) {
+            return fallback;
+        }
+        final int value = Integer.parseInt(args[index].replace("_", "").replace(",", ""));
+        if (value <= 0) {
+            throw new IllegalArgumentException("argument " + (index + 1) + " must be positive: " + args[index]);
+        }
+        return value;
+    }
+
+    /** The value at quantile {@code q} of sorted {@code values} (nearest rank). */
+    static long quantile(final long[] sorted, final double q) {
+        final int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** Nanoseconds as microseconds with one decimal. */
+    static String micros(final long nanos) {
+        return String.format("%.1f µs", nanos / 1e3);
+    }
+
+    static List<String> names() {
+        return List.copyOf(PROBES.keySet());
+    }
+}

@@ -1,0 +1,80 @@
+package io.panamap.bench.probe;
+
+import io.panamap.LongLongMap;
+import io.panamap.bench.workload.Quiesce;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * How often something outside the table stops a timed put: builds of {@code keys} keys, growing
+ * ({@code new LongLongMap()}) and presized, alternating, every put timed. Per build: the puts over 15 µs,
+ * p99.99, and how far apart in time the slow puts were (quartiles, and how many gaps fall in each quarter
+ * millisecond up to 8 ms). On this VM they come about 330 times a second, at fractions of the kernel's
+ * 4 ms tick, whichever table runs: docs/PERFORMANCE.md, "Reading the tables".
+ */
+final class SlowPutProbe {
+
+    private static final long SLOW_NANOS = 15_000;
+    private static final long BIN_NANOS = 250_000;
+    private static final int BINS = 32;
+
+    private SlowPutProbe() {
+    }
+
+    static void main(final String[] args) {
+        final int keys = Probes.intArg(args, 0, 10_000_000);
+        final int builds = Probes.intArg(args, 1, 3);
+        final long[] keySet = new SplittableRandom(7).longs(keys).toArray();
+        try (LongLongMap warm = new LongLongMap()) {
+            for (int i = 0; i < Math.min(keys, 1_000_000); i++) {
+                warm.put(keySet[i], i);
+            }
+        }
+        System.out.printf("slow-puts: %,d keys per build, every put timed; slow = over 15 µs%n", keys);
+        final long[] nanos = new long[keys];
+        final long[] slowAt = new long[keys];
+        for (int b = 0; b < builds; b++) {
+            for (final boolean presized : new boolean[] {false, true}) {
+                Quiesce.memoryWorker();
+                final long start = System.nanoTime();
+                int slow = 0;
+                try (LongLongMap map = presized ? LongLongMap.withExpectedSize(keys) : new LongLongMap()) {
+                    for (int i = 0; i < keys; i++) {
+                        final long t = System.nanoTime();
+                        map.put(keySet[i], i);
+                        final long end = System.nanoTime();
+                        nanos[i] = end - t;
+                        if (nanos[i] > SLOW_NANOS) {
+                            slowAt[slow++] = t - start;
+                        }
+                    }
+                }
+                final long elapsed = System.nanoTime() - start;
+                report(presized ? "presized" : "growing ", nanos, slowAt, slow, elapsed);
+            }
+        }
+    }
+
+    private static void report(final String table, final long[] nanos, final long[] slowAt, final int slow,
+                               final long elapsedNanos) {
+        final long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        final StringBuilder line = new StringBuilder(String.format("%s build: %,d puts in %.2f s, %,d slow (%.0f a second), p99.99 %s",
+                table, nanos.length, elapsedNanos / 1e9, slow, slow / (elapsedNanos / 1e9),
+                Probes.micros(Probes.quantile(sorted, 0.9999))));
+        if (slow > 4) {
+            final long[] gaps = new long[slow - 1];
+            final int[] bins = new int[BINS + 1];
+            for (int i = 1; i < slow; i++) {
+                gaps[i - 1] = slowAt[i] - slowAt[i - 1];
+                bins[(int) Math.min(BINS, gaps[i - 1] / BIN_NANOS)]++;
+            }
+            Arrays.sort(gaps);
+            line.append(String.format("; gaps p25 %.2f p50 %.2f p75 %.2f ms; per 0.25 ms up to 8 ms (last: longer): %s",
+                    Probes.quantile(gaps, 0.25) / 1e6, Probes.quantile(gaps, 0.5) / 1e6, Probes.quantile(gaps, 0.75) / 1e6,
+                    Arrays.toString(bins)));
+        }
+        System.out.println(line);
+    }
+}

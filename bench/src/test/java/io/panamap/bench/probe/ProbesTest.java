@@ -1,0 +1,91 @@
+package io.panamap.bench.probe;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The probes run, on small sizes, and print what their docs say; the measurements themselves are not tested. */
+class ProbesTest {
+
+    @Test
+    void theGrowthStartsShouldFollowGosSchedule() {
+        // Inserts 9, 14, 27, 53, 105, ... (1-based) start the doublings: 13 * 2^(B-1) + 1.
+        assertArrayEquals(new int[] {8, 13, 26, 52, 104, 208, 416, 832}, GrowthStartProbe.growthStarts(1_000));
+        assertArrayEquals(new int[] {8}, GrowthStartProbe.growthStarts(10));
+    }
+
+    @Test
+    void growthStartsShouldReportEveryDoublingOfItsBuilds() {
+        final String output = run("growth-starts", "3", "2000");
+        assertTrue(output.startsWith("growth-starts: 3 builds of 2,000 keys"), output);
+        // 2,000 keys: the doublings to 2^1 .. 2^9 (insert 1,665 = 13 * 2^7 + 1 starts the one from B = 8 to 9).
+        assertEquals(9, output.lines().filter(line -> line.startsWith("doubling to 2^")).count(), output);
+        assertTrue(output.contains("doubling to 2^9  at insert   1,665: p50"), output);
+    }
+
+    @Test
+    void firstTableShouldTimeTheConstructorAndTheFirstInserts() {
+        final String output = run("first-table", "5000");
+        assertTrue(output.contains("first-table: the first LongLongMap of this JVM, 5,000 keys"), output);
+        assertTrue(output.matches("(?s).*constructor [0-9.]+ µs; insert 1 [0-9.]+ µs; insert 9 \\(the first growth\\) [0-9.]+ µs.*"),
+                output);
+        assertTrue(output.contains("inserts over 100 µs: "), output);
+    }
+
+    @Test
+    void slowPutsShouldReportAGrowingAndAPresizedBuild() {
+        final String output = run("slow-puts", "20000", "1");
+        final List<String> builds = output.lines().filter(line -> line.contains(" build: 20,000 puts in ")).toList();
+        assertEquals(2, builds.size(), output);
+        assertTrue(builds.get(0).startsWith("growing  build"), output);
+        assertTrue(builds.get(1).startsWith("presized build"), output);
+        assertTrue(builds.get(0).contains("p99.99 "), output);
+    }
+
+    @Test
+    void aBadArgumentShouldBeNamed() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Probes.intArg(new String[] {"0"}, 0, 5));
+        assertTrue(e.getMessage().contains("argument 1 must be positive: 0"), e.getMessage());
+        assertEquals(5, Probes.intArg(new String[0], 0, 5));
+        assertEquals(1_000_000, Probes.intArg(new String[] {"1_000_000"}, 0, 5));
+    }
+
+    @Test
+    void usageShouldListEveryProbeAndNameAnUnknownOne() {
+        final String usage = Probes.usage("nope");
+        assertTrue(usage.startsWith("unknown probe: nope\n"), usage);
+        for (final String name : Probes.names()) {
+            assertTrue(usage.contains("  " + name + " "), usage);
+        }
+        assertEquals(List.of("first-table", "growth-starts", "slow-puts"), Probes.names());
+    }
+
+    @Test
+    void quantilesShouldBeNearestRank() {
+        final long[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        assertEquals(5, Probes.quantile(sorted, 0.5));
+        assertEquals(10, Probes.quantile(sorted, 0.99));
+        assertEquals(1, Probes.quantile(sorted, 0.0));
+    }
+
+    private static String run(final String... args) {
+        final PrintStream original = System.out;
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            Probes.main(args);
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+}
