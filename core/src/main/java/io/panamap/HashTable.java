@@ -116,7 +116,9 @@ final class HashTable {
      * (puts timed, the worker idle before each build), the insert starting the doubling to 2^13 took 185-204 µs
      * at p99 when asked for, 55-63 µs when mapping inline; the one to 2^14, prepared either way, 479-521 µs at
      * p99 after a wasted request for 2^13 and 12-15 µs without one. Growths from 2^14 on found their array
-     * ready (p99 3-4 µs, against 28-34 µs mapping inline).
+     * ready (p99 3-4 µs, against 28-34 µs mapping inline). (That loop labelled each doubling by the size it
+     * left: those two are most likely the doublings to 2^14 and 2^15. {@code ./panamap probe growth-starts}
+     * names the size reached; docs/PERFORMANCE.md has its figures for the code as it is.)
      */
     static final int MIN_PREPARED_LOG_SIZE = 14;
     /**
