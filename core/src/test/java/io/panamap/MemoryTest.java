@@ -256,6 +256,52 @@ class MemoryTest {
         }
     }
 
+    @Test
+    void anArrayASameSizeGrowthRetiredShouldBeFreedWhenItsLastPinGoesEvenOnceTheTableHasDoubled()
+            throws InterruptedException {
+        final RecordingAllocator allocator = new RecordingAllocator();
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(20261125);
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            final long[] live = new long[3000];
+            int liveCount = 0;
+            while (liveCount < 2000) {
+                live[liveCount++] = random.nextLong();
+                map.put(live[liveCount - 1], 1);
+            }
+            map.finishGrowth();
+            final NativeBlock pinned = map.table().buckets.block;
+            final int logSize = map.stats().logBuckets();
+            try (LongLongCursor cursor = map.cursor()) {
+                assertTrue(cursor.next()); // the cursor pins the current array
+                // Churn (2,000-3,000 keys live) until a same-size growth has retired that array.
+                final long finishedBefore = map.stats().growthsFinished();
+                for (int step = 0; step < 5_000_000 && map.stats().growthsFinished() == finishedBefore; step++) {
+                    if (liveCount < live.length && (liveCount < 2000 || random.nextBoolean())) {
+                        live[liveCount++] = random.nextLong();
+                        map.put(live[liveCount - 1], step);
+                    } else {
+                        final int victim = random.nextInt(liveCount);
+                        map.remove(live[victim]);
+                        live[victim] = live[--liveCount];
+                    }
+                    if (map.stats().growing()) {
+                        map.finishGrowth();
+                    }
+                }
+                assertEquals(1, map.stats().sameSizeGrowths(), "the growth that retired it: " + map.stats());
+                assertEquals(logSize, map.stats().logBuckets(), "a same-size growth, no doubling yet");
+                // Then a doubling, which the old rule (keep what is smaller than the current array) looked at.
+                while (map.stats().logBuckets() == logSize || map.stats().growing()) {
+                    map.put(random.nextLong(), 2);
+                }
+                assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+                assertTrue(pinned.isAlive(), "still pinned by the cursor");
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertFalse(pinned.isAlive(), "retired by a same-size growth: freed with its last pin, not kept");
+        }
+    }
+
     private static List<NativeBlock> aliveBlocks(final RecordingAllocator allocator) {
         synchronized (allocator.blocks) {
             return allocator.blocks.stream().filter(NativeBlock::isAlive).toList();
