@@ -100,10 +100,32 @@ public final class IntervalRecorder {
 
     /** Clears everything and starts the first interval at {@code nowNanos} ({@link System#nanoTime()}). */
     public void start(final long nowNanos) {
+        clear();
+        begin(nowNanos);
+    }
+
+    /**
+     * Clears everything, then starts the first interval now and returns that instant ({@link System#nanoTime()}),
+     * for a pass that times its operations from its own start. Clearing the histograms takes hundreds of
+     * microseconds (a 3 s open-loop stream's seven histograms hold 1.5 MB of counts); read the clock before it,
+     * and the first operation of an open-loop stream was charged with it, and every operation queued behind
+     * that one too.
+     */
+    public long startNow() {
+        clear();
+        final long now = System.nanoTime();
+        begin(now);
+        return now;
+    }
+
+    private void clear() {
         total.reset();
         for (final Histogram interval : intervals) {
             interval.reset();
         }
+    }
+
+    private void begin(final long nowNanos) {
         startNanos = nowNanos;
         startEpochMillis = System.currentTimeMillis();
         intervalEndNanos = nowNanos + intervalNanos;

@@ -113,8 +113,7 @@ final class StringOpenLoopWorkload implements Workload {
             int stored = 0;
             long worst = -1;
             long worstAt = -1;
-            final long start = System.nanoTime();
-            latency.start(start);
+            final long start = latency.startNow(); // after clearing the recorder, not before
             for (long i = 0; i < operations; i++) {
                 final long intended = start + (long) (i * nanosPerOperation);
                 while (System.nanoTime() < intended) {

@@ -101,6 +101,24 @@ class IntervalRecorderTest {
     }
 
     @Test
+    void startNowShouldReadTheClockOnlyOnceItHasClearedItsHistograms() {
+        // 64 intervals: some 14 MB of counts to clear, milliseconds, against nanoseconds for reading the clock.
+        final IntervalRecorder recorder = new IntervalRecorder(1_000 * SECOND);
+        recorder.start(0);
+        recorder.record(1_000, 1);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            final long before = System.nanoTime();
+            final long start = recorder.startNow();
+            final long after = System.nanoTime();
+            assertEquals(0, recorder.total().getTotalCount(), "cleared");
+            assertTrue(start - before > after - start, "the clock read after the clearing, not before: "
+                    + (start - before) + " ns before it, " + (after - start) + " ns after");
+        }
+        recorder.record(2_000, System.nanoTime());
+        assertEquals(1, recorder.total().getTotalCount());
+    }
+
+    @Test
     void anIntervalLogShouldReadBackAsTheTotal(@TempDir final Path dir) throws Exception {
         final IntervalRecorder recorder = new IntervalRecorder(5 * SECOND);
         recorder.start(System.nanoTime());
