@@ -220,9 +220,7 @@ class MemoryTest {
             assertEquals(List.of(map.table().buckets.block), aliveBlocks(allocator),
                     "all retired arrays freed together once a 2^12 one was retired; only the current array left");
             assertFalse(map.stats().nextArrayPrepared(), "asked for only later: " + map.stats());
-            for (long k = 0; k < key; k++) {
-                assertEquals(k + 1, map.get(k));
-            }
+            assertKeysMapToTheirSuccessor(map, key);
         }
         assertEquals(List.of(), aliveBlocks(allocator), "close frees everything");
     }
@@ -302,6 +300,14 @@ class MemoryTest {
         }
     }
 
+    /** Keys 0 to {@code keys} - 1, each put as {@code map.put(key++, key)}: every one still maps to key + 1. */
+    private static void assertKeysMapToTheirSuccessor(final LongLongMap map, final long keys) {
+        assertEquals(keys, map.size());
+        for (long k = 0; k < keys; k++) {
+            assertEquals(k + 1, map.get(k), "key " + k);
+        }
+    }
+
     private static List<NativeBlock> aliveBlocks(final RecordingAllocator allocator) {
         synchronized (allocator.blocks) {
             return allocator.blocks.stream().filter(NativeBlock::isAlive).toList();
@@ -349,9 +355,7 @@ class MemoryTest {
             }
             assertEquals(before, allocatingThreads.size(), "the growth should adopt the prepared array, not map one");
             assertSame(allocator.blocks.get(allocator.blocks.size() - 1), map.table().buckets.block);
-            for (long k = 0; k < key; k++) {
-                assertEquals(k + 1, map.get(k));
-            }
+            assertKeysMapToTheirSuccessor(map, key);
         }
     }
 
@@ -377,9 +381,7 @@ class MemoryTest {
                 map.put(key++, key);
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
-            for (long k = 0; k < key; k++) {
-                assertEquals(k + 1, map.get(k));
-            }
+            assertKeysMapToTheirSuccessor(map, key);
         }
     }
 
@@ -457,9 +459,7 @@ class MemoryTest {
             assertTrue(recorder.longestDiscard() <= HashTable.DISCARD_STEP_BYTES,
                     "no step longer than " + HashTable.DISCARD_STEP_BYTES + ": " + recorder.longestDiscard());
             assertTrue(recorder.live() <= 2, "only the current (and a prepared) array still mapped: " + recorder);
-            for (long k = 0; k < key; k++) {
-                assertEquals(k + 1, map.get(k));
-            }
+            assertKeysMapToTheirSuccessor(map, key);
         }
         assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
         assertEquals(0, recorder.live(), "close freed everything: " + recorder);

@@ -20,7 +20,7 @@ public final class MmapAllocator implements NativeAllocator {
      * large tables; a bucket array under 32 MiB (up to 2^17 buckets of 144 bytes) gains little from them. But
      * such an array is mapped and faulted in during the few milliseconds between its request and the growth
      * that takes it, often too few, and a first touch of a 2 MiB page the host has reclaimed costs about
-     * 5 ms on this VM: the insert that started the doubling to 2^12 or 2^14 took
+     * 5 ms on this VM: the insert that started the doubling to 2^13 or 2^14 took
      * 1.0-5.7 ms in most grow runs of {@code ./panamap bench --contenders panamap-huge}; 156-241 µs with
      * this threshold (docs/PERFORMANCE.md).
      */
