@@ -228,20 +228,10 @@ class MemoryTest {
     @Test
     void sameSizeGrowthsShouldFreeTheirRetiredArraysAtOnce() throws InterruptedException {
         final RecordingAllocator allocator = new RecordingAllocator();
-        final java.util.SplittableRandom random = new java.util.SplittableRandom(20261124);
+        final Churn churn = new Churn(20261124);
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
-            // Insert and delete churn, about 2,000-3,000 keys live: chains keep overflowing at B = 9.
-            final long[] live = new long[3000];
-            int liveCount = 0;
             for (int step = 0; step < 5_000_000 && map.stats().sameSizeGrowths() < 3; step++) {
-                if (liveCount < live.length && (liveCount < 2000 || random.nextBoolean())) {
-                    live[liveCount++] = random.nextLong();
-                    map.put(live[liveCount - 1], step);
-                } else {
-                    final int victim = random.nextInt(liveCount);
-                    map.remove(live[victim]);
-                    live[victim] = live[--liveCount];
-                }
+                churn.step(map, step);
             }
             map.finishGrowth();
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
@@ -258,13 +248,10 @@ class MemoryTest {
     void anArrayASameSizeGrowthRetiredShouldBeFreedWhenItsLastPinGoesEvenOnceTheTableHasDoubled()
             throws InterruptedException {
         final RecordingAllocator allocator = new RecordingAllocator();
-        final java.util.SplittableRandom random = new java.util.SplittableRandom(20261125);
+        final Churn churn = new Churn(20261125);
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
-            final long[] live = new long[3000];
-            int liveCount = 0;
-            while (liveCount < 2000) {
-                live[liveCount++] = random.nextLong();
-                map.put(live[liveCount - 1], 1);
+            while (map.size() < Churn.LEAST_LIVE) {
+                churn.step(map, 1);
             }
             map.finishGrowth();
             final NativeBlock pinned = map.table().buckets.block;
@@ -274,14 +261,7 @@ class MemoryTest {
                 // Churn (2,000-3,000 keys live) until a same-size growth has retired that array.
                 final long finishedBefore = map.stats().growthsFinished();
                 for (int step = 0; step < 5_000_000 && map.stats().growthsFinished() == finishedBefore; step++) {
-                    if (liveCount < live.length && (liveCount < 2000 || random.nextBoolean())) {
-                        live[liveCount++] = random.nextLong();
-                        map.put(live[liveCount - 1], step);
-                    } else {
-                        final int victim = random.nextInt(liveCount);
-                        map.remove(live[victim]);
-                        live[victim] = live[--liveCount];
-                    }
+                    churn.step(map, step);
                     if (map.stats().growing()) {
                         map.finishGrowth();
                     }
@@ -289,14 +269,42 @@ class MemoryTest {
                 assertEquals(1, map.stats().sameSizeGrowths(), "the growth that retired it: " + map.stats());
                 assertEquals(logSize, map.stats().logBuckets(), "a same-size growth, no doubling yet");
                 // Then a doubling, which the old rule (keep what is smaller than the current array) looked at.
+                final java.util.SplittableRandom newKeys = new java.util.SplittableRandom(7);
                 while (map.stats().logBuckets() == logSize || map.stats().growing()) {
-                    map.put(random.nextLong(), 2);
+                    map.put(newKeys.nextLong(), 2);
                 }
                 assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
                 assertTrue(pinned.isAlive(), "still pinned by the cursor");
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
             assertFalse(pinned.isAlive(), "retired by a same-size growth: freed with its last pin, not kept");
+        }
+    }
+
+    /**
+     * Insert and delete churn of random keys, 2,000 to 3,000 of them live once filled: chains keep overflowing
+     * while the load stays below a doubling (B = 9), so the overflow rule brings same-size growths.
+     */
+    private static final class Churn {
+        static final int LEAST_LIVE = 2000;
+        private final java.util.SplittableRandom random;
+        private final long[] live = new long[3000];
+        private int liveCount;
+
+        Churn(final long seed) {
+            random = new java.util.SplittableRandom(seed);
+        }
+
+        /** Inserts a new key mapped to {@code value} while fewer than LEAST_LIVE are live, else inserts or removes one. */
+        void step(final LongLongMap map, final long value) {
+            if (liveCount < live.length && (liveCount < LEAST_LIVE || random.nextBoolean())) {
+                live[liveCount++] = random.nextLong();
+                map.put(live[liveCount - 1], value);
+            } else {
+                final int victim = random.nextInt(liveCount);
+                map.remove(live[victim]);
+                live[victim] = live[--liveCount];
+            }
         }
     }
 
