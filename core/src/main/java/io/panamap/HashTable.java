@@ -74,8 +74,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *       yet, gains at most one overflow bucket per write of its growth: at most 2·2^B in all. Should an
  *       old area still be full, or a bucket past Go's spares not fit in the memory budget, the write moves
  *       its chain and writes in the new array ({@link #canLinkOverflow}).
- *   <li>The old array is freed on a background thread, not by the garbage collector; below 2^12 buckets,
- *       only once the table has retired an array of 2^12 or more ({@link #keepsUntilLarge}).
+ *   <li>The old array is freed on a background thread, not by the garbage collector; below 2^13 buckets,
+ *       only once the table has retired an array of 2^13 or more ({@link #keepsUntilLarge}).
  *   <li>Keys and values stored out of line (typed maps: variable-length ones, and fixed-size ones over 128
  *       bytes) live in an {@link OutOfLineStore} the table owns, not on a garbage-collected heap. Evacuation
  *       copies slots verbatim, so a block changes owner with its entry and nothing here knows about it.
@@ -108,19 +108,19 @@ final class HashTable {
      */
     static final long PREFAULT_STEP_BYTES = 2L << 20;
     /**
-     * The smallest array the memory worker is asked to prepare: 2^14 buckets, 2.4 MB. A smaller table reaches
-     * its growth 3/8 of 13·2^(B-1) inserts after asking, a few milliseconds at most, and the worker, looking at
-     * its queue every 2 ms ({@code MemoryWorker}), was often not done: the growth mapped an array of its own
-     * while the worker mapped and faulted in one that was then thrown away, both needing the process's
-     * memory-map lock, and the next request queued behind that waste. In a scratch loop of 600 builds to 250K
-     * (puts timed, the worker idle before each build), the insert starting the doubling to 2^13 took 185-204 µs
-     * at p99 when asked for, 55-63 µs when mapping inline; the one to 2^14, prepared either way, 479-521 µs at
-     * p99 after a wasted request for 2^13 and 12-15 µs without one. Growths from 2^14 on found their array
-     * ready (p99 3-4 µs, against 28-34 µs mapping inline). (That loop labelled each doubling by the size it
-     * left: those two are most likely the doublings to 2^14 and 2^15. {@code ./panamap probe growth-starts}
-     * names the size reached; docs/PERFORMANCE.md has its figures for the code as it is.)
+     * The smallest array the memory worker is asked to prepare: 2^15 buckets, 4.7 MB. A table asks at 5/8 of its
+     * threshold and reaches its growth 3/8 of 13·2^(B-1) inserts later: for the doubling to 2^14, some 20,000
+     * inserts, 1.3-1.8 ms, while the worker, between tasks, looks at its queue every 2 ms ({@code MemoryWorker}).
+     * Asked for that array, the worker had it mapped in 55-58% of growths; the others mapped their own (p50
+     * 9-12 µs against 1.2-1.5 µs for taking the prepared one), and those coincided now and then with the worker's
+     * own mapping of the array nobody would take: in 1,000 builds per run of {@code ./panamap probe growth-starts},
+     * p99 69-98 µs and max 157-682 µs at that insert. Mapped by the table itself, always: p50 7.5-9.8 µs, p99
+     * 21-22 µs, max 75-91 µs. The doubling to 2^15, 40,000 inserts after its request, found its array ready in
+     * 995-999 builds of 1,000 (p99 3-6 µs). Asking from 2^14 on was chosen once from a scratch loop that
+     * labelled each doubling by the size it left, which made the doubling to 2^14 look like the one to 2^15
+     * (docs/PERFORMANCE.md, "The first prepared array").
      */
-    static final int MIN_PREPARED_LOG_SIZE = 14;
+    static final int MIN_PREPARED_LOG_SIZE = 15;
     /**
      * Retired arrays of fewer buckets than this are freed only once the table has retired a larger one: see
      * {@link #keepsUntilLarge}. The 2^(MIN_PREPARED_LOG_SIZE - 1) array is the last one a table maps itself;
@@ -256,7 +256,7 @@ final class HashTable {
     /**
      * Arrays below {@link #KEEP_RETIRED_BELOW_LOG_SIZE} buckets retired by a doubling, kept mapped (pages and
      * all) until the table stops mapping arrays itself, then freed together; see {@link #keepsUntilLarge}.
-     * At most one per size below it, 2^0 to 2^11 buckets: together about the size of the 2^12 array whose
+     * At most one per size below it, 2^0 to 2^12 buckets: together about the size of the 2^13 array whose
      * retirement frees them.
      */
     private final List<BucketArray> keptSmallRetired = new ArrayList<>(KEEP_RETIRED_BELOW_LOG_SIZE);
@@ -1183,11 +1183,13 @@ final class HashTable {
      * doubling, whose own mapping and faults then waited for it. In 1,000 builds to 60K (the loop of
      * {@code ./panamap probe growth-starts}: puts timed, the worker idle before each build), the inserts that
      * started the doublings to 2^9-2^12 took 31-80 µs at p99 when freeing at once, 5-10 µs when keeping
-     * (docs/PERFORMANCE.md). Giving the pages back
+     * (docs/PERFORMANCE.md; measured when tables mapped their own arrays up to 2^13 buckets, and kept those
+     * below 2^12). Giving the pages back
      * instead (madvise, which takes the lock for reading but still interrupts the writer's CPU to flush its
      * TLB) left 12-24 µs. Arrays that a same-size growth or clear() retired are freed at once, so that churn
      * cannot pile them up: at most one array per size is kept. The cost is memory: a table that stops growing
-     * below 2^12 buckets keeps about as much again as its current array, until it is closed.
+     * before its doubling to 2^14 buckets has ended (about 61,000 entries) keeps about as much again as its
+     * current array (1.2 MB at most), until it is closed.
      */
     private boolean keepsUntilLarge(final BucketArray array) {
         return backgroundMemoryWork && array.retiredByDoubling && array.logSize < KEEP_RETIRED_BELOW_LOG_SIZE;

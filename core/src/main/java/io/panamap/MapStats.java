@@ -18,11 +18,11 @@ package io.panamap;
  * @param growthsFinished      growths whose evacuation has completed
  * @param nextArrayPrepared    whether the array the next doubling needs is already mapped (the memory worker
  *                             faults its buckets and spares in from then on; a growth may take it before it is done;
- *                             never, for the next array of a table below 2^13 buckets, which maps its own)
+ *                             never, for the next array of a table below 2^14 buckets, which maps its own)
  * @param committedBytes       native bytes charged against the budget (main buckets, Go's spares,
  *                             overflow used, of every live array, a prepared next array included, and the
- *                             arrays below 2^12 buckets a small table keeps after retiring them, until it
- *                             retires one of 2^12 buckets or more, or the budget needs the room)
+ *                             arrays below 2^13 buckets a small table keeps after retiring them, until it
+ *                             retires one of 2^13 buckets or more, or the budget needs the room)
  * @param reservedBytes        native address space mapped (pages are only backed once touched)
  * @param memoryBudgetBytes    the budget, or {@link Long#MAX_VALUE} for none
  * @param allocator            description of the allocator

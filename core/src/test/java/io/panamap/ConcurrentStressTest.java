@@ -334,9 +334,10 @@ class ConcurrentStressTest {
     // ------------------------------------------------------------------ reclamation
 
     /**
-     * Keys one reclamation round inserts: two shards grow from empty to about 65K entries each, past 2^13
-     * buckets. A table keeps the arrays below 2^12 buckets it retires until it retires a larger one
-     * ({@code HashTable.keepsUntilLarge}); from there on every retired array is unmapped while readers run.
+     * Keys one reclamation round inserts: two shards grow from empty to about 65K entries each, past their
+     * doubling to 2^14 buckets (at 53,249), whose end retires the 2^13 array. A table keeps the arrays below
+     * 2^13 buckets it retires until it retires a larger one ({@code HashTable.keepsUntilLarge}); from there on
+     * every retired array is unmapped while readers run.
      */
     private static final int RECLAIM_KEYS = 1 << 17;
     /** Inserts between two finishGrowth calls: every growth is finished, and its old array retired, right away. */

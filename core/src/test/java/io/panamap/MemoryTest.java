@@ -160,8 +160,8 @@ class MemoryTest {
     }
 
     /**
-     * A table below 2^13 buckets reaches its growth a few milliseconds after it could ask for its next array,
-     * too soon for the worker: it maps its own, and asks the worker only from the 2^14 array on.
+     * A table below 2^14 buckets reaches its growth a few milliseconds after it could ask for its next array,
+     * too soon for the worker: it maps its own, and asks the worker only from the 2^15 array on.
      */
     @Test
     void smallTablesShouldMapTheirOwnArraysAndAskForTheFirstLargeOne() throws InterruptedException {
@@ -169,7 +169,7 @@ class MemoryTest {
         final List<String> allocatingThreads = allocator.allocatingThreads;
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             long key = 0;
-            while (map.size() < pastTheRequestAt(PREPARED - 2)) { // 2^12 buckets, past where it would ask
+            while (map.size() < pastTheRequestAt(PREPARED - 2)) { // 2^13 buckets, past where it would ask
                 map.put(key++, key);
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
@@ -177,7 +177,7 @@ class MemoryTest {
             assertFalse(map.stats().nextArrayPrepared(), map.stats().toString());
             assertFalse(allocatingThreads.contains("panamap-memory-worker"), "no array prepared: " + allocatingThreads);
 
-            while (map.size() < pastTheRequestAt(PREPARED - 1)) { // 2^13 buckets, past where it asks for 2^14
+            while (map.size() < pastTheRequestAt(PREPARED - 1)) { // 2^14 buckets, past where it asks for 2^15
                 map.put(key++, key);
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
@@ -185,7 +185,7 @@ class MemoryTest {
             assertTrue(map.stats().nextArrayPrepared(), map.stats().toString());
             assertEquals(List.of("panamap-memory-worker"),
                     allocatingThreads.stream().filter(name -> !name.equals(Thread.currentThread().getName())).toList(),
-                    "one array prepared, the 2^14 one; every other mapped by the table: " + allocatingThreads);
+                    "one array prepared, the 2^15 one; every other mapped by the table: " + allocatingThreads);
         }
     }
 
@@ -198,12 +198,12 @@ class MemoryTest {
         final RecordingAllocator allocator = new RecordingAllocator();
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             long key = 0;
-            while (map.stats().doublings() < KEPT_BELOW || map.stats().growing()) { // through the doubling to 2^12
+            while (map.stats().doublings() < KEPT_BELOW || map.stats().growing()) { // through the doubling to 2^13
                 map.put(key++, key);
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
             assertEquals(KEPT_BELOW, map.stats().logBuckets());
-            assertEquals(KEPT_BELOW + 1, allocator.blocks.size(), "one array per size, 2^0 to 2^12");
+            assertEquals(KEPT_BELOW + 1, allocator.blocks.size(), "one array per size, 2^0 to 2^13");
             assertEquals(allocator.blocks.size(), aliveBlocks(allocator).size(), "every retired array still mapped");
             long keptAndLive = 0;
             for (int logSize = 0; logSize <= KEPT_BELOW; logSize++) {
@@ -213,12 +213,12 @@ class MemoryTest {
                     "the kept arrays count as committed: " + map.stats().committedBytes() + " < " + keptAndLive);
             assertTrue(map.stats().reservedBytes() >= keptAndLive, map.stats().toString());
 
-            while (map.stats().doublings() < KEPT_BELOW + 1 || map.stats().growing()) { // retires the 2^12 array
+            while (map.stats().doublings() < KEPT_BELOW + 1 || map.stats().growing()) { // retires the 2^13 array
                 map.put(key++, key);
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
             assertEquals(List.of(map.table().buckets.block), aliveBlocks(allocator),
-                    "all retired arrays freed together once a 2^12 one was retired; only the current array left");
+                    "all retired arrays freed together once a 2^13 one was retired; only the current array left");
             assertFalse(map.stats().nextArrayPrepared(), "asked for only later: " + map.stats());
             assertKeysMapToTheirSuccessor(map, key);
         }
@@ -348,7 +348,7 @@ class MemoryTest {
         final List<String> allocatingThreads = allocator.allocatingThreads;
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             long key = 0;
-            // B = 13 grows at 53,248 entries; its 2^14 array is asked for at 5/8 of that (33,280).
+            // B = 14 grows at 106,496 entries; its 2^15 array is asked for at 5/8 of that (66,560).
             while (map.stats().doublings() < PREPARED - 1) {
                 map.put(key++, key);
             }
@@ -430,10 +430,10 @@ class MemoryTest {
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             long key;
             try {
-                key = askForTheNextArrayWhileArmed(map, holdInMapping); // the worker is held mapping 2^14 buckets
+                key = askForTheNextArrayWhileArmed(map, holdInMapping); // the worker is held mapping 2^15 buckets
                 assertTrue(holdInMapping.awaitHeld(), "the worker should be mapping the next array");
                 while (map.stats().doublings() < PREPARED) {
-                    map.put(key++, key); // the growth to 2^14 maps its own array
+                    map.put(key++, key); // the growth to 2^15 maps its own array
                 }
             } finally {
                 holdInMapping.release();
@@ -441,9 +441,9 @@ class MemoryTest {
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
             final MapStats stats = map.stats();
             assertEquals(PREPARED, stats.logBuckets());
-            assertFalse(stats.nextArrayPrepared(), "a 2^14 array is not the next one of a 2^14 table: " + stats);
+            assertFalse(stats.nextArrayPrepared(), "a 2^15 array is not the next one of a 2^15 table: " + stats);
             while (map.size() < pastTheRequestAt(PREPARED)) {
-                map.put(key++, key); // past 5/8 of 2^14's threshold: the real next one is asked for
+                map.put(key++, key); // past 5/8 of 2^15's threshold: the real next one is asked for
             }
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
             assertTrue(map.stats().nextArrayPrepared(), map.stats().toString());
@@ -645,8 +645,8 @@ class MemoryTest {
     }
 
     /**
-     * Grows {@code map} to 2^13 buckets, waits for the memory worker, arms {@code hold}, and inserts past 33,280
-     * entries (5/8 of 2^13's threshold, 53,248), where the table asks the worker for its 2^14 array.
+     * Grows {@code map} to 2^14 buckets, waits for the memory worker, arms {@code hold}, and inserts past 66,560
+     * entries (5/8 of 2^14's threshold, 106,496), where the table asks the worker for its 2^15 array.
      *
      * @return the next key to insert
      */

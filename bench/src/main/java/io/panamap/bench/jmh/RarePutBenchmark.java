@@ -53,10 +53,10 @@ import java.util.concurrent.TimeUnit;
 public class RarePutBenchmark {
 
     /**
-     * Smallest B: the first table that asks the memory worker for its next array (2^14 buckets; smaller
+     * Smallest B: the first table that asks the memory worker for its next array (2^15 buckets; smaller
      * tables map their own, the worker could not have them ready in time).
      */
-    static final int MIN_LOG_BUCKETS = 13;
+    static final int MIN_LOG_BUCKETS = 14;
     /** Largest B: its keys (6.5 * 2^B of them) must fit one Java array. */
     static final int MAX_LOG_BUCKETS = 27;
 
@@ -71,7 +71,7 @@ public class RarePutBenchmark {
      * {@code B} of the table at that put: it holds 2^B buckets (for {@code startsGrowth}, the doubling goes to
      * 2^(B+1); for {@code endsGrowth}, the doubling into 2^B ends).
      */
-    @Param({"13", "16", "18"})
+    @Param({"14", "16", "18"})
     public int logBuckets;
 
     private RarePut kind;

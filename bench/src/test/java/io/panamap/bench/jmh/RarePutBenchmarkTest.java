@@ -17,7 +17,7 @@ class RarePutBenchmarkTest {
         final String[] kinds = RarePutBenchmark.class.getField("put").getAnnotation(Param.class).value();
         assertEquals(Arrays.stream(RarePutBenchmark.RarePut.values()).map(Enum::name).toList(), Arrays.asList(kinds));
         for (final String kind : kinds) {
-            for (final int logBuckets : new int[] {13, 14}) {
+            for (final int logBuckets : new int[] {14, 15}) {
                 final RarePutBenchmark benchmark = new RarePutBenchmark();
                 benchmark.put = kind;
                 benchmark.logBuckets = logBuckets;
@@ -36,12 +36,12 @@ class RarePutBenchmarkTest {
     void aPutThatIsNotTheRareOneShouldFailTheRun() throws Exception {
         final RarePutBenchmark benchmark = new RarePutBenchmark();
         benchmark.put = "ordinary";
-        benchmark.logBuckets = 13;
+        benchmark.logBuckets = 14;
         benchmark.drawKeys();
         benchmark.fillToJustBefore();
         benchmark.rarePut();
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> RarePutBenchmark.RarePut.startsGrowth.checkAfter(benchmarkStats(benchmark), 13));
+                () -> RarePutBenchmark.RarePut.startsGrowth.checkAfter(benchmarkStats(benchmark), 14));
         assertTrue(refused.getMessage().contains("a doubling started"), refused.getMessage());
         benchmark.checkAndClose();
     }
@@ -49,12 +49,12 @@ class RarePutBenchmarkTest {
     /** A table size the benchmark cannot build is refused with the range, before any key is drawn. */
     @Test
     void aLogBucketsOutsideTheRangeShouldBeRefusedClearly() {
-        for (final int logBuckets : new int[] {0, 12, 28, -1}) {
+        for (final int logBuckets : new int[] {0, 13, 28, -1}) {
             final RarePutBenchmark benchmark = new RarePutBenchmark();
             benchmark.put = "startsGrowth";
             benchmark.logBuckets = logBuckets;
             final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, benchmark::drawKeys);
-            assertTrue(refused.getMessage().contains("between 13 and 27") && refused.getMessage().contains("not " + logBuckets),
+            assertTrue(refused.getMessage().contains("between 14 and 27") && refused.getMessage().contains("not " + logBuckets),
                     refused.getMessage());
         }
     }

@@ -29,6 +29,8 @@ class ProbesTest {
         // 2,000 keys: the doublings to 2^1 .. 2^9 (insert 1,665 = 13 * 2^7 + 1 starts the one from B = 8 to 9).
         assertEquals(9, output.lines().filter(line -> line.startsWith("doubling to 2^")).count(), output);
         assertTrue(output.contains("doubling to 2^9  at insert   1,665: p50"), output);
+        // Tables this small map each new array themselves: the memory worker is never asked for one.
+        assertEquals(9, output.lines().filter(line -> line.endsWith("| array prepared in 0 of 3 builds")).count(), output);
     }
 
     @Test
