@@ -79,7 +79,7 @@ final class GrowthStartProbe {
         Arrays.sort(t);
         Arrays.sort(m);
         return summary + String.format(" (p50 %s; mapped by the insert: p50 %s)",
-                Probes.micros(Probes.quantile(t, 0.5)).strip(), Probes.micros(Probes.quantile(m, 0.5)).strip());
+                Probes.micros(Probes.quantile(t, 0.5)), Probes.micros(Probes.quantile(m, 0.5)));
     }
 
     /**

@@ -34,6 +34,17 @@ class ProbesTest {
     }
 
     @Test
+    void thePreparedSummaryShouldCountTheBuildsAndSplitTheMediansByKind() {
+        final long[] nanos = {3_000, 1_000, 40_000, 2_000, 50_000};
+        assertEquals("array prepared in 3 of 5 builds (p50 2.0 µs; mapped by the insert: p50 40.0 µs)",
+                GrowthStartProbe.preparedSummary(nanos, new boolean[] {true, true, false, true, false}));
+        assertEquals("array prepared in 0 of 5 builds",
+                GrowthStartProbe.preparedSummary(nanos, new boolean[5]));
+        assertEquals("array prepared in 5 of 5 builds",
+                GrowthStartProbe.preparedSummary(nanos, new boolean[] {true, true, true, true, true}));
+    }
+
+    @Test
     void firstTableShouldTimeTheConstructorAndTheFirstInserts() {
         final String output = run("first-table", "5000");
         assertTrue(output.contains("first-table: the first LongLongMap of this JVM, 5,000 keys"), output);
