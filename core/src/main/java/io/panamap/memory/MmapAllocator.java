@@ -17,7 +17,8 @@ public final class MmapAllocator implements NativeAllocator {
 
     /**
      * With {@code hugePages}, smaller mappings still get 4 KiB pages. Huge pages are for the TLB misses of
-     * large tables; a bucket array under 32 MiB (up to 2^17 buckets of 144 bytes) gains little from them. But
+     * large tables; a bucket array mapped in under 32 MiB (up to 2^16 buckets of 144 bytes: a mapping holds the
+     * address space of the overflow area too, three times the buckets) gains little from them. But
      * such an array is mapped and faulted in during the few milliseconds between its request and the growth
      * that takes it, often too few, and a first touch of a 2 MiB page the host has reclaimed costs about
      * 5 ms on this VM: the insert that started the doubling to 2^13 or 2^14 took

@@ -14,7 +14,7 @@ public final class NativeAllocators {
     }
 
     /**
-     * mmap advised for transparent huge pages, for mappings of 32 MiB and more (bucket arrays from 2^18
+     * mmap advised for transparent huge pages, for mappings of 32 MiB and more (long-to-long bucket arrays from 2^17
      * buckets); smaller ones keep 4 KiB pages, whose first touches cost microseconds, not milliseconds.
      *
      * @throws UnsupportedOperationException where mmap is not available

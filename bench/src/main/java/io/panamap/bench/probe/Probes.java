@@ -61,7 +61,12 @@ public final class Probes {
         if (args.length <= index) {
             return fallback;
         }
-        final int value = Integer.parseInt(args[index].replace("_", "").replace(",", ""));
+        final int value;
+        try {
+            value = Integer.parseInt(args[index].replace("_", "").replace(",", ""));
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException("argument " + (index + 1) + " must be a positive whole number: " + args[index]);
+        }
         if (value <= 0) {
             throw new IllegalArgumentException("argument " + (index + 1) + " must be positive: " + args[index]);
         }

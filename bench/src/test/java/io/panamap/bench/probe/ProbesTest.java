@@ -68,6 +68,9 @@ class ProbesTest {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Probes.intArg(new String[] {"0"}, 0, 5));
         assertTrue(e.getMessage().contains("argument 1 must be positive: 0"), e.getMessage());
+        final IllegalArgumentException notANumber = assertThrows(IllegalArgumentException.class,
+                () -> Probes.intArg(new String[] {"8", "abc"}, 1, 5));
+        assertEquals("argument 2 must be a positive whole number: abc", notANumber.getMessage());
         assertEquals(5, Probes.intArg(new String[0], 0, 5));
         assertEquals(1_000_000, Probes.intArg(new String[] {"1_000_000"}, 0, 5));
     }
