@@ -222,6 +222,18 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     }
 
     /**
+     * Gives back every shard's memory held only for growths to come, one shard (and one lock) at a time (see
+     * {@link LongLongMap#releaseSpareMemory()}).
+     *
+     * @return the bytes no longer charged to the shards
+     */
+    public long releaseSpareMemory() {
+        final long[] released = {0};
+        set.forEachWriteLocked(shard -> released[0] += shards[shard].releaseSpareMemory());
+        return released[0];
+    }
+
+    /**
      * Evacuates growing shards for about {@code timeBudget} in all, each under its own lock.
      *
      * @return true when no shard is left growing

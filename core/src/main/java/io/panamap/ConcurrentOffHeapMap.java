@@ -238,6 +238,18 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         set.forEachWriteLocked(shard -> shards.get(shard).finishGrowth());
     }
 
+    /**
+     * Gives back every shard's bucket arrays held only for growths to come, one shard (and one lock) at a time
+     * (see {@link LongLongMap#releaseSpareMemory()}).
+     *
+     * @return the bytes no longer charged to the shards
+     */
+    public long releaseSpareMemory() {
+        final long[] released = {0};
+        set.forEachWriteLocked(shard -> released[0] += shards.get(shard).releaseSpareMemory());
+        return released[0];
+    }
+
     /** Evacuates growing shards for about {@code timeBudget} in all; true when none is left growing. */
     public boolean evacuate(final Duration timeBudget) {
         return set.evacuate(timeBudget);

@@ -75,7 +75,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *       old area still be full, or a bucket past Go's spares not fit in the memory budget, the write moves
  *       its chain and writes in the new array ({@link #canLinkOverflow}).
  *   <li>The old array is freed on a background thread, not by the garbage collector; below 2^13 buckets,
- *       only once the table has retired an array of 2^13 or more ({@link #keepsUntilLarge}).
+ *       only once the table has retired an array of 2^13 or more ({@link #keepsUntilLarge}). The next
+ *       array is mapped ahead of its growth, and an owner who knows the table has stopped growing can give
+ *       it and the kept small arrays back ({@link #releaseSpareMemory}); Go has neither.
  *   <li>Keys and values stored out of line (typed maps: variable-length ones, and fixed-size ones over 128
  *       bytes) live in an {@link OutOfLineStore} the table owns, not on a garbage-collected heap. Evacuation
  *       copies slots verbatim, so a block changes owner with its entry and nothing here knows about it.
@@ -157,6 +159,11 @@ final class HashTable {
     private static final VarHandle PREPARED;
     /** Stored in {@link #prepared} by {@link #close}: a late preparation then frees its array itself. */
     private static final Object CLOSED = new Object();
+    /**
+     * Stored in {@link #prepared} by {@link #releaseSpareMemory}: a preparation still under way frees its array
+     * instead of offering it, until the table asks for its next one.
+     */
+    private static final Object WITHDRAWN = new Object();
 
     static {
         try {
@@ -564,6 +571,7 @@ final class HashTable {
         if (needed > memoryBudget - committedBytes()) {
             return;
         }
+        PREPARED.compareAndSet(this, WITHDRAWN, null); // an owner's release covers only what was asked before
         MemoryWorker.execute(new Prepare(this, logSize));
     }
 
@@ -589,7 +597,8 @@ final class HashTable {
     private boolean publish(final BucketArray array) {
         while (true) {
             final Object current = PREPARED.get(this);
-            if (current == CLOSED || current instanceof BucketArray other && other.logSize >= array.logSize) {
+            if (current == CLOSED || current == WITHDRAWN
+                    || current instanceof BucketArray other && other.logSize >= array.logSize) {
                 array.block.close();
                 return false;
             }
@@ -1291,6 +1300,43 @@ final class HashTable {
         beginWrite();
         try {
             clear();
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * Gives back the memory held only for growths to come: the prepared next array (with the preparation
+     * still under way, if any) and the small retired arrays kept a while (see {@link #keepsUntilLarge}). For an
+     * owner who knows the table has stopped growing: a table grown to 10M entries holds a prepared array of
+     * 2^22 buckets, about twice its own. The next growth, should one come, maps its array on the writing
+     * thread and faults its pages in as it writes; the table asks the worker again only for the array after.
+     *
+     * @return the bytes no longer charged to the table (unmapped on the memory worker soon after)
+     */
+    long releaseSpareMemory() {
+        final long before = committedBytes();
+        while (true) {
+            final Object current = PREPARED.get(this);
+            if (current == CLOSED) {
+                break;
+            }
+            if (PREPARED.compareAndSet(this, current, WITHDRAWN)) {
+                if (current instanceof BucketArray ready) {
+                    release(ready);
+                }
+                break;
+            }
+        }
+        releaseKeptSmallRetired();
+        return before - committedBytes();
+    }
+
+    /** {@link #releaseSpareMemory} as a write of its own, for a front end's {@code releaseSpareMemory()}. */
+    long releaseSpareMemoryAsWrite() {
+        beginWrite();
+        try {
+            return releaseSpareMemory();
         } finally {
             endWrite();
         }

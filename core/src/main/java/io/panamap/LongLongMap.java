@@ -448,6 +448,23 @@ public final class LongLongMap implements AutoCloseable {
         return table.evacuateForAsWrite(timeBudget.toNanos());
     }
 
+    /**
+     * Gives back the memory held only for growths to come: the next array, which the memory worker maps and
+     * faults in once the table passes 5/8 of its growth threshold, and the small retired arrays a table below
+     * 2^13 buckets keeps a while (see "Memory" in the README). For an owner who knows the table has stopped
+     * growing: a table grown to 10M entries holds a prepared next array of about twice its own size (32 bytes
+     * per entry become about 96). The table keeps every entry and its speed; should it grow again, that growth
+     * maps its array on the writing thread and faults its pages in as it writes (what the worker would have
+     * done ahead of it), and the worker prepares the array after that one as usual.
+     *
+     * @return the bytes no longer charged to the table ({@link MapStats#committedBytes()}); the memory worker
+     *         unmaps them shortly after
+     * @throws IllegalStateException if the table is closed
+     */
+    public long releaseSpareMemory() {
+        return table.releaseSpareMemoryAsWrite();
+    }
+
     /** Shape, growth progress and memory of the table. */
     public MapStats stats() {
         return table.stats();

@@ -536,6 +536,16 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         table.finishGrowthAsWrite();
     }
 
+    /**
+     * Gives back the bucket arrays held only for growths to come (see {@link LongLongMap#releaseSpareMemory()}).
+     * The out-of-line store keeps its slabs.
+     *
+     * @return the bytes no longer charged to the table
+     */
+    public long releaseSpareMemory() {
+        return table.releaseSpareMemoryAsWrite();
+    }
+
     /** Evacuates a growth in progress for about {@code timeBudget} (see {@link LongLongMap#evacuate}). */
     public boolean evacuate(final java.time.Duration timeBudget) {
         return table.evacuateForAsWrite(timeBudget.toNanos());

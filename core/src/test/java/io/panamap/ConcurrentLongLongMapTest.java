@@ -573,9 +573,37 @@ class ConcurrentLongLongMapTest {
         uses.put("cursor", map::cursor);
         uses.put("stats", map::stats);
         uses.put("finishGrowth", map::finishGrowth);
+        uses.put("releaseSpareMemory", map::releaseSpareMemory);
         uses.put("evacuate", () -> map.evacuate(Duration.ofMillis(1)));
         uses.forEach((name, use) -> assertThrows(IllegalStateException.class, use, name + " after close"));
         assertEquals(4, map.shardCount(), "what needs no memory still answers");
+    }
+
+    @Test
+    void releasingSpareMemoryShouldGiveBackEveryShardsPreparedArrayAndKeepEveryEntry() throws InterruptedException {
+        // Two shards of about 80,000 entries each: 2^14 buckets, past 5/8 of their threshold (66,560 entries).
+        final long keys = 160_000;
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(2).build()) {
+            for (long key = 0; key < keys; key++) {
+                map.put(key, ~key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(30, TimeUnit.SECONDS));
+            final ShardedStats before = map.stats();
+            long prepared = 0;
+            for (final MapStats shard : before.shards()) {
+                assertTrue(shard.nextArrayPrepared(), "test premise: " + shard);
+                prepared += BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, shard.logBuckets() + 1);
+            }
+
+            assertEquals(prepared, map.releaseSpareMemory());
+
+            final ShardedStats after = map.stats();
+            assertEquals(before.committedBytes() - prepared, after.committedBytes());
+            after.shards().forEach(shard -> assertFalse(shard.nextArrayPrepared(), shard.toString()));
+            for (long key = 0; key < keys; key++) {
+                assertEquals(~key, map.get(key));
+            }
+        }
     }
 
     @Test

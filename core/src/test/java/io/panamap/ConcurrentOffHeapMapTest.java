@@ -156,6 +156,7 @@ class ConcurrentOffHeapMapTest {
         uses.put("stats", map::stats);
         uses.put("storageStats", map::storageStats);
         uses.put("finishGrowth", map::finishGrowth);
+        uses.put("releaseSpareMemory", map::releaseSpareMemory);
         uses.put("evacuate", () -> map.evacuate(Duration.ofMillis(1)));
         uses.forEach((name, use) -> assertThrows(IllegalStateException.class, use, name + " after close"));
     }

@@ -418,15 +418,7 @@ class MemoryTest {
     @Test
     void anArrayTheWorkerFinishesAfterTheGrowthMappedItsOwnShouldNotCountAsTheNextOne() throws InterruptedException {
         final OneShotHold holdInMapping = new OneShotHold();
-        final RecordingAllocator allocator = new RecordingAllocator() {
-            @Override
-            public NativeBlock allocate(final long byteSize) {
-                if (Thread.currentThread().getName().equals("panamap-memory-worker")) {
-                    holdInMapping.holdIfArmed();
-                }
-                return super.allocate(byteSize);
-            }
-        };
+        final RecordingAllocator allocator = holdingWhileTheWorkerMaps(holdInMapping);
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             long key;
             try {
@@ -650,6 +642,105 @@ class MemoryTest {
      *
      * @return the next key to insert
      */
+    @Test
+    void releasingSpareMemoryShouldGiveBackThePreparedArrayAndKeepEveryEntry() throws InterruptedException {
+        final ThreadRecordingAllocator allocator = new ThreadRecordingAllocator();
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            long key = 0;
+            while (map.stats().logBuckets() < PREPARED - 1 || map.size() < pastTheRequestAt(PREPARED - 1)) {
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            final MapStats before = map.stats();
+            assertTrue(before.nextArrayPrepared(), before.toString());
+            final NativeBlock prepared = allocator.blocks.get(allocator.allocatingThreads.indexOf("panamap-memory-worker"));
+
+            final long released = map.releaseSpareMemory();
+
+            assertEquals(BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, PREPARED), released,
+                    "the prepared array's buckets and spares");
+            assertEquals(before.committedBytes() - released, map.stats().committedBytes());
+            assertFalse(map.stats().nextArrayPrepared(), map.stats().toString());
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertFalse(prepared.isAlive(), "the prepared array is unmapped");
+            assertKeysMapToTheirSuccessor(map, key);
+            assertEquals(0, map.releaseSpareMemory(), "nothing more to give back");
+
+            final int mappedBefore = allocator.blocks.size();
+            while (map.stats().doublings() < PREPARED || map.stats().growing()) {
+                map.put(key++, key); // the growth to 2^15 maps its own array
+            }
+            assertEquals(Thread.currentThread().getName(), allocator.allocatingThreads.get(mappedBefore),
+                    "mapped by the writing thread: " + allocator.allocatingThreads);
+            while (map.size() < pastTheRequestAt(PREPARED)) {
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertTrue(map.stats().nextArrayPrepared(), "the array after is prepared again: " + map.stats());
+            assertKeysMapToTheirSuccessor(map, key);
+        }
+        assertEquals(List.of(), aliveBlocks(allocator), "close frees everything");
+    }
+
+    @Test
+    void releasingSpareMemoryShouldFreeTheSmallRetiredArraysKept() throws InterruptedException {
+        final RecordingAllocator allocator = new RecordingAllocator();
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            long key = 0;
+            while (map.stats().doublings() < KEPT_BELOW - 2 || map.stats().growing()) { // through the doubling to 2^11
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertEquals(KEPT_BELOW - 1, aliveBlocks(allocator).size(), "2^0 to 2^10 kept, 2^11 current");
+            long kept = 0;
+            for (int logSize = 0; logSize < KEPT_BELOW - 2; logSize++) {
+                kept += BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, logSize);
+            }
+
+            final long released = map.releaseSpareMemory();
+
+            assertTrue(released >= kept, released + " < " + kept + ": the kept arrays' buckets, spares and overflow");
+            assertEquals(map.table().buckets.committedBytes(), map.stats().committedBytes(), "the current array alone");
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertEquals(List.of(map.table().buckets.block), aliveBlocks(allocator), "only the current array left");
+            assertKeysMapToTheirSuccessor(map, key);
+            while (map.stats().doublings() < KEPT_BELOW - 1 || map.stats().growing()) { // retires 2^11: kept again
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertEquals(2, aliveBlocks(allocator).size(), "the 2^11 array kept, the 2^12 one current");
+            assertKeysMapToTheirSuccessor(map, key);
+        }
+    }
+
+    @Test
+    void releasingSpareMemoryShouldWithdrawAPreparationUnderWay() throws InterruptedException {
+        final OneShotHold holdInMapping = new OneShotHold();
+        final RecordingAllocator allocator = holdingWhileTheWorkerMaps(holdInMapping);
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            final long key;
+            try {
+                key = askForTheNextArrayWhileArmed(map, holdInMapping); // the worker is held mapping 2^15 buckets
+                assertTrue(holdInMapping.awaitHeld(), "the worker should be mapping the next array");
+                assertEquals(0, map.releaseSpareMemory(), "nothing offered yet");
+            } finally {
+                holdInMapping.release();
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertFalse(map.stats().nextArrayPrepared(), "the late array is not offered: " + map.stats());
+            assertEquals(List.of(map.table().buckets.block), aliveBlocks(allocator), "and it is unmapped");
+            assertKeysMapToTheirSuccessor(map, key);
+        }
+    }
+
+    @Test
+    void releasingSpareMemoryOfAClosedTableShouldThrow() {
+        final LongLongMap map = new LongLongMap();
+        map.close();
+        final IllegalStateException failure = assertThrows(IllegalStateException.class, map::releaseSpareMemory);
+        assertTrue(failure.getMessage().contains("closed"), failure.getMessage());
+    }
+
     private static long askForTheNextArrayWhileArmed(final LongLongMap map, final OneShotHold hold)
             throws InterruptedException {
         long key = 0;
@@ -662,6 +753,19 @@ class MemoryTest {
             map.put(key++, key);
         }
         return key;
+    }
+
+    /** An allocator whose memory worker, once {@code hold} is armed, stops as it maps an array until released. */
+    private static RecordingAllocator holdingWhileTheWorkerMaps(final OneShotHold hold) {
+        return new RecordingAllocator() {
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                if (Thread.currentThread().getName().equals("panamap-memory-worker")) {
+                    hold.holdIfArmed();
+                }
+                return super.allocate(byteSize);
+            }
+        };
     }
 
     /**

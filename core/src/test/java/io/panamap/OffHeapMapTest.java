@@ -303,6 +303,7 @@ class OffHeapMapTest {
         assertThrows(IllegalStateException.class, () -> map.delete("k"));
         assertThrows(IllegalStateException.class, map::size);
         assertThrows(IllegalStateException.class, map::storageStats);
+        assertThrows(IllegalStateException.class, map::releaseSpareMemory);
         assertThrows(IllegalStateException.class, cursor::value);
         assertThrows(IllegalStateException.class, cursor::next);
         assertTrue(map.toString().contains("closed"));

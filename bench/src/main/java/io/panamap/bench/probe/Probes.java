@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 /**
  * {@code ./panamap probe <name> [args]}: small measurements that single out one effect the benchmark
  * harness cannot separate (one kind of put, the first table of a JVM, how often the machine interrupts a
- * timed loop). Each prints a short plain-text report; docs/PERFORMANCE.md quotes them. Unlike the bench,
+ * timed loop, what a table holds in native memory). Each prints a short plain-text report;
+ * docs/PERFORMANCE.md quotes them. Unlike the bench,
  * a probe runs in the JVM it is started in, once: run it a few times, and in a fresh JVM each time for
  * {@code first-table}.
  */
@@ -21,7 +22,9 @@ public final class Probes {
             "first-table", new Probe(FirstTableProbe::main,
                     "[keys]: a fresh JVM's first table: construction, first insert, first growth, slow inserts"),
             "slow-puts", new Probe(SlowPutProbe::main,
-                    "[keys] [builds]: puts over 15 µs per build, growing and presized, and the gaps between them")));
+                    "[keys] [builds]: puts over 15 µs per build, growing and presized, and the gaps between them"),
+            "memory", new Probe(MemoryProbe::main,
+                    "[keys]: native memory of a grown and a presized table, before and after releaseSpareMemory()")));
 
     private record Probe(Consumer<String[]> main, String usage) {
     }

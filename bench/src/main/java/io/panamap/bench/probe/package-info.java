@@ -3,6 +3,7 @@
  * {@code ./panamap probe <name> [args]} ({@link io.panamap.bench.probe.Probes} lists them). A probe runs once,
  * in the JVM it is started in, and prints a few lines; docs/PERFORMANCE.md quotes them where it explains a
  * change: {@code growth-starts} (the insert that starts each doubling, over many builds), {@code first-table}
- * (a fresh JVM's first table) and {@code slow-puts} (how often something outside the table stops a put).
+ * (a fresh JVM's first table), {@code slow-puts} (how often something outside the table stops a put) and
+ * {@code memory} (what a table holds in native memory, before and after {@code releaseSpareMemory()}).
  */
 package io.panamap.bench.probe;

@@ -11,9 +11,10 @@ import java.nio.file.Path;
 
 /**
  * Snapshots of the heap and of the process's resident memory, from which {@link MemoryUse} is computed. Each
- * snapshot runs {@code System.gc()} first, so it is taken outside any measured phase.
+ * snapshot runs {@code System.gc()} first, so it is taken outside any measured phase. Also used by the
+ * {@code memory} probe.
  */
-final class MemoryMeter {
+public final class MemoryMeter {
 
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
     private static final Path STATUS = Path.of("/proc/self/status");
@@ -31,12 +32,12 @@ final class MemoryMeter {
     }
 
     /** A snapshot now (after a full GC). */
-    static MemoryMeter snapshot() {
+    public static MemoryMeter snapshot() {
         return new MemoryMeter();
     }
 
     /** What grew between this snapshot and now, for a map holding {@code entries} entries. */
-    MemoryUse since(final long entries) {
+    public MemoryUse since(final long entries) {
         final MemoryMeter now = new MemoryMeter();
         return between(entries, this, now, this, now);
     }

@@ -64,6 +64,22 @@ class ProbesTest {
     }
 
     @Test
+    void memoryShouldShowTheGrownTableGivingBackItsPreparedArray() {
+        // 100,000 keys: 2^14 buckets, past 5/8 of their threshold, so the grown table holds a prepared 2^15 array.
+        final String output = run("memory", "100000");
+        assertTrue(output.startsWith("memory: a LongLongMap of 100,000 random keys"), output);
+        assertTrue(output.contains("growing : B=14, next array prepared: yes"), output);
+        assertTrue(output.contains("presized: B=14, next array prepared: no"), output);
+        final List<Long> released = output.lines().filter(line -> line.contains("releaseSpareMemory(): "))
+                .map(line -> Long.parseLong(line.replaceAll(".*releaseSpareMemory\\(\\): ([0-9,]+) bytes.*", "$1")
+                        .replace(",", "")))
+                .toList();
+        assertEquals(2, released.size(), output);
+        assertTrue(released.get(0) > 4_000_000, "the 2^15 array's buckets and spares: " + output);
+        assertEquals(0L, released.get(1), "a presized table prepares nothing it was sized not to need: " + output);
+    }
+
+    @Test
     void aBadArgumentShouldBeNamed() {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Probes.intArg(new String[] {"0"}, 0, 5));
@@ -82,7 +98,7 @@ class ProbesTest {
         for (final String name : Probes.names()) {
             assertTrue(usage.contains("  " + name + " "), usage);
         }
-        assertEquals(List.of("first-table", "growth-starts", "slow-puts"), Probes.names());
+        assertEquals(List.of("first-table", "growth-starts", "memory", "slow-puts"), Probes.names());
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.panamap.bench.probe;
+
+import io.panamap.LongLongMap;
+import io.panamap.MapStats;
+import io.panamap.bench.workload.MemoryMeter;
+import io.panamap.bench.workload.Quiesce;
+
+import java.util.SplittableRandom;
+import java.util.function.LongFunction;
+
+/**
+ * What a table of {@code keys} random keys holds in native memory, grown from empty and presized: its
+ * committed bytes ({@code stats()}) and the process's resident growth once the memory worker is idle, then
+ * the same after {@code releaseSpareMemory()}, which gives back the array prepared for the next doubling (and
+ * any small retired arrays kept).
+ */
+final class MemoryProbe {
+
+    private MemoryProbe() {
+    }
+
+    static void main(final String[] args) {
+        final int keys = Probes.intArg(args, 0, 10_000_000);
+        final long[] keySet = new SplittableRandom(11).longs(keys).toArray();
+        System.out.printf("memory: a LongLongMap of %,d random keys; figures after the memory worker went idle%n", keys);
+        measure("growing ", keySet, size -> new LongLongMap());
+        measure("presized", keySet, LongLongMap::withExpectedSize);
+    }
+
+    private static void measure(final String name, final long[] keys, final LongFunction<LongLongMap> newMap) {
+        final MemoryMeter before = MemoryMeter.snapshot();
+        try (LongLongMap map = newMap.apply(keys.length)) {
+            for (int i = 0; i < keys.length; i++) {
+                map.put(keys[i], i);
+            }
+            Quiesce.memoryWorker();
+            final MapStats built = map.stats();
+            final long residentBuilt = before.since(keys.length).nativeBytes();
+            final long start = System.nanoTime();
+            final long released = map.releaseSpareMemory();
+            final long releaseNanos = System.nanoTime() - start;
+            Quiesce.memoryWorker();
+            final MapStats trimmed = map.stats();
+            final long residentTrimmed = before.since(keys.length).nativeBytes();
+            System.out.printf("%s: B=%d, next array prepared: %s; committed %s; resident growth %s%n", name,
+                    built.logBuckets(), built.nextArrayPrepared() ? "yes" : "no",
+                    perEntry(built.committedBytes(), keys.length), perEntry(residentBuilt, keys.length));
+            System.out.printf("  releaseSpareMemory(): %,d bytes in %s; committed %s; resident growth %s%n",
+                    released, Probes.micros(releaseNanos), perEntry(trimmed.committedBytes(), keys.length),
+                    perEntry(residentTrimmed, keys.length));
+        }
+        Quiesce.memoryWorker();
+    }
+
+    /** Bytes, and bytes per entry. */
+    static String perEntry(final long bytes, final long entries) {
+        return String.format("%,d bytes (%.1f per entry)", bytes, (double) bytes / entries);
+    }
+}
