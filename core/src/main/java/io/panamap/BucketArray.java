@@ -58,6 +58,12 @@ final class BucketArray {
     boolean retired;
     /** A finished doubling retired this array (not a same-size growth, not clear). */
     boolean retiredByDoubling;
+    /**
+     * The table has let this array go (to be unmapped, or emptied and kept mapped): the memory worker's
+     * pre-fault steps stop at their next look, instead of faulting in pages that are being given back.
+     * Written by the writer, read by the worker.
+     */
+    volatile boolean letGo;
 
     BucketArray(final BucketLayout layout, final NativeBlock block, final int logSize) {
         this.layout = layout;

@@ -584,7 +584,7 @@ final class HashTable {
             return; // the growth will map inline, and report the failure there
         }
         if (publish(array)) {
-            new PrefaultDoubling(allocator, array.block, layout.bytesFor(array.bucketCount / 2),
+            new PrefaultDoubling(allocator, array, layout.bytesFor(array.bucketCount / 2),
                     layout.bytesFor(array.bucketCount + array.preallocatedSpares)).run();
         }
     }
@@ -875,10 +875,9 @@ final class HashTable {
     }
 
     private void prefaultRange(final BucketArray array, final long fromBucket, final long toBucket) {
-        final NativeBlock block = array.block;
         final long offset = layout.bytesFor(fromBucket);
         final long length = layout.bytesFor(toBucket - fromBucket);
-        MemoryWorker.execute(new PrefaultStep(allocator, block, offset, offset + length));
+        MemoryWorker.execute(new PrefaultStep(allocator, array, offset, offset + length));
     }
 
     private void incrementOverflowCount(final int logSize) {
@@ -1171,6 +1170,7 @@ final class HashTable {
      */
     private void releaseRetired(final BucketArray array) {
         if (retiredMappingsKept > 0) {
+            array.letGo = true;
             keepEmptied(array.block);
         } else if (keepsUntilLarge(array)) {
             keptSmallRetired.add(array);
@@ -1198,25 +1198,25 @@ final class HashTable {
      * TLB) left 12-24 µs. Arrays that a same-size growth or clear() retired are freed at once, so that churn
      * cannot pile them up: at most one array per size is kept. The cost is memory: a table that stops growing
      * before its doubling to 2^14 buckets has ended (about 61,000 entries) keeps about as much again as its
-     * current array (1.2 MB at most), until it is closed.
+     * current array (1.2 MB at most), until it is closed or its owner calls {@link #releaseSpareMemory}.
      */
     private boolean keepsUntilLarge(final BucketArray array) {
         return backgroundMemoryWork && array.retiredByDoubling && array.logSize < KEEP_RETIRED_BELOW_LOG_SIZE;
     }
 
-    /** Frees the small retired arrays kept so far (see keepsUntilLarge). */
-    private synchronized void releaseKeptSmallRetired() {
-        if (keptSmallRetired.isEmpty()) {
-            return;
-        }
+    /** Frees the small retired arrays kept so far (see keepsUntilLarge); returns the bytes they were charged. */
+    private synchronized long releaseKeptSmallRetired() {
+        final long released = keptSmallRetiredBytes;
         for (final BucketArray array : keptSmallRetired) {
             release(array);
         }
         keptSmallRetired.clear();
         keptSmallRetiredBytes = 0;
+        return released;
     }
 
     private void release(final BucketArray array) {
+        array.letGo = true;
         if (!backgroundMemoryWork) {
             array.block.close();
         } else if (allocator.discards()) {
@@ -1309,13 +1309,14 @@ final class HashTable {
      * Gives back the memory held only for growths to come: the prepared next array (with the preparation
      * still under way, if any) and the small retired arrays kept a while (see {@link #keepsUntilLarge}). For an
      * owner who knows the table has stopped growing: a table grown to 10M entries holds a prepared array of
-     * 2^22 buckets, about twice its own. The next growth, should one come, maps its array on the writing
-     * thread and faults its pages in as it writes; the table asks the worker again only for the array after.
+     * 2^22 buckets, about twice its own. It covers what the table has asked for: one that has not reached 5/8
+     * of its threshold yet asks when it does. The growth a released array was for, should it come, maps its
+     * array on the writing thread and faults its pages in as it writes.
      *
      * @return the bytes no longer charged to the table (unmapped on the memory worker soon after)
      */
     long releaseSpareMemory() {
-        final long before = committedBytes();
+        long released = 0;
         while (true) {
             final Object current = PREPARED.get(this);
             if (current == CLOSED) {
@@ -1323,13 +1324,13 @@ final class HashTable {
             }
             if (PREPARED.compareAndSet(this, current, WITHDRAWN)) {
                 if (current instanceof BucketArray ready) {
+                    released += ready.committedBytes();
                     release(ready);
                 }
                 break;
             }
         }
-        releaseKeptSmallRetired();
-        return before - committedBytes();
+        return released + releaseKeptSmallRetired();
     }
 
     /** {@link #releaseSpareMemory} as a write of its own, for a front end's {@code releaseSpareMemory()}. */
@@ -1420,27 +1421,29 @@ final class HashTable {
      */
     private static final class PrefaultDoubling implements Runnable {
         private final NativeAllocator allocator;
+        private final BucketArray array;
         private final NativeBlock block;
         private final long halfBytes;
         private final long endBytes;
         /** Bytes of each half faulted in so far. */
         private long doneInEachHalf;
 
-        PrefaultDoubling(final NativeAllocator allocator, final NativeBlock block, final long halfBytes,
+        PrefaultDoubling(final NativeAllocator allocator, final BucketArray array, final long halfBytes,
                          final long endBytes) {
             this.allocator = allocator;
-            this.block = block;
+            this.array = array;
+            this.block = array.block;
             this.halfBytes = halfBytes;
             this.endBytes = endBytes;
         }
 
         @Override
         public void run() {
-            if (!block.isAlive()) {
-                return; // the table dropped the array (clear, close, or a newer array) meanwhile
+            if (array.letGo || !block.isAlive()) {
+                return; // the table let the array go (clear, close, a newer array, releaseSpareMemory) meanwhile
             }
             if (doneInEachHalf == halfBytes) {
-                new PrefaultStep(allocator, block, 2 * halfBytes, endBytes).run();
+                new PrefaultStep(allocator, array, 2 * halfBytes, endBytes).run();
                 return;
             }
             final long length = Math.min(PREFAULT_STEP_BYTES / 2, halfBytes - doneInEachHalf);
@@ -1469,22 +1472,24 @@ final class HashTable {
      */
     private static final class PrefaultStep implements Runnable {
         private final NativeAllocator allocator;
+        private final BucketArray array;
         private final NativeBlock block;
         private final long toByte;
         /** Where the next step starts. */
         private long fromByte;
 
-        PrefaultStep(final NativeAllocator allocator, final NativeBlock block, final long fromByte, final long toByte) {
+        PrefaultStep(final NativeAllocator allocator, final BucketArray array, final long fromByte, final long toByte) {
             this.allocator = allocator;
-            this.block = block;
+            this.array = array;
+            this.block = array.block;
             this.fromByte = fromByte;
             this.toByte = toByte;
         }
 
         @Override
         public void run() {
-            if (!block.isAlive() || fromByte >= toByte) {
-                return; // the table dropped the array (clear, close, or a newer array) meanwhile, or done
+            if (array.letGo || !block.isAlive() || fromByte >= toByte) {
+                return; // the table let the array go (clear, close, a newer array, releaseSpareMemory), or done
             }
             final long stepEnd = Math.min(toByte, fromByte + PREFAULT_STEP_BYTES);
             try {

@@ -450,12 +450,14 @@ public final class LongLongMap implements AutoCloseable {
 
     /**
      * Gives back the memory held only for growths to come: the next array, which the memory worker maps and
-     * faults in once the table passes 5/8 of its growth threshold, and the small retired arrays a table below
-     * 2^13 buckets keeps a while (see "Memory" in the README). For an owner who knows the table has stopped
-     * growing: a table grown to 10M entries holds a prepared next array of about twice its own size (32 bytes
-     * per entry become about 96). The table keeps every entry and its speed; should it grow again, that growth
-     * maps its array on the writing thread and faults its pages in as it writes (what the worker would have
-     * done ahead of it), and the worker prepares the array after that one as usual.
+     * faults in once a table of 2^14 buckets or more passes 5/8 of its growth threshold, and the retired arrays
+     * below 2^13 buckets that a table keeps until it retires one of 2^13 (about 61,000 entries; see "Memory"
+     * in the README). For the owner of a long-lived table that has stopped growing: a table grown to 10M
+     * entries holds a prepared next array of about twice its own size (32 bytes per entry become about 96).
+     * The table keeps every entry and its speed. Only what the table has asked for is released: one that has
+     * not reached 5/8 of its threshold yet asks when it does. Should the growth a released array was for come
+     * after all, it maps its array on the writing thread and faults its pages in as it writes (what the worker
+     * would have done ahead of it); the worker prepares the array after that one as usual.
      *
      * @return the bytes no longer charged to the table ({@link MapStats#committedBytes()}); the memory worker
      *         unmaps them shortly after

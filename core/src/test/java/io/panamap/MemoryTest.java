@@ -636,12 +636,6 @@ class MemoryTest {
         }
     }
 
-    /**
-     * Grows {@code map} to 2^14 buckets, waits for the memory worker, arms {@code hold}, and inserts past 66,560
-     * entries (5/8 of 2^14's threshold, 106,496), where the table asks the worker for its 2^15 array.
-     *
-     * @return the next key to insert
-     */
     @Test
     void releasingSpareMemoryShouldGiveBackThePreparedArrayAndKeepEveryEntry() throws InterruptedException {
         final ThreadRecordingAllocator allocator = new ThreadRecordingAllocator();
@@ -741,6 +735,76 @@ class MemoryTest {
         assertTrue(failure.getMessage().contains("closed"), failure.getMessage());
     }
 
+    @Test
+    void releasingSpareMemoryWhileTheWorkerFaultsInThePreparedArrayShouldStopTheFaultingIn()
+            throws InterruptedException {
+        final OneShotHold holdInPrefault = new OneShotHold();
+        final List<String> stepsOnThePrepared = java.util.Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.atomic.AtomicReference<NativeBlock> preparedBlock = new java.util.concurrent.atomic.AtomicReference<>();
+        final RecordingAllocator allocator = new RecordingAllocator() {
+            @Override
+            public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
+                if (byteOffset == 0 && preparedBlock.get() == null && Thread.currentThread().getName().equals("panamap-memory-worker")) {
+                    preparedBlock.compareAndSet(null, block);
+                    holdInPrefault.holdIfArmed();
+                }
+                if (block == preparedBlock.get()) {
+                    stepsOnThePrepared.add("prefault");
+                }
+                NativeAllocators.defaultAllocator().prefault(block, byteOffset, byteLength);
+            }
+
+            @Override
+            public void discard(final NativeBlock block, final long byteOffset, final long byteLength) {
+                if (block == preparedBlock.get()) {
+                    stepsOnThePrepared.add("discard");
+                }
+                NativeAllocators.defaultAllocator().discard(block, byteOffset, byteLength);
+            }
+
+            @Override
+            public boolean discards() {
+                return NativeAllocators.defaultAllocator().discards();
+            }
+        };
+        org.junit.jupiter.api.Assumptions.assumeTrue(allocator.discards(), "needs mmap, whose pages can be given back");
+        // A 2^18 array maps ~113 MB with its overflow area: its pages are given back in several steps, between
+        // which the worker would take up its pre-faulting again.
+        final int logSize = 17;
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            long key = 0;
+            while (map.stats().logBuckets() < logSize || map.stats().growing()) {
+                map.put(key++, key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            preparedBlock.set(null); // the arrays prepared so far are not watched
+            stepsOnThePrepared.clear();
+            holdInPrefault.arm();
+            try {
+                while (map.size() < pastTheRequestAt(logSize)) {
+                    map.put(key++, key);
+                }
+                assertTrue(holdInPrefault.awaitHeld(), "the worker should be faulting in the 2^18 array");
+                assertTrue(map.releaseSpareMemory() > 0, "the array being faulted in is given back");
+            } finally {
+                holdInPrefault.release();
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertFalse(preparedBlock.get().isAlive(), "unmapped");
+            final int firstDiscard = stepsOnThePrepared.indexOf("discard");
+            assertTrue(firstDiscard > 0, "pages given back: " + stepsOnThePrepared);
+            assertFalse(stepsOnThePrepared.subList(firstDiscard, stepsOnThePrepared.size()).contains("prefault"),
+                    "no page faulted in once the array was being given back: " + stepsOnThePrepared);
+            assertKeysMapToTheirSuccessor(map, key);
+        }
+    }
+
+    /**
+     * Grows {@code map} to 2^14 buckets, waits for the memory worker, arms {@code hold}, and inserts past 66,560
+     * entries (5/8 of 2^14's threshold, 106,496), where the table asks the worker for its 2^15 array.
+     *
+     * @return the next key to insert
+     */
     private static long askForTheNextArrayWhileArmed(final LongLongMap map, final OneShotHold hold)
             throws InterruptedException {
         long key = 0;
