@@ -234,6 +234,18 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     }
 
     /**
+     * Shrinks every shard to the smallest array that holds its entries, one shard (and one lock) at a time
+     * (see {@link LongLongMap#trimToSize()}): O(shard) under each lock.
+     *
+     * @return the bytes no longer charged to the shards
+     */
+    public long trimToSize() {
+        final long[] released = {0};
+        set.forEachWriteLocked(shard -> released[0] += shards[shard].trimToSize());
+        return released[0];
+    }
+
+    /**
      * Evacuates growing shards for about {@code timeBudget} in all, each under its own lock.
      *
      * @return true when no shard is left growing

@@ -250,6 +250,18 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         return released[0];
     }
 
+    /**
+     * Shrinks every shard to the smallest array that holds its entries, one shard (and one lock) at a time
+     * (see {@link LongLongMap#trimToSize()}): O(shard) under each lock.
+     *
+     * @return the bytes no longer charged to the shards
+     */
+    public long trimToSize() {
+        final long[] released = {0};
+        set.forEachWriteLocked(shard -> released[0] += shards.get(shard).trimToSize());
+        return released[0];
+    }
+
     /** Evacuates growing shards for about {@code timeBudget} in all; true when none is left growing. */
     public boolean evacuate(final Duration timeBudget) {
         return set.evacuate(timeBudget);

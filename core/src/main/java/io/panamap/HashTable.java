@@ -77,7 +77,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>The old array is freed on a background thread, not by the garbage collector; below 2^13 buckets,
  *       only once the table has retired an array of 2^13 or more ({@link #keepsUntilLarge}). The next
  *       array is mapped ahead of its growth, and an owner who knows the table has stopped growing can give
- *       it and the kept small arrays back ({@link #releaseSpareMemory}); Go has neither.
+ *       it and the kept small arrays back ({@link #releaseSpareMemory}); Go has neither. Nor does Go shrink a
+ *       table: {@link #trimToSize} does, when its owner calls it.
  *   <li>Keys and values stored out of line (typed maps: variable-length ones, and fixed-size ones over 128
  *       bytes) live in an {@link OutOfLineStore} the table owns, not on a garbage-collected heap. Evacuation
  *       copies slots verbatim, so a block changes owner with its entry and nothing here knows about it.
@@ -540,6 +541,9 @@ final class HashTable {
         if (buckets == null) {
             return "the initial array for expected size " + expectedSize;
         }
+        if (logSize < buckets.logSize) {
+            return "trim to 2^" + logSize + " buckets";
+        }
         return (logSize > buckets.logSize ? "growth to 2^" : "same-size growth at 2^") + logSize + " buckets";
     }
 
@@ -664,6 +668,60 @@ final class HashTable {
      */
     void finishGrowth() {
         evacuateFor(Long.MAX_VALUE);
+    }
+
+    /**
+     * Moves every entry into the array Go's {@code makemap} would pick for the current count, when that has
+     * fewer buckets than the current one, and gives back what {@link #releaseSpareMemory} gives back. Go's
+     * maps never shrink; a table that a burst filled and deletes emptied keeps its largest array. O(table),
+     * on the calling thread, for owners who choose when to pay; a growth in progress is finished first.
+     *
+     * <p>Each chain of 2^B buckets lands whole in bucket {@code index & newMask} of the smaller array (the
+     * entries' hashes already agree on those bits), so nothing is rehashed. The old slots are marked
+     * evacuated with their keys left in place, as a growth leaves them: an iterator started before walks its
+     * snapshot on and looks each key up again in the live table, so it still yields every entry present
+     * throughout exactly once.
+     *
+     * @return the bytes no longer charged to the table (an array an iterator still reads counts until it lets go)
+     * @throws MemoryBudgetExceededException or {@link NativeMemoryException} if the smaller array cannot be had
+     *         (with nothing changed)
+     */
+    long trimToSize() {
+        finishGrowth();
+        final long before = committedBytes();
+        final BucketArray from = buckets;
+        final int logSize = logSizeFor(count);
+        if (logSize >= from.logSize) {
+            return releaseSpareMemory();
+        }
+        releaseSpareMemory(); // the prepared array is for a doubling of this one: of no use now
+        final BucketArray to = allocateArray(logSize);
+        install(to); // first, so that the overflow buckets the moves take are counted, as in a growth
+        noverflow = 0;
+        final long newMask = to.mask;
+        for (long destination = 0; destination <= newMask; destination++) {
+            long toBucket = to.headOffset(destination);
+            int toSlot = 0;
+            for (long source = destination; source < from.bucketCount; source += to.bucketCount) {
+                for (long b = from.headOffset(source); b != BucketArray.NONE; b = from.next(b)) {
+                    final long tophashes = from.tophashes(b);
+                    final long emptySlots = TopHash.empty(tophashes);
+                    long marks = (emptySlots >>> 7) * TopHash.EVACUATED_EMPTY;
+                    for (long live = ~emptySlots & TopHash.SLOT_BITS; live != 0; live &= live - 1) {
+                        final int slot = TopHash.firstSlot(live);
+                        if (toSlot == BucketLayout.SLOTS) {
+                            toBucket = newOverflow(to, toBucket, true);
+                            toSlot = 0;
+                        }
+                        copySlot(from, b, slot, to, toBucket, toSlot++, (int) (tophashes >>> (Byte.SIZE * slot)) & 0xFF);
+                        marks |= (long) TopHash.EVACUATED_X << (Byte.SIZE * slot);
+                    }
+                    from.setTophashes(b, marks);
+                }
+            }
+        }
+        retire(from);
+        return before - committedBytes();
     }
 
     /** Chains evacuated between two looks at the clock: a few microseconds of work. */
@@ -1331,6 +1389,16 @@ final class HashTable {
             }
         }
         return released + releaseKeptSmallRetired();
+    }
+
+    /** {@link #trimToSize} as a write of its own, for a front end's {@code trimToSize()}. */
+    long trimToSizeAsWrite() {
+        beginWrite();
+        try {
+            return trimToSize();
+        } finally {
+            endWrite();
+        }
     }
 
     /** {@link #releaseSpareMemory} as a write of its own, for a front end's {@code releaseSpareMemory()}. */

@@ -467,6 +467,24 @@ public final class LongLongMap implements AutoCloseable {
         return table.releaseSpareMemoryAsWrite();
     }
 
+    /**
+     * Moves every entry into the smallest array that holds them within Go's load factor (Go's {@code makemap}
+     * for {@link #size()}), when that is smaller than the current one, and gives back what
+     * {@link #releaseSpareMemory()} gives back. Go's maps never shrink: a table a burst filled and deletes
+     * emptied keeps its largest array. This is O(table), on the calling thread (a growth in progress is
+     * finished first), for owners who choose when to pay; nothing else in the table works this way. Cursors
+     * started before go on and yield every entry present throughout exactly once, as during a growth. The
+     * next insert after a trim to a full array starts a doubling, as it would in a table built for that size.
+     *
+     * @return the bytes no longer charged to the table (an array a cursor still reads counts until it lets go)
+     * @throws io.panamap.memory.MemoryBudgetExceededException if the budget cannot hold the smaller array
+     *         beside the current one while entries move; nothing is changed
+     * @throws IllegalStateException if the table is closed
+     */
+    public long trimToSize() {
+        return table.trimToSizeAsWrite();
+    }
+
     /** Shape, growth progress and memory of the table. */
     public MapStats stats() {
         return table.stats();

@@ -546,6 +546,16 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         return table.releaseSpareMemoryAsWrite();
     }
 
+    /**
+     * Moves every entry into the smallest array that holds them (see {@link LongLongMap#trimToSize()}). Keys
+     * and values stored out of line stay where they are.
+     *
+     * @return the bytes no longer charged to the table
+     */
+    public long trimToSize() {
+        return table.trimToSizeAsWrite();
+    }
+
     /** Evacuates a growth in progress for about {@code timeBudget} (see {@link LongLongMap#evacuate}). */
     public boolean evacuate(final java.time.Duration timeBudget) {
         return table.evacuateForAsWrite(timeBudget.toNanos());

@@ -9,7 +9,9 @@ import io.panamap.layout.TopHash;
  *
  * <p>Guarantees (Go's): every entry present for the whole iteration is produced exactly once; an entry
  * removed before the iterator reaches it is not produced; one added during the iteration may or may
- * not be. A {@link HashTable#clear} ends an iteration started before it.
+ * not be. A {@link HashTable#clear} ends an iteration started before it; a {@link HashTable#trimToSize} does
+ * not: it leaves the snapshot's slots marked evacuated with their keys in place, so the walk goes on by
+ * looking each key up again, as below.
  *
  * <p>How, during growth: the iterator walks the array that was current when it started (its
  * snapshot, pinned so it is not freed under it). If a growth is in progress over an array of the same

@@ -157,6 +157,7 @@ class ConcurrentOffHeapMapTest {
         uses.put("storageStats", map::storageStats);
         uses.put("finishGrowth", map::finishGrowth);
         uses.put("releaseSpareMemory", map::releaseSpareMemory);
+        uses.put("trimToSize", map::trimToSize);
         uses.put("evacuate", () -> map.evacuate(Duration.ofMillis(1)));
         uses.forEach((name, use) -> assertThrows(IllegalStateException.class, use, name + " after close"));
     }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** LongLongMap against java.util.HashMap, with the structural invariants checked between steps. */
 class DifferentialTest {
 
-    enum Kind { PUT, PUT_IF_ABSENT, REMOVE, GET, CONTAINS, CLEAR, ITERATE, FINISH_GROWTH }
+    enum Kind { PUT, PUT_IF_ABSENT, REMOVE, GET, CONTAINS, CLEAR, ITERATE, FINISH_GROWTH, TRIM }
 
     record Op(Kind kind, long key, long value) {
     }
@@ -39,7 +39,8 @@ class DifferentialTest {
                 net.jqwik.api.Tuple.of(10, Arbitraries.just(Kind.GET)),
                 net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.CONTAINS)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.ITERATE)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.FINISH_GROWTH)));
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.FINISH_GROWTH)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.TRIM)));
         final Arbitrary<Kind> withRareClear = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(400, kinds),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.CLEAR)));
@@ -107,6 +108,11 @@ class DifferentialTest {
             }
             case ITERATE -> assertSameContents(reference, map);
             case FINISH_GROWTH -> map.finishGrowth();
+            case TRIM -> {
+                map.trimToSize();
+                assertEquals(HashTable.logSizeFor(reference.size()), map.stats().logBuckets(),
+                        "the B Go's makemap would pick for the entries left: " + map.stats());
+            }
         }
         assertEquals(reference.size(), map.size());
     }

@@ -92,6 +92,82 @@ class IterationTest {
     }
 
     /**
+     * A cursor started before {@code trimToSize()} walks its snapshot on, looking each key up again in the live
+     * table, while the table shrinks and then grows back under it. In half the repetitions the trim takes one
+     * level off (30,000 keys at 2^13 buckets, 20,000 kept: 2^12) and the inserts after it grow the table back to
+     * the snapshot's size, so that the cursor also meets a growth into an array of its snapshot's size; in the
+     * other half it takes several (1,500 kept). Go's three rules throughout.
+     */
+    @RepeatedTest(6)
+    void aCursorShouldKeepGosRulesAcrossATrimAndTheGrowthsAfterIt(final org.junit.jupiter.api.RepetitionInfo info) {
+        final SplittableRandom random = new SplittableRandom(1000 + info.getCurrentRepetition());
+        final boolean oneLevel = info.getCurrentRepetition() % 2 == 0;
+        try (LongLongMap map = new LongLongMap()) {
+            final List<Long> keys = new ArrayList<>();
+            final Map<Long, Long> current = new HashMap<>();
+            for (int i = 0; i < 30_000; i++) {
+                final long key = random.nextLong();
+                map.put(key, key);
+                keys.add(key);
+                current.put(key, key);
+            }
+            map.finishGrowth();
+            final int logBucketsBefore = map.stats().logBuckets();
+            final Set<Long> removedBeforeReached = new HashSet<>();
+            final Set<Long> added = new HashSet<>();
+            final Map<Long, Long> produced = new HashMap<>();
+            boolean grewBackToTheSnapshotsSize = false;
+            final LongLongCursor cursor = map.cursor();
+            int steps = 0;
+            while (cursor.next()) {
+                final long key = cursor.key();
+                assertFalse(removedBeforeReached.contains(key), "produced a key removed before it was reached");
+                assertTrue(produced.put(key, cursor.value()) == null, "produced twice: " + key);
+                assertEquals(current.get(key), cursor.value(), "a cursor must produce the current value of " + key);
+                if (++steps == 10) {
+                    final int keep = oneLevel ? 20_000 : 1_500;
+                    for (final long victim : keys) {
+                        if (current.size() > keep && !produced.containsKey(victim) && current.containsKey(victim)) {
+                            map.remove(victim);
+                            current.remove(victim);
+                            removedBeforeReached.add(victim);
+                        }
+                    }
+                    map.trimToSize();
+                    assertEquals(HashTable.logSizeFor(current.size()), map.stats().logBuckets(), map.stats().toString());
+                    assertTrue(map.stats().logBuckets() < logBucketsBefore, "premise: the trim shrank the table");
+                }
+                if (steps > 10) {
+                    for (int w = 0; w < 3; w++) {
+                        final long fresh = random.nextLong();
+                        map.put(fresh, fresh);
+                        current.put(fresh, fresh);
+                        added.add(fresh);
+                    }
+                    final long target = keys.get(random.nextInt(keys.size()));
+                    if (current.containsKey(target)) {
+                        map.put(target, target + 1);
+                        current.put(target, target + 1);
+                    }
+                    grewBackToTheSnapshotsSize |= map.table().isGrowing() && map.stats().logBuckets() == logBucketsBefore;
+                }
+            }
+            for (final long key : keys) {
+                if (!removedBeforeReached.contains(key)) {
+                    assertTrue(produced.containsKey(key), "key present throughout was not produced: " + key);
+                }
+            }
+            for (final long key : produced.keySet()) {
+                assertTrue(keys.contains(key) || added.contains(key), "produced a key never stored");
+            }
+            if (oneLevel) {
+                assertTrue(grewBackToTheSnapshotsSize, "premise: a growth into an array of the snapshot's size");
+            }
+            TableInvariants.check(map);
+        }
+    }
+
+    /**
      * A walk started while a doubling is under way reads not-yet-evacuated chains from the old array and
      * must keep only the entries of the bucket it visits (Go's checkBucket): each entry exactly once.
      */

@@ -304,6 +304,7 @@ class OffHeapMapTest {
         assertThrows(IllegalStateException.class, map::size);
         assertThrows(IllegalStateException.class, map::storageStats);
         assertThrows(IllegalStateException.class, map::releaseSpareMemory);
+        assertThrows(IllegalStateException.class, map::trimToSize);
         assertThrows(IllegalStateException.class, cursor::value);
         assertThrows(IllegalStateException.class, cursor::next);
         assertTrue(map.toString().contains("closed"));

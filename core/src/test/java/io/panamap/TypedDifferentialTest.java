@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TypedDifferentialTest {
 
-    enum Kind { PUT, SET, SET_IF_ABSENT, REMOVE, DELETE, GET, VIEW, CONTAINS, CLEAR, ITERATE, FINISH_GROWTH }
+    enum Kind { PUT, SET, SET_IF_ABSENT, REMOVE, DELETE, GET, VIEW, CONTAINS, CLEAR, ITERATE, FINISH_GROWTH, TRIM }
 
     record Op(Kind kind, String key, byte[] value) {
     }
@@ -58,7 +58,8 @@ class TypedDifferentialTest {
                 Tuple.of(5, Arbitraries.just(Kind.VIEW)),
                 Tuple.of(4, Arbitraries.just(Kind.CONTAINS)),
                 Tuple.of(1, Arbitraries.just(Kind.ITERATE)),
-                Tuple.of(1, Arbitraries.just(Kind.FINISH_GROWTH)));
+                Tuple.of(1, Arbitraries.just(Kind.FINISH_GROWTH)),
+                Tuple.of(1, Arbitraries.just(Kind.TRIM)));
         final Arbitrary<Kind> withRareClear = Arbitraries.frequencyOf(
                 Tuple.of(300, kinds),
                 Tuple.of(1, Arbitraries.just(Kind.CLEAR)));
@@ -101,6 +102,10 @@ class TypedDifferentialTest {
             }
             case ITERATE -> assertSameContents(reference, map);
             case FINISH_GROWTH -> map.finishGrowth();
+            case TRIM -> {
+                map.trimToSize();
+                assertEquals(HashTable.logSizeFor(reference.size()), map.stats().logBuckets(), map.stats().toString());
+            }
         }
         assertEquals(reference.size(), map.size());
     }

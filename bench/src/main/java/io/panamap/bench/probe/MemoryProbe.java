@@ -12,7 +12,8 @@ import java.util.function.LongFunction;
  * What a table of {@code keys} random keys holds in native memory, grown from empty and presized: its
  * committed bytes ({@code stats()}) and the process's resident growth once the memory worker is idle, then
  * the same after {@code releaseSpareMemory()}, which gives back the array prepared for the next doubling (and
- * any small retired arrays kept).
+ * any small retired arrays kept). Then a grown table drained to a tenth of its keys, before and after
+ * {@code trimToSize()}, with how long the trim took.
  */
 final class MemoryProbe {
 
@@ -25,6 +26,38 @@ final class MemoryProbe {
         System.out.printf("memory: a LongLongMap of %,d random keys; figures after the memory worker went idle%n", keys);
         measure("growing ", keySet, size -> new LongLongMap());
         measure("presized", keySet, LongLongMap::withExpectedSize);
+        drainAndTrim(keySet);
+    }
+
+    private static void drainAndTrim(final long[] keys) {
+        final long kept = keys.length / 10;
+        final MemoryMeter before = MemoryMeter.snapshot();
+        try (LongLongMap map = new LongLongMap()) {
+            for (int i = 0; i < keys.length; i++) {
+                map.put(keys[i], i);
+            }
+            for (int i = 0; i < keys.length; i++) {
+                if (i % 10 != 0) {
+                    map.remove(keys[i]);
+                }
+            }
+            Quiesce.memoryWorker();
+            final MapStats drained = map.stats();
+            final long residentDrained = before.since(kept).nativeBytes();
+            final long start = System.nanoTime();
+            final long released = map.trimToSize();
+            final long trimNanos = System.nanoTime() - start;
+            Quiesce.memoryWorker();
+            final MapStats trimmed = map.stats();
+            final long residentTrimmed = before.since(kept).nativeBytes();
+            System.out.printf("drained : grown to %,d keys, %,d removed: B=%d; committed %s; resident growth %s%n",
+                    keys.length, keys.length - map.size(), drained.logBuckets(),
+                    perEntry(drained.committedBytes(), kept), perEntry(residentDrained, kept));
+            System.out.printf("  trimToSize(): B=%d, %,d bytes in %.1f ms; committed %s; resident growth %s%n",
+                    trimmed.logBuckets(), released, trimNanos / 1e6, perEntry(trimmed.committedBytes(), kept),
+                    perEntry(residentTrimmed, kept));
+        }
+        Quiesce.memoryWorker();
     }
 
     private static void measure(final String name, final long[] keys, final LongFunction<LongLongMap> newMap) {

@@ -24,7 +24,7 @@ public final class Probes {
             "slow-puts", new Probe(SlowPutProbe::main,
                     "[keys] [builds]: puts over 15 µs per build, growing and presized, and the gaps between them"),
             "memory", new Probe(MemoryProbe::main,
-                    "[keys]: native memory of a grown and a presized table, before and after releaseSpareMemory()")));
+                    "[keys]: native memory of a grown, a presized and a drained table; releaseSpareMemory(), trimToSize()")));
 
     private record Probe(Consumer<String[]> main, String usage) {
     }

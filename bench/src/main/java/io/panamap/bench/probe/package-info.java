@@ -4,6 +4,7 @@
  * in the JVM it is started in, and prints a few lines; docs/PERFORMANCE.md quotes them where it explains a
  * change: {@code growth-starts} (the insert that starts each doubling, over many builds), {@code first-table}
  * (a fresh JVM's first table), {@code slow-puts} (how often something outside the table stops a put) and
- * {@code memory} (what a table holds in native memory, before and after {@code releaseSpareMemory()}).
+ * {@code memory} (what a table holds in native memory, and gives back with {@code releaseSpareMemory()}
+ * and {@code trimToSize()}).
  */
 package io.panamap.bench.probe;

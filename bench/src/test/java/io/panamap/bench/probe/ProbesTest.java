@@ -64,7 +64,7 @@ class ProbesTest {
     }
 
     @Test
-    void memoryShouldShowTheGrownTableGivingBackItsPreparedArray() {
+    void memoryShouldShowTheGrownTableGivingBackItsPreparedArrayAndTheDrainedOneTrimmed() {
         // 100,000 keys: 2^14 buckets, past 5/8 of their threshold, so the grown table holds a prepared 2^15 array.
         final String output = run("memory", "100000");
         assertTrue(output.startsWith("memory: a LongLongMap of 100,000 random keys"), output);
@@ -77,6 +77,9 @@ class ProbesTest {
         assertEquals(2, released.size(), output);
         assertTrue(released.get(0) > 4_000_000, "the 2^15 array's buckets and spares: " + output);
         assertEquals(0L, released.get(1), "a presized table prepares nothing it was sized not to need: " + output);
+        // Drained to 10,000 keys, the table of 2^14 buckets trims to 2^11 (13,312 entries fit).
+        assertTrue(output.contains("drained : grown to 100,000 keys, 90,000 removed: B=14"), output);
+        assertTrue(output.contains("  trimToSize(): B=11, "), output);
     }
 
     @Test
