@@ -252,7 +252,8 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
     /**
      * Shrinks every shard to the smallest array that holds its entries, one shard (and one lock) at a time
-     * (see {@link LongLongMap#trimToSize()}): O(shard) under each lock.
+     * (see {@link LongLongMap#trimToSize()}): O(shard) under each lock. Should a shard's smaller array be
+     * refused, the exception ends the call there: the shards before it are trimmed, the others unchanged.
      *
      * @return the bytes no longer charged to the shards
      */

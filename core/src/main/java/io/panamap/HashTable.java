@@ -333,7 +333,9 @@ final class HashTable {
         // (~0.4 s/GiB with 4 KiB pages; huge pages fresh from the host take up to ~2 s/GiB). Asking earlier,
         // in the put that ends the evacuation (one wake-up of the worker for both tasks), would keep a table
         // that stops growing between 50% and 5/8 with a next array it never uses, twice its own size.
-        prepareAt = Math.max(growAt - growAt * 3 / 8, expectedSize + 1);
+        // A presized table prepares nothing below its expected size, unless a trim took it below that size.
+        final long presizedFloor = array.logSize >= logSizeFor(expectedSize) ? expectedSize + 1 : 0;
+        prepareAt = Math.max(growAt - growAt * 3 / 8, presizedFloor);
         preparationRequested = false;
     }
 
@@ -683,8 +685,8 @@ final class HashTable {
      * throughout exactly once.
      *
      * @return the bytes no longer charged to the table (an array an iterator still reads counts until it lets go)
-     * @throws MemoryBudgetExceededException or {@link NativeMemoryException} if the smaller array cannot be had
-     *         (with nothing changed)
+     * @throws MemoryBudgetExceededException or {@link NativeMemoryException} if the smaller array cannot be had:
+     *         the entries and the array stay as they were (a growth in progress has been finished)
      */
     long trimToSize() {
         finishGrowth();
@@ -694,18 +696,23 @@ final class HashTable {
         if (logSize >= from.logSize) {
             return releaseSpareMemory();
         }
+        final BucketArray to = allocateArray(logSize); // may drop the spare arrays first, if the budget needs it
         releaseSpareMemory(); // the prepared array is for a doubling of this one: of no use now
-        final BucketArray to = allocateArray(logSize);
         install(to); // first, so that the overflow buckets the moves take are counted, as in a growth
         noverflow = 0;
-        final long newMask = to.mask;
-        for (long destination = 0; destination <= newMask; destination++) {
+        // An empty table moves nothing and marks nothing: after a clear its array was never touched, and
+        // reading it through would fault it in just to free it.
+        final long destinations = count == 0 ? 0 : to.bucketCount;
+        for (long destination = 0; destination < destinations; destination++) {
             long toBucket = to.headOffset(destination);
             int toSlot = 0;
             for (long source = destination; source < from.bucketCount; source += to.bucketCount) {
                 for (long b = from.headOffset(source); b != BucketArray.NONE; b = from.next(b)) {
                     final long tophashes = from.tophashes(b);
                     final long emptySlots = TopHash.empty(tophashes);
+                    if (emptySlots == TopHash.SLOT_BITS) {
+                        continue; // nothing to move or mark: iterators skip empty slots either way
+                    }
                     long marks = (emptySlots >>> 7) * TopHash.EVACUATED_EMPTY;
                     for (long live = ~emptySlots & TopHash.SLOT_BITS; live != 0; live &= live - 1) {
                         final int slot = TopHash.firstSlot(live);

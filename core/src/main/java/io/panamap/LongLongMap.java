@@ -478,7 +478,9 @@ public final class LongLongMap implements AutoCloseable {
      *
      * @return the bytes no longer charged to the table (an array a cursor still reads counts until it lets go)
      * @throws io.panamap.memory.MemoryBudgetExceededException if the budget cannot hold the smaller array
-     *         beside the current one while entries move; nothing is changed
+     *         beside the current one while entries move (or {@link io.panamap.memory.NativeMemoryException} if
+     *         the allocator refuses it): the entries and the array stay as they were, a growth in progress
+     *         finished
      * @throws IllegalStateException if the table is closed
      */
     public long trimToSize() {

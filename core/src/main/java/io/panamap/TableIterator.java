@@ -139,7 +139,7 @@ abstract class TableIterator {
                     continue;
                 }
                 final long keyOffset = bucket + layout.keyOffset(slot);
-                if (checkBucket != NO_CHECK && !table.sameSizeGrow
+                if (checkBucket != NO_CHECK
                         && (table.hasher.hashStoredKey(walking, keyOffset, table.seed) & snapshot.mask) != checkBucket) {
                     // This old chain also feeds the other half of the doubled table: not this bucket's entry.
                     continue;
@@ -164,7 +164,11 @@ abstract class TableIterator {
             final long oldBucket = nextBucket & old.mask;
             if (!old.isEvacuated(oldBucket)) {
                 walkOn(old, old.headOffset(oldBucket));
-                checkBucket = nextBucket;
+                // Only a doubling's old chain also feeds another bucket of the snapshot. Decided here, for the
+                // whole chain: Go asks the table's sameSizeGrow flag at every step, which writes between steps
+                // can change (a doubling ends, a same-size growth starts) while the walk is inside this chain,
+                // and then the other half's entries came out here and again at their own bucket.
+                checkBucket = old.logSize < snapshotLogSize ? nextBucket : NO_CHECK;
                 return;
             }
         }

@@ -168,6 +168,49 @@ class IterationTest {
     }
 
     /**
+     * A cursor that stopped inside an old chain of a doubling keeps only that chain's entries of its own bucket.
+     * Whether to filter is the doubling's, not the table's at the next step: when writes finish that doubling
+     * and start a same-size growth before the cursor moves on, the filter must stay on, or the cursor yields
+     * the other half's entries of the chain too, and then again at their own bucket. (Go decides it at each
+     * step from the table's current flags.) A trim to a small table makes the same-size growth come soon.
+     */
+    @RepeatedTest(20)
+    void aCursorInsideADoublingsOldChainShouldKeepFilteringThroughASameSizeGrowthAfterIt(
+            final org.junit.jupiter.api.RepetitionInfo info) {
+        final SplittableRandom random = new SplittableRandom(7000 + info.getCurrentRepetition());
+        try (LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build()) {
+            final Set<Long> throughout = new HashSet<>();
+            while (map.stats().doublings() < 5 || !map.stats().growing()) { // the doubling to 2^5 has just started
+                final long key = random.nextLong();
+                map.put(key, key);
+                throughout.add(key);
+            }
+            final LongLongCursor cursor = map.cursor();
+            final Map<Long, Long> produced = new HashMap<>();
+            assertTrue(cursor.next(), "premise: entries to walk");
+            produced.put(cursor.key(), cursor.value());
+            map.finishGrowth(); // the doubling ends with the cursor inside one of its old chains
+            final List<Long> churned = new ArrayList<>();
+            for (int w = 0; w < 500_000 && !map.table().isGrowing(); w++) { // churn until a same-size growth starts
+                if (churned.size() < 95 || w % 2 == 0) { // about 200 entries in 2^5 buckets, then no more
+                    final long key = random.nextLong();
+                    map.put(key, key);
+                    churned.add(key);
+                } else {
+                    map.remove(churned.remove(random.nextInt(churned.size())));
+                }
+            }
+            assertTrue(map.table().isGrowing() && map.table().sameSizeGrow, "premise: a same-size growth " + map.stats());
+            while (cursor.next()) {
+                assertTrue(produced.put(cursor.key(), cursor.value()) == null, "produced twice: " + cursor.key());
+            }
+            for (final long key : throughout) {
+                assertEquals(key, produced.get(key), "present throughout, produced once with its value");
+            }
+        }
+    }
+
+    /**
      * A walk started while a doubling is under way reads not-yet-evacuated chains from the old array and
      * must keep only the entries of the bucket it visits (Go's checkBucket): each entry exactly once.
      */

@@ -130,6 +130,62 @@ class TrimTest {
     }
 
     @Test
+    void aRefusedTrimShouldKeepThePreparedArrayToo() throws InterruptedException {
+        final MemoryTest.RecordingAllocator allocator = new MemoryTest.RecordingAllocator();
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            for (long i = 0; i < 70_000; i++) { // 2^14 buckets, past 5/8 of their threshold: 2^15 is prepared
+                map.put(key(i), i);
+            }
+            for (long i = 100; i < 70_000; i++) {
+                map.remove(key(i));
+            }
+            map.finishGrowth();
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            final MapStats before = map.stats();
+            assertTrue(before.nextArrayPrepared(), "premise: " + before);
+            allocator.allocationsLeft = 0;
+            assertThrows(NativeMemoryException.class, map::trimToSize);
+            assertTrue(map.stats().nextArrayPrepared(), "kept: " + map.stats());
+            assertEquals(before.committedBytes(), map.stats().committedBytes());
+        }
+    }
+
+    @Test
+    void aPresizedTableTrimmedBelowItsSizeShouldHaveItsArraysPreparedAsItGrowsBack() throws InterruptedException {
+        try (LongLongMap map = LongLongMap.withExpectedSize(200_000)) { // 2^15 buckets
+            for (long i = 0; i < 1_000; i++) {
+                map.put(key(i), i);
+            }
+            map.trimToSize();
+            assertEquals(8, map.stats().logBuckets());
+            for (long i = 1_000; i < 70_000; i++) { // back to 2^14 buckets, past 5/8 of their threshold
+                map.put(key(i), i);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertEquals(14, map.stats().logBuckets());
+            assertTrue(map.stats().nextArrayPrepared(), "below its expected size again, it prepares: " + map.stats());
+        }
+    }
+
+    @Test
+    void aClearedTableShouldTrimToOneBucketAndWorkOn() {
+        try (LongLongMap map = new LongLongMap()) {
+            for (long i = 0; i < 100_000; i++) {
+                map.put(key(i), i);
+            }
+            map.clear();
+            map.trimToSize();
+            assertEquals(0, map.stats().logBuckets());
+            TableInvariants.check(map);
+            for (long i = 0; i < 1_000; i++) {
+                map.put(key(i), i);
+            }
+            assertEquals(1_000, map.size());
+            assertEquals(999, map.get(key(999)));
+        }
+    }
+
+    @Test
     void trimmingAClosedTableShouldThrow() {
         final LongLongMap map = new LongLongMap();
         map.close();
