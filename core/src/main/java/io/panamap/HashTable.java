@@ -696,6 +696,8 @@ final class HashTable {
         if (logSize >= from.logSize) {
             return releaseSpareMemory();
         }
+        final TableEvents.Trim event = new TableEvents.Trim();
+        event.begin();
         final BucketArray to = allocateArray(logSize); // may drop the spare arrays first, if the budget needs it
         releaseSpareMemory(); // the prepared array is for a doubling of this one: of no use now
         install(to); // first, so that the overflow buckets the moves take are counted, as in a growth
@@ -728,7 +730,17 @@ final class HashTable {
             }
         }
         retire(from);
-        return before - committedBytes();
+        final long released = before - committedBytes();
+        if (event.shouldCommit()) {
+            event.table = owner;
+            event.shard = shard;
+            event.oldLogBuckets = from.logSize;
+            event.newLogBuckets = logSize;
+            event.entries = count;
+            event.releasedBytes = released;
+            event.commit();
+        }
+        return released;
     }
 
     /** Chains evacuated between two looks at the clock: a few microseconds of work. */

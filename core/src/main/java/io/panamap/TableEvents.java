@@ -21,6 +21,8 @@ import jdk.jfr.Timespan;
  *   <li>{@code io.panamap.EvacuationSlice}: one call of an owner's {@code evacuate(budget)} or
  *       {@code finishGrowth()}, or one slice of the background evacuator. The chain each write during a
  *       growth moves is not an event: far too many, and the {@code Growth} event covers them;
+ *   <li>{@code io.panamap.Trim}: an owner's {@code trimToSize()} that moved the entries into a smaller array
+ *       (a duration: the whole move, on the owner's thread);
  *   <li>{@code io.panamap.MemoryBudgetRejection}: a write refused because the table's budget had no room;
  *   <li>{@code io.panamap.AllocatorFailure}: the allocator could not provide a bucket array or out-of-line storage.
  * </ul>
@@ -44,7 +46,7 @@ final class TableEvents {
     static void initialize() {
         final MethodHandles.Lookup lookup = MethodHandles.lookup();
         for (final Class<?> event : new Class<?>[] {GrowthStart.class, Growth.class, EvacuationSlice.class,
-                MemoryBudgetRejection.class, AllocatorFailure.class}) {
+                Trim.class, MemoryBudgetRejection.class, AllocatorFailure.class}) {
             try {
                 lookup.ensureInitialized(event);
             } catch (final IllegalAccessException e) {
@@ -95,6 +97,20 @@ final class TableEvents {
         @Label("Chains Visited") long chains;
         @Label("Growth Finished") boolean finished;
         @Label("Budget") @Timespan(Timespan.NANOSECONDS) long budget;
+    }
+
+    @Name("io.panamap.Trim")
+    @Label("Trim")
+    @Category(CATEGORY)
+    @Description("An owner's trimToSize() moved every entry into a smaller array")
+    @StackTrace(false)
+    static final class Trim extends Event {
+        @Label("Table") String table;
+        @Label("Shard") int shard;
+        @Label("Old B") int oldLogBuckets;
+        @Label("New B") int newLogBuckets;
+        @Label("Entries") long entries;
+        @Label("Released") @DataAmount long releasedBytes;
     }
 
     @Name("io.panamap.MemoryBudgetRejection")

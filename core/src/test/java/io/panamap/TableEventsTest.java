@@ -31,8 +31,8 @@ class TableEventsTest {
         final long smallGrowths;
         final long bigGrowths;
         try (Recording recording = new Recording()) {
-            for (final String name : List.of("GrowthStart", "Growth", "EvacuationSlice", "MemoryBudgetRejection",
-                    "AllocatorFailure")) {
+            for (final String name : List.of("GrowthStart", "Growth", "EvacuationSlice", "Trim",
+                    "MemoryBudgetRejection", "AllocatorFailure")) {
                 recording.enable("io.panamap." + name).withThreshold(Duration.ZERO);
             }
             recording.start();
@@ -43,6 +43,11 @@ class TableEventsTest {
                 map.evacuate(Duration.ofSeconds(10));
                 bigGrowths = map.stats().doublings() + map.stats().sameSizeGrowths();
                 assertEquals(14, map.stats().doublings(), "53,249 = 13·2^12 + 1 inserts: B = 14");
+                for (long key = 1_000; key < 53_249; key++) {
+                    map.remove(key);
+                }
+                map.trimToSize(); // 1,000 entries: 2^8 buckets
+                map.trimToSize(); // nothing to move: no event
             }
             try (LongLongMap small = LongLongMap.builder().memoryBudget(4096).build()) {
                 assertThrows(MemoryBudgetExceededException.class, () -> {
@@ -72,6 +77,12 @@ class TableEventsTest {
         assertEquals(1, slices.size());
         assertTrue(slices.get(0).getBoolean("finished"));
         assertTrue(slices.get(0).getLong("chains") > 0);
+        final List<RecordedEvent> trims = named(events, "io.panamap.Trim");
+        assertEquals(1, trims.size(), "only the trim that moved entries");
+        assertEquals(14, trims.get(0).getInt("oldLogBuckets"));
+        assertEquals(8, trims.get(0).getInt("newLogBuckets"));
+        assertEquals(1_000, trims.get(0).getLong("entries"));
+        assertTrue(trims.get(0).getLong("releasedBytes") > 144L << 13, "most of the 2^14-bucket array");
         final List<RecordedEvent> rejections = named(events, "io.panamap.MemoryBudgetRejection");
         assertEquals(1, rejections.size());
         assertEquals(4096, rejections.get(0).getLong("budget"));
