@@ -702,10 +702,30 @@ final class HashTable {
         releaseSpareMemory(); // the prepared array is for a doubling of this one: of no use now
         install(to); // first, so that the overflow buckets the moves take are counted, as in a growth
         noverflow = 0;
-        // An empty table moves nothing and marks nothing: after a clear its array was never touched, and
-        // reading it through would fault it in just to free it.
-        final long destinations = count == 0 ? 0 : to.bucketCount;
-        for (long destination = 0; destination < destinations; destination++) {
+        if (count > 0) { // an empty table moves and marks nothing: after a clear its array was never touched
+            moveEveryEntry(from, to);
+        }
+        retire(from);
+        final long released = before - committedBytes();
+        if (event.shouldCommit()) {
+            event.table = owner;
+            event.shard = shard;
+            event.oldLogBuckets = from.logSize;
+            event.newLogBuckets = logSize;
+            event.entries = count;
+            event.releasedBytes = released;
+            event.commit();
+        }
+        return released;
+    }
+
+    /**
+     * The move of {@link #trimToSize}: chains {@code d}, {@code d + 2^newB}, ... of {@code from} are appended
+     * to bucket {@code d} of {@code to}, and their slots marked evacuated (buckets with nothing live are left
+     * untouched: iterators skip empty slots either way).
+     */
+    private void moveEveryEntry(final BucketArray from, final BucketArray to) {
+        for (long destination = 0; destination < to.bucketCount; destination++) {
             long toBucket = to.headOffset(destination);
             int toSlot = 0;
             for (long source = destination; source < from.bucketCount; source += to.bucketCount) {
@@ -713,7 +733,7 @@ final class HashTable {
                     final long tophashes = from.tophashes(b);
                     final long emptySlots = TopHash.empty(tophashes);
                     if (emptySlots == TopHash.SLOT_BITS) {
-                        continue; // nothing to move or mark: iterators skip empty slots either way
+                        continue;
                     }
                     long marks = (emptySlots >>> 7) * TopHash.EVACUATED_EMPTY;
                     for (long live = ~emptySlots & TopHash.SLOT_BITS; live != 0; live &= live - 1) {
@@ -729,18 +749,6 @@ final class HashTable {
                 }
             }
         }
-        retire(from);
-        final long released = before - committedBytes();
-        if (event.shouldCommit()) {
-            event.table = owner;
-            event.shard = shard;
-            event.oldLogBuckets = from.logSize;
-            event.newLogBuckets = logSize;
-            event.entries = count;
-            event.releasedBytes = released;
-            event.commit();
-        }
-        return released;
     }
 
     /** Chains evacuated between two looks at the clock: a few microseconds of work. */
