@@ -52,8 +52,8 @@ final class BucketArray {
     /** Iterators currently reading this array; it is not freed while any are. */
     int pins;
     /**
-     * Growth has finished with (or clear has dropped) this array; it is freed when the last pin goes, or, if
-     * a small table's doubling retired it, kept a while longer (HashTable.keepsUntilLarge).
+     * Growth has finished with (or clear or a trim has dropped) this array; it is freed when the last pin goes,
+     * or, if a small table's doubling retired it, kept a while longer (HashTable.keepsUntilLarge).
      */
     boolean retired;
     /** A finished doubling retired this array (not a same-size growth, not clear). */
@@ -61,7 +61,7 @@ final class BucketArray {
     /**
      * The table has let this array go (to be unmapped, or emptied and kept mapped): the memory worker's
      * pre-fault steps stop at their next look, instead of faulting in pages that are being given back.
-     * Written by the writer, read by the worker.
+     * Set by the thread that lets it go (the writer, or the one whose cursor unpins it last), read by the worker.
      */
     volatile boolean letGo;
 

@@ -190,7 +190,10 @@ final class HashTable {
     private final long memoryBudget;
     private final boolean backgroundMemoryWork;
     private final String owner;
-    /** The expected size the table was built for: no next array is prepared before it is reached. */
+    /**
+     * The expected size the table was built for: no next array is prepared before it is reached, unless a trim
+     * took the table below the size it was built with (see {@link #install}).
+     */
     private final long expectedSize;
 
     /** The current array: every write goes here. */
@@ -219,8 +222,9 @@ final class HashTable {
     private boolean preparationRequested;
     /**
      * The next bucket array, mapped by the memory worker (which may still be faulting it in), or null, or
-     * {@link #CLOSED}.
-     * Written by the worker, taken by the writer in {@link #hashGrow}: the only field two threads share.
+     * {@link #CLOSED}, or {@link #WITHDRAWN}. Written by the worker, taken by the writer in {@link #hashGrow}
+     * (and dropped by it in {@link #releaseSpareMemory}): with {@link BucketArray#letGo}, the only state the
+     * writer and the worker share.
      */
     @SuppressWarnings("unused")
     private volatile Object prepared;
@@ -684,7 +688,9 @@ final class HashTable {
      * snapshot on and looks each key up again in the live table, so it still yields every entry present
      * throughout exactly once.
      *
-     * @return the bytes no longer charged to the table (an array an iterator still reads counts until it lets go)
+     * @return the change in the bytes charged to the table: what it gave back, less the smaller array. While a
+     *         cursor still reads the old array, that array stays charged until the cursor lets go, and the
+     *         figure can be negative
      * @throws MemoryBudgetExceededException or {@link NativeMemoryException} if the smaller array cannot be had:
      *         the entries and the array stay as they were (a growth in progress has been finished)
      */
@@ -1517,7 +1523,6 @@ final class HashTable {
     private static final class PrefaultDoubling implements Runnable {
         private final NativeAllocator allocator;
         private final BucketArray array;
-        private final NativeBlock block;
         private final long halfBytes;
         private final long endBytes;
         /** Bytes of each half faulted in so far. */
@@ -1527,14 +1532,13 @@ final class HashTable {
                          final long endBytes) {
             this.allocator = allocator;
             this.array = array;
-            this.block = array.block;
             this.halfBytes = halfBytes;
             this.endBytes = endBytes;
         }
 
         @Override
         public void run() {
-            if (array.letGo || !block.isAlive()) {
+            if (array.letGo || !array.block.isAlive()) {
                 return; // the table let the array go (clear, close, a newer array, releaseSpareMemory) meanwhile
             }
             if (doneInEachHalf == halfBytes) {
@@ -1543,8 +1547,8 @@ final class HashTable {
             }
             final long length = Math.min(PREFAULT_STEP_BYTES / 2, halfBytes - doneInEachHalf);
             try {
-                allocator.prefault(block, doneInEachHalf, length);
-                allocator.prefault(block, halfBytes + doneInEachHalf, length);
+                allocator.prefault(array.block, doneInEachHalf, length);
+                allocator.prefault(array.block, halfBytes + doneInEachHalf, length);
             } catch (final RuntimeException e) {
                 return; // the pages are faulted in by their first writes instead
             }
@@ -1556,7 +1560,7 @@ final class HashTable {
     /**
      * Faults in a range of an array a step at a time (a prepared array's spares, overflow buckets ahead of their
      * use; a prepared array's buckets go in their own order, see {@link PrefaultDoubling}), each step queued
-     * behind whatever was asked for meanwhile, and stops if the array has been freed.
+     * behind whatever was asked for meanwhile, and stops once the table has let the array go or freed it.
      *
      * <p>A prepared array is published before its pages are faulted in, not after: a growth that starts before
      * the worker is done takes it as it is (its writes fault in whatever the worker has not reached yet; that
@@ -1568,7 +1572,6 @@ final class HashTable {
     private static final class PrefaultStep implements Runnable {
         private final NativeAllocator allocator;
         private final BucketArray array;
-        private final NativeBlock block;
         private final long toByte;
         /** Where the next step starts. */
         private long fromByte;
@@ -1576,19 +1579,18 @@ final class HashTable {
         PrefaultStep(final NativeAllocator allocator, final BucketArray array, final long fromByte, final long toByte) {
             this.allocator = allocator;
             this.array = array;
-            this.block = array.block;
             this.fromByte = fromByte;
             this.toByte = toByte;
         }
 
         @Override
         public void run() {
-            if (array.letGo || !block.isAlive() || fromByte >= toByte) {
+            if (array.letGo || !array.block.isAlive() || fromByte >= toByte) {
                 return; // the table let the array go (clear, close, a newer array, releaseSpareMemory), or done
             }
             final long stepEnd = Math.min(toByte, fromByte + PREFAULT_STEP_BYTES);
             try {
-                allocator.prefault(block, fromByte, stepEnd - fromByte);
+                allocator.prefault(array.block, fromByte, stepEnd - fromByte);
             } catch (final RuntimeException e) {
                 return; // the pages are faulted in by their first writes instead
             }

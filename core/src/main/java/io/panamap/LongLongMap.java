@@ -476,7 +476,9 @@ public final class LongLongMap implements AutoCloseable {
      * started before go on and yield every entry present throughout exactly once, as during a growth. The
      * next insert after a trim to a full array starts a doubling, as it would in a table built for that size.
      *
-     * @return the bytes no longer charged to the table (an array a cursor still reads counts until it lets go)
+     * @return the bytes no longer charged to the table ({@link MapStats#committedBytes()}), net of the smaller
+     *         array; negative while a cursor started before still reads the old array, which stays charged until
+     *         the cursor lets go
      * @throws io.panamap.memory.MemoryBudgetExceededException if the budget cannot hold the smaller array
      *         beside the current one while entries move (or {@link io.panamap.memory.NativeMemoryException} if
      *         the allocator refuses it): the entries and the array stay as they were, a growth in progress

@@ -110,7 +110,7 @@ final class TableEvents {
         @Label("Old B") int oldLogBuckets;
         @Label("New B") int newLogBuckets;
         @Label("Entries") long entries;
-        @Label("Released") @DataAmount long releasedBytes;
+        @Label("Released") @Description("Committed bytes given back, net of the smaller array (negative while a cursor still reads the old one)") @DataAmount long releasedBytes;
     }
 
     @Name("io.panamap.MemoryBudgetRejection")

@@ -130,7 +130,7 @@ class TrimTest {
     }
 
     @Test
-    void aRefusedTrimShouldKeepThePreparedArrayToo() throws InterruptedException {
+    void aTrimTheAllocatorRefusesShouldKeepThePreparedArrayToo() throws InterruptedException {
         final MemoryTest.RecordingAllocator allocator = new MemoryTest.RecordingAllocator();
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
             for (long i = 0; i < 70_000; i++) { // 2^14 buckets, past 5/8 of their threshold: 2^15 is prepared

@@ -73,14 +73,14 @@ final class MemoryProbe {
             final long released = map.releaseSpareMemory();
             final long releaseNanos = System.nanoTime() - start;
             Quiesce.memoryWorker();
-            final MapStats trimmed = map.stats();
-            final long residentTrimmed = before.since(keys.length).nativeBytes();
+            final MapStats afterRelease = map.stats();
+            final long residentAfterRelease = before.since(keys.length).nativeBytes();
             System.out.printf("%s: B=%d, next array prepared: %s; committed %s; resident growth %s%n", name,
                     built.logBuckets(), built.nextArrayPrepared() ? "yes" : "no",
                     perEntry(built.committedBytes(), keys.length), perEntry(residentBuilt, keys.length));
             System.out.printf("  releaseSpareMemory(): %,d bytes in %s; committed %s; resident growth %s%n",
-                    released, Probes.micros(releaseNanos), perEntry(trimmed.committedBytes(), keys.length),
-                    perEntry(residentTrimmed, keys.length));
+                    released, Probes.micros(releaseNanos), perEntry(afterRelease.committedBytes(), keys.length),
+                    perEntry(residentAfterRelease, keys.length));
         }
         Quiesce.memoryWorker();
     }
