@@ -23,10 +23,33 @@ final class MemoryProbe {
     static void main(final String[] args) {
         final int keys = Probes.intArg(args, 0, 10_000_000);
         final long[] keySet = new SplittableRandom(11).longs(keys).toArray();
+        warmUp(keySet);
         System.out.printf("memory: a LongLongMap of %,d random keys; figures after the memory worker went idle%n", keys);
         measure("growing ", keySet, size -> new LongLongMap());
         measure("presized", keySet, LongLongMap::withExpectedSize);
         drainAndTrim(keySet);
+    }
+
+    /**
+     * Runs every path measured below on small tables first, so that the memory the JIT compiler takes for them
+     * (its code and its working arenas, resident in the process) is not charged to the first table measured.
+     */
+    private static void warmUp(final long[] keys) {
+        final int size = Math.min(keys.length, 200_000);
+        for (int round = 0; round < 10; round++) {
+            try (LongLongMap growing = new LongLongMap(); LongLongMap presized = LongLongMap.withExpectedSize(size)) {
+                for (int i = 0; i < size; i++) {
+                    growing.put(keys[i], i);
+                    presized.put(keys[i], i);
+                }
+                for (int i = 0; i < size; i += 2) {
+                    growing.remove(keys[i]);
+                }
+                growing.releaseSpareMemory();
+                growing.trimToSize();
+            }
+        }
+        Quiesce.memoryWorker();
     }
 
     private static void drainAndTrim(final long[] keys) {
