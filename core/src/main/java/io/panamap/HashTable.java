@@ -1198,6 +1198,12 @@ final class HashTable {
         return bytes;
     }
 
+    /** Of {@link #committedBytes}, what {@link #releaseSpareMemory} would give back now. */
+    private long spareBytes() {
+        final BucketArray ready = preparedArray();
+        return keptSmallRetiredBytes + (ready == null ? 0 : ready.committedBytes());
+    }
+
     /** Bytes of address space mapped for live arrays and kept retired ones (only touched pages use memory). */
     long reservedBytes() {
         long bytes = 0;
@@ -1666,6 +1672,7 @@ final class HashTable {
                 growthsFinished,
                 nextArrayReady(current),
                 committedBytes(),
+                spareBytes(),
                 reservedBytes(),
                 memoryBudget,
                 allocator.describe(),

@@ -459,8 +459,8 @@ public final class LongLongMap implements AutoCloseable {
      * after all, it maps its array on the writing thread and faults its pages in as it writes (what the worker
      * would have done ahead of it); the worker prepares the array after that one as usual.
      *
-     * @return the bytes no longer charged to the table ({@link MapStats#committedBytes()}); the memory worker
-     *         unmaps them shortly after
+     * @return the bytes no longer charged to the table ({@link MapStats#committedBytes()}): what
+     *         {@link MapStats#spareBytes()} showed; the memory worker unmaps them shortly after
      * @throws IllegalStateException if the table is closed
      */
     public long releaseSpareMemory() {

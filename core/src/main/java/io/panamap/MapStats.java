@@ -23,6 +23,9 @@ package io.panamap;
  *                             overflow used, of every live array, a prepared next array included, and the
  *                             arrays below 2^13 buckets a small table keeps after retiring them, until it
  *                             retires one of 2^13 buckets or more, or the budget needs the room)
+ * @param spareBytes           of {@code committedBytes}, what is held only for growths to come and
+ *                             {@code releaseSpareMemory()} would give back now: a prepared next array and the
+ *                             small retired arrays kept
  * @param reservedBytes        native address space mapped (pages are only backed once touched)
  * @param memoryBudgetBytes    the budget, or {@link Long#MAX_VALUE} for none
  * @param allocator            description of the allocator
@@ -46,6 +49,7 @@ public record MapStats(
         long growthsFinished,
         boolean nextArrayPrepared,
         long committedBytes,
+        long spareBytes,
         long reservedBytes,
         long memoryBudgetBytes,
         String allocator,
@@ -66,11 +70,11 @@ public record MapStats(
     public String toString() {
         return String.format(java.util.Locale.ROOT,
                 "size=%d B=%d buckets=%d overflow=%d load=%.2f growing=%s%s doublings=%d sameSizeGrowths=%d"
-                        + " twoArrays=%.1fms nextPrepared=%s committed=%d reserved=%d budget=%s allocator=%s%s",
+                        + " twoArrays=%.1fms nextPrepared=%s committed=%d spare=%d reserved=%d budget=%s allocator=%s%s",
                 size, logBuckets, buckets, overflowBuckets, loadFactor(),
                 growing ? String.format(java.util.Locale.ROOT, "yes(%s %d/%d)",
                         sameSizeGrowth ? "same-size" : "doubling", evacuatedOldBuckets, oldBuckets) : "no",
-                "", doublings, sameSizeGrowths, timeWithTwoArraysNanos / 1e6, nextArrayPrepared, committedBytes, reservedBytes,
+                "", doublings, sameSizeGrowths, timeWithTwoArraysNanos / 1e6, nextArrayPrepared, committedBytes, spareBytes, reservedBytes,
                 memoryBudgetBytes == Long.MAX_VALUE ? "none" : Long.toString(memoryBudgetBytes), allocator,
                 placement.isEmpty() ? "" : " placement=" + placement);
     }

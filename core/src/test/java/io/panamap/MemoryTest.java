@@ -653,6 +653,8 @@ class MemoryTest {
 
             assertEquals(BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, PREPARED), released,
                     "the prepared array's buckets and spares");
+            assertEquals(before.spareBytes(), released, "what stats() said would be given back");
+            assertEquals(0, map.stats().spareBytes());
             assertEquals(before.committedBytes() - released, map.stats().committedBytes());
             assertFalse(map.stats().nextArrayPrepared(), map.stats().toString());
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
@@ -691,8 +693,10 @@ class MemoryTest {
                 kept += BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, logSize);
             }
 
+            final long spare = map.stats().spareBytes();
             final long released = map.releaseSpareMemory();
 
+            assertEquals(spare, released, "what stats() said would be given back");
             assertTrue(released >= kept, released + " < " + kept + ": the kept arrays' buckets, spares and overflow");
             assertEquals(map.table().buckets.committedBytes(), map.stats().committedBytes(), "the current array alone");
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
