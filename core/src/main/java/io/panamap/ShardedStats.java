@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param size                    live entries in all shards
  * @param committedBytes          native bytes charged against the shards' budgets, in all
+ * @param spareBytes              of those, what {@code releaseSpareMemory()} would give back now, in all
  * @param reservedBytes           native address space mapped, in all
  * @param shardsGrowing           shards with a growth in progress (two arrays)
  * @param timeWithTwoArraysNanos  time the shards have held two arrays, summed over shards
@@ -16,7 +17,7 @@ import java.util.List;
  * @param backgroundNanos         time those slices took
  * @param shards                  every shard's stats, by shard index
  */
-public record ShardedStats(long size, long committedBytes, long reservedBytes, int shardsGrowing,
+public record ShardedStats(long size, long committedBytes, long spareBytes, long reservedBytes, int shardsGrowing,
                            long timeWithTwoArraysNanos, long backgroundSlices, long backgroundNanos,
                            List<MapStats> shards) {
 
@@ -24,25 +25,28 @@ public record ShardedStats(long size, long committedBytes, long reservedBytes, i
     static ShardedStats of(final List<MapStats> shards, final long backgroundSlices, final long backgroundNanos) {
         long size = 0;
         long committed = 0;
+        long spare = 0;
         long reserved = 0;
         int growing = 0;
         long twoArrays = 0;
         for (final MapStats shard : shards) {
             size += shard.size();
             committed += shard.committedBytes();
+            spare += shard.spareBytes();
             reserved += shard.reservedBytes();
             growing += shard.growing() ? 1 : 0;
             twoArrays += shard.timeWithTwoArraysNanos();
         }
-        return new ShardedStats(size, committed, reserved, growing, twoArrays, backgroundSlices, backgroundNanos,
+        return new ShardedStats(size, committed, spare, reserved, growing, twoArrays, backgroundSlices, backgroundNanos,
                 List.copyOf(shards));
     }
 
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT,
-                "size=%d shards=%d growing=%d twoArrays=%.1fms committed=%d reserved=%d background=%d slices/%.1fms",
-                size, shards.size(), shardsGrowing, timeWithTwoArraysNanos / 1e6, committedBytes, reservedBytes,
+                "size=%d shards=%d growing=%d twoArrays=%.1fms committed=%d spare=%d reserved=%d background=%d"
+                        + " slices/%.1fms",
+                size, shards.size(), shardsGrowing, timeWithTwoArraysNanos / 1e6, committedBytes, spareBytes, reservedBytes,
                 backgroundSlices, backgroundNanos / 1e6);
     }
 }

@@ -596,6 +596,7 @@ class ConcurrentLongLongMapTest {
                 prepared += BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, shard.logBuckets() + 1);
             }
 
+            assertEquals(prepared, before.spareBytes(), "what stats() says a release would give back");
             assertEquals(prepared, map.releaseSpareMemory());
 
             final ShardedStats after = map.stats();
