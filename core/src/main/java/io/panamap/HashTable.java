@@ -78,7 +78,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *       only once the table has retired an array of 2^13 or more ({@link #keepsUntilLarge}). The next
  *       array is mapped ahead of its growth, and an owner who knows the table has stopped growing can give
  *       it and the kept small arrays back ({@link #releaseSpareMemory}); Go has neither. Nor does Go shrink a
- *       table: {@link #trimToSize} does, when its owner calls it.
+ *       table: {@link #trimToSize(long)} does, when its owner calls it.
  *   <li>Keys and values stored out of line (typed maps: variable-length ones, and fixed-size ones over 128
  *       bytes) live in an {@link OutOfLineStore} the table owns, not on a garbage-collected heap. Evacuation
  *       copies slots verbatim, so a block changes owner with its entry and nothing here knows about it.
@@ -677,8 +677,8 @@ final class HashTable {
     }
 
     /**
-     * Moves every entry into the array Go's {@code makemap} would pick for the current count, when that has
-     * fewer buckets than the current one, and gives back what {@link #releaseSpareMemory} gives back. Go's
+     * Moves every entry into the array Go's {@code makemap} would pick for the current count (or for
+     * {@code expectedEntries}, if more), when that has fewer buckets than the current one, and gives back what {@link #releaseSpareMemory} gives back. Go's
      * maps never shrink; a table that a burst filled and deletes emptied keeps its largest array. O(table),
      * on the calling thread, for owners who choose when to pay; a growth in progress is finished first.
      *
@@ -694,11 +694,14 @@ final class HashTable {
      * @throws MemoryBudgetExceededException or {@link NativeMemoryException} if the smaller array cannot be had:
      *         the entries and the array stay as they were (a growth in progress has been finished)
      */
-    long trimToSize() {
+    long trimToSize(final long expectedEntries) {
+        if (expectedEntries < 0) {
+            throw new IllegalArgumentException("expected size must not be negative: " + expectedEntries);
+        }
         finishGrowth();
         final long before = committedBytes();
         final BucketArray from = buckets;
-        final int logSize = logSizeFor(count);
+        final int logSize = logSizeFor(Math.max(count, expectedEntries));
         if (logSize >= from.logSize) {
             return releaseSpareMemory();
         }
@@ -726,7 +729,7 @@ final class HashTable {
     }
 
     /**
-     * The move of {@link #trimToSize}: chains {@code d}, {@code d + 2^newB}, ... of {@code from} are appended
+     * The move of {@link #trimToSize(long)}: chains {@code d}, {@code d + 2^newB}, ... of {@code from} are appended
      * to bucket {@code d} of {@code to}, and their slots marked evacuated (buckets with nothing live are left
      * untouched: iterators skip empty slots either way).
      */
@@ -1430,11 +1433,11 @@ final class HashTable {
         return released + releaseKeptSmallRetired();
     }
 
-    /** {@link #trimToSize} as a write of its own, for a front end's {@code trimToSize()}. */
-    long trimToSizeAsWrite() {
+    /** {@link #trimToSize(long)} as a write of its own, for a front end's {@code trimToSize()}. */
+    long trimToSizeAsWrite(final long expectedEntries) {
         beginWrite();
         try {
-            return trimToSize();
+            return trimToSize(expectedEntries);
         } finally {
             endWrite();
         }

@@ -486,7 +486,17 @@ public final class LongLongMap implements AutoCloseable {
      * @throws IllegalStateException if the table is closed
      */
     public long trimToSize() {
-        return table.trimToSizeAsWrite();
+        return table.trimToSizeAsWrite(0);
+    }
+
+    /**
+     * {@link #trimToSize()}, leaving room for {@code expectedSize} entries (or {@link #size()}, if more): the
+     * array Go's {@code makemap} picks for that many, so that refilling to it starts no growth.
+     *
+     * @throws IllegalArgumentException if {@code expectedSize} is negative (nothing is changed)
+     */
+    public long trimToSize(final long expectedSize) {
+        return table.trimToSizeAsWrite(expectedSize);
     }
 
     /** Shape, growth progress and memory of the table. */

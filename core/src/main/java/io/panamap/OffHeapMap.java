@@ -553,7 +553,12 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
      * @return the bytes no longer charged to the table
      */
     public long trimToSize() {
-        return table.trimToSizeAsWrite();
+        return table.trimToSizeAsWrite(0);
+    }
+
+    /** {@link #trimToSize()}, leaving room for {@code expectedSize} entries (see {@link LongLongMap#trimToSize(long)}). */
+    public long trimToSize(final long expectedSize) {
+        return table.trimToSizeAsWrite(expectedSize);
     }
 
     /** Evacuates a growth in progress for about {@code timeBudget} (see {@link LongLongMap#evacuate}). */

@@ -186,6 +186,39 @@ class TrimTest {
     }
 
     @Test
+    void aTrimWithAnExpectedSizeShouldLeaveRoomForIt() {
+        try (LongLongMap map = new LongLongMap()) {
+            for (long i = 0; i < 100_000; i++) {
+                map.put(key(i), i);
+            }
+            for (long i = 1_000; i < 100_000; i++) {
+                map.remove(key(i));
+            }
+            final MapStats before = map.stats();
+            final IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> map.trimToSize(-1));
+            assertEquals("expected size must not be negative: -1", negative.getMessage());
+            assertEquals(before.logBuckets(), map.stats().logBuckets(), "nothing changed by the refused call");
+            assertEquals(before.growing(), map.stats().growing());
+
+            map.trimToSize(20_000); // 2^12 buckets hold 26,624 entries
+            assertEquals(HashTable.logSizeFor(20_000), map.stats().logBuckets());
+            final long doublings = map.stats().doublings();
+            for (long i = 1_000; i < 20_000; i++) {
+                map.put(key(i), i);
+            }
+            assertEquals(doublings, map.stats().doublings(), "refilling to the expected size starts no growth");
+
+            map.trimToSize(1_000_000); // more than the table has room for now: it stays as it is
+            assertEquals(HashTable.logSizeFor(20_000), map.stats().logBuckets());
+            map.trimToSize(0); // the same as trimToSize(): for the 20,000 entries it holds
+            assertEquals(HashTable.logSizeFor(20_000), map.stats().logBuckets());
+            for (long i = 0; i < 20_000; i++) {
+                assertEquals(i, map.get(key(i)));
+            }
+        }
+    }
+
+    @Test
     void trimmingAClosedTableShouldThrow() {
         final LongLongMap map = new LongLongMap();
         map.close();
