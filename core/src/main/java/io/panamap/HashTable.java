@@ -195,6 +195,8 @@ final class HashTable {
      * took the table below the size it was built with (see {@link #install}).
      */
     private final long expectedSize;
+    /** Go's B for {@link #expectedSize}: the array the table was built with. */
+    private final int presizedLogSize;
 
     /** The current array: every write goes here. */
     BucketArray buckets;
@@ -304,6 +306,7 @@ final class HashTable {
         this.randomState = ThreadLocalRandom.current().nextLong();
         this.seed = nextRandom();
         final int logSize = logSizeFor(expectedSize);
+        this.presizedLogSize = logSize;
         if (logSize > MAX_LOG_SIZE) {
             throw new IllegalArgumentException("expected size " + expectedSize + " needs 2^" + logSize
                     + " buckets; at most 2^" + MAX_LOG_SIZE + " are supported");
@@ -338,7 +341,7 @@ final class HashTable {
         // in the put that ends the evacuation (one wake-up of the worker for both tasks), would keep a table
         // that stops growing between 50% and 5/8 with a next array it never uses, twice its own size.
         // A presized table prepares nothing below its expected size, unless a trim took it below that size.
-        final long presizedFloor = array.logSize >= logSizeFor(expectedSize) ? expectedSize + 1 : 0;
+        final long presizedFloor = array.logSize >= presizedLogSize ? expectedSize + 1 : 0;
         prepareAt = Math.max(growAt - growAt * 3 / 8, presizedFloor);
         preparationRequested = false;
     }
@@ -678,9 +681,10 @@ final class HashTable {
 
     /**
      * Moves every entry into the array Go's {@code makemap} would pick for the current count (or for
-     * {@code expectedEntries}, if more), when that has fewer buckets than the current one, and gives back what {@link #releaseSpareMemory} gives back. Go's
-     * maps never shrink; a table that a burst filled and deletes emptied keeps its largest array. O(table),
-     * on the calling thread, for owners who choose when to pay; a growth in progress is finished first.
+     * {@code expectedEntries}, if more), when that has fewer buckets than the current one, and gives back what
+     * {@link #releaseSpareMemory} gives back. Go's maps never shrink; a table that a burst filled and deletes
+     * emptied keeps its largest array. O(table), on the calling thread, for owners who choose when to pay; a
+     * growth in progress is finished first.
      *
      * <p>Each chain of 2^B buckets lands whole in bucket {@code index & newMask} of the smaller array (the
      * entries' hashes already agree on those bits), so nothing is rehashed. The old slots are marked
