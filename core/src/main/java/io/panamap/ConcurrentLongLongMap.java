@@ -87,9 +87,12 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     private final ShardSet set;
     private final LongLongMap[] shards;
     private final long missingValue;
+    /** The least a shard is trimmed for (see {@link ShardSet#trimEachShard}). */
+    private final long smallestShardSize;
 
     private ConcurrentLongLongMap(final Builder builder) {
         final ShardSet.Options options = builder.options;
+        this.smallestShardSize = options.smallestShardSize(BucketLayout.LONG_LONG);
         this.set = new ShardSet(options.logShards, "ConcurrentLongLongMap");
         this.shards = new LongLongMap[set.count()];
         this.missingValue = builder.missingValue;
@@ -228,22 +231,32 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * @return the bytes no longer charged to the shards
      */
     public long releaseSpareMemory() {
-        final long[] released = {0};
-        set.forEachWriteLocked(shard -> released[0] += shards[shard].releaseSpareMemory());
-        return released[0];
+        return set.sumWriteLocked(shard -> shards[shard].releaseSpareMemory());
     }
 
     /**
      * Shrinks every shard to the smallest array that holds its entries, one shard (and one lock) at a time
-     * (see {@link LongLongMap#trimToSize()}): O(shard) under each lock. Should a shard's smaller array be
-     * refused, the exception ends the call there: the shards before it are trimmed, the others unchanged.
+     * (see {@link LongLongMap#trimToSize()}): O(shard) under each lock. A shard keeps at least the page its
+     * first array filled. Should a shard's smaller array be refused, the exception ends the call there: the
+     * shards before it are trimmed, the others unchanged.
      *
      * @return the bytes no longer charged to the shards
      */
     public long trimToSize() {
-        final long[] released = {0};
-        set.forEachWriteLocked(shard -> released[0] += shards[shard].trimToSize());
-        return released[0];
+        return trimToSize(0);
+    }
+
+    /**
+     * {@link #trimToSize()}, leaving each shard room for its share of {@code expectedSize} entries, as a map
+     * built with that expected size has (see {@link LongLongMap#trimToSize(long)}): refilling to it starts no
+     * growth unless the keys fall unevenly enough to fill a shard's array.
+     *
+     * @return the bytes no longer charged to the shards
+     * @throws IllegalArgumentException if {@code expectedSize} is negative (nothing is changed)
+     */
+    public long trimToSize(final long expectedSize) {
+        return set.trimEachShard(expectedSize, smallestShardSize,
+                (shard, perShard) -> shards[shard].trimToSize(perShard));
     }
 
     /**

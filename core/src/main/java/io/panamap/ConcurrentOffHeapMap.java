@@ -53,12 +53,15 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
     private final ShardSet set;
     private final List<OffHeapMap<K, V>> shards;
+    /** The least a shard is trimmed for (see {@link ShardSet#trimEachShard}). */
+    private final long smallestShardSize;
 
     private ConcurrentOffHeapMap(final Builder<K, V> builder) {
         final ShardSet.Options options = builder.options;
         this.set = new ShardSet(options.logShards, "ConcurrentOffHeapMap");
         this.shards = new ArrayList<>(set.count());
         final BucketLayout layout = OffHeapMap.layoutOf(builder.keyCodec, builder.valueCodec);
+        this.smallestShardSize = options.smallestShardSize(layout);
         try {
             for (int shard = 0; shard < set.count(); shard++) {
                 shards.add(OffHeapMap.builder(builder.keyCodec, builder.valueCodec)
@@ -245,22 +248,32 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
      * @return the bytes no longer charged to the shards
      */
     public long releaseSpareMemory() {
-        final long[] released = {0};
-        set.forEachWriteLocked(shard -> released[0] += shards.get(shard).releaseSpareMemory());
-        return released[0];
+        return set.sumWriteLocked(shard -> shards.get(shard).releaseSpareMemory());
     }
 
     /**
      * Shrinks every shard to the smallest array that holds its entries, one shard (and one lock) at a time
-     * (see {@link LongLongMap#trimToSize()}): O(shard) under each lock. Should a shard's smaller array be
-     * refused, the exception ends the call there: the shards before it are trimmed, the others unchanged.
+     * (see {@link LongLongMap#trimToSize()}): O(shard) under each lock. A shard keeps at least the page its
+     * first array filled. Should a shard's smaller array be refused, the exception ends the call there: the
+     * shards before it are trimmed, the others unchanged.
      *
      * @return the bytes no longer charged to the shards
      */
     public long trimToSize() {
-        final long[] released = {0};
-        set.forEachWriteLocked(shard -> released[0] += shards.get(shard).trimToSize());
-        return released[0];
+        return trimToSize(0);
+    }
+
+    /**
+     * {@link #trimToSize()}, leaving each shard room for its share of {@code expectedSize} entries, as a map
+     * built with that expected size has (see {@link LongLongMap#trimToSize(long)}): refilling to it starts no
+     * growth unless the keys fall unevenly enough to fill a shard's array.
+     *
+     * @return the bytes no longer charged to the shards
+     * @throws IllegalArgumentException if {@code expectedSize} is negative (nothing is changed)
+     */
+    public long trimToSize(final long expectedSize) {
+        return set.trimEachShard(expectedSize, smallestShardSize,
+                (shard, perShard) -> shards.get(shard).trimToSize(perShard));
     }
 
     /** Evacuates growing shards for about {@code timeBudget} in all; true when none is left growing. */

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * What both concurrent maps are made of, apart from their typed front ends: 2^k shard tables with one
@@ -125,6 +126,37 @@ final class ShardSet implements AutoCloseable {
                 locks[shard].unlockWrite(stamp);
             }
         }
+    }
+
+    /** The sum of {@code action} over the shards, each run in turn under that shard's write lock. */
+    long sumWriteLocked(final IntToLongFunction action) {
+        final long[] sum = {0};
+        forEachWriteLocked(shard -> sum[0] += action.applyAsLong(shard));
+        return sum[0];
+    }
+
+    /**
+     * Trims every shard, one lock at a time, for its share of {@code expectedSize} entries but never below
+     * {@code smallestShardSize} (what its first page holds, {@link Options#perShardSize}): a drained shard
+     * trimmed below its first array would go through again the growths that array spared it, each a mapping
+     * of its own, to hold what the page it kept mapped already could.
+     *
+     * @param trim trims shard {@code shard} for {@code entries} entries and returns the bytes it gave back
+     * @return the bytes no longer charged to the shards
+     * @throws IllegalArgumentException if {@code expectedSize} is negative (nothing is changed)
+     */
+    long trimEachShard(final long expectedSize, final long smallestShardSize, final ShardTrim trim) {
+        if (expectedSize < 0) {
+            throw new IllegalArgumentException("expected size must not be negative: " + expectedSize);
+        }
+        final long perShard = Math.max(Math.ceilDiv(expectedSize, count()), smallestShardSize);
+        return sumWriteLocked(shard -> trim.trimToSize(shard, perShard));
+    }
+
+    /** {@link #trimEachShard}'s view of one shard. */
+    @FunctionalInterface
+    interface ShardTrim {
+        long trimToSize(int shard, long expectedSize);
     }
 
     /** Runs {@code action} for each shard in turn, under that shard's read lock. */
@@ -283,9 +315,13 @@ final class ShardSet implements AutoCloseable {
          * a budget too small for it.
          */
         long perShardSize(final BucketLayout layout) {
-            final long count = 1L << logShards;
-            final long share = (expectedSize + count - 1) / count;
-            return Math.max(share, entriesFor(firstLogBuckets(layout, perShardBudget())));
+            final long share = Math.ceilDiv(expectedSize, 1L << logShards);
+            return Math.max(share, smallestShardSize(layout));
+        }
+
+        /** What a shard's first array, one page, holds: the least it is made for, or trimmed to. */
+        long smallestShardSize(final BucketLayout layout) {
+            return entriesFor(firstLogBuckets(layout, perShardBudget()));
         }
 
         /** The largest B whose main buckets and Go's spares fit in one page and in {@code budget}. */

@@ -158,6 +158,7 @@ class ConcurrentOffHeapMapTest {
         uses.put("finishGrowth", map::finishGrowth);
         uses.put("releaseSpareMemory", map::releaseSpareMemory);
         uses.put("trimToSize", map::trimToSize);
+        uses.put("trimToSize(expectedSize)", () -> map.trimToSize(1_000));
         uses.put("evacuate", () -> map.evacuate(Duration.ofMillis(1)));
         uses.forEach((name, use) -> assertThrows(IllegalStateException.class, use, name + " after close"));
     }

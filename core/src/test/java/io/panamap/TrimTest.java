@@ -6,6 +6,7 @@ import io.panamap.memory.NativeMemoryException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -272,5 +273,62 @@ class TrimTest {
                 assertEquals(i % 25 == 0 ? i : map.missingValue(), map.get(key(i)), "key " + i);
             }
         }
+    }
+
+    @Test
+    void aConcurrentMapTrimmedWithAnExpectedSizeShouldLeaveEachShardRoomForItsShare() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build();
+             ConcurrentLongLongMap builtForIt = ConcurrentLongLongMap.builder().shards(4).expectedSize(40_000).build()) {
+            for (long i = 0; i < 100_000; i++) {
+                map.put(key(i), i);
+            }
+            for (long i = 1_000; i < 100_000; i++) {
+                map.remove(key(i));
+            }
+            final List<Integer> before = logBucketsOfEachShard(map);
+            final IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> map.trimToSize(-1));
+            assertEquals("expected size must not be negative: -1", negative.getMessage());
+            assertEquals(before, logBucketsOfEachShard(map), "nothing changed by the refused call");
+
+            map.trimToSize(40_000);
+            assertEquals(logBucketsOfEachShard(builtForIt), logBucketsOfEachShard(map), "a shard per 10,000 entries");
+            assertTrue(logBucketsOfEachShard(map).stream().allMatch(b -> b < before.get(0)), before.toString());
+            final long doublings = doublingsOfAllShards(map);
+            for (long i = 1_000; i < 40_000; i++) {
+                map.put(key(i), i);
+            }
+            assertEquals(doublings, doublingsOfAllShards(map), "refilling to the expected size starts no growth");
+            for (long i = 0; i < 100_000; i++) {
+                assertEquals(i < 40_000 ? i : map.missingValue(), map.get(key(i)), "key " + i);
+            }
+        }
+    }
+
+    @Test
+    void aDrainedConcurrentMapShouldKeepEachShardAtItsFirstPage() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build()) {
+            final List<Integer> firstArrays = logBucketsOfEachShard(map);
+            for (long i = 0; i < 100_000; i++) {
+                map.put(key(i), i);
+            }
+            for (long i = 8; i < 100_000; i++) {
+                map.remove(key(i));
+            }
+            assertTrue(map.trimToSize() > 0);
+            assertEquals(firstArrays, logBucketsOfEachShard(map), "not below the page each shard started with");
+            map.stats().shards().forEach(shard ->
+                    assertTrue(shard.logBuckets() > HashTable.logSizeFor(shard.size()), shard.toString()));
+            for (long i = 0; i < 100; i++) {
+                assertEquals(i < 8 ? i : map.missingValue(), map.get(key(i)), "key " + i);
+            }
+        }
+    }
+
+    private static List<Integer> logBucketsOfEachShard(final ConcurrentLongLongMap map) {
+        return map.stats().shards().stream().map(MapStats::logBuckets).toList();
+    }
+
+    private static long doublingsOfAllShards(final ConcurrentLongLongMap map) {
+        return map.stats().shards().stream().mapToLong(MapStats::doublings).sum();
     }
 }
