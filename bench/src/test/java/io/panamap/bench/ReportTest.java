@@ -54,13 +54,14 @@ class ReportTest {
         return outcomes;
     }
 
+    private static final MachineInfo MACHINE = new MachineInfo("Intel(R) Xeon(R) Test CPU", 2, 24L << 30,
+            "6.1.0-test", "madvise", "25.0.3+9-LTS (OpenJDK 64-Bit Server VM, Eclipse Adoptium)", "/jdk",
+            "G1 Young Generation, G1 Old Generation");
+
     private static Report knownReport() {
-        final MachineInfo machine = new MachineInfo("Intel(R) Xeon(R) Test CPU", 2, 24L << 30, "6.1.0-test",
-                "madvise", "25.0.3+9-LTS (OpenJDK 64-Bit Server VM, Eclipse Adoptium)", "/jdk",
-                "G1 Young Generation, G1 Old Generation");
         final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --quick", null,
                 "java -Xmx12g -cp bench.jar io.panamap.bench.Main --child", 10_000_000, 3, 42, 1_000_000,
-                5_000_000_000L, 2, List.of("grow", "get", "open-loop"), List.of("panamap", "panamap-huge", "fastutil", "hashmap"), machine,
+                5_000_000_000L, 2, List.of("grow", "get", "open-loop"), List.of("panamap", "panamap-huge", "fastutil", "hashmap"), MACHINE,
                 "results/2025-01-02T03-04-05", 300 * S);
         return ReportBuilder.build(info, knownOutcomes())
                 .withCharts(List.of(new Report.Chart("grow: latency of every put", "grow.png")));
@@ -93,13 +94,10 @@ class ReportTest {
     }
 
     private static Report knownStringReport() {
-        final MachineInfo machine = new MachineInfo("Intel(R) Xeon(R) Test CPU", 2, 24L << 30, "6.1.0-test",
-                "madvise", "25.0.3+9-LTS (OpenJDK 64-Bit Server VM, Eclipse Adoptium)", "/jdk",
-                "G1 Young Generation, G1 Old Generation");
         final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --keys string --n 1M --runs 2", null,
                 "java -Xmx12g -cp bench.jar io.panamap.bench.Main --child", 1_000_000, 2, 42, 1_000_000,
                 3_000_000_000L, 2, List.of("grow-str", "get-str", "open-loop-str"),
-                List.of("panamap", "hashmap", "chronicle-presized"), machine, "results/2025-01-02T03-04-05", 200 * S);
+                List.of("panamap", "hashmap", "chronicle-presized"), MACHINE, "results/2025-01-02T03-04-05", 200 * S);
         return ReportBuilder.build(info, knownStringOutcomes()).withCharts(List.of(new Report.Chart(
                 "grow-str: latency of every put while the map grows from empty (string ids, 64-byte records)",
                 "grow-str.png")));
@@ -129,13 +127,10 @@ class ReportTest {
     }
 
     private static Report knownMixedReport() {
-        final MachineInfo machine = new MachineInfo("Intel(R) Xeon(R) Test CPU", 2, 24L << 30, "6.1.0-test",
-                "madvise", "25.0.3+9-LTS (OpenJDK 64-Bit Server VM, Eclipse Adoptium)", "/jdk",
-                "G1 Young Generation, G1 Old Generation");
         final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --workloads mixed-mt --n 1M --runs 2",
                 null, "java -Xmx12g -cp bench.jar io.panamap.bench.Main --child", 1_000_000, 2, 42, 1_000_000,
                 3_000_000_000L, 2, List.of("mixed-mt"),
-                List.of("panamap-sharded", "panamap-sharded-bg", "concurrenthashmap", "chronicle-presized"), machine,
+                List.of("panamap-sharded", "panamap-sharded-bg", "concurrenthashmap", "chronicle-presized"), MACHINE,
                 "results/2025-01-02T03-04-05", 100 * S);
         return ReportBuilder.build(info, knownMixedOutcomes()).withCharts(List.of(new Report.Chart(
                 "mixed-mt: latency of every operation, all threads merged", "mixed-mt.png")));
@@ -209,6 +204,29 @@ class ReportTest {
      * The whole Markdown report of a known run, locked by a checked-in fixture (regenerate it deliberately, and
      * read the diff, when the report is meant to change).
      */
+    /**
+     * A worst put is at the floor when it is no more than the larger of 50 us and its own JVM's worst empty window;
+     * every run says so, and a note counts the runs per contender.
+     */
+    @Test
+    void everyGrowRunShouldSayWhetherItsWorstPutWasAtTheNoiseFloor() {
+        final MemoryUse memory = new MemoryUse(10_000_000, 1_000_000, 320_000_000, 50_000_000);
+        final List<Outcome> outcomes = List.of(
+                ok("grow", "panamap", 1, grow(S, 40_000, 1, "", memory, 25_000)),     // under 50 us: at floor
+                ok("grow", "panamap", 2, grow(S, 90_000, 2, "", memory, 25_000)),     // over both: not
+                ok("grow", "panamap", 3, grow(S, 300_000, 3, "", memory, 400_000)),   // under its noise max: at floor
+                ok("grow", "fastutil", 1, grow(S, 262 * MS, 4, "", memory, 400_000)));
+        final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --workloads grow", null,
+                "java -cp bench.jar io.panamap.bench.Main --child", 10_000_000, 3, 42, 1_000_000, 5_000_000_000L, 2,
+                List.of("grow"), List.of("panamap", "fastutil"), MACHINE, "results/x", 60 * S);
+        final String text = TextRenderer.render(ReportBuilder.build(info, outcomes));
+        assertTrue(rowOf(text, "panamap #1").strip().endsWith(" yes"), rowOf(text, "panamap #1"));
+        assertTrue(rowOf(text, "panamap #2").strip().endsWith(" no"), rowOf(text, "panamap #2"));
+        assertTrue(rowOf(text, "panamap #3").strip().endsWith(" yes"), rowOf(text, "panamap #3"));
+        assertTrue(rowOf(text, "fastutil #1").strip().endsWith(" no"), rowOf(text, "fastutil #1"));
+        assertTrue(text.contains("the noise max of its own JVM: panamap 2 of 3, fastutil 0 of 1."), text);
+    }
+
     @Test
     void theMarkdownReportShouldMatchTheCheckedInFixture() throws IOException {
         final String fixture;
@@ -267,10 +285,9 @@ class ReportTest {
     void aReportOfBothKeyTypesShouldKeepTheirFactsSectionsAndContendersApart() {
         final List<Outcome> outcomes = new ArrayList<>(knownOutcomes());
         outcomes.addAll(knownStringOutcomes());
-        final MachineInfo machine = new MachineInfo("cpu", 2, 1L << 30, "k", "madvise", "jdk", "/jdk", "G1");
         final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --keys long,string", null, "java",
                 1_000_000, 2, 42, 1_000_000, 3_000_000_000L, 2, List.of("grow", "get", "grow-str", "get-str"),
-                List.of("panamap", "fastutil", "hashmap", "chronicle-presized"), machine, null, S);
+                List.of("panamap", "fastutil", "hashmap", "chronicle-presized"), MACHINE, null, S);
         final String text = TextRenderer.render(ReportBuilder.build(info, outcomes));
 
         assertTrue(factOf(text, "Keys").contains("random 64-bit keys"), text);

@@ -32,9 +32,15 @@ final class SampleResults {
 
     static GrowResult grow(final long buildNanos, final long worstNanos, final long worstAtSize,
                            final String stats, final MemoryUse memory) {
+        return grow(buildNanos, worstNanos, worstAtSize, stats, memory, 25_000);
+    }
+
+    /** A grow run whose noise floor measured a worst empty window of {@code noiseMaxNanos}. */
+    static GrowResult grow(final long buildNanos, final long worstNanos, final long worstAtSize,
+                           final String stats, final MemoryUse memory, final long noiseMaxNanos) {
         return new GrowResult(memory.entries(), memory.entries(), buildNanos, new GcDelta(1, 12),
                 new LatencySummary(memory.entries(), 100, 150, 900, 3_000, 7_000, 50_000, worstNanos + 100),
-                2 * buildNanos, worstNanos, worstAtSize, new GcDelta(2, 34), noise(45, 25_000), memory, stats);
+                2 * buildNanos, worstNanos, worstAtSize, new GcDelta(2, 34), noise(45, noiseMaxNanos), memory, stats);
     }
 
     static GetResult get(final long... roundNanos) {
