@@ -2,32 +2,14 @@ package io.panamap.bench.workload;
 
 import io.panamap.bench.contender.BenchMap;
 import io.panamap.bench.contender.Contender;
-import io.panamap.bench.result.GcDelta;
-import io.panamap.bench.result.LatencySummary;
-import io.panamap.bench.result.NoiseFloor;
 import io.panamap.bench.result.OpenLoopResult;
-import org.HdrHistogram.Histogram;
 
 /**
- * {@code open-loop}: a stream of operations sent at a fixed rate ({@link RunSpec#openLoopRate()} per second for
- * {@link RunSpec#openLoopNanos()}), as requests reach a service: every {@value #PUT_EVERY}th operation puts a
- * new key (so the map, which starts empty, keeps growing), the others get a present key chosen at random.
- *
- * <p>Each operation's latency is measured from its <em>intended</em> start time ({@code start + i / rate}), not
- * from when the loop got round to it. A stall therefore counts against every operation that should have run
- * during it, as it would for a caller waiting in a queue: this is what coordinated omission leaves out of a
- * closed loop. Nothing is corrected afterwards (the histogram is recorded plainly), so the correction is
- * applied exactly once.
- *
- * <p>Phases: generate the keys; JIT priming (the stream loop on a few operations, unthrottled, on small
- * throw-away maps); the whole stream once, unthrottled, on a throw-away map (compiles every size and touches
- * as much memory as the measured stream will); {@code System.gc()}; the noise floor; the measured stream on a
- * fresh map.
+ * {@code open-loop}: {@link OpenLoopStream}'s fixed-rate stream of gets of present keys and puts of new ones,
+ * each operation's latency measured from its intended start, on a {@code long → long} map that starts empty.
  */
 final class OpenLoopWorkload implements Workload {
 
-    /** One operation in this many is a put of a new key; the rest are gets (90% gets, 10% puts). */
-    static final int PUT_EVERY = 10;
     static final String NAME = "open-loop";
 
     @Override
@@ -43,100 +25,51 @@ final class OpenLoopWorkload implements Workload {
 
     @Override
     public OpenLoopResult run(final Contender contender, final RunSpec spec) {
-        GcMeter.prepare();
-        final long operations = spec.openLoopOperations();
-        final long puts = (operations + PUT_EVERY - 1) / PUT_EVERY;
-        if (puts > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("open-loop stream too long: " + operations + " operations");
-        }
-        final long[] keys = Keys.random((int) puts, spec.seed());
-        final double nanosPerOperation = 1e9 / spec.openLoopRate();
-        final Stream stream = new Stream();
-
-        spec.progress().accept("warm-up: JIT priming, the whole stream unthrottled on a throw-away map");
-        final IntervalRecorder scratch = IntervalRecorder.forPriming();
-        // Priming runs at the real rate, so the pacing loop is compiled with its wait taken: a first wait in the
-        // measured stream would otherwise deoptimize the loop there, a stall of the harness, not of the map.
-        final int primingOperations = Math.min(RunSpec.PRIMING_KEYS, (int) operations);
-        // The unthrottled calls run ten times longer: long enough for a growth that outlasts one write while
-        // gets go on (200 operations hold only 20 puts), so that the loop is never compiled without that path.
-        final int unthrottledPrimingOperations = Math.min(10 * RunSpec.PRIMING_KEYS, (int) operations);
-        for (int call = 0; call < spec.primingCalls(); call++) {
-            try (BenchMap map = contender.create(keys.length)) {
-                stream.run(map, keys, primingOperations, nanosPerOperation, scratch, spec.seed());
-                stream.run(map, keys, unthrottledPrimingOperations, 0, scratch, spec.seed());
-            }
-        }
-        try (BenchMap map = contender.create(keys.length)) {
-            stream.run(map, keys, operations, 0, scratch, spec.seed());
-        }
-        final IntervalRecorder latency = new IntervalRecorder(spec.openLoopNanos());
-        System.gc();
-        Quiesce.backgroundWork(contender);
-
-        spec.progress().accept("noise floor: empty timing windows");
-        final Histogram noiseWindows = LatencyHistograms.create();
-        final NoiseFloor noise = NoiseFloorMeter.measure(noiseWindows, 0, spec.noiseFloorMinNanos());
-
-        spec.progress().accept("measuring: " + operations + " operations at " + spec.openLoopRate() + "/s");
-        try (BenchMap map = contender.create(keys.length)) {
-            final GcMeter gc = GcMeter.start();
-            final long elapsed = stream.run(map, keys, operations, nanosPerOperation, latency, spec.seed());
-            final long end = System.nanoTime();
-            final GcDelta gcDelta = gc.stop();
-            spec.recordings().histogram("noise", noiseWindows);
-            spec.recordings().intervals("response", latency, end);
-            return new OpenLoopResult(operations, spec.openLoopRate(), elapsed, map.size(),
-                    LatencySummary.of(latency.total()), stream.worstNanos, stream.worstAtSize, gcDelta, noise,
-                    map.stats());
-        }
+        final long[] keys = Keys.random(OpenLoopStream.putsIn(spec.openLoopOperations()), spec.seed());
+        return new LongStream(keys).measure(contender, spec);
     }
 
-    /** The stream loop and what it keeps of its slowest operation. */
-    private static final class Stream {
-        long worstNanos;
-        long worstAtSize;
+    /** The stream's operations on {@code long} keys. */
+    private static final class LongStream extends OpenLoopStream {
+        private final long[] keys;
+        private BenchMap map;
 
-        /**
-         * Runs {@code operations} operations, one every {@code nanosPerOperation} (0: as fast as possible), and
-         * records each one's latency from its intended start. Returns the wall time of the whole stream.
-         */
-        long run(final BenchMap map, final long[] keys, final long operations, final double nanosPerOperation,
-                 final IntervalRecorder latency, final long seed) {
-            long random = seed | 1;
-            int stored = 0;
-            long worst = -1;
-            long worstAt = -1;
-            final long start = latency.startNow(); // after clearing the recorder, not before
-            for (long i = 0; i < operations; i++) {
-                final long intended = start + (long) (i * nanosPerOperation);
-                while (System.nanoTime() < intended) {
-                    Thread.onSpinWait();
-                }
-                if (i % PUT_EVERY == 0) {
-                    final long key = keys[stored++];
-                    map.put(key, Keys.valueFor(key));
-                } else {
-                    // xorshift64: a present key chosen without allocating or touching shared state.
-                    random ^= random << 13;
-                    random ^= random >>> 7;
-                    random ^= random << 17;
-                    final long key = keys[(int) ((random >>> 1) % stored)];
-                    if (map.get(key) != Keys.valueFor(key)) {
-                        throw new IllegalStateException("the map returned a wrong value for key " + key);
-                    }
-                }
-                final long end = System.nanoTime();
-                final long elapsed = end - intended;
-                latency.record(elapsed, end);
-                if (elapsed > worst) {
-                    worst = elapsed;
-                    worstAt = stored;
-                }
+        LongStream(final long[] keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        void openMap(final Contender contender, final int capacity) {
+            map = contender.create(capacity);
+        }
+
+        @Override
+        void closeMap() {
+            map.close();
+        }
+
+        @Override
+        void putNew(final int index) {
+            final long key = keys[index];
+            map.put(key, Keys.valueFor(key));
+        }
+
+        @Override
+        void getPresent(final int index) {
+            final long key = keys[index];
+            if (map.get(key) != Keys.valueFor(key)) {
+                throw new IllegalStateException("the map returned a wrong value for key " + key);
             }
-            worstNanos = worst;
-            worstAtSize = worstAt;
-            return System.nanoTime() - start;
+        }
+
+        @Override
+        long mapSize() {
+            return map.size();
+        }
+
+        @Override
+        String mapStats() {
+            return map.stats();
         }
     }
 }

@@ -2,14 +2,10 @@ package io.panamap.bench.workload;
 
 import io.panamap.bench.contender.Contender;
 import io.panamap.bench.contender.StringBenchMap;
-import io.panamap.bench.result.GcDelta;
-import io.panamap.bench.result.LatencySummary;
-import io.panamap.bench.result.NoiseFloor;
 import io.panamap.bench.result.OpenLoopResult;
-import org.HdrHistogram.Histogram;
 
 /**
- * {@code open-loop-str}: {@link OpenLoopWorkload}'s fixed-rate stream (every {@value OpenLoopWorkload#PUT_EVERY}th
+ * {@code open-loop-str}: {@link OpenLoopStream}'s fixed-rate stream (every {@value OpenLoopStream#PUT_EVERY}th
  * operation a put of a new key, the others gets of present keys chosen at random, each operation's latency
  * measured from its intended start) on a map of string ids to 64-byte records. Same phases.
  *
@@ -41,52 +37,8 @@ final class StringOpenLoopWorkload implements Workload {
 
     @Override
     public OpenLoopResult run(final Contender contender, final RunSpec spec) {
-        GcMeter.prepare();
-        final long operations = spec.openLoopOperations();
-        final long puts = (operations + OpenLoopWorkload.PUT_EVERY - 1) / OpenLoopWorkload.PUT_EVERY;
-        if (puts > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("open-loop stream too long: " + operations + " operations");
-        }
-        final String[] keys = StringKeys.ids((int) puts, spec.seed());
-        final String[] lookups = StringKeys.lookups(keys, identity(keys.length));
-        final double nanosPerOperation = 1e9 / spec.openLoopRate();
-        final Stream stream = new Stream();
-
-        spec.progress().accept("warm-up: JIT priming, the whole stream unthrottled on a throw-away map");
-        final IntervalRecorder scratch = IntervalRecorder.forPriming();
-        // As in open-loop: priming at the real rate compiles the pacing loop with its wait taken.
-        final int primingOperations = Math.min(RunSpec.PRIMING_KEYS, (int) operations);
-        // As in open-loop: unthrottled calls ten times longer, so that gets meet a growth that outlasts a write.
-        final int unthrottledPrimingOperations = Math.min(10 * RunSpec.PRIMING_KEYS, (int) operations);
-        for (int call = 0; call < spec.primingCalls(); call++) {
-            try (StringBenchMap map = contender.createStringMap(keys.length)) {
-                stream.run(map, keys, lookups, primingOperations, nanosPerOperation, scratch, spec.seed());
-                stream.run(map, keys, lookups, unthrottledPrimingOperations, 0, scratch, spec.seed());
-            }
-        }
-        try (StringBenchMap map = contender.createStringMap(keys.length)) {
-            stream.run(map, keys, lookups, operations, 0, scratch, spec.seed());
-        }
-        final IntervalRecorder latency = new IntervalRecorder(spec.openLoopNanos());
-        System.gc();
-        Quiesce.backgroundWork(contender);
-
-        spec.progress().accept("noise floor: empty timing windows");
-        final Histogram noiseWindows = LatencyHistograms.create();
-        final NoiseFloor noise = NoiseFloorMeter.measure(noiseWindows, 0, spec.noiseFloorMinNanos());
-
-        spec.progress().accept("measuring: " + operations + " operations at " + spec.openLoopRate() + "/s");
-        try (StringBenchMap map = contender.createStringMap(keys.length)) {
-            final GcMeter gc = GcMeter.start();
-            final long elapsed = stream.run(map, keys, lookups, operations, nanosPerOperation, latency, spec.seed());
-            final long end = System.nanoTime();
-            final GcDelta gcDelta = gc.stop();
-            spec.recordings().histogram("noise", noiseWindows);
-            spec.recordings().intervals("response", latency, end);
-            return new OpenLoopResult(operations, spec.openLoopRate(), elapsed, map.size(),
-                    LatencySummary.of(latency.total()), stream.worstNanos, stream.worstAtSize, gcDelta, noise,
-                    map.stats());
-        }
+        final String[] keys = StringKeys.ids(OpenLoopStream.putsIn(spec.openLoopOperations()), spec.seed());
+        return new StringStream(keys, StringKeys.lookups(keys, identity(keys.length))).measure(contender, spec);
     }
 
     private static int[] identity(final int n) {
@@ -97,53 +49,49 @@ final class StringOpenLoopWorkload implements Workload {
         return order;
     }
 
-    /** The stream loop and what it keeps of its slowest operation. */
-    private static final class Stream {
-        final byte[] record = new byte[StringBenchMap.VALUE_SIZE];
-        long worstNanos;
-        long worstAtSize;
+    /** The stream's operations on string keys; {@code lookups[i]} equals {@code keys[i]}. */
+    private static final class StringStream extends OpenLoopStream {
+        private final String[] keys;
+        private final String[] lookups;
+        private final byte[] record = new byte[StringBenchMap.VALUE_SIZE];
+        private StringBenchMap map;
 
-        /**
-         * Runs {@code operations} operations, one every {@code nanosPerOperation} (0: as fast as possible), and
-         * records each one's latency from its intended start. Returns the wall time of the whole stream.
-         */
-        long run(final StringBenchMap map, final String[] keys, final String[] lookups, final long operations,
-                 final double nanosPerOperation, final IntervalRecorder latency, final long seed) {
-            long random = seed | 1;
-            int stored = 0;
-            long worst = -1;
-            long worstAt = -1;
-            final long start = latency.startNow(); // after clearing the recorder, not before
-            for (long i = 0; i < operations; i++) {
-                final long intended = start + (long) (i * nanosPerOperation);
-                while (System.nanoTime() < intended) {
-                    Thread.onSpinWait();
-                }
-                if (i % OpenLoopWorkload.PUT_EVERY == 0) {
-                    StringKeys.fillRecord(stored, record);
-                    map.put(keys[stored], record);
-                    stored++;
-                } else {
-                    // xorshift64: a present key chosen without allocating or touching shared state.
-                    random ^= random << 13;
-                    random ^= random >>> 7;
-                    random ^= random << 17;
-                    final int index = (int) ((random >>> 1) % stored);
-                    if (map.get(lookups[index]) != StringKeys.expectedGet(index)) {
-                        throw new IllegalStateException("the map returned a wrong record for key " + keys[index]);
-                    }
-                }
-                final long end = System.nanoTime();
-                final long elapsed = end - intended;
-                latency.record(elapsed, end);
-                if (elapsed > worst) {
-                    worst = elapsed;
-                    worstAt = stored;
-                }
+        StringStream(final String[] keys, final String[] lookups) {
+            this.keys = keys;
+            this.lookups = lookups;
+        }
+
+        @Override
+        void openMap(final Contender contender, final int capacity) {
+            map = contender.createStringMap(capacity);
+        }
+
+        @Override
+        void closeMap() {
+            map.close();
+        }
+
+        @Override
+        void putNew(final int index) {
+            StringKeys.fillRecord(index, record);
+            map.put(keys[index], record);
+        }
+
+        @Override
+        void getPresent(final int index) {
+            if (map.get(lookups[index]) != StringKeys.expectedGet(index)) {
+                throw new IllegalStateException("the map returned a wrong record for key " + keys[index]);
             }
-            worstNanos = worst;
-            worstAtSize = worstAt;
-            return System.nanoTime() - start;
+        }
+
+        @Override
+        long mapSize() {
+            return map.size();
+        }
+
+        @Override
+        String mapStats() {
+            return map.stats();
         }
     }
 }
