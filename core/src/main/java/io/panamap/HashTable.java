@@ -121,7 +121,7 @@ final class HashTable {
      * 21-22 µs, max 75-91 µs. The doubling to 2^15, 40,000 inserts after its request, found its array ready in
      * 995-999 builds of 1,000 (p99 3-6 µs). Asking from 2^14 on was chosen once from a scratch loop that
      * labelled each doubling by the size it left, which made the doubling to 2^14 look like the one to 2^15
-     * (docs/PERFORMANCE.md, "The first prepared array").
+     * (docs/PERFORMANCE-HISTORY.md, "The first prepared array").
      */
     static final int MIN_PREPARED_LOG_SIZE = 15;
     /**
@@ -634,7 +634,7 @@ final class HashTable {
      * in the new array. Writing in an old chain that has not moved yet is as correct: that chain is where
      * lookups, iterators and the evacuation look for the key until it moves. Each write during a growth then
      * does half of Go's work, in order, and a doubling lasts the old bucket count in writes instead of about
-     * 0.69 of it. Measured against Go's order, alternating builds of 10M (docs/PERFORMANCE.md): the same
+     * 0.69 of it. Measured against Go's order, alternating builds of 10M (docs/PERFORMANCE-HISTORY.md): the same
      * build time and p90, p99 of a put 1.01-1.08 against 1.15-1.17 µs. Two chains at the mark per write
      * were measured too: 5% off the build and 7% off p90, but p99 4% up; for a table made for its tail, one.
      * So were two chains every second write (Go's pace, paid in pairs): 3% off the build, but p99 15% and
@@ -1296,7 +1296,7 @@ final class HashTable {
      * doubling, whose own mapping and faults then waited for it. In 1,000 builds to 60K (the loop of
      * {@code ./panamap probe growth-starts}: puts timed, the worker idle before each build), the inserts that
      * started the doublings to 2^9-2^12 took 31-80 µs at p99 when freeing at once, 5-10 µs when keeping
-     * (docs/PERFORMANCE.md; measured when tables mapped their own arrays up to 2^13 buckets, and kept those
+     * (docs/PERFORMANCE-HISTORY.md; measured when tables mapped their own arrays up to 2^13 buckets, and kept those
      * below 2^12). Giving the pages back
      * instead (madvise, which takes the lock for reading but still interrupts the writer's CPU to flush its
      * TLB) left 12-24 µs. Arrays that a same-size growth or clear() retired are freed at once, so that churn

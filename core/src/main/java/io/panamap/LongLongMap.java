@@ -124,7 +124,7 @@ public final class LongLongMap implements AutoCloseable {
         // without this a lookup waits for two memory latencies in a row. The test compares the two words
         // with an arbitrary constant only so that the JIT cannot drop their loads; should they ever equal
         // it, the lookup takes the slow path, which returns the same answer. Measured at 10M (docs/
-        // PERFORMANCE.md, "Lookups"): single gets 13-25% faster from p50 to p99.9, a stream of independent
+        // PERFORMANCE-HISTORY.md, "Lookups"): single gets 13-25% faster from p50 to p99.9, a stream of independent
         // lookups 12-15% slower (it keeps fewer lookups in flight).
         final long tophashes = segment.get(BucketLayout.WORD, bucket);
         final long otherLines = segment.get(BucketLayout.WORD, bucket + LINE_1)

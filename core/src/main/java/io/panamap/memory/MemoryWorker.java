@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * queue is a plain deque behind a monitor, not a lock-free queue: hand-offs are so rare that their code is
  * often interpreted, where a lock-free queue's VarHandle operations cost microseconds each. Polling every
  * 200 µs cost a map written by as many threads as there are cores a fifth of its throughput (each poll
- * preempts a writer); every 2 ms, throughput and p99.9 stayed, but p99.999 rose (docs/PERFORMANCE.md).
+ * preempts a writer); every 2 ms, throughput and p99.9 stayed, but p99.999 rose (docs/PERFORMANCE-HISTORY.md).
  */
 public final class MemoryWorker {
 

@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * {@code MADV_HUGEPAGE}: fewer TLB misses on lookups and a much cheaper unmap, but every first touch faults
  * a whole 2 MiB page (hundreds of microseconds, milliseconds on memory the host has reclaimed), which lands
  * on whichever insert touches it. That is
- * why it is an explicit option and not the default; docs/PERFORMANCE.md has the measurements.
+ * why it is an explicit option and not the default; docs/PERFORMANCE-HISTORY.md has the measurements.
  */
 public final class MmapAllocator implements NativeAllocator {
 
@@ -23,7 +23,7 @@ public final class MmapAllocator implements NativeAllocator {
      * that takes it, often too few, and a first touch of a 2 MiB page the host has reclaimed costs about
      * 5 ms on this VM: the insert that started the doubling to 2^13 or 2^14 took
      * 1.0-5.7 ms in most grow runs of {@code ./panamap bench --contenders panamap-huge}; 156-241 µs with
-     * this threshold (docs/PERFORMANCE.md).
+     * this threshold (docs/PERFORMANCE-HISTORY.md).
      */
     static final long HUGE_PAGES_FROM_BYTES = 32L << 20;
 

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * {@code ./panamap probe <name> [args]}: small measurements that single out one effect the benchmark
  * harness cannot separate (one kind of put, the first table of a JVM, how often the machine interrupts a
  * timed loop, what a table holds in native memory). Each prints a short plain-text report;
- * docs/PERFORMANCE.md quotes them. Unlike the bench,
+ * docs/PERFORMANCE.md and docs/PERFORMANCE-HISTORY.md quote them. Unlike the bench,
  * a probe runs in the JVM it is started in, once: run it a few times, and in a fresh JVM each time for
  * {@code first-table}.
  */
