@@ -833,7 +833,6 @@ final class OutOfLineStore implements AutoCloseable {
 
     // ---------------------------------------------------------------- regions and extents
 
-    /** Maps the next region and makes its slabs fresh; if anything fails, nothing has changed. */
     /** Maps {@code bytes}, telling the budget guard (so the table's events show it) if the allocator refuses. */
     private NativeBlock allocateReporting(final long bytes, final String purpose) {
         try {
@@ -900,6 +899,7 @@ final class OutOfLineStore implements AutoCloseable {
         return null;
     }
 
+    /** Maps the next region and makes its slabs fresh; if anything fails, nothing has changed. */
     private void reserveRegion() {
         final int region = regionCount;
         final long bytes = regionBytes(region);

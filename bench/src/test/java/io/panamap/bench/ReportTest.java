@@ -201,10 +201,6 @@ class ReportTest {
     }
 
     /**
-     * The whole Markdown report of a known run, locked by a checked-in fixture (regenerate it deliberately, and
-     * read the diff, when the report is meant to change).
-     */
-    /**
      * A worst put is at the floor when it is no more than the larger of 50 us and its own JVM's worst empty window;
      * every run says so, and a note counts the runs per contender.
      */
@@ -227,6 +223,10 @@ class ReportTest {
         assertTrue(text.contains("the noise max of its own JVM: panamap 2 of 3, fastutil 0 of 1."), text);
     }
 
+    /**
+     * The whole Markdown report of a known run, locked by a checked-in fixture (regenerate it deliberately, and
+     * read the diff, when the report is meant to change).
+     */
     @Test
     void theMarkdownReportShouldMatchTheCheckedInFixture() throws IOException {
         final String fixture;

@@ -62,7 +62,7 @@ record GoMapDump(int logBuckets, long count, long buckets, long overflow, Map<Lo
                         }
                     }
                 }
-                final long next = in.getLong(bucket + (int) L.overflowOffset());
+                final long next = in.getLong(bucket + L.overflowOffset());
                 if (next == 0) {
                     break;
                 }
