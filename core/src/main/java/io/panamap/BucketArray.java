@@ -28,6 +28,11 @@ final class BucketArray {
 
     /** "No bucket": the end of a chain. */
     static final long NONE = -1L;
+    /**
+     * What a word loaded only to start its cache miss early is compared with, so that the JIT keeps the load.
+     * Should a bucket ever hold it, the code takes its ordinary path, which gives the same answer.
+     */
+    static final long ARBITRARY_WORD = 0x5EED_F00D_0BAD_CAFEL;
 
     final BucketLayout layout;
     final NativeBlock block;

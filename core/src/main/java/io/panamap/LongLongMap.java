@@ -55,8 +55,6 @@ public final class LongLongMap implements AutoCloseable {
      */
     private static final long LINE_1 = L.keyOffset(BucketLayout.SLOTS - 1);
     private static final long LINE_2 = L.valueOffset(BucketLayout.SLOTS - 1);
-    /** What the lookup compares those two words with, only to keep their loads (see {@link #lookup}). */
-    private static final long ARBITRARY_WORD = 0x5EED_F00D_0BAD_CAFEL;
     static {
         // The lookup fast path reads "slot 8" when nothing matches: those offsets must stay in the bucket.
         if (L.valueOffset(BucketLayout.SLOTS) + Long.BYTES > L.bucketSize()
@@ -133,7 +131,7 @@ public final class LongLongMap implements AutoCloseable {
         final int slot = TopHash.firstSlot(match);
         final long candidateKey = segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot));
         final long candidateValue = segment.get(BucketLayout.WORD, bucket + L.valueOffset(slot));
-        if (candidateKey == key && match != 0 && otherLines != ARBITRARY_WORD) {
+        if (candidateKey == key && match != 0 && otherLines != BucketArray.ARBITRARY_WORD) {
             return candidateValue;
         }
         return getFromChain(array, hash, key, defaultValue);
