@@ -654,7 +654,8 @@ final class HashTable {
         final long mark = nevacuate;
         final boolean unmoved = notYetMoved(old, oldIndex);
         final BucketArray current = buckets;
-        final long headWord = unmoved ? 0 : current.segment.get(BucketLayout.WORD, current.headOffset(hash & current.mask));
+        final long headWord = unmoved ? 0
+                : current.segment.get(BucketLayout.WORD, current.headOffset(hash & current.mask));
         evacuate(mark);
         if (oldBuckets == null || headWord == BucketArray.ARBITRARY_WORD) { // the comparison keeps the load
             return buckets;
