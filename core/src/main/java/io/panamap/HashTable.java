@@ -658,7 +658,7 @@ final class HashTable {
         // evacuation work, so that the two overlap; after it, in Go's order, the miss waited for the moved chain's
         // instructions. So does the miss of the next write's evacuation (overflowAhead). Alternating grow runs at
         // 10M (docs/PERFORMANCE-HISTORY.md, "A write's own miss first", "The next chain's overflow bucket"): the
-        // growing build 7% faster, p90 to p99.9 of a put 6-7% lower with the first, p99 and p99.9 another 10%
+        // growing build 7% faster, p90 to p99.9 of a put 6-7% lower with the first; p99 and p99.9 another 5%
         // lower with the second. Nothing is decided early: the evacuation moves only the chain at the mark, and
         // may end the growth.
         final long oldIndex = hash & old.mask;
