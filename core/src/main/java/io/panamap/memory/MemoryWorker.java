@@ -46,8 +46,9 @@ public final class MemoryWorker {
     private static final Thread THREAD;
     /** Whether the worker is parked until woken (past its polling spell). */
     private static boolean asleep;
-    private static long submitted;
-    private static long completed;
+    /** Tasks queued and tasks finished: written under {@link #LOCK}, volatile for {@link #busy}. */
+    private static volatile long submitted;
+    private static volatile long completed;
 
     static {
         THREAD = new Thread(MemoryWorker::run, "panamap-memory-worker");
@@ -83,6 +84,15 @@ public final class MemoryWorker {
         if (wake) {
             LockSupport.unpark(THREAD);
         }
+    }
+
+    /**
+     * Whether a task is queued or running now: for diagnostics that relate a slow operation to the worker's
+     * activity (it maps, pre-faults and frees memory, which takes the kernel's memory-map lock). Reads two
+     * volatile counters and takes no lock.
+     */
+    public static boolean busy() {
+        return completed != submitted;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.panamap.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +19,28 @@ class MemoryWorkerTest {
         final CountDownLatch second = new CountDownLatch(1);
         MemoryWorker.execute(second::countDown);
         assertTrue(second.await(2, TimeUnit.SECONDS), "a sleeping worker must be woken by the next task");
+    }
+
+    @Test
+    void theWorkerShouldBeBusyFromATasksHandOverUntilItHasRun() throws InterruptedException {
+        assertTrue(MemoryWorker.awaitIdle(5, TimeUnit.SECONDS));
+        assertFalse(MemoryWorker.busy(), "nothing queued or running");
+        final CountDownLatch running = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        MemoryWorker.execute(() -> {
+            running.countDown();
+            try {
+                release.await();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(MemoryWorker.busy(), "queued");
+        assertTrue(running.await(2, TimeUnit.SECONDS));
+        assertTrue(MemoryWorker.busy(), "running");
+        release.countDown();
+        assertTrue(MemoryWorker.awaitIdle(5, TimeUnit.SECONDS));
+        assertFalse(MemoryWorker.busy(), "done");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.panamap.bench.probe;
 
 import io.panamap.LongLongMap;
+import io.panamap.memory.MemoryWorker;
 import io.panamap.bench.workload.Quiesce;
 
 import java.util.Arrays;
@@ -11,11 +12,17 @@ import java.util.SplittableRandom;
  * ({@code new LongLongMap()}) and presized, alternating, every put timed. Per build: the puts over 15 µs,
  * p99.99, and how far apart in time the slow puts were (quartiles, and how many gaps fall in each quarter
  * millisecond up to 8 ms). On this VM they come about 330 times a second, at fractions of the kernel's
- * 4 ms tick, whichever table runs: docs/PERFORMANCE.md, "Reading the tables".
+ * 4 ms tick, whichever table runs: docs/PERFORMANCE.md, "Reading the tables". The puts over 250 µs are also
+ * listed, each with the table's size and whether the memory worker had a task queued or running right after it,
+ * beside the share of the build's puts during which it had one.
  */
 final class SlowPutProbe {
 
     private static final long SLOW_NANOS = 15_000;
+    /** A put this slow is listed on its own, with the table's size and what the memory worker was doing. */
+    private static final long STALL_NANOS = 250_000;
+    /** The worker's state is sampled every this many puts, for the share of a build it was busy. */
+    private static final int BUSY_SAMPLE_EVERY = 256;
     private static final long BIN_NANOS = 250_000;
     private static final int BINS = 32;
 
@@ -39,6 +46,10 @@ final class SlowPutProbe {
                 Quiesce.memoryWorker();
                 final long start = System.nanoTime();
                 int slow = 0;
+                int busySamples = 0;
+                final StringBuilder stalls = new StringBuilder();
+                int stallsWhileBusy = 0;
+                int stallCount = 0;
                 try (LongLongMap map = presized ? LongLongMap.withExpectedSize(keys) : new LongLongMap()) {
                     for (int i = 0; i < keys; i++) {
                         final long t = System.nanoTime();
@@ -47,11 +58,25 @@ final class SlowPutProbe {
                         nanos[i] = end - t;
                         if (nanos[i] > SLOW_NANOS) {
                             slowAt[slow++] = t - start;
+                            if (nanos[i] > STALL_NANOS) {
+                                // Right after the put: the worker's state then, close to what it was during it.
+                                final boolean busy = MemoryWorker.busy();
+                                stallCount++;
+                                stallsWhileBusy += busy ? 1 : 0;
+                                stalls.append(String.format(" %s at %,d%s;", Probes.micros(nanos[i]), i + 1,
+                                        busy ? " (worker busy)" : ""));
+                            }
+                        }
+                        if (i % BUSY_SAMPLE_EVERY == 0 && MemoryWorker.busy()) {
+                            busySamples++;
                         }
                     }
                 }
                 final long elapsed = System.nanoTime() - start;
                 report(presized ? "presized" : "growing ", nanos, slowAt, slow, elapsed);
+                System.out.printf("  over 250 µs: %d, %d of them with the worker busy; the worker was busy at %.1f%% of"
+                        + " the sampled puts;%s%n", stallCount, stallsWhileBusy,
+                        100.0 * busySamples / ((keys + BUSY_SAMPLE_EVERY - 1) / BUSY_SAMPLE_EVERY), stalls);
             }
         }
     }

@@ -61,6 +61,9 @@ class ProbesTest {
         assertTrue(builds.get(0).startsWith("growing  build"), output);
         assertTrue(builds.get(1).startsWith("presized build"), output);
         assertTrue(builds.get(0).contains("p99.99 "), output);
+        final List<String> stalls = output.lines().filter(line -> line.startsWith("  over 250 µs: ")).toList();
+        assertEquals(2, stalls.size(), "one line of long stalls per build: " + output);
+        assertTrue(stalls.get(0).contains("the worker was busy at "), output);
     }
 
     @Test
