@@ -55,7 +55,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ul>
  *   <li>During a growth a write moves the chain at the mark and writes a key whose old chain has not
  *       moved yet in that chain; Go also moves the key's own chain first (one random chain, two random
- *       destinations) and writes only in the new array ({@link #arrayToWrite}).
+ *       destinations) and writes only in the new array ({@link #arrayToWrite}). Before moving anything it
+ *       loads the head of its own chain and the next chain's overflow bucket, so that those cache misses
+ *       overlap the move instead of following it.
  *   <li>The array a doubling needs is mapped and pre-faulted by the {@link MemoryWorker} once the count
  *       reaches 5/8 of the threshold ({@link #requestPreparation}); the insert that starts the growth
  *       adopts it. Mapping inline is the fallback, O(1) but about 10 µs interpreted, and the fresh
