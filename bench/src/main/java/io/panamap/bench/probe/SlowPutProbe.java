@@ -23,6 +23,8 @@ final class SlowPutProbe {
     private static final long STALL_NANOS = 250_000;
     /** The worker's state is sampled every this many puts, for the share of a build it was busy. */
     private static final int BUSY_SAMPLE_EVERY = 256;
+    /** At most this many of a build's puts over 250 µs are kept and listed. */
+    private static final int MAX_STALLS_LISTED = 1_000;
     private static final long BIN_NANOS = 250_000;
     private static final int BINS = 32;
 
@@ -41,14 +43,14 @@ final class SlowPutProbe {
         System.out.printf("slow-puts: %,d keys per build, every put timed; slow = over 15 µs%n", keys);
         final long[] nanos = new long[keys];
         final long[] slowAt = new long[keys];
+        final int[] stallAt = new int[MAX_STALLS_LISTED];
+        final boolean[] stallBusy = new boolean[MAX_STALLS_LISTED];
         for (int b = 0; b < builds; b++) {
             for (final boolean presized : new boolean[] {false, true}) {
                 Quiesce.memoryWorker();
                 final long start = System.nanoTime();
                 int slow = 0;
                 int busySamples = 0;
-                final StringBuilder stalls = new StringBuilder();
-                int stallsWhileBusy = 0;
                 int stallCount = 0;
                 try (LongLongMap map = presized ? LongLongMap.withExpectedSize(keys) : new LongLongMap()) {
                     for (int i = 0; i < keys; i++) {
@@ -58,13 +60,11 @@ final class SlowPutProbe {
                         nanos[i] = end - t;
                         if (nanos[i] > SLOW_NANOS) {
                             slowAt[slow++] = t - start;
-                            if (nanos[i] > STALL_NANOS) {
+                            if (nanos[i] > STALL_NANOS && stallCount < MAX_STALLS_LISTED) {
                                 // Right after the put: the worker's state then, close to what it was during it.
-                                final boolean busy = MemoryWorker.busy();
-                                stallCount++;
-                                stallsWhileBusy += busy ? 1 : 0;
-                                stalls.append(String.format(" %s at %,d%s;", Probes.micros(nanos[i]), i + 1,
-                                        busy ? " (worker busy)" : ""));
+                                // Kept in arrays made before the build, and printed after it.
+                                stallBusy[stallCount] = MemoryWorker.busy();
+                                stallAt[stallCount++] = i;
                             }
                         }
                         if (i % BUSY_SAMPLE_EVERY == 0 && MemoryWorker.busy()) {
@@ -74,11 +74,25 @@ final class SlowPutProbe {
                 }
                 final long elapsed = System.nanoTime() - start;
                 report(presized ? "presized" : "growing ", nanos, slowAt, slow, elapsed);
-                System.out.printf("  over 250 µs: %d, %d of them with the worker busy; the worker was busy at %.1f%% of"
-                        + " the sampled puts;%s%n", stallCount, stallsWhileBusy,
-                        100.0 * busySamples / ((keys + BUSY_SAMPLE_EVERY - 1) / BUSY_SAMPLE_EVERY), stalls);
+                reportStalls(nanos, stallAt, stallBusy, stallCount,
+                        100.0 * busySamples / ((keys + BUSY_SAMPLE_EVERY - 1) / BUSY_SAMPLE_EVERY));
             }
         }
+    }
+
+    /** The puts over 250 µs of one build: how many came with the worker busy, and each one. */
+    private static void reportStalls(final long[] nanos, final int[] stallAt, final boolean[] stallBusy,
+                                     final int stalls, final double busyPercent) {
+        final StringBuilder line = new StringBuilder();
+        int whileBusy = 0;
+        for (int k = 0; k < stalls; k++) {
+            whileBusy += stallBusy[k] ? 1 : 0;
+            line.append(String.format(" %s at %,d%s;", Probes.micros(nanos[stallAt[k]]), stallAt[k] + 1,
+                    stallBusy[k] ? " (worker busy)" : ""));
+        }
+        System.out.printf("  over 250 µs: %d%s, %d of them with the worker busy; the worker was busy at %.1f%% of"
+                + " the sampled puts;%s%n", stalls, stalls == MAX_STALLS_LISTED ? " or more" : "", whileBusy,
+                busyPercent, line);
     }
 
     private static void report(final String table, final long[] nanos, final long[] slowAt, final int slow,
