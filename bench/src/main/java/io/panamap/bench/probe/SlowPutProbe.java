@@ -13,8 +13,11 @@ import java.util.SplittableRandom;
  * p99.99, and how far apart in time the slow puts were (quartiles, and how many gaps fall in each quarter
  * millisecond up to 8 ms). On this VM they come about 330 times a second, at fractions of the kernel's
  * 4 ms tick, whichever table runs: docs/PERFORMANCE.md, "Reading the tables". The puts over 250 µs are also
- * listed, each with the table's size and whether the memory worker had a task queued or running right after it,
- * beside the share of the build's puts during which it had one.
+ * listed, each with the table's size, whether the memory worker had a task queued or running right after it
+ * (beside the share of the build's puts during which it had one), and, on Linux, what the writing thread's own
+ * kernel counters say of it ({@link ThreadKernelCounters}): how long it waited for a CPU, how many times it was
+ * put back on one, and how many page faults it took between the last sample before the put and right after it.
+ * A stall that shows none of them happened where the guest cannot see it.
  */
 final class SlowPutProbe {
 
@@ -23,6 +26,8 @@ final class SlowPutProbe {
     private static final long STALL_NANOS = 250_000;
     /** The worker's state is sampled every this many puts, for the share of a build it was busy. */
     private static final int BUSY_SAMPLE_EVERY = 256;
+    /** The writing thread's kernel counters are read every this many puts (a few µs), outside the timed puts. */
+    private static final int KERNEL_SAMPLE_EVERY = 4096;
     /** At most this many of a build's puts over 250 µs are kept and listed. */
     private static final int MAX_STALLS_LISTED = 1_000;
     private static final long BIN_NANOS = 250_000;
@@ -45,9 +50,14 @@ final class SlowPutProbe {
         final long[] slowAt = new long[keys];
         final int[] stallAt = new int[MAX_STALLS_LISTED];
         final boolean[] stallBusy = new boolean[MAX_STALLS_LISTED];
+        final long[][] stallKernel = new long[MAX_STALLS_LISTED][3];
+        final ThreadKernelCounters kernel = ThreadKernelCounters.openForCallingThread();
         for (int b = 0; b < builds; b++) {
             for (final boolean presized : new boolean[] {false, true}) {
                 Quiesce.memoryWorker();
+                if (kernel != null) {
+                    kernel.sample(); // the baseline of the build's first stall
+                }
                 final long start = System.nanoTime();
                 int slow = 0;
                 int busySamples = 0;
@@ -64,34 +74,74 @@ final class SlowPutProbe {
                                 // Right after the put: the worker's state then, close to what it was during it.
                                 // Kept in arrays made before the build, and printed after it.
                                 stallBusy[stallCount] = MemoryWorker.busy();
+                                recordKernelDelta(kernel, stallKernel[stallCount]);
                                 stallAt[stallCount++] = i;
                             }
                         }
                         if (i % BUSY_SAMPLE_EVERY == 0 && MemoryWorker.busy()) {
                             busySamples++;
                         }
+                        if (kernel != null && i % KERNEL_SAMPLE_EVERY == 0) {
+                            kernel.sample();
+                        }
                     }
                 }
                 final long elapsed = System.nanoTime() - start;
                 report(presized ? "presized" : "growing ", nanos, slowAt, slow, elapsed);
-                reportStalls(nanos, stallAt, stallBusy, stallCount,
+                reportStalls(nanos, stallAt, stallBusy, kernel == null ? null : stallKernel, stallCount,
                         100.0 * busySamples / ((keys + BUSY_SAMPLE_EVERY - 1) / BUSY_SAMPLE_EVERY));
             }
         }
+        if (kernel != null) {
+            kernel.close();
+        }
     }
 
-    /** The puts over 250 µs of one build: how many came with the worker busy, and each one. */
+    /**
+     * Reads the writing thread's kernel counters right after a stall, into {@code delta}: the CPU wait, times
+     * scheduled and minor faults since the sample before it (at most {@link #KERNEL_SAMPLE_EVERY} puts earlier).
+     */
+    private static void recordKernelDelta(final ThreadKernelCounters kernel, final long[] delta) {
+        if (kernel == null) {
+            return;
+        }
+        final long runDelay = kernel.runDelayNanos();
+        final long scheduled = kernel.timesScheduled();
+        final long faults = kernel.minorFaults();
+        kernel.sample();
+        delta[0] = kernel.runDelayNanos() - runDelay;
+        delta[1] = kernel.timesScheduled() - scheduled;
+        delta[2] = kernel.minorFaults() - faults;
+    }
+
+    /**
+     * The puts over 250 µs of one build: how many came with the worker busy, how many waited for a CPU for at
+     * least half their time or took a page fault ({@code kernel} null where that is not known), and each one.
+     */
     private static void reportStalls(final long[] nanos, final int[] stallAt, final boolean[] stallBusy,
-                                     final int stalls, final double busyPercent) {
+                                     final long[][] kernel, final int stalls, final double busyPercent) {
         final StringBuilder line = new StringBuilder();
         int whileBusy = 0;
+        int waitedForCpu = 0;
+        int faulted = 0;
         for (int k = 0; k < stalls; k++) {
             whileBusy += stallBusy[k] ? 1 : 0;
-            line.append(String.format(" %s at %,d%s;", Probes.micros(nanos[stallAt[k]]), stallAt[k] + 1,
-                    stallBusy[k] ? " (worker busy)" : ""));
+            final long stall = nanos[stallAt[k]];
+            final StringBuilder what = new StringBuilder(stallBusy[k] ? "worker busy" : "");
+            if (kernel != null) {
+                waitedForCpu += 2 * kernel[k][0] >= stall ? 1 : 0;
+                faulted += kernel[k][2] > 0 ? 1 : 0;
+                what.append(what.isEmpty() ? "" : "; ").append(String.format("waited %s for a CPU, %d switch%s, %d fault%s",
+                        Probes.micros(kernel[k][0]), kernel[k][1], kernel[k][1] == 1 ? "" : "es",
+                        kernel[k][2], kernel[k][2] == 1 ? "" : "s"));
+            }
+            line.append(String.format(" %s at %,d%s;", Probes.micros(stall), stallAt[k] + 1,
+                    what.isEmpty() ? "" : " (" + what + ")"));
         }
-        System.out.printf("  over 250 µs: %d%s, %d of them with the worker busy; the worker was busy at %.1f%% of"
+        System.out.printf("  over 250 µs: %d%s, %d of them with the worker busy%s; the worker was busy at %.1f%% of"
                 + " the sampled puts;%s%n", stalls, stalls == MAX_STALLS_LISTED ? " or more" : "", whileBusy,
+                kernel == null ? "" : String.format(", %d waiting for a CPU at least half the time, %d with a page fault",
+                        waitedForCpu, faulted),
                 busyPercent, line);
     }
 

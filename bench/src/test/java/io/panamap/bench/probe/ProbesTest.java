@@ -64,6 +64,9 @@ class ProbesTest {
         final List<String> stalls = output.lines().filter(line -> line.startsWith("  over 250 µs: ")).toList();
         assertEquals(2, stalls.size(), "one line of long stalls per build: " + output);
         assertTrue(stalls.get(0).contains("the worker was busy at "), output);
+        if (System.getProperty("os.name").startsWith("Linux")) { // the writing thread's kernel counters
+            assertTrue(stalls.get(0).contains(" waiting for a CPU at least half the time, "), output);
+        }
     }
 
     @Test

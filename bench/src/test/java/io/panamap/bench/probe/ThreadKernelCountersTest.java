@@ -1,0 +1,84 @@
+package io.panamap.bench.probe;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The counters read back what the thread did: it slept and woke, and it touched fresh pages. */
+class ThreadKernelCountersTest {
+
+    private static final long FRESH_BYTES = 16L << 20;
+
+    @Test
+    void wakingFromSleepShouldCountAsBeingScheduledAgain() throws InterruptedException {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux only");
+        try (ThreadKernelCounters counters = ThreadKernelCounters.openForCallingThread()) {
+            assertNotNull(counters, "Linux offers /proc/thread-self/schedstat and stat");
+            final long before = counters.timesScheduled();
+            final long waitedBefore = counters.runDelayNanos();
+            for (int i = 0; i < 5; i++) {
+                Thread.sleep(2);
+            }
+            counters.sample();
+            assertTrue(counters.timesScheduled() >= before + 5, "five wake-ups: " + before + " -> "
+                    + counters.timesScheduled());
+            assertTrue(counters.runDelayNanos() >= waitedBefore, "a cumulative wait never goes down");
+        }
+    }
+
+    @Test
+    void touchingFreshMemoryShouldCountItsPageFaults() {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux only");
+        try (ThreadKernelCounters counters = ThreadKernelCounters.openForCallingThread();
+             Arena arena = Arena.ofConfined()) {
+            assertNotNull(counters);
+            final long before = counters.minorFaults();
+            final MemorySegment fresh = arena.allocate(FRESH_BYTES); // zeroed here, by this thread
+            fresh.set(ValueLayout.JAVA_BYTE, FRESH_BYTES - 1, (byte) 1);
+            counters.sample();
+            final long faults = counters.minorFaults() - before;
+            // One fault per 4 KiB page, or far fewer with transparent huge pages: at least one either way,
+            // and nothing at all had the reader picked another field of the stat line.
+            assertTrue(faults >= 1 && faults < 2 * FRESH_BYTES / 4096, "faults: " + faults);
+        }
+    }
+
+    @Test
+    void aThreadNameWithParenthesesAndSpacesShouldNotShiftTheFields() throws InterruptedException {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux only");
+        final AtomicReference<Object> outcome = new AtomicReference<>();
+        final Thread thread = new Thread(() -> {
+            Thread.currentThread().setName("a) b (c"); // the kernel's copy of the name, inside stat's parentheses
+            try (ThreadKernelCounters counters = ThreadKernelCounters.openForCallingThread();
+                 Arena arena = Arena.ofConfined()) {
+                final long before = counters.minorFaults();
+                arena.allocate(FRESH_BYTES);
+                counters.sample();
+                outcome.set(counters.minorFaults() - before);
+            } catch (final RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        thread.start();
+        thread.join();
+        assertTrue(outcome.get() instanceof Long faults && faults >= 1, "outcome: " + outcome.get());
+    }
+
+    @Test
+    void aClosedReaderShouldNotReadAgain() {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux only");
+        final ThreadKernelCounters counters = ThreadKernelCounters.openForCallingThread();
+        assertNotNull(counters);
+        counters.close();
+        assertThrows(UncheckedIOException.class, counters::sample);
+    }
+}
