@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * (beside the share of the build's puts during which it had one), and, on Linux, what the writing thread's own
  * kernel counters say of it ({@link ThreadKernelCounters}): how long it waited for a CPU, how many times it was
  * put back on one, and how many page faults it took between the last sample before the put and right after it.
- * A stall that shows none of them happened where the guest cannot see it.
+ * A stall that shows none of them happened outside what they count: in interrupt handling, or with the virtual
+ * CPU stopped by the host.
  */
 final class SlowPutProbe {
 

@@ -12,9 +12,9 @@ import java.nio.file.Path;
  * ({@code /proc/thread-self/schedstat}'s run delay), how many times it was put on one, and its minor page
  * faults ({@code /proc/thread-self/stat}). A probe samples them around a slow operation to tell which of the
  * guest's own causes it met: another thread holding the CPU, or a page fault. A stall that shows neither was
- * spent where the guest cannot see, in the host.
+ * spent outside what these count: in interrupt handling, or with the virtual CPU stopped by the host.
  *
- * <p>{@link #sample()} re-reads both files into direct buffers made once, so a timed loop can call it
+ * <p>{@link #sample()} re-reads both files into a direct buffer made once, so a timed loop can call it
  * without allocating. The files are opened by {@link #openForCallingThread()} on the calling thread
  * ({@code thread-self} names the thread that opens it), and describe that thread even when read from another.
  */
