@@ -8,6 +8,7 @@ import io.panamap.memory.NativeBlock;
 import io.panamap.memory.NativeMemoryException;
 import io.panamap.memory.MemoryWorker;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -709,7 +710,7 @@ final class HashTable {
         if (overflow == BucketArray.NONE) {
             return 0;
         }
-        final java.lang.foreign.MemorySegment segment = old.segment;
+        final MemorySegment segment = old.segment;
         return segment.get(BucketLayout.WORD, overflow) ^ segment.get(BucketLayout.WORD, overflow + secondLine)
                 ^ segment.get(BucketLayout.WORD, overflow + thirdLine);
     }
@@ -957,7 +958,7 @@ final class HashTable {
         if (size == Long.BYTES) {
             to.segment.set(BucketLayout.WORD, toOffset, from.segment.get(BucketLayout.WORD, fromOffset));
         } else if (size > 0) {
-            java.lang.foreign.MemorySegment.copy(from.segment, fromOffset, to.segment, toOffset, size);
+            MemorySegment.copy(from.segment, fromOffset, to.segment, toOffset, size);
         }
     }
 
