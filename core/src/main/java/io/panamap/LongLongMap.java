@@ -112,35 +112,53 @@ public final class LongLongMap implements AutoCloseable {
     static long lookup(final HashTable t, final long hash, final long key, final long defaultValue) {
         final BucketArray array = t.arrayToRead(hash);
         final MemorySegment segment = array.segment;
-        final long bucket = L.bucketOffset(hash & array.mask);
-        // Fast path, branch-free up to one well-predicted test: the first slot whose tophash matches, with
-        // its key and value loaded together. With no match the slot is 8, whose "key" and "value" offsets
-        // (72, 136) still lie inside this bucket, so the loads are harmless and the test below fails.
+        final int top = TopHash.of(hash);
+        long bucket = L.bucketOffset(hash & array.mask);
+        // Each turn tries the first slot whose tophash matches, with its key and value loaded together. With
+        // no match the slot is 8, whose "key" and "value" offsets (72, 136) still lie inside this bucket, so
+        // the loads are harmless and the key test fails. Almost every lookup returns on its first turn.
         //
         // The bucket's other two cache lines are fetched together with its first: the value is always in
         // one of them, the key often, and which is known only once the tophash word has arrived, so
-        // without this a lookup waits for two memory latencies in a row. The test compares the two words
+        // without this a lookup waits for two memory latencies in a row. The hit test compares the two words
         // with an arbitrary constant only so that the JIT cannot drop their loads; should they ever equal
-        // it, the lookup takes the slow path, which returns the same answer. Measured at 10M (docs/
-        // PERFORMANCE-HISTORY.md, "Lookups"): single gets 13-25% faster from p50 to p99.9, a stream of independent
-        // lookups 12-15% slower (it keeps fewer lookups in flight).
-        final long tophashes = segment.get(BucketLayout.WORD, bucket);
-        final long otherLines = segment.get(BucketLayout.WORD, bucket + LINE_1)
+        // it, the same slot is tried again. Measured at 10M (docs/PERFORMANCE-HISTORY.md, "Lookups"): single
+        // gets 13-25% faster from p50 to p99.9, a stream of independent lookups 12-15% slower (it keeps
+        // fewer lookups in flight).
+        //
+        // The rare rest (a second tophash match, an overflow bucket, a miss) is the same loop, not a call:
+        // a call the JIT does not inline (one taken by ~3% of lookups is not) makes the caller keep its
+        // live values on the stack around it and re-read them, and every table field, on each lookup. The
+        // method must stay small enough to be inlined (docs/PERFORMANCE-HISTORY.md, "The chain walk in
+        // line").
+        long tophashes = segment.get(BucketLayout.WORD, bucket);
+        long otherLines = segment.get(BucketLayout.WORD, bucket + LINE_1)
                 ^ segment.get(BucketLayout.WORD, bucket + LINE_2);
-        final long match = TopHash.matching(tophashes, TopHash.of(hash));
-        final int slot = TopHash.firstSlot(match);
-        final long candidateKey = segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot));
-        final long candidateValue = segment.get(BucketLayout.WORD, bucket + L.valueOffset(slot));
-        if (candidateKey == key && match != 0 && otherLines != BucketArray.ARBITRARY_WORD) {
-            return candidateValue;
+        long match = TopHash.matching(tophashes, top);
+        while (true) {
+            final int slot = TopHash.firstSlot(match);
+            final long candidateKey = segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot));
+            final long candidateValue = segment.get(BucketLayout.WORD, bucket + L.valueOffset(slot));
+            if (candidateKey == key && match != 0) {
+                if (otherLines != BucketArray.ARBITRARY_WORD) {
+                    return candidateValue;
+                }
+                otherLines = ~BucketArray.ARBITRARY_WORD;
+            } else if (match != 0) {
+                match &= match - 1;
+            } else {
+                if (TopHash.hasEmptyRest(tophashes)) {
+                    return defaultValue;
+                }
+                final long link = segment.get(BucketLayout.WORD, bucket + LINK);
+                if (link == 0) {
+                    return defaultValue;
+                }
+                bucket = link - array.base;
+                tophashes = segment.get(BucketLayout.WORD, bucket);
+                match = TopHash.matching(tophashes, top);
+            }
         }
-        return getFromChain(array, hash, key, defaultValue);
-    }
-
-    /** The rare rest of a lookup (a second tophash match, an overflow bucket, a miss): kept out of line. */
-    private static long getFromChain(final BucketArray array, final long hash, final long key, final long defaultValue) {
-        final long position = find(array, hash, key);
-        return position < 0 ? defaultValue : array.segment.get(BucketLayout.WORD, valueAt(position));
     }
 
     /** Whether {@code key} has an entry. */

@@ -1,0 +1,79 @@
+package io.panamap;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.MethodModel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The lookup's own shape: the rare turns of its loop, and the size that lets the JIT inline it. */
+class LookupTest {
+
+    /** HotSpot's {@code FreqInlineSize}: C2 inlines a hot call only into a method of at most this many bytecodes. */
+    private static final int HOTSPOT_FREQ_INLINE_SIZE = 325;
+
+    @Test
+    void shouldFindEverySlotOfABucketWhoseFetchWordsEqualTheArbitraryConstant() {
+        // One bucket (B = 0) filled in slot order; key 7 XOR value 7 is the word the lookup compares with its
+        // arbitrary constant, so every lookup in this bucket takes the turn that tries the same slot again.
+        try (LongLongMap map = LongLongMap.builder().expectedSize(8).missingValue(-99).build()) {
+            final long[] keys = {11, 22, 33, 44, 55, 66, 77, 88};
+            for (int i = 0; i < 7; i++) {
+                map.put(keys[i], i * 1000L);
+            }
+            final long lastValue = keys[7] ^ BucketArray.ARBITRARY_WORD;
+            map.put(keys[7], lastValue);
+
+            final MapStats stats = map.stats();
+            assertEquals(0, stats.logBuckets());
+            assertEquals(0, stats.overflowBuckets());
+            assertFalse(stats.growing());
+            for (int i = 0; i < 7; i++) {
+                assertEquals(i * 1000L, map.get(keys[i]), "slot " + i);
+            }
+            assertEquals(lastValue, map.get(keys[7]));
+            assertEquals(-99, map.get(99));
+            assertEquals(-99, map.get(keys[7] ^ 1));
+        }
+    }
+
+    @Test
+    void shouldFindKeysInOverflowBucketsAndMissAbsentOnes() {
+        // Presized to B = 14 (4 entries per bucket on average), about 2% of the buckets overflow: lookups
+        // there walk the chain, and misses end at an empty slot or at the chain's end.
+        try (LongLongMap map = LongLongMap.builder().expectedSize(65_536).missingValue(-1).build()) {
+            for (long key = 0; key < 65_536; key++) {
+                map.put(key * 0x9E37_79B9_7F4A_7C15L, key);
+            }
+            assertTrue(map.stats().overflowBuckets() > 0, "the test needs overflow buckets");
+            for (long key = 0; key < 65_536; key++) {
+                assertEquals(key, map.get(key * 0x9E37_79B9_7F4A_7C15L));
+                assertEquals(-1, map.get(key * 0x9E37_79B9_7F4A_7C15L + 1));
+            }
+        }
+    }
+
+    @Test
+    void lookupStaysSmallEnoughForTheJitToInlineIt() throws IOException {
+        // A lookup the JIT does not inline is a call, and a call makes every caller's loop keep its values on
+        // the stack: measured ~10% slower (docs/PERFORMANCE-HISTORY.md, "The chain walk in line").
+        final ClassModel model;
+        try (InputStream in = LongLongMap.class.getResourceAsStream("LongLongMap.class")) {
+            model = ClassFile.of().parse(in.readAllBytes());
+        }
+        final MethodModel lookup = model.methods().stream()
+                .filter(method -> method.methodName().equalsString("lookup"))
+                .findFirst().orElseThrow();
+        final int bytecodes = lookup.findAttribute(Attributes.code()).orElseThrow().codeLength();
+        assertTrue(bytecodes <= HOTSPOT_FREQ_INLINE_SIZE,
+                "LongLongMap.lookup has " + bytecodes + " bytes of bytecode; over " + HOTSPOT_FREQ_INLINE_SIZE
+                        + " HotSpot no longer inlines it into its callers");
+    }
+}
