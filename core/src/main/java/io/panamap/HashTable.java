@@ -463,6 +463,11 @@ final class HashTable {
 
     // ---------------------------------------------------------------- writes
 
+    /** The current array when no growth is under way (a write then moves nothing first), else null. */
+    BucketArray bucketsUnlessGrowing() {
+        return oldBuckets == null ? buckets : null;
+    }
+
     /** Whether the insert of a new key must start a growth first (Go's mapassign step 6). */
     boolean needsGrowthBeforeInsert() {
         if (oldBuckets != null) {

@@ -274,78 +274,121 @@ public final class LongLongMap implements AutoCloseable {
      * value}; ADD: the sum; MERGE: the merger's result; PUT_IF_ABSENT: unchanged) and whether an absent key is
      * inserted (all but REPLACE). Returns the previous value for PUT, PUT_IF_ABSENT and REPLACE, the new one
      * for ADD and MERGE, and {@code ifAbsent} when PUT, PUT_IF_ABSENT or REPLACE found no entry.
+     *
+     * <p>Most writes, outside a growth, are settled in the key's head bucket: its first tophash match is the
+     * key, or there is no match and the bucket holds an {@code emptyRest} slot (so the chain holds no such key)
+     * and the insert needs no growth. That case is written here, small enough for the JIT to inline it (with
+     * {@code mode} a constant) into the caller; everything else is {@link #updateInChain}, a call. Measured
+     * (docs/PERFORMANCE-HISTORY.md, "A write's head-bucket case in line"): the presized 10M build ~20% faster.
      */
     private long update(final long key, final long value, final long ifAbsent, final int mode,
                         final LongBinaryOperator merger) {
         final HashTable t = table;
         t.beginWrite();
         try {
-            final long hash = Hashing.hashLong(key, t.seed);
-            final int top = TopHash.of(hash);
-            while (true) {
-                final BucketArray array = t.arrayToWrite(hash);
-                final long index = hash & array.mask;
+            final BucketArray array = t.bucketsUnlessGrowing();
+            if (array != null) {
+                final long hash = Hashing.hashLong(key, t.seed);
+                final int top = TopHash.of(hash);
                 final MemorySegment segment = array.segment;
-                long bucket = L.bucketOffset(index);
-                long freeBucket = -1;
-                int freeSlot = 0;
-                while (true) {
-                    final long tophashes = segment.get(BucketLayout.WORD, bucket);
-                    for (long match = TopHash.matching(tophashes, top); match != 0; match &= match - 1) {
-                        final int slot = TopHash.firstSlot(match);
-                        if (segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot)) == key) {
-                            final long valueOffset = bucket + L.valueOffset(slot);
-                            final long previous = segment.get(BucketLayout.WORD, valueOffset);
-                            if (mode == PUT || mode == REPLACE) {
-                                segment.set(BucketLayout.WORD, valueOffset, value);
-                            } else if (mode == ADD || mode == MERGE) {
-                                final long updated = mode == ADD ? previous + value : merger.applyAsLong(previous, value);
-                                segment.set(BucketLayout.WORD, valueOffset, updated);
-                                return updated;
-                            }
-                            return previous;
-                        }
+                final long bucket = L.bucketOffset(hash & array.mask);
+                final long tophashes = segment.get(BucketLayout.WORD, bucket);
+                final long match = TopHash.matching(tophashes, top);
+                if (match == 0) {
+                    if (TopHash.hasEmptyRest(tophashes) && mode != REPLACE && !t.needsGrowthBeforeInsert()) {
+                        return insert(t, segment, bucket, TopHash.firstSlot(TopHash.empty(tophashes)), top, key,
+                                value, ifAbsent, mode);
                     }
-                    if (freeBucket < 0) {
-                        final long empty = TopHash.empty(tophashes);
-                        if (empty != 0) {
-                            freeBucket = bucket;
-                            freeSlot = TopHash.firstSlot(empty);
-                        }
+                } else {
+                    final int slot = TopHash.firstSlot(match);
+                    if (segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot)) == key) {
+                        return applyToExisting(segment, bucket + L.valueOffset(slot), value, mode, merger);
                     }
-                    if (TopHash.hasEmptyRest(tophashes)) {
-                        break;
-                    }
-                    final long link = segment.get(BucketLayout.WORD, bucket + LINK);
-                    if (link == 0) {
-                        break;
-                    }
-                    bucket = link - array.base;
                 }
-                if (mode == REPLACE) {
-                    return ifAbsent;
-                }
-                if (t.needsGrowthBeforeInsert()) {
-                    t.hashGrow();
-                    continue;
-                }
-                if (freeBucket < 0) {
-                    if (!t.canLinkOverflow(array)) {
-                        t.evacuateChainOf(hash);
-                        continue;
-                    }
-                    freeBucket = t.newOverflow(array, bucket, false);
-                    freeSlot = 0;
-                }
-                segment.set(BucketLayout.WORD, freeBucket + L.keyOffset(freeSlot), key);
-                segment.set(BucketLayout.WORD, freeBucket + L.valueOffset(freeSlot), value);
-                segment.set(BucketLayout.BYTE, freeBucket + BucketLayout.tophashOffset(freeSlot), (byte) top);
-                t.entryAdded();
-                return mode == ADD || mode == MERGE ? value : ifAbsent;
             }
+            return updateInChain(t, key, value, ifAbsent, mode, merger);
         } finally {
             t.endWrite();
         }
+    }
+
+    /** {@link #update} past its head-bucket case: the whole chain, during a growth too. */
+    private static long updateInChain(final HashTable t, final long key, final long value, final long ifAbsent,
+                                      final int mode, final LongBinaryOperator merger) {
+        final long hash = Hashing.hashLong(key, t.seed);
+        final int top = TopHash.of(hash);
+        while (true) {
+            final BucketArray array = t.arrayToWrite(hash);
+            final long index = hash & array.mask;
+            final MemorySegment segment = array.segment;
+            long bucket = L.bucketOffset(index);
+            long freeBucket = -1;
+            int freeSlot = 0;
+            while (true) {
+                final long tophashes = segment.get(BucketLayout.WORD, bucket);
+                for (long match = TopHash.matching(tophashes, top); match != 0; match &= match - 1) {
+                    final int slot = TopHash.firstSlot(match);
+                    if (segment.get(BucketLayout.WORD, bucket + L.keyOffset(slot)) == key) {
+                        return applyToExisting(segment, bucket + L.valueOffset(slot), value, mode, merger);
+                    }
+                }
+                if (freeBucket < 0) {
+                    final long empty = TopHash.empty(tophashes);
+                    if (empty != 0) {
+                        freeBucket = bucket;
+                        freeSlot = TopHash.firstSlot(empty);
+                    }
+                }
+                if (TopHash.hasEmptyRest(tophashes)) {
+                    break;
+                }
+                final long link = segment.get(BucketLayout.WORD, bucket + LINK);
+                if (link == 0) {
+                    break;
+                }
+                bucket = link - array.base;
+            }
+            if (mode == REPLACE) {
+                return ifAbsent;
+            }
+            if (t.needsGrowthBeforeInsert()) {
+                t.hashGrow();
+                continue;
+            }
+            if (freeBucket < 0) {
+                if (!t.canLinkOverflow(array)) {
+                    t.evacuateChainOf(hash);
+                    continue;
+                }
+                freeBucket = t.newOverflow(array, bucket, false);
+                freeSlot = 0;
+            }
+            return insert(t, segment, freeBucket, freeSlot, top, key, value, ifAbsent, mode);
+        }
+    }
+
+    /** What an existing value becomes in {@code mode}, and what the write returns (see {@link #update}). */
+    private static long applyToExisting(final MemorySegment segment, final long valueOffset, final long value,
+                                        final int mode, final LongBinaryOperator merger) {
+        final long previous = segment.get(BucketLayout.WORD, valueOffset);
+        if (mode == PUT || mode == REPLACE) {
+            segment.set(BucketLayout.WORD, valueOffset, value);
+        } else if (mode == ADD || mode == MERGE) {
+            final long updated = mode == ADD ? previous + value : merger.applyAsLong(previous, value);
+            segment.set(BucketLayout.WORD, valueOffset, updated);
+            return updated;
+        }
+        return previous;
+    }
+
+    /** Stores a new entry in a free slot; the tophash last, so that the slot is complete when it is seen. */
+    private static long insert(final HashTable t, final MemorySegment segment, final long bucket, final int slot,
+                               final int top, final long key, final long value, final long ifAbsent, final int mode) {
+        segment.set(BucketLayout.WORD, bucket + L.keyOffset(slot), key);
+        segment.set(BucketLayout.WORD, bucket + L.valueOffset(slot), value);
+        segment.set(BucketLayout.BYTE, bucket + BucketLayout.tophashOffset(slot), (byte) top);
+        t.entryAdded();
+        return mode == ADD || mode == MERGE ? value : ifAbsent;
     }
 
     /**

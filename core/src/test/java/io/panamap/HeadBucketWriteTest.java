@@ -1,0 +1,131 @@
+package io.panamap;
+
+import io.panamap.hash.Hashing;
+import io.panamap.layout.BucketLayout;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The writes settled in the key's head bucket outside a growth (see {@code LongLongMap.update}) against the ones
+ * that need the whole chain, in a table of one bucket (B = 0) whose slots are filled in insert order.
+ */
+class HeadBucketWriteTest {
+
+    private static final BucketLayout L = BucketLayout.LONG_LONG;
+
+    @Test
+    void shouldInsertIntoTheFirstFreedSlotWhenTheBucketEndsInEmptyRest() {
+        try (LongLongMap map = LongLongMap.builder().expectedSize(8).missingValue(-1).build()) {
+            for (long key = 1; key <= 5; key++) {
+                map.put(key * 1_000, key);
+            }
+            assertEquals(2, map.remove(2_000));
+            assertEquals(-1, map.put(77, 777)); // slot 1 is emptyOne, slots 5-7 emptyRest
+
+            assertEquals(77, keyInSlot(map, 1));
+            assertEquals(5, map.size());
+            assertEquals(777, map.get(77));
+            assertEquals(-1, map.get(2_000));
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void shouldFindAKeyPastAFreedSlotWhenTheBucketHasNoEmptyRest() {
+        // A full bucket with one slot freed has no emptyRest: a put of a key stored after that slot must update
+        // it, not insert a second copy in the freed slot.
+        try (LongLongMap map = LongLongMap.builder().expectedSize(8).missingValue(-1).build()) {
+            for (long key = 1; key <= 8; key++) {
+                map.put(key * 1_000, key);
+            }
+            map.remove(3_000);
+            assertEquals(8, map.put(8_000, 80));
+            assertEquals(7, map.size());
+            assertEquals(80, map.get(8_000));
+            assertEquals(-1, keyInSlotOrMissing(map, 2));
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void shouldUpdateAKeyInAnOverflowBucketRatherThanInsertItInAFreedHeadSlot() {
+        // Nine keys of one chain at B = 1: the ninth goes to an overflow bucket. With a head slot freed, the head
+        // bucket has room but no emptyRest, so a put of the ninth key must walk on and update it there.
+        try (LongLongMap map = LongLongMap.builder().expectedSize(13).missingValue(-1).build()) {
+            final HashTable table = map.table();
+            final long[] chain = new long[9];
+            int found = 0;
+            for (long key = 1; found < chain.length; key++) {
+                if ((Hashing.hashLong(key, table.seed) & table.buckets.mask) == 0) {
+                    chain[found++] = key;
+                }
+            }
+            for (final long key : chain) {
+                map.put(key, key);
+            }
+            assertEquals(1, map.stats().logBuckets());
+            assertEquals(1, map.stats().overflowBuckets());
+            assertEquals(chain[0], map.remove(chain[0]));
+
+            assertEquals(chain[8], map.put(chain[8], -8));
+            assertEquals(8, map.size());
+            assertEquals(-8, map.get(chain[8]));
+            assertEquals(-1, keyInSlotOrMissing(map, 0));
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void shouldApplyEveryModeToAValueInTheHeadBucket() {
+        try (LongLongMap map = LongLongMap.builder().expectedSize(8).missingValue(-1).build()) {
+            assertEquals(-1, map.replace(5, 50));         // absent: nothing inserted
+            assertEquals(0, map.size());
+            assertEquals(-1, map.putIfAbsent(5, 50));
+            assertEquals(50, map.putIfAbsent(5, 51));     // present: unchanged
+            assertEquals(50, map.put(5, 52));
+            assertEquals(52, map.replace(5, 53));
+            assertEquals(60, map.addTo(5, 7));
+            assertEquals(120, map.merge(5, 2, (a, b) -> a * b));
+            assertEquals(9, map.addTo(6, 9));             // absent: inserted as the delta
+            assertEquals(4, map.merge(7, 4, (a, b) -> a * b));
+            assertEquals(120, map.get(5));
+            assertEquals(3, map.size());
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void shouldStartAGrowthWhenTheHeadBucketHasRoomButTheTableIsFull() {
+        // B = 1 holds 13 entries; the 14th insert starts a doubling (Go's 13 * 2^(B-1) + 1) whether or not its
+        // head bucket has a free slot. Over many tables, the 14th key's bucket often has one.
+        for (long trial = 0; trial < 64; trial++) {
+            try (LongLongMap map = LongLongMap.builder().expectedSize(13).missingValue(-1).build()) {
+                final long base = trial * 100;
+                for (long key = base; key < base + 13; key++) {
+                    map.put(key, key);
+                }
+                assertEquals(1, map.stats().logBuckets());
+                map.put(base + 13, base + 13);
+                assertEquals(2, map.stats().logBuckets(), "trial " + trial);
+                for (long key = base; key <= base + 13; key++) {
+                    assertEquals(key, map.get(key));
+                }
+                TableInvariants.check(map);
+            }
+        }
+    }
+
+    private static long keyInSlot(final LongLongMap map, final int slot) {
+        final BucketArray array = map.table().buckets;
+        assertTrue(array.tophash(array.headOffset(0), slot) >= 5, "slot " + slot + " holds an entry");
+        return array.segment.get(BucketLayout.WORD, array.headOffset(0) + L.keyOffset(slot));
+    }
+
+    private static long keyInSlotOrMissing(final LongLongMap map, final int slot) {
+        final BucketArray array = map.table().buckets;
+        return array.tophash(array.headOffset(0), slot) >= 5
+                ? array.segment.get(BucketLayout.WORD, array.headOffset(0) + L.keyOffset(slot)) : -1;
+    }
+}
