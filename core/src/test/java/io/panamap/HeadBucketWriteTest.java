@@ -117,6 +117,16 @@ class HeadBucketWriteTest {
         }
     }
 
+    @Test
+    void writeEntryStaysSmallEnoughForTheJitToInlineIt() {
+        // Past 325 bytes of bytecode every put is a call again, with the caller's loop paying around it
+        // (docs/PERFORMANCE-HISTORY.md, "A write's head-bucket case in line").
+        final int bytecodes = BytecodeSize.of(LongLongMap.class, "update");
+        assertTrue(bytecodes <= BytecodeSize.HOTSPOT_FREQ_INLINE_SIZE,
+                "LongLongMap.update has " + bytecodes + " bytes of bytecode; over "
+                        + BytecodeSize.HOTSPOT_FREQ_INLINE_SIZE + " HotSpot no longer inlines it into its callers");
+    }
+
     private static long keyInSlot(final LongLongMap map, final int slot) {
         final BucketArray array = map.table().buckets;
         assertTrue(array.tophash(array.headOffset(0), slot) >= 5, "slot " + slot + " holds an entry");

@@ -2,22 +2,12 @@ package io.panamap;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.classfile.Attributes;
-import java.lang.classfile.ClassFile;
-import java.lang.classfile.ClassModel;
-import java.lang.classfile.MethodModel;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The lookup's own shape: the rare turns of its loop, and the size that lets the JIT inline it. */
 class LookupTest {
-
-    /** HotSpot's {@code FreqInlineSize}: C2 inlines a hot call only into a method of at most this many bytecodes. */
-    private static final int HOTSPOT_FREQ_INLINE_SIZE = 325;
 
     @Test
     void shouldFindEverySlotOfABucketWhoseFetchWordsEqualTheArbitraryConstant() {
@@ -61,19 +51,12 @@ class LookupTest {
     }
 
     @Test
-    void lookupStaysSmallEnoughForTheJitToInlineIt() throws IOException {
+    void lookupStaysSmallEnoughForTheJitToInlineIt() {
         // A lookup the JIT does not inline is a call, and a call makes every caller's loop keep its values on
         // the stack: measured ~10% slower (docs/PERFORMANCE-HISTORY.md, "The chain walk in line").
-        final ClassModel model;
-        try (InputStream in = LongLongMap.class.getResourceAsStream("LongLongMap.class")) {
-            model = ClassFile.of().parse(in.readAllBytes());
-        }
-        final MethodModel lookup = model.methods().stream()
-                .filter(method -> method.methodName().equalsString("lookup"))
-                .findFirst().orElseThrow();
-        final int bytecodes = lookup.findAttribute(Attributes.code()).orElseThrow().codeLength();
-        assertTrue(bytecodes <= HOTSPOT_FREQ_INLINE_SIZE,
-                "LongLongMap.lookup has " + bytecodes + " bytes of bytecode; over " + HOTSPOT_FREQ_INLINE_SIZE
-                        + " HotSpot no longer inlines it into its callers");
+        final int bytecodes = BytecodeSize.of(LongLongMap.class, "lookup");
+        assertTrue(bytecodes <= BytecodeSize.HOTSPOT_FREQ_INLINE_SIZE,
+                "LongLongMap.lookup has " + bytecodes + " bytes of bytecode; over "
+                        + BytecodeSize.HOTSPOT_FREQ_INLINE_SIZE + " HotSpot no longer inlines it into its callers");
     }
 }
