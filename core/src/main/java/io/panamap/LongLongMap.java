@@ -277,8 +277,10 @@ public final class LongLongMap implements AutoCloseable {
      *
      * <p>Most writes, outside a growth, are settled in the key's head bucket: its first tophash match is the
      * key, or there is no match and the bucket holds an {@code emptyRest} slot (so the chain holds no such key)
-     * and the insert needs no growth. That case is written here, small enough for the JIT to inline it (with
-     * {@code mode} a constant) into the caller; everything else is {@link #updateInChain}, a call. Measured
+     * and the insert needs no growth. That case is written here, within the JIT's bytecode limit for inlining
+     * it (with {@code mode} a constant) into the caller; everything else is {@link #updateInChain}, a call.
+     * Compiled on its own, with every mode in it, this method is over HotSpot's machine-code limit for inlining
+     * ({@code InlineSmallCode}): a caller compiled after that calls it, as every write did before. Measured
      * (docs/PERFORMANCE-HISTORY.md, "A write's head-bucket case in line"): the presized 10M build ~20% faster.
      */
     private long update(final long key, final long value, final long ifAbsent, final int mode,

@@ -10,7 +10,7 @@ import java.lang.classfile.ClassModel;
 /** Bytecode sizes, read from the compiled class: what decides whether HotSpot's JIT inlines a method. */
 final class BytecodeSize {
 
-    /** HotSpot's {@code FreqInlineSize}: C2 inlines a hot call only into a method of at most this many bytecodes. */
+    /** HotSpot's {@code FreqInlineSize}: C2 inlines a hot call only if the callee has at most this many bytecodes. */
     static final int HOTSPOT_FREQ_INLINE_SIZE = 325;
 
     private BytecodeSize() {

@@ -1,6 +1,7 @@
 package io.panamap;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LookupTest {
 
     @Test
+    @Timeout(10)
     void shouldFindEverySlotOfABucketWhoseFetchWordsEqualTheArbitraryConstant() {
         // One bucket (B = 0) filled in slot order; key 7 XOR value 7 is the word the lookup compares with its
-        // arbitrary constant, so every lookup in this bucket takes the turn that tries the same slot again.
+        // arbitrary constant, so every hit in this bucket takes the turn that tries the same slot again (the
+        // timeout catches a retry that never ends).
         try (LongLongMap map = LongLongMap.builder().expectedSize(8).missingValue(-99).build()) {
             final long[] keys = {11, 22, 33, 44, 55, 66, 77, 88};
             for (int i = 0; i < 7; i++) {
@@ -53,7 +56,7 @@ class LookupTest {
     @Test
     void lookupStaysSmallEnoughForTheJitToInlineIt() {
         // A lookup the JIT does not inline is a call, and a call makes every caller's loop keep its values on
-        // the stack: measured ~10% slower (docs/PERFORMANCE-HISTORY.md, "The chain walk in line").
+        // the stack: measured ~11% slower (docs/PERFORMANCE-HISTORY.md, "The chain walk in line").
         final int bytecodes = BytecodeSize.of(LongLongMap.class, "lookup");
         assertTrue(bytecodes <= BytecodeSize.HOTSPOT_FREQ_INLINE_SIZE,
                 "LongLongMap.lookup has " + bytecodes + " bytes of bytecode; over "
