@@ -288,10 +288,10 @@ public final class LongLongMap implements AutoCloseable {
         final HashTable t = table;
         t.beginWrite();
         try {
+            final long hash = Hashing.hashLong(key, t.seed);
+            final int top = TopHash.of(hash);
             final BucketArray array = t.bucketsUnlessGrowing();
             if (array != null) {
-                final long hash = Hashing.hashLong(key, t.seed);
-                final int top = TopHash.of(hash);
                 final MemorySegment segment = array.segment;
                 final long bucket = L.bucketOffset(hash & array.mask);
                 final long tophashes = segment.get(BucketLayout.WORD, bucket);
@@ -308,17 +308,19 @@ public final class LongLongMap implements AutoCloseable {
                     }
                 }
             }
-            return updateInChain(t, key, value, ifAbsent, mode, merger);
+            return updateInChain(t, hash, top, key, value, ifAbsent, mode, merger);
         } finally {
             t.endWrite();
         }
     }
 
-    /** {@link #update} past its head-bucket case: the whole chain, during a growth too. */
-    private static long updateInChain(final HashTable t, final long key, final long value, final long ifAbsent,
-                                      final int mode, final LongBinaryOperator merger) {
-        final long hash = Hashing.hashLong(key, t.seed);
-        final int top = TopHash.of(hash);
+    /**
+     * {@link #update} past its head-bucket case: the whole chain, during a growth too. {@code hash} and {@code top}
+     * are the key's, under the seed, which no write changes.
+     */
+    private static long updateInChain(final HashTable t, final long hash, final int top, final long key,
+                                      final long value, final long ifAbsent, final int mode,
+                                      final LongBinaryOperator merger) {
         while (true) {
             final BucketArray array = t.arrayToWrite(hash);
             final long index = hash & array.mask;

@@ -7,6 +7,8 @@ import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** Bytecode sizes, read from the compiled class: what decides whether HotSpot's JIT inlines a method. */
 final class BytecodeSize {
 
@@ -31,5 +33,13 @@ final class BytecodeSize {
                 })
                 .orElseThrow(() -> new IllegalArgumentException(type.getSimpleName() + " has no " + name))
                 .findAttribute(Attributes.code()).orElseThrow().codeLength();
+    }
+
+    /** Asserts that {@code type}'s method {@code name} is within {@link #HOTSPOT_FREQ_INLINE_SIZE}. */
+    static void assertInlinable(final Class<?> type, final String name) {
+        final int bytecodes = of(type, name);
+        assertTrue(bytecodes <= HOTSPOT_FREQ_INLINE_SIZE,
+                type.getSimpleName() + "." + name + " has " + bytecodes + " bytes of bytecode; over "
+                        + HOTSPOT_FREQ_INLINE_SIZE + " HotSpot no longer inlines it into its callers");
     }
 }

@@ -129,10 +129,7 @@ class HeadBucketWriteTest {
         // Past 325 bytes of bytecode every put is a call again, with the caller's loop paying around it
         // (docs/PERFORMANCE-HISTORY.md, "A write's head-bucket case in line"). Within it, whether the JIT inlines
         // the entry also depends on its compiled size, which no test here can see (InlineSmallCode).
-        final int bytecodes = BytecodeSize.of(LongLongMap.class, "update");
-        assertTrue(bytecodes <= BytecodeSize.HOTSPOT_FREQ_INLINE_SIZE,
-                "LongLongMap.update has " + bytecodes + " bytes of bytecode; over "
-                        + BytecodeSize.HOTSPOT_FREQ_INLINE_SIZE + " HotSpot no longer inlines it into its callers");
+        BytecodeSize.assertInlinable(LongLongMap.class, "update");
     }
 
     private static int tophashOf(final HashTable table, final long key) {

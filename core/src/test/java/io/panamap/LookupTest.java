@@ -57,9 +57,6 @@ class LookupTest {
     void lookupStaysSmallEnoughForTheJitToInlineIt() {
         // A lookup the JIT does not inline is a call, and a call makes every caller's loop keep its values on
         // the stack: measured ~11% slower (docs/PERFORMANCE-HISTORY.md, "The chain walk in line").
-        final int bytecodes = BytecodeSize.of(LongLongMap.class, "lookup");
-        assertTrue(bytecodes <= BytecodeSize.HOTSPOT_FREQ_INLINE_SIZE,
-                "LongLongMap.lookup has " + bytecodes + " bytes of bytecode; over "
-                        + BytecodeSize.HOTSPOT_FREQ_INLINE_SIZE + " HotSpot no longer inlines it into its callers");
+        BytecodeSize.assertInlinable(LongLongMap.class, "lookup");
     }
 }
