@@ -73,6 +73,8 @@ public final class Contenders {
                             .build()))),
             new Contender(BASELINE, "fastutil Long2LongOpenHashMap, not presized", true, List.of(),
                     n -> new FastutilMap()),
+            new Contender("fastutil-presized", "fastutil Long2LongOpenHashMap(N): arrays allocated before the"
+                    + " first put, no rehash", true, List.of(), n -> new FastutilMap(Math.toIntExact(n))),
             new Contender("hashmap", "java.util.HashMap<Long, Long>, not presized", true, List.of(),
                     n -> new BoxedMap(new HashMap<>()),
                     new StringMaps("java.util.HashMap<String, byte[]>, not presized; a put stores the key String and"
@@ -96,11 +98,12 @@ public final class Contenders {
                             + " instances of its own", ChronicleConcurrentMap::new)));
 
     /**
-     * Variants that answer a question about panamap itself rather than compare it with a peer: run only when
-     * named with {@code --contenders}.
+     * Variants that answer a question rather than add a peer: run only when named with {@code --contenders}.
+     * All but one are panamap's own; {@code fastutil-presized}, beside {@code panamap-presized}, splits a
+     * build's time between its puts and its growth, for the peer as for panamap.
      */
     private static final List<String> DIAGNOSTIC = List.of("panamap-inline", "panamap-numa-local",
-            "panamap-numa-interleave", "panamap-sharded-512", "panamap-sharded-inline");
+            "panamap-numa-interleave", "panamap-sharded-512", "panamap-sharded-inline", "fastutil-presized");
     /** The variants {@code --numa} adds: NUMA placement policies, whose placement the report shows. */
     private static final List<String> NUMA = List.of("panamap-numa-local", "panamap-numa-interleave");
 

@@ -6,10 +6,20 @@ import it.unimi.dsi.fastutil.longs.LongLongBiConsumer;
 /** fastutil's {@link Long2LongOpenHashMap} (primitive keys and values, linear probing) as a {@link BenchMap}. */
 final class FastutilMap implements BenchMap {
 
-    private Long2LongOpenHashMap map = new Long2LongOpenHashMap();
+    private Long2LongOpenHashMap map;
     private long sum;
     /** Made once: the walk adds into a field because a lambda cannot add into a local. */
     private final LongLongBiConsumer addEntry = (key, value) -> sum += key + value;
+
+    /** An empty map that grows as keys come (fastutil's default capacity). */
+    FastutilMap() {
+        map = new Long2LongOpenHashMap();
+    }
+
+    /** An empty map sized for {@code expectedEntries}: its arrays are allocated (and zeroed) here, once. */
+    FastutilMap(final int expectedEntries) {
+        map = new Long2LongOpenHashMap(expectedEntries);
+    }
 
     @Override
     public void put(final long key, final long value) {
