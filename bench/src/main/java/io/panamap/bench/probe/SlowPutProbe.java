@@ -52,49 +52,48 @@ final class SlowPutProbe {
         final int[] stallAt = new int[MAX_STALLS_LISTED];
         final boolean[] stallBusy = new boolean[MAX_STALLS_LISTED];
         final long[][] stallKernel = new long[MAX_STALLS_LISTED][3];
-        final ThreadKernelCounters kernel = ThreadKernelCounters.openForCallingThread();
-        for (int b = 0; b < builds; b++) {
-            for (final boolean presized : new boolean[] {false, true}) {
-                Quiesce.memoryWorker();
-                if (kernel != null) {
-                    kernel.sample(); // the baseline of the build's first stall
-                }
-                final long start = System.nanoTime();
-                int slow = 0;
-                int busySamples = 0;
-                int stallCount = 0;
-                try (LongLongMap map = presized ? LongLongMap.withExpectedSize(keys) : new LongLongMap()) {
-                    for (int i = 0; i < keys; i++) {
-                        final long t = System.nanoTime();
-                        map.put(keySet[i], i);
-                        final long end = System.nanoTime();
-                        nanos[i] = end - t;
-                        if (nanos[i] > SLOW_NANOS) {
-                            slowAt[slow++] = t - start;
-                            if (nanos[i] > STALL_NANOS && stallCount < MAX_STALLS_LISTED) {
-                                // Right after the put: the worker's state then, close to what it was during it.
-                                // Kept in arrays made before the build, and printed after it.
-                                stallBusy[stallCount] = MemoryWorker.busy();
-                                recordKernelDelta(kernel, stallKernel[stallCount]);
-                                stallAt[stallCount++] = i;
+        // Null where the kernel does not offer the counters; try-with-resources accepts that.
+        try (ThreadKernelCounters kernel = ThreadKernelCounters.openForCallingThread()) {
+            for (int b = 0; b < builds; b++) {
+                for (final boolean presized : new boolean[] {false, true}) {
+                    Quiesce.memoryWorker();
+                    if (kernel != null) {
+                        kernel.sample(); // the baseline of the build's first stall
+                    }
+                    final long start = System.nanoTime();
+                    int slow = 0;
+                    int busySamples = 0;
+                    int stallCount = 0;
+                    try (LongLongMap map = presized ? LongLongMap.withExpectedSize(keys) : new LongLongMap()) {
+                        for (int i = 0; i < keys; i++) {
+                            final long t = System.nanoTime();
+                            map.put(keySet[i], i);
+                            final long end = System.nanoTime();
+                            nanos[i] = end - t;
+                            if (nanos[i] > SLOW_NANOS) {
+                                slowAt[slow++] = t - start;
+                                if (nanos[i] > STALL_NANOS && stallCount < MAX_STALLS_LISTED) {
+                                    // Right after the put: the worker's state then, close to what it was during it.
+                                    // Kept in arrays made before the build, and printed after it.
+                                    stallBusy[stallCount] = MemoryWorker.busy();
+                                    recordKernelDelta(kernel, stallKernel[stallCount]);
+                                    stallAt[stallCount++] = i;
+                                }
+                            }
+                            if (i % BUSY_SAMPLE_EVERY == 0 && MemoryWorker.busy()) {
+                                busySamples++;
+                            }
+                            if (kernel != null && i % KERNEL_SAMPLE_EVERY == 0) {
+                                kernel.sample();
                             }
                         }
-                        if (i % BUSY_SAMPLE_EVERY == 0 && MemoryWorker.busy()) {
-                            busySamples++;
-                        }
-                        if (kernel != null && i % KERNEL_SAMPLE_EVERY == 0) {
-                            kernel.sample();
-                        }
                     }
+                    final long elapsed = System.nanoTime() - start;
+                    report(presized ? "presized" : "growing ", nanos, slowAt, slow, elapsed);
+                    reportStalls(nanos, stallAt, stallBusy, kernel == null ? null : stallKernel, stallCount,
+                            100.0 * busySamples / ((keys + BUSY_SAMPLE_EVERY - 1) / BUSY_SAMPLE_EVERY));
                 }
-                final long elapsed = System.nanoTime() - start;
-                report(presized ? "presized" : "growing ", nanos, slowAt, slow, elapsed);
-                reportStalls(nanos, stallAt, stallBusy, kernel == null ? null : stallKernel, stallCount,
-                        100.0 * busySamples / ((keys + BUSY_SAMPLE_EVERY - 1) / BUSY_SAMPLE_EVERY));
             }
-        }
-        if (kernel != null) {
-            kernel.close();
         }
     }
 
