@@ -184,8 +184,8 @@ final class HashTable {
 
     /** How the engine rehashes a stored key: evacuation and iteration need it, nothing else. */
     interface KeyHasher {
-        /** The hash, under {@code seed}, of the key stored at {@code keyOffset} of {@code array}. */
-        long hashStoredKey(BucketArray array, long keyOffset, long seed);
+        /** The hash, under {@code seed}, of the key stored at {@code keyOffset} of {@code segment}, a bucket array's. */
+        long hashStoredKey(MemorySegment segment, long keyOffset, long seed);
     }
 
     final BucketLayout layout;
@@ -810,7 +810,7 @@ final class HashTable {
                             toBucket = newOverflow(to, toBucket, true);
                             toSlot = 0;
                         }
-                        copySlot(from, b, slot, to, toBucket, toSlot++, (int) (tophashes >>> (Byte.SIZE * slot)) & 0xFF);
+                        copySlot(layout, from.segment, b, slot, to.segment, toBucket, toSlot++, (int) (tophashes >>> (Byte.SIZE * slot)) & 0xFF);
                         marks |= (long) TopHash.EVACUATED_X << (Byte.SIZE * slot);
                     }
                     from.setTophashes(b, marks);
@@ -910,6 +910,13 @@ final class HashTable {
         // a mispredicted branch per entry cost more than the move itself, and it also discarded the work
         // the processor had started ahead (the write's own lookup, which follows). The destination bucket
         // and slot are picked with masks, and only the slots that hold an entry are visited.
+        // The segments, the layout and the hasher are held in locals: the loop's rare call (newOverflow) would
+        // otherwise make the compiled loop reload each field, and re-check each segment's class, per entry.
+        final MemorySegment source = from.segment;
+        final MemorySegment destination = to.segment;
+        final BucketLayout slots = layout;
+        final KeyHasher rehash = hasher;
+        final long rehashSeed = seed;
         final long yBit = sameSizeGrow ? 0 : 1;
         long xBucket = to.headOffset(oldBucket);
         long xSlot = 0;
@@ -927,7 +934,7 @@ final class HashTable {
                     throw new IllegalStateException("bad tophash " + top + " in an unevacuated chain of " + owner);
                 }
                 // y is 1 when the entry goes to the Y half (the hash has the new bit), else 0.
-                final long y = hasher.hashStoredKey(from, b + layout.keyOffset(slot), seed) >>> from.logSize & yBit;
+                final long y = rehash.hashStoredKey(source, b + slots.keyOffset(slot), rehashSeed) >>> from.logSize & yBit;
                 marks |= (TopHash.EVACUATED_X + y) << (Byte.SIZE * slot);
                 if ((xSlot ^ ((xSlot ^ ySlot) & -y)) == BucketLayout.SLOTS) {
                     // The destination bucket is full: chain an overflow bucket to it (rare: load is 3.25 per bucket).
@@ -939,9 +946,9 @@ final class HashTable {
                         ySlot = 0;
                     }
                 }
-                final long destination = xBucket ^ ((xBucket ^ yBucket) & -y);
-                final int destinationSlot = (int) (xSlot ^ ((xSlot ^ ySlot) & -y));
-                copySlot(from, b, slot, to, destination, destinationSlot, top);
+                final long toBucket = xBucket ^ ((xBucket ^ yBucket) & -y);
+                final int toSlot = (int) (xSlot ^ ((xSlot ^ ySlot) & -y));
+                copySlot(slots, source, b, slot, destination, toBucket, toSlot, top);
                 xSlot += 1 - y;
                 ySlot += y;
             }
@@ -949,21 +956,22 @@ final class HashTable {
         }
     }
 
-    private void copySlot(final BucketArray from, final long fromBucket, final int fromSlot,
-                          final BucketArray to, final long toBucket, final int toSlot, final int top) {
-        copyField(from, fromBucket + layout.keyOffset(fromSlot), to, toBucket + layout.keyOffset(toSlot),
-                layout.keySlotSize());
-        copyField(from, fromBucket + layout.valueOffset(fromSlot), to, toBucket + layout.valueOffset(toSlot),
-                layout.valueSlotSize());
-        to.setTophash(toBucket, toSlot, top);
+    private static void copySlot(final BucketLayout slots, final MemorySegment from, final long fromBucket,
+                                 final int fromSlot, final MemorySegment to, final long toBucket, final int toSlot,
+                                 final int top) {
+        copyField(from, fromBucket + slots.keyOffset(fromSlot), to, toBucket + slots.keyOffset(toSlot),
+                slots.keySlotSize());
+        copyField(from, fromBucket + slots.valueOffset(fromSlot), to, toBucket + slots.valueOffset(toSlot),
+                slots.valueSlotSize());
+        to.set(BucketLayout.BYTE, toBucket + BucketLayout.tophashOffset(toSlot), (byte) top);
     }
 
-    private static void copyField(final BucketArray from, final long fromOffset, final BucketArray to,
+    private static void copyField(final MemorySegment from, final long fromOffset, final MemorySegment to,
                                   final long toOffset, final int size) {
         if (size == Long.BYTES) {
-            to.segment.set(BucketLayout.WORD, toOffset, from.segment.get(BucketLayout.WORD, fromOffset));
+            to.set(BucketLayout.WORD, toOffset, from.get(BucketLayout.WORD, fromOffset));
         } else if (size > 0) {
-            MemorySegment.copy(from.segment, fromOffset, to.segment, toOffset, size);
+            MemorySegment.copy(from, fromOffset, to, toOffset, size);
         }
     }
 

@@ -64,7 +64,7 @@ public final class LongLongMap implements AutoCloseable {
     }
 
     private static final HashTable.KeyHasher LONG_KEYS =
-            (array, keyOffset, seed) -> Hashing.hashLong(array.segment.get(BucketLayout.WORD, keyOffset), seed);
+            (segment, keyOffset, seed) -> Hashing.hashLong(segment.get(BucketLayout.WORD, keyOffset), seed);
 
     private final HashTable table;
     private final long missingValue;

@@ -88,7 +88,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
                 + builder.valueCodec.name() + ">";
         this.layout = layoutOf(keys, values);
         final SlotCodec<K> keySide = keys;
-        this.table = new HashTable(layout, (array, keyOffset, seed) -> keySide.hashStored(array.segment, keyOffset, seed),
+        this.table = new HashTable(layout, (segment, keyOffset, seed) -> keySide.hashStored(segment, keyOffset, seed),
                 builder.allocator, builder.expectedSize, builder.memoryBudget, builder.backgroundMemoryWork, name);
         final HashTable engine = table;
         final OutOfLineStore.BudgetGuard guard = new OutOfLineStore.BudgetGuard() {

@@ -140,7 +140,7 @@ abstract class TableIterator {
                 }
                 final long keyOffset = bucket + layout.keyOffset(slot);
                 if (checkBucket != NO_CHECK
-                        && (table.hasher.hashStoredKey(walking, keyOffset, table.seed) & snapshot.mask) != checkBucket) {
+                        && (table.hasher.hashStoredKey(walking.segment, keyOffset, table.seed) & snapshot.mask) != checkBucket) {
                     // This old chain also feeds the other half of the doubled table: not this bucket's entry.
                     continue;
                 }

@@ -183,7 +183,7 @@ final class TableInvariants {
                         + (isOld ? "not evacuated old" : "current") + " chain, bucket " + index);
                 pendingEmptyOne = false;
                 final Object key = keyIdentity.of(array, b + layout.keyOffset(slot));
-                final long hash = table.hasher.hashStoredKey(array, b + layout.keyOffset(slot), table.seed);
+                final long hash = table.hasher.hashStoredKey(array.segment, b + layout.keyOffset(slot), table.seed);
                 require((hash & array.mask) == index, "key " + key + " in bucket " + index + " belongs in "
                         + (hash & array.mask));
                 require(TopHash.of(hash) == top, "tophash " + top + " of key " + key + " should be " + TopHash.of(hash));
