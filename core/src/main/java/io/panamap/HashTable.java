@@ -184,7 +184,7 @@ final class HashTable {
 
     /** How the engine rehashes a stored key: evacuation and iteration need it, nothing else. */
     interface KeyHasher {
-        /** The hash, under {@code seed}, of the key stored at {@code keyOffset} of {@code segment}, a bucket array's. */
+        /** The hash, under {@code seed}, of the key stored at {@code keyOffset} of a bucket array's {@code segment}. */
         long hashStoredKey(MemorySegment segment, long keyOffset, long seed);
     }
 
@@ -810,7 +810,8 @@ final class HashTable {
                             toBucket = newOverflow(to, toBucket, true);
                             toSlot = 0;
                         }
-                        copySlot(layout, from.segment, b, slot, to.segment, toBucket, toSlot++, (int) (tophashes >>> (Byte.SIZE * slot)) & 0xFF);
+                        copySlot(layout, from.segment, b, slot, to.segment, toBucket, toSlot++,
+                                (int) (tophashes >>> (Byte.SIZE * slot)) & 0xFF);
                         marks |= (long) TopHash.EVACUATED_X << (Byte.SIZE * slot);
                     }
                     from.setTophashes(b, marks);
@@ -934,7 +935,8 @@ final class HashTable {
                     throw new IllegalStateException("bad tophash " + top + " in an unevacuated chain of " + owner);
                 }
                 // y is 1 when the entry goes to the Y half (the hash has the new bit), else 0.
-                final long y = rehash.hashStoredKey(source, b + slots.keyOffset(slot), rehashSeed) >>> from.logSize & yBit;
+                final long hash = rehash.hashStoredKey(source, b + slots.keyOffset(slot), rehashSeed);
+                final long y = hash >>> from.logSize & yBit;
                 marks |= (TopHash.EVACUATED_X + y) << (Byte.SIZE * slot);
                 if ((xSlot ^ ((xSlot ^ ySlot) & -y)) == BucketLayout.SLOTS) {
                     // The destination bucket is full: chain an overflow bucket to it (rare: load is 3.25 per bucket).

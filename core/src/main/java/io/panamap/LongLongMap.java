@@ -280,8 +280,10 @@ public final class LongLongMap implements AutoCloseable {
      * and the insert needs no growth. That case is written here, within the JIT's bytecode limit for inlining
      * it (with {@code mode} a constant) into the caller; everything else is {@link #updateInChain}, a call.
      * Compiled on its own, with every mode in it, this method is over HotSpot's machine-code limit for inlining
-     * ({@code InlineSmallCode}): a caller compiled after that calls it, as every write did before. Measured
-     * (docs/PERFORMANCE-HISTORY.md, "A write's head-bucket case in line"): the presized 10M build ~20% faster.
+     * ({@code InlineSmallCode}): a caller compiled after that calls it, as every write did before. In a plain
+     * loop of puts that is the usual order (docs/PERFORMANCE-HISTORY.md, "A plain loop of puts does not inline
+     * the write"). Measured in the bench's loop, which inlines it (docs/PERFORMANCE-HISTORY.md, "A write's
+     * head-bucket case in line"): the presized 10M build ~20% faster.
      */
     private long update(final long key, final long value, final long ifAbsent, final int mode,
                         final LongBinaryOperator merger) {
