@@ -911,8 +911,10 @@ final class HashTable {
         // a mispredicted branch per entry cost more than the move itself, and it also discarded the work
         // the processor had started ahead (the write's own lookup, which follows). The destination bucket
         // and slot are picked with masks, and only the slots that hold an entry are visited.
+        //
         // The segments, the layout and the hasher are held in locals: the loop's rare call (newOverflow) would
-        // otherwise make the compiled loop reload each field, and re-check each segment's class, per entry.
+        // otherwise make the compiled loop reload each field, and re-check each segment's class, per entry
+        // (about 190 instructions per moved entry before, 140 after; docs/PERFORMANCE-HISTORY.md).
         final MemorySegment source = from.segment;
         final MemorySegment destination = to.segment;
         final BucketLayout slots = layout;

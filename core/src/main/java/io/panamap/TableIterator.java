@@ -139,8 +139,8 @@ abstract class TableIterator {
                     continue;
                 }
                 final long keyOffset = bucket + layout.keyOffset(slot);
-                if (checkBucket != NO_CHECK
-                        && (table.hasher.hashStoredKey(walking.segment, keyOffset, table.seed) & snapshot.mask) != checkBucket) {
+                if (checkBucket != NO_CHECK && (table.hasher.hashStoredKey(walking.segment, keyOffset, table.seed)
+                        & snapshot.mask) != checkBucket) {
                     // This old chain also feeds the other half of the doubled table: not this bucket's entry.
                     continue;
                 }
