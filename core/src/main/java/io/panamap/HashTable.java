@@ -677,8 +677,14 @@ final class HashTable {
                 : current.segment.get(BucketLayout.WORD, current.headOffset(hash & current.mask));
         final long aheadWord = overflowAhead(old, mark + 1);
         evacuate(mark);
-        if (oldBuckets == null || (headWord ^ aheadWord) == BucketArray.ARBITRARY_WORD) { // keeps the loads
+        if (oldBuckets == null) {
             return buckets;
+        }
+        if ((headWord ^ aheadWord) == BucketArray.ARBITRARY_WORD) {
+            // Only so that the JIT keeps the two loads: the same answer, read again from the chain's marks (the
+            // chain at the mark has moved by now). Stored words decide this branch, and a caller can choose
+            // them, so it must not answer differently.
+            return notYetMoved(old, oldIndex) ? old : buckets;
         }
         return unmoved && oldIndex != mark ? old : buckets;
     }

@@ -1,6 +1,7 @@
 package io.panamap;
 
 import io.panamap.hash.Hashing;
+import io.panamap.layout.BucketLayout;
 import io.panamap.layout.TopHash;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +134,49 @@ class OldChainWriteTest {
             map.put(key, 9);
             expected.put(key, 9L);
             assertTrue(table.oldBuckets.isEvacuated(index), "the chain moved instead of taking a bucket");
+            TableInvariants.check(table);
+            expected.forEach((k, v) -> assertEquals(v.longValue(), map.get(k), "key " + k));
+            assertEquals(expected.size(), map.size());
+        }
+    }
+
+    @Test
+    void aWriteShouldGoWhereItsKeyIsEvenWhenTheWordsLoadedAheadHoldTheComparedConstant() {
+        // A write during a growth loads the next chain's overflow bucket ahead of its move and compares what it
+        // loaded with a constant only so that the JIT keeps the loads. Stored values decide that comparison: a
+        // caller can make it true, and the write must still go to its key's old chain.
+        final SplittableRandom random = new SplittableRandom(15);
+        final Map<Long, Long> expected = new HashMap<>();
+        try (LongLongMap map = growingMap(random, expected)) {
+            final HashTable table = map.table();
+            final BucketArray old = table.oldBuckets;
+            final BucketLayout layout = old.layout;
+            long chain = table.nevacuate + 4;
+            while (old.next(old.headOffset(chain)) == BucketArray.NONE
+                    || old.tophash(old.next(old.headOffset(chain)), BucketLayout.SLOTS - 1) < TopHash.MIN_TOP_HASH
+                    || old.tophash(old.headOffset(chain + 1), 0) < TopHash.MIN_TOP_HASH) {
+                chain++;
+            }
+            final long overflow = old.next(old.headOffset(chain));
+            final long victim = old.segment.get(BucketLayout.WORD, old.headOffset(chain + 1) + layout.keyOffset(0));
+            final long anyKey = expected.keySet().iterator().next();
+            while (table.nevacuate < chain - 2) { // each write moves the chain at the mark
+                map.put(anyKey, expected.get(anyKey));
+            }
+            // An ordinary value update makes the overflow bucket's three loaded words XOR to the constant.
+            final long lastKey = old.segment.get(BucketLayout.WORD,
+                    overflow + layout.keyOffset(BucketLayout.SLOTS - 1));
+            final long crafted = BucketArray.ARBITRARY_WORD ^ old.tophashes(overflow) ^ lastKey;
+            map.put(lastKey, crafted);
+            expected.put(lastKey, crafted);
+            assertEquals(chain - 1, table.nevacuate, "the next write loads the chosen chain's overflow bucket");
+            assertEquals(BucketArray.ARBITRARY_WORD, old.tophashes(overflow) ^ lastKey
+                    ^ old.segment.get(BucketLayout.WORD, overflow + layout.valueOffset(BucketLayout.SLOTS - 1)));
+
+            assertEquals(expected.get(victim).longValue(), map.put(victim, 777), "the previous value");
+            expected.put(victim, 777L);
+            assertEquals(expected.size(), map.size(), "no second entry for the key");
+            map.finishGrowth();
             TableInvariants.check(table);
             expected.forEach((k, v) -> assertEquals(v.longValue(), map.get(k), "key " + k));
             assertEquals(expected.size(), map.size());
