@@ -340,9 +340,22 @@ final class HashTable {
         buckets.setTophash(0, 0, buckets.tophash(0, 0));
     }
 
-    /** Makes {@code array} the current one and derives the thresholds that depend on its size. */
+    /**
+     * Makes {@code array} the current one and derives the thresholds that depend on its size.
+     *
+     * <p>Every array a table maps becomes its own here, under the monitor {@link #close} holds. A write racing
+     * a close() from another thread (a misuse the state word catches only at best: its plain check and store
+     * can overwrite the closed bit) must not link memory that close() has not seen: that memory would never be
+     * freed, and the closed table would go on working in it. So a closed table frees the array and refuses.
+     */
     private void install(final BucketArray array) {
-        buckets = array;
+        synchronized (this) {
+            if (closed) {
+                array.block.close();
+                throw new IllegalStateException(owner + " is closed");
+            }
+            buckets = array;
+        }
         final long threshold = array.logSize == 0
                 ? BucketLayout.SLOTS
                 : Math.max(BucketLayout.SLOTS, LOAD_FACTOR_NUM * ((1L << array.logSize) / LOAD_FACTOR_DEN));
@@ -1126,13 +1139,15 @@ final class HashTable {
         } catch (final NativeMemoryException e) {
             fresh = null;
         }
+        if (fresh != null) {
+            install(fresh); // first: on a table closed meanwhile it refuses before anything has changed
+        }
         if (oldBuckets != null) {
             retire(oldBuckets);
             oldBuckets = null;
             growthEnded(true);
         }
         if (fresh != null) {
-            install(fresh);
             retire(current);
         } else {
             current.segment.asSlice(0, current.layout.bytesFor(current.nextOverflow)).fill((byte) 0);
@@ -1571,6 +1586,9 @@ final class HashTable {
         if (storage != null) {
             storage.close();
         }
+        // Again, for a write that was between its check of the state word and its store when the bit was set
+        // above, and overwrote it: its later operations then see the closed table at their first check.
+        STATE.getAndBitwiseOr(this, CLOSED_BIT);
     }
 
     // ---------------------------------------------------------------- memory-worker tasks

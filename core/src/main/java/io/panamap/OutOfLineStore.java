@@ -521,9 +521,10 @@ final class OutOfLineStore implements AutoCloseable {
     /**
      * Frees everything: dedicated blocks and every region but the first are unmapped, the first region's
      * pages are given back, deferred frees are dropped and the accounting returns to zero. The store stays
-     * usable; every address it handed out is invalid.
+     * usable; every address it handed out is invalid. Under the monitor {@link #close} holds (see
+     * {@link #linkExtent}): for a moment the first region is in no extent, where close() would not free it.
      */
-    void clear() {
+    synchronized void clear() {
         checkOpen();
         takePreparedRegion(-1); // mapped ahead for the sizes before the clear: unmapped
         regionRequested = false;
@@ -542,7 +543,7 @@ final class OutOfLineStore implements AutoCloseable {
         reservedBytes = 0;
         if (regionCount == 1) {
             final NativeBlock first = regionBlock[0];
-            allocator.discard(first, 0, first.byteSize());
+            discardUnlessClosed(first, 0, first.byteSize());
             slabCount = (int) (first.byteSize() >>> SLAB_SHIFT);
             Arrays.fill(slabClass, 0, slabCount, NONE);
             insertExtent(regionBase[0], first.segment(), first, 0);
@@ -567,7 +568,7 @@ final class OutOfLineStore implements AutoCloseable {
      * report zeros. Idempotent.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -753,7 +754,7 @@ final class OutOfLineStore implements AutoCloseable {
 
     /** Gives an empty slab's pages back and puts it on the free stack. */
     private void releaseSlab(final int slab) {
-        allocator.discard(regionBlock[slabRegion[slab]], slabStart(slab), SLAB_BYTES);
+        discardUnlessClosed(regionBlock[slabRegion[slab]], slabStart(slab), SLAB_BYTES);
         slabClass[slab] = NONE;
         slabNext[slab] = freeSlabTop;
         freeSlabTop = slab;
@@ -808,7 +809,7 @@ final class OutOfLineStore implements AutoCloseable {
             throw t;
         }
         final long base = block.segment().address();
-        insertExtent(base, block.segment(), block, DEDICATED);
+        linkExtent(base, block.segment(), block, DEDICATED);
         dedicatedBlocks++;
         dedicatedBytes += block.byteSize();
         reservedBytes += block.byteSize();
@@ -922,7 +923,7 @@ final class OutOfLineStore implements AutoCloseable {
         regionFirstSlab[region] = slabCount;
         Arrays.fill(slabRegion, slabCount, slabCount + slabs, region);
         Arrays.fill(slabClass, slabCount, slabCount + slabs, NONE);
-        insertExtent(segment.address(), segment, block, region);
+        linkExtent(segment.address(), segment, block, region);
         regionCount++;
         slabCount += slabs;
         reservedBytes += bytes;
@@ -957,6 +958,31 @@ final class OutOfLineStore implements AutoCloseable {
         }
         // high is now the last extent starting at or below address.
         return high >= 0 && length >= 0 && length <= extentEnd[high] - address ? high : NONE;
+    }
+
+    /*
+     * A close() from another thread can race a write (a misuse the table's state word catches only at best).
+     * Mapping and unmapping are rare here, so the two steps that must not interleave with close() hold this
+     * monitor, as close() does: a block is linked only into an open store (close() would never free it
+     * otherwise), and pages are advised away only while their mapping is still the store's (once unmapped,
+     * the addresses may belong to another mapping).
+     */
+
+    /** {@link #insertExtent} for a block just mapped: on a closed store the block is unmapped and refused. */
+    private synchronized void linkExtent(final long base, final MemorySegment segment, final NativeBlock block,
+                                         final int region) {
+        if (closed) {
+            block.close();
+            throw new IllegalStateException(describeOwner() + " is closed");
+        }
+        insertExtent(base, segment, block, region);
+    }
+
+    /** Gives back pages of {@code block} unless the store has been closed (and the block unmapped). */
+    private synchronized void discardUnlessClosed(final NativeBlock block, final long offset, final long length) {
+        if (!closed) {
+            allocator.discard(block, offset, length);
+        }
     }
 
     /** Adds an extent in address order; capacity must have been ensured. */

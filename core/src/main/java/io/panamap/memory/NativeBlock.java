@@ -41,11 +41,19 @@ public final class NativeBlock implements AutoCloseable {
         return arena.scope().isAlive();
     }
 
-    /** Frees the memory. Idempotent. */
+    /** Frees the memory. Idempotent, also when two threads close the block at once. */
     @Override
     public void close() {
         if (arena.scope().isAlive()) {
-            arena.close();
+            try {
+                arena.close();
+            } catch (final IllegalStateException e) {
+                // Another thread closed it between the check and the call (a table's close() racing the
+                // writer that retires an array): the memory is free, as asked.
+                if (arena.scope().isAlive()) {
+                    throw e;
+                }
+            }
         }
     }
 }

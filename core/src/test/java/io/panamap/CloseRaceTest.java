@@ -1,0 +1,109 @@
+package io.panamap;
+
+import io.panamap.codec.Codecs;
+import io.panamap.memory.NativeAllocator;
+import io.panamap.memory.NativeBlock;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A close() from another thread while a write is mapping memory: a misuse, which must end in an exception
+ * and leave nothing mapped. Deterministic: the write is held inside its allocation while the table closes.
+ */
+class CloseRaceTest {
+
+    /** Records every block, and holds the next allocation until released. */
+    private static final class HoldingAllocator implements NativeAllocator {
+        final RecordingAllocator recording = new RecordingAllocator("held");
+        final AtomicBoolean holdNext = new AtomicBoolean();
+        final CountDownLatch inside = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public NativeBlock allocate(final long byteSize) {
+            if (holdNext.getAndSet(false)) {
+                inside.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return recording.allocate(byteSize);
+        }
+
+        @Override
+        public String describe() {
+            return "holding";
+        }
+    }
+
+    /** Runs {@code write} on a thread, closes {@code table} while the write waits in its allocation. */
+    private static Throwable closeDuringAllocation(final HoldingAllocator allocator, final AutoCloseable table,
+                                                   final Runnable write) throws Exception {
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        allocator.holdNext.set(true);
+        final Thread writer = new Thread(() -> {
+            try {
+                write.run();
+            } catch (final Throwable t) {
+                failure.set(t);
+            }
+        });
+        writer.start();
+        assertTrue(allocator.inside.await(10, TimeUnit.SECONDS), "the write reached its allocation");
+        table.close();
+        allocator.release.countDown();
+        writer.join(10_000);
+        return failure.get();
+    }
+
+    @Test
+    void aClearRacingCloseShouldFreeTheArrayItMappedAndThrow() throws Exception {
+        final HoldingAllocator allocator = new HoldingAllocator();
+        final LongLongMap map = LongLongMap.builder().allocator(allocator).backgroundMemoryWork(false).build();
+        for (long k = 0; k < 5; k++) {
+            map.put(k, k);
+        }
+        final Throwable failure = closeDuringAllocation(allocator, map, map::clear); // clear maps a fresh array
+        assertInstanceOf(IllegalStateException.class, failure, "the racing write ends in an exception");
+        assertEquals(0, allocator.recording.live(), "nothing stays mapped: " + allocator.recording);
+        assertThrows(IllegalStateException.class, () -> map.put(1, 1));
+        assertThrows(IllegalStateException.class, map::clear);
+        assertEquals(0, allocator.recording.live(), "nothing mapped after close: " + allocator.recording);
+    }
+
+    @Test
+    void aGrowthRacingCloseShouldFreeTheArrayItMappedAndThrow() throws Exception {
+        final HoldingAllocator allocator = new HoldingAllocator();
+        final LongLongMap map = LongLongMap.builder().allocator(allocator).backgroundMemoryWork(false).build();
+        for (long k = 0; k < 8; k++) {
+            map.put(k, k);
+        }
+        final Throwable failure = closeDuringAllocation(allocator, map, () -> map.put(8, 8)); // starts a growth
+        assertInstanceOf(IllegalStateException.class, failure, "the racing write ends in an exception");
+        assertEquals(0, allocator.recording.live(), "nothing stays mapped: " + allocator.recording);
+        assertThrows(IllegalStateException.class, () -> map.put(9, 9));
+    }
+
+    @Test
+    void anOutOfLineBlockMappedWhileTheTableClosesShouldBeFreedAndRefused() throws Exception {
+        final HoldingAllocator allocator = new HoldingAllocator();
+        final OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes())
+                .allocator(allocator).backgroundMemoryWork(false).build();
+        map.put("small", new byte[8]);
+        final byte[] large = new byte[OutOfLineStore.MAX_CLASS_BYTES * 2]; // a dedicated block of its own
+        final Throwable failure = closeDuringAllocation(allocator, map, () -> map.put("large", large));
+        assertInstanceOf(IllegalStateException.class, failure, "the racing write ends in an exception");
+        assertEquals(0, allocator.recording.live(), "nothing stays mapped: " + allocator.recording);
+    }
+}
