@@ -20,8 +20,10 @@ import java.util.stream.Collectors;
  *
  * <p><b>Strict or best effort.</b> By default an allocator is best effort: where the machine has no NUMA
  * support, or the kernel refuses the policy, memory comes with the default placement and
- * {@link #describe()} says so. {@link #strict()} makes the same allocator fail instead. A node that does not
- * exist is refused in both modes, when the allocator is made, with the nodes that do.
+ * {@link #describe()} says so (for refusals: how many mappings, and the last errno). {@link #strict()} makes the
+ * same allocator fail instead. A node that does not exist is refused in both modes, when the allocator is made,
+ * with the nodes that do; where the kernel lists none, node 0 alone exists (the implicit node Linux keeps all
+ * memory on).
  */
 public final class NumaAllocator implements NativeAllocator {
 
@@ -50,12 +52,16 @@ public final class NumaAllocator implements NativeAllocator {
     private final List<Integer> nodes;
     private final boolean strict;
     private final String unsupportedReason;
+    private final PolicyRefusals refusals = new PolicyRefusals();
 
     private NumaAllocator(final Policy policy, final List<Integer> nodes, final boolean strict,
                           final NumaTopology topology) {
         this.policy = policy;
         this.nodes = List.copyOf(nodes);
         this.strict = strict;
+        for (final int node : nodes) {
+            requireNode(topology, node);
+        }
         if (!NumaSyscalls.available()) {
             unsupportedReason = "no NUMA system calls on " + System.getProperty("os.name") + "/"
                     + System.getProperty("os.arch");
@@ -63,12 +69,24 @@ public final class NumaAllocator implements NativeAllocator {
             unsupportedReason = "the kernel reports no NUMA nodes under " + topology.root();
         } else {
             unsupportedReason = null;
-            for (final int node : nodes) {
-                topology.node(node); // throws naming the nodes that exist
-            }
         }
         if (unsupportedReason != null && strict) {
             throw new UnsupportedOperationException("NUMA placement is not available: " + unsupportedReason);
+        }
+    }
+
+    /**
+     * Refuses a node memory cannot be placed on: a negative one, one the topology does not list, or, where it
+     * lists none, any but node 0 (Linux then keeps all memory on an implicit node 0, which a program written for
+     * NUMA machines may still name).
+     */
+    private static void requireNode(final NumaTopology topology, final int node) {
+        if (topology.supported()) {
+            topology.node(node); // throws naming the nodes that exist
+        } else if (node != 0) {
+            throw new IllegalArgumentException("NUMA node " + node + " does not exist: " + topology.root()
+                    + " lists no NUMA nodes (not Linux, or a kernel without NUMA support), so only node 0, the"
+                    + " implicit one, may be named");
         }
     }
 
@@ -139,10 +157,16 @@ public final class NumaAllocator implements NativeAllocator {
         final NativeBlock block = MAPPINGS.allocate(byteSize);
         if (unsupportedReason == null) {
             final MemorySegment segment = block.segment();
+            refusals.mapped();
             final int errno = NumaSyscalls.mbind(segment.address(), segment.byteSize(), policy.mode, nodeMask());
             if (errno != 0 && strict) {
                 block.close();
-                throw new NativeMemoryException("mbind(" + policy + " " + nodes + ") failed: errno " + errno);
+                throw new NativeMemoryException("mbind(" + policy + " " + nodes + ") failed: "
+                        + NumaSyscalls.errnoName(errno));
+            }
+            if (errno != 0) {
+                // Best effort: the pages keep the default placement, and describe() says how often.
+                refusals.refused(errno);
             }
         }
         return block;
@@ -179,6 +203,6 @@ public final class NumaAllocator implements NativeAllocator {
         if (unsupportedReason != null) {
             return "mmap, NUMA " + target + " not applied (" + unsupportedReason + "): default placement";
         }
-        return "mmap, NUMA " + target + (strict ? ", strict" : "");
+        return "mmap, NUMA " + target + (strict ? ", strict" : "") + refusals.describe();
     }
 }

@@ -25,13 +25,23 @@ final class NumaSyscalls {
     static final int MPOL_INTERLEAVE = 3;
     static final int MPOL_LOCAL = 4;
 
+    // errno values (asm-generic/errno-base.h: the same on x86_64 and aarch64).
+    /** Not permitted: mbind's MPOL_MF_MOVE_ALL without CAP_SYS_NICE. */
+    static final int EPERM = 1;
     /** move_pages' status for a page that is not (yet) backed by memory. */
     static final int ENOENT = 2;
+    /** mbind could not move pages that break the policy (only with MPOL_MF_STRICT and a move flag). */
+    static final int EIO = 5;
+    /** The kernel ran out of memory for the policy itself. */
+    static final int ENOMEM = 12;
     /**
      * move_pages' status for a page with no memory of its own: mapped to the shared zero page (read before
-     * ever written) or, after {@code MADV_DONTNEED}, not present under an existing page table.
+     * ever written) or, after {@code MADV_DONTNEED}, not present under an existing page table. From mbind: part
+     * of the range is not mapped.
      */
     static final int EFAULT = 14;
+    /** A policy or node mask the kernel will not take: for mbind, above all a node that is not online. */
+    static final int EINVAL = 22;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
@@ -91,8 +101,17 @@ final class NumaSyscalls {
     /** Whether the calls go through libnuma (true) or raw system calls; tests switch it to cover both. */
     static volatile boolean useLibnuma = LIBNUMA_MBIND != null && LIBNUMA_MOVE_PAGES != null;
 
-    /** Bytes of the CPU mask handed to sched_*affinity: 1024 CPUs, glibc's cpu_set_t. */
+    /**
+     * Bytes of the CPU mask first handed to sched_getaffinity: 1024 CPUs, glibc's cpu_set_t. The kernel refuses
+     * a mask shorter than its CPU count, so {@link #affinity()} doubles it from there until one fits.
+     */
     static final int CPU_MASK_BYTES = 128;
+
+    /**
+     * The longest CPU mask handed to the kernel: 1 MiB, 8M CPUs, a thousand times Linux's highest NR_CPUS. Where
+     * {@link #affinity()} stops doubling, and past it a CPU number is a mistake, not a machine.
+     */
+    static final int MAX_CPU_MASK_BYTES = 1 << 20;
 
     private NumaSyscalls() {
     }
@@ -154,36 +173,56 @@ final class NumaSyscalls {
         }
     }
 
-    /** The calling thread's CPU mask (as 64-bit words). */
+    /** The calling thread's CPU mask (as 64-bit words, at least {@link #CPU_MASK_BYTES} of them). */
     static long[] affinity() {
-        try (Arena arena = Arena.ofConfined()) {
-            final MemorySegment captured = arena.allocate(CAPTURED);
-            final MemorySegment mask = arena.allocate(CPU_MASK_BYTES);
-            final int result = (int) GET_AFFINITY.invokeExact(captured, 0, (long) CPU_MASK_BYTES, mask);
-            if (result != 0) {
-                throw new IllegalStateException("sched_getaffinity failed: errno " + (int) ERRNO.get(captured, 0L));
+        for (int bytes = CPU_MASK_BYTES; ; bytes *= 2) {
+            try (Arena arena = Arena.ofConfined()) {
+                final MemorySegment captured = arena.allocate(CAPTURED);
+                final MemorySegment mask = arena.allocate(bytes);
+                final int result = (int) GET_AFFINITY.invokeExact(captured, 0, (long) bytes, mask);
+                if (result == 0) {
+                    return mask.toArray(ValueLayout.JAVA_LONG);
+                }
+                final int errno = (int) ERRNO.get(captured, 0L);
+                if (errno != EINVAL || bytes >= MAX_CPU_MASK_BYTES) {
+                    throw new IllegalStateException("sched_getaffinity failed: " + errnoName(errno));
+                }
+            } catch (final RuntimeException | Error e) {
+                throw e;
+            } catch (final Throwable t) {
+                throw new IllegalStateException("sched_getaffinity failed", t);
             }
-            return mask.toArray(ValueLayout.JAVA_LONG);
-        } catch (final RuntimeException | Error e) {
-            throw e;
-        } catch (final Throwable t) {
-            throw new IllegalStateException("sched_getaffinity failed", t);
         }
     }
 
-    /** Restricts the calling thread to the CPUs of {@code mask}; returns 0 or errno. */
+    /**
+     * Restricts the calling thread to the CPUs of {@code mask}, handed over whole (the kernel ignores bits past
+     * its CPU count); returns 0 or errno.
+     */
     static int setAffinity(final long[] mask) {
         try (Arena arena = Arena.ofConfined()) {
             final MemorySegment captured = arena.allocate(CAPTURED);
-            final MemorySegment bits = arena.allocate(CPU_MASK_BYTES);
-            MemorySegment.copy(mask, 0, bits, ValueLayout.JAVA_LONG, 0, Math.min(mask.length, CPU_MASK_BYTES / 8));
-            final int result = (int) SET_AFFINITY.invokeExact(captured, 0, (long) CPU_MASK_BYTES, bits);
+            final MemorySegment bits = arena.allocateFrom(ValueLayout.JAVA_LONG, mask);
+            final int result = (int) SET_AFFINITY.invokeExact(captured, 0, bits.byteSize(), bits);
             return result == 0 ? 0 : (int) ERRNO.get(captured, 0L);
         } catch (final RuntimeException | Error e) {
             throw e;
         } catch (final Throwable t) {
             throw new IllegalStateException("sched_setaffinity failed", t);
         }
+    }
+
+    /** {@code errno} for people: its name for the values these calls document ("EINVAL"), else "errno N". */
+    static String errnoName(final int errno) {
+        return switch (errno) {
+            case EPERM -> "EPERM";
+            case ENOENT -> "ENOENT";
+            case EIO -> "EIO";
+            case ENOMEM -> "ENOMEM";
+            case EFAULT -> "EFAULT";
+            case EINVAL -> "EINVAL";
+            default -> "errno " + errno;
+        };
     }
 
     private static int call(final Arena arena, final long number, final long a1, final long a2, final long a3,

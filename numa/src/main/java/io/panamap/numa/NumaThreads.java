@@ -43,18 +43,39 @@ public final class NumaThreads {
     }
 
     static Pinning pin(final List<Integer> cpus) {
+        final long[] mask = cpuMask(cpus);
+        final long[] previous = NumaSyscalls.affinity();
+        final int errno = NumaSyscalls.setAffinity(mask);
+        if (errno != 0) {
+            throw new IllegalStateException("sched_setaffinity to CPUs " + cpus + " failed: "
+                    + NumaSyscalls.errnoName(errno));
+        }
+        return new Pinning(previous);
+    }
+
+    /**
+     * The kernel's CPU mask of {@code cpus}: bit n for CPU n, in as many words as the highest CPU needs (glibc's
+     * fixed cpu_set_t stops at 1024 CPUs; Linux goes past it). A CPU the kernel does not have is its to refuse.
+     *
+     * @throws IllegalArgumentException if {@code cpus} is empty, or holds a negative number or one past
+     *                                  {@link NumaSyscalls#MAX_CPU_MASK_BYTES}' worth of CPUs
+     */
+    static long[] cpuMask(final List<Integer> cpus) {
         if (cpus.isEmpty()) {
             throw new IllegalArgumentException("no CPUs to pin to");
         }
-        final long[] previous = NumaSyscalls.affinity();
-        final long[] mask = new long[NumaSyscalls.CPU_MASK_BYTES / 8];
+        int highest = 0;
+        for (final int cpu : cpus) {
+            if (cpu < 0 || cpu >= NumaSyscalls.MAX_CPU_MASK_BYTES * 8) {
+                throw new IllegalArgumentException("CPU " + cpu + " (in " + cpus + ") is not a CPU number: they run"
+                        + " from 0 to " + (NumaSyscalls.MAX_CPU_MASK_BYTES * 8 - 1));
+            }
+            highest = Math.max(highest, cpu);
+        }
+        final long[] mask = new long[Math.max(NumaSyscalls.CPU_MASK_BYTES / 8, highest / 64 + 1)];
         for (final int cpu : cpus) {
             mask[cpu / 64] |= 1L << (cpu % 64);
         }
-        final int errno = NumaSyscalls.setAffinity(mask);
-        if (errno != 0) {
-            throw new IllegalStateException("sched_setaffinity to CPUs " + cpus + " failed: errno " + errno);
-        }
-        return new Pinning(previous);
+        return mask;
     }
 }

@@ -38,8 +38,11 @@ public record NumaTopology(Path root, List<NumaNode> nodes) {
         }
         final List<NumaNode> nodes = new ArrayList<>();
         try (Stream<Path> entries = Files.list(root)) {
-            for (final Path folder : entries.filter(p -> p.getFileName().toString().matches("node\\d+")).toList()) {
-                final int id = Integer.parseInt(folder.getFileName().toString().substring(4));
+            for (final Path folder : entries.toList()) {
+                final int id = nodeId(folder.getFileName().toString());
+                if (id < 0) {
+                    continue;
+                }
                 nodes.add(new NumaNode(id, CpuList.parse(readOr(folder.resolve("cpulist"), "")),
                         meminfo(folder, "MemTotal"), meminfo(folder, "MemFree"),
                         distances(readOr(folder.resolve("distance"), ""))));
@@ -49,6 +52,19 @@ public record NumaTopology(Path root, List<NumaNode> nodes) {
         }
         nodes.sort(Comparator.comparingInt(NumaNode::id));
         return new NumaTopology(root, nodes);
+    }
+
+    /**
+     * The id of a folder named as the kernel names nodes ({@code node0}, {@code node12}), or -1 for any other
+     * entry: sysfs keeps files such as {@code possible} next to the nodes, and a name the kernel would not write
+     * (an id past int, a leading zero that would read as a second node 1) describes no node.
+     */
+    private static int nodeId(final String name) {
+        if (!name.matches("node(0|[1-9]\\d{0,9})")) {
+            return -1;
+        }
+        final long id = Long.parseLong(name.substring("node".length()));
+        return id <= Integer.MAX_VALUE ? (int) id : -1;
     }
 
     /** Whether the kernel reports NUMA nodes at all. */

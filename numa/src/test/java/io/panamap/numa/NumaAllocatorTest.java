@@ -3,12 +3,22 @@ package io.panamap.numa;
 import io.panamap.LongLongMap;
 import io.panamap.memory.NativeBlock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,7 +127,8 @@ class NumaAllocatorTest {
 
     @Test
     void localAndInterleaveOverEveryNodeShouldPlacePagesOnThisMachinesNodes() {
-        for (final NumaAllocator allocator : List.of(NumaAllocator.local().strict(), NumaAllocator.interleaveAll().strict())) {
+        for (final NumaAllocator allocator
+                : List.of(NumaAllocator.local().strict(), NumaAllocator.interleaveAll().strict())) {
             try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
                 for (long key = 0; key < 50_000; key++) {
                     map.put(key, key);
@@ -125,5 +136,102 @@ class NumaAllocatorTest {
                 assertTrue(map.stats().placement().startsWith("node0="), allocator.describe() + ": " + map.stats());
             }
         }
+    }
+
+    /**
+     * sysfs may list a node the kernel will not bind to (one outside the process's cpuset, or offline). A fake
+     * tree lists one node past this machine's last as well as node 0: the allocator accepts it, mbind refuses
+     * it, and a best-effort allocator must say so rather than claim the placement.
+     */
+    @Test
+    void aBindingTheKernelRefusesShouldBeCountedAndNamedByDescribeAndTheTablesStats(@TempDir final Path sysfs)
+            throws IOException {
+        final int refused = NumaTopology.detect().nodeIds().getLast() + 1;
+        final NumaTopology listed = NumaTopology.read(fakeNodes(sysfs, 0, refused));
+        final NumaAllocator allocator = NumaAllocator.of(NumaAllocator.Policy.BIND, List.of(refused), listed);
+        assertEquals("mmap, NUMA bind node(s) " + refused, allocator.describe(), "nothing refused yet");
+        for (int i = 0; i < 3; i++) {
+            try (NativeBlock block = allocator.allocate(8 * 4096)) {
+                block.segment().set(ValueLayout.JAVA_LONG, 0, 1);
+                assertTrue(allocator.placement(block).matches("node\\d+=1 pages, not faulted=7"),
+                        allocator.placement(block));
+            }
+        }
+        assertEquals("mmap, NUMA bind node(s) " + refused
+                + " (refused by the kernel for 3 of 3 mappings: EINVAL; default placement)", allocator.describe());
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            for (long key = 0; key < 50_000; key++) {
+                map.put(key, key);
+            }
+            final String described = map.stats().allocator();
+            assertTrue(described.matches("mmap, NUMA bind node\\(s\\) " + refused
+                    + " \\(refused by the kernel for (\\d+) of \\1 mappings: EINVAL; default placement\\)"),
+                    described);
+        }
+    }
+
+    /** Tables grow on a background memory worker too: refusals counted from several threads are all kept. */
+    @Test
+    void refusalsFromSeveralThreadsShouldAllBeCounted(@TempDir final Path sysfs) throws Exception {
+        final int refused = NumaTopology.detect().nodeIds().getLast() + 1;
+        final NumaAllocator allocator = NumaAllocator.of(NumaAllocator.Policy.PREFERRED, List.of(refused),
+                NumaTopology.read(fakeNodes(sysfs, 0, refused)));
+        final int threads = 4;
+        final int perThread = 100;
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            final List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        allocator.allocate(4096).close();
+                    }
+                }));
+            }
+            for (final Future<?> future : done) {
+                future.get();
+            }
+        } catch (final ExecutionException e) {
+            throw new AssertionError(e.getCause());
+        }
+        final int all = threads * perThread;
+        assertTrue(allocator.describe().endsWith(" (refused by the kernel for " + all + " of " + all
+                + " mappings: EINVAL; default placement)"), allocator.describe());
+    }
+
+    /**
+     * Without NUMA, Linux still runs everything on an implicit node 0: that one node may be named (and falls back
+     * to the default placement); any other, or a negative one, is refused as on a NUMA machine.
+     */
+    @Test
+    void withoutNumaOnlyNodeZeroShouldBeAcceptedAndOtherNodesRefusedNamingThem(@TempDir final Path empty) {
+        final NumaTopology none = NumaTopology.read(empty);
+        assertDoesNotThrow(() -> NumaAllocator.of(NumaAllocator.Policy.BIND, List.of(0), none));
+        for (final int node : new int[] {5, 1, -1}) {
+            for (final NumaAllocator.Policy policy
+                    : List.of(NumaAllocator.Policy.BIND, NumaAllocator.Policy.PREFERRED)) {
+                final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> NumaAllocator.of(policy, List.of(node), none), policy + " " + node);
+                assertTrue(e.getMessage().startsWith("NUMA node " + node + " does not exist"), e.getMessage());
+                assertTrue(e.getMessage().contains("only node 0"), e.getMessage());
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> NumaAllocator.of(NumaAllocator.Policy.INTERLEAVE, List.of(0, 5), none));
+    }
+
+    @Test
+    void aNegativeNodeShouldBeRefusedOnThisMachineToo() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NumaAllocator.bind(-1));
+        assertTrue(e.getMessage().startsWith("NUMA node -1 does not exist"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> NumaAllocator.interleave(0, -1));
+    }
+
+    /** A sysfs-like tree under {@code root} listing {@code nodes}, each with one CPU. */
+    static Path fakeNodes(final Path root, final int... nodes) throws IOException {
+        for (final int node : nodes) {
+            final Path folder = Files.createDirectories(root.resolve("node" + node));
+            Files.writeString(folder.resolve("cpulist"), node + "\n");
+        }
+        return root;
     }
 }

@@ -1,8 +1,11 @@
 package io.panamap.numa;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,8 +37,8 @@ class NumaTopologyTest {
         assertEquals(1, topology.nodeOfCpu(13));
         assertEquals(-1, topology.nodeOfCpu(99));
         assertTrue(topology.describe().startsWith("2 NUMA nodes"), topology.describe());
-        assertTrue(topology.describe().contains("node 1: cpus [4, 5, 6, 7, 12, 13, 14, 15], memory 32.0 GiB (8.0 GiB free),"
-                + " distances [21, 10]"), topology.describe());
+        assertTrue(topology.describe().contains("node 1: cpus [4, 5, 6, 7, 12, 13, 14, 15],"
+                + " memory 32.0 GiB (8.0 GiB free), distances [21, 10]"), topology.describe());
     }
 
     @Test
@@ -81,5 +84,17 @@ class NumaTopologyTest {
         // At least the CPUs this JVM may use: a container's CPU quota can make it see fewer than the nodes list.
         assertTrue(here.nodes().stream().mapToInt(n -> n.cpus().size()).sum()
                 >= Runtime.getRuntime().availableProcessors(), here::describe);
+    }
+
+    /** Only the kernel's own {@code nodeN} names are nodes: an id past int, or written with a leading zero, is not. */
+    @Test
+    void folderNamesThatAreNotANodeIdShouldBeSkipped(@TempDir final Path sysfs) throws IOException {
+        NumaAllocatorTest.fakeNodes(sysfs, 0, 1);
+        for (final String name : List.of("node99999999999", "node2147483648", "node01", "node")) {
+            Files.createDirectories(sysfs.resolve(name));
+        }
+        final NumaTopology topology = NumaTopology.read(sysfs);
+        assertEquals(List.of(0, 1), topology.nodeIds());
+        assertEquals(List.of(1), topology.node(1).cpus());
     }
 }
