@@ -220,6 +220,11 @@ final class HashTable {
     long count;
     /** Overflow buckets created since the last growth (approximate above B = 15). */
     long noverflow;
+    /**
+     * During a growth, the overflow buckets linked into old chains that have not moved yet: a bound on the
+     * overflow buckets their moves can still take in the current array (see {@link #evacuationReserve}).
+     */
+    private long unmovedOldOverflow;
     /** Per-table hash seed (Go's {@code hash0}). */
     long seed;
     /** Bumped by {@link #clear}: iterators started before a clear stop. */
@@ -492,6 +497,39 @@ final class HashTable {
     }
 
     /**
+     * Starts the growth an insert needs first ({@link #needsGrowthBeforeInsert}), and returns true; or returns
+     * false, and the insert goes on without one, when it is a same-size growth the budget cannot admit and
+     * the insert needs no new memory for it: a free slot in its chain, or an overflow bucket to take (charged
+     * as usual). A same-size growth only compacts a table whose chains grew long (Go's
+     * {@code tooManyOverflowBuckets}); refusing the insert instead refused keys the table had room for, and
+     * for good, since the overflow count that asks for the growth only resets with one: after deletes, every
+     * new key. It is tried again at the next insert that needs it. A doubling is never skipped.
+     *
+     * @param freeSlotInChain whether the key's chain has a free slot
+     * @throws MemoryBudgetExceededException or {@link NativeMemoryException} with nothing changed
+     */
+    boolean growBeforeInsert(final boolean freeSlotInChain) {
+        final int logSize = buckets.logSize;
+        final boolean sameSize = !overLoadFactor(count + 1, logSize);
+        if (sameSize && (freeSlotInChain || buckets.overflowRemaining() > 0)
+                && !budgetAdmits(growthBytes(logSize))) {
+            return false;
+        }
+        hashGrow();
+        return true;
+    }
+
+    /** What the budget must admit for a growth to an array of 2^{@code newLogSize} buckets. */
+    private long growthBytes(final int newLogSize) {
+        return BucketArray.initialCommittedBytes(layout, newLogSize) + growthReserve(newLogSize);
+    }
+
+    /** The {@link #evacuationReserve} a growth to 2^{@code newLogSize} buckets starts with. */
+    private long growthReserve(final int newLogSize) {
+        return layout.bytesFor(Math.max(0, buckets.overflowUsed() - BucketArray.preallocatedSpares(newLogSize)));
+    }
+
+    /**
      * Starts a growth: doubling if the next insert would pass the load factor, same-size otherwise.
      * Only installs the new array; entries move later, in {@link #arrayToWrite}.
      *
@@ -503,9 +541,14 @@ final class HashTable {
         if (newLogSize > MAX_LOG_SIZE) {
             throw new NativeMemoryException(owner + " cannot grow past 2^" + MAX_LOG_SIZE + " buckets");
         }
+        if (growthReserve(newLogSize) > 0 && !budgetAdmits(growthBytes(newLogSize))) {
+            refuse(growthBytes(newLogSize), arrayPurpose(newLogSize)); // the array alone is checked when taken
+        }
         final BucketArray next = adoptPreparedOrAllocate(newLogSize);
+        final long oldOverflow = buckets.overflowUsed();
         oldBuckets = buckets;
         install(next);
+        unmovedOldOverflow = oldOverflow;
         sameSizeGrow = extra == 0;
         nevacuate = 0;
         noverflow = 0;
@@ -611,7 +654,7 @@ final class HashTable {
             }
         }
         final long needed = BucketArray.initialCommittedBytes(layout, logSize);
-        if (needed > memoryBudget - committedBytes()) {
+        if (needed > available()) {
             return;
         }
         PREPARED.compareAndSet(this, WITHDRAWN, null); // an owner's release covers only what was asked before
@@ -713,9 +756,15 @@ final class HashTable {
         if (array == buckets) {
             return true;
         }
-        return array.overflowRemaining() > 0
-                && (array.overflowUsed() < array.preallocatedSpares
-                || layout.bucketSize() <= memoryBudget - committedBytes());
+        return array.overflowRemaining() > 0 && layout.bytesFor(overflowCharge(array)) <= available();
+    }
+
+    /**
+     * Buckets the budget must admit for a write to link an overflow bucket in {@code array}: the bucket itself
+     * once Go's spares are used up, and in an old array one more, which the chain's move may take later.
+     */
+    private long overflowCharge(final BucketArray array) {
+        return (array.overflowUsed() >= array.preallocatedSpares ? 1 : 0) + (array == oldBuckets ? 1 : 0);
     }
 
     /**
@@ -782,6 +831,14 @@ final class HashTable {
         final int logSize = logSizeFor(Math.max(count, expectedEntries));
         if (logSize >= from.logSize) {
             return releaseSpareMemory();
+        }
+        // The move fills each new chain's buckets in turn, so it takes at most count / 8 overflow buckets: with
+        // those past the new array's spares admitted now, it is never refused halfway.
+        final long moveReserve = layout.bytesFor(Math.max(0, count / BucketLayout.SLOTS
+                - BucketArray.preallocatedSpares(logSize)));
+        final long needed = BucketArray.initialCommittedBytes(layout, logSize) + moveReserve;
+        if (moveReserve > 0 && !budgetAdmits(needed)) {
+            refuse(needed, arrayPurpose(logSize));
         }
         final TableEvents.Trim event = new TableEvents.Trim();
         event.begin();
@@ -944,7 +1001,9 @@ final class HashTable {
         long xSlot = 0;
         long yBucket = sameSizeGrow ? BucketArray.NONE : to.headOffset(oldBucket + newbit);
         long ySlot = 0;
+        long chainBuckets = 0;
         for (long b = head; b != BucketArray.NONE; b = from.next(b)) {
+            chainBuckets++;
             // The eight tophash bytes are read once and their evacuation marks written back as one word.
             final long tophashes = from.tophashes(b);
             final long emptySlots = TopHash.empty(tophashes);
@@ -977,6 +1036,7 @@ final class HashTable {
             }
             from.setTophashes(b, marks);
         }
+        unmovedOldOverflow -= chainBuckets - 1;
     }
 
     private static void copySlot(final BucketLayout slots, final MemorySegment from, final long fromBucket,
@@ -1008,6 +1068,7 @@ final class HashTable {
             final BucketArray finished = oldBuckets;
             finished.retiredByDoubling = !sameSizeGrow;
             oldBuckets = null;
+            unmovedOldOverflow = 0;
             sameSizeGrow = false;
             growthsFinished++;
             growthEnded(false);
@@ -1017,15 +1078,22 @@ final class HashTable {
 
     /**
      * Appends an overflow bucket to the chain whose last bucket is {@code lastBucket} and returns its
-     * offset. Inserts are charged against the budget once Go's preallocated spares are used up;
-     * evacuation is not, because refusing it would leave an admitted growth unable to finish (after a
-     * doubling, evacuation practically never needs more than the spares: load is 3.25 per bucket).
+     * offset. Inserts are charged against the budget once Go's preallocated spares are used up, and in an old
+     * chain also for the bucket its move may take later ({@link #evacuationReserve}). Evacuation is not
+     * checked: what it can take was admitted with the growth (or the trim), so it never has to be refused
+     * halfway.
      */
     long newOverflow(final BucketArray array, final long lastBucket, final boolean forEvacuation) {
-        if (!forEvacuation && array.overflowUsed() >= array.preallocatedSpares) {
-            checkBudget(layout.bucketSize(), "an overflow bucket");
+        if (!forEvacuation) {
+            final long charge = overflowCharge(array);
+            if (charge > 0) {
+                checkBudget(layout.bytesFor(charge), "an overflow bucket");
+            }
         }
         final long bucket = array.takeOverflowBucket();
+        if (array == oldBuckets) {
+            unmovedOldOverflow++; // only a write links one there, into a chain that has not moved
+        }
         if (backgroundMemoryWork && array.nextOverflow + overflowPrefaultChunk(array) / 2 > array.prefaultedUpTo
                 && array.prefaultedUpTo > 0) {
             prefaultMoreOverflow(array);
@@ -1128,16 +1196,18 @@ final class HashTable {
 
     /**
      * Removes every entry in O(1): drops any growth, maps a fresh array with the same B (Go keeps B too)
-     * and retires the old ones, and draws a new seed. Falls back to zeroing in place if the fresh array
-     * cannot be mapped.
+     * and retires the old ones, and draws a new seed. Falls back to zeroing in place, O(array), if the fresh
+     * array cannot be mapped, or would not fit the budget beside the arrays a cursor still reads.
      */
     void clear() {
         final BucketArray current = buckets;
-        BucketArray fresh;
-        try {
-            fresh = newArray(current.logSize);
-        } catch (final NativeMemoryException e) {
-            fresh = null;
+        BucketArray fresh = null;
+        if (budgetAdmits(BucketArray.initialCommittedBytes(layout, current.logSize) - bytesClearFrees())) {
+            try {
+                fresh = newArray(current.logSize);
+            } catch (final NativeMemoryException e) {
+                fresh = null;
+            }
         }
         if (fresh != null) {
             install(fresh); // first: on a table closed meanwhile it refuses before anything has changed
@@ -1164,6 +1234,18 @@ final class HashTable {
         if (storage != null) {
             storage.clear(); // every iterator started before this stops at its next step, unread
         }
+    }
+
+    /** What a clear() stops charging at once: the arrays it retires that no cursor reads, and the reserve. */
+    private synchronized long bytesClearFrees() {
+        long bytes = evacuationReserve();
+        if (buckets.pins == 0) {
+            bytes += buckets.committedBytes();
+        }
+        if (oldBuckets != null && oldBuckets.pins == 0) {
+            bytes += oldBuckets.committedBytes();
+        }
+        return bytes;
     }
 
     // ---------------------------------------------------------------- memory
@@ -1229,18 +1311,47 @@ final class HashTable {
 
     /** Whether the budget has room for {@code needed} more bytes, once a prepared array is dropped if need be. */
     private boolean budgetAdmits(final long needed) {
-        if (needed <= memoryBudget - committedBytes()) {
+        if (needed <= available()) {
             return true;
         }
         // A prepared array and kept small ones are only conveniences: make room before refusing.
         dropPrepared();
         releaseKeptSmallRetired();
-        return needed <= memoryBudget - committedBytes();
+        return needed <= available();
+    }
+
+    /** What the budget has left: not committed, and not reserved for the evacuation under way. */
+    private long available() {
+        return memoryBudget - chargedBytes();
+    }
+
+    /** What the budget has given out: the bytes committed, and those reserved for the evacuation under way. */
+    long chargedBytes() {
+        return committedBytes() + evacuationReserve();
+    }
+
+    /**
+     * The bytes the evacuation under way may still need beyond what the current array has committed: its moves
+     * take overflow buckets there, and past Go's spares each is charged. Moving an old chain of k buckets takes
+     * at most k - 1 overflow buckets (its entries fill k buckets, and split between two heads they fill at most
+     * k + 1), so the overflow buckets still linked into unmoved old chains bound it. Admitted with the growth
+     * ({@link #hashGrow}) and kept free of other uses, so that no move is ever refused and no growth is left
+     * half done, and the table never holds more than its budget.
+     */
+    private long evacuationReserve() {
+        if (oldBuckets == null) {
+            return 0;
+        }
+        final BucketArray current = buckets;
+        final long spares = current.preallocatedSpares;
+        final long used = current.overflowUsed();
+        return layout.bytesFor(Math.max(spares, used + unmovedOldOverflow) - Math.max(spares, used));
     }
 
     /** Throws {@link MemoryBudgetExceededException} for {@code needed} bytes the budget has no room for. */
     private void refuse(final long needed, final String purpose) {
-        final long used = committedBytes();
+        final long used = chargedBytes();
+
         final TableEvents.MemoryBudgetRejection event = new TableEvents.MemoryBudgetRejection();
         if (event.shouldCommit()) {
             event.table = owner;

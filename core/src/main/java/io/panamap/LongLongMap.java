@@ -357,8 +357,7 @@ public final class LongLongMap implements AutoCloseable {
             if (mode == REPLACE) {
                 return ifAbsent;
             }
-            if (t.needsGrowthBeforeInsert()) {
-                t.hashGrow();
+            if (t.needsGrowthBeforeInsert() && t.growBeforeInsert(freeBucket >= 0)) {
                 continue;
             }
             if (freeBucket < 0) {

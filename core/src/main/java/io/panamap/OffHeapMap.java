@@ -384,8 +384,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
                     }
                     bucket = link - array.base;
                 }
-                if (t.needsGrowthBeforeInsert()) {
-                    t.hashGrow();
+                if (t.needsGrowthBeforeInsert() && t.growBeforeInsert(freeBucket >= 0)) {
                     continue;
                 }
                 if (freeBucket < 0) {

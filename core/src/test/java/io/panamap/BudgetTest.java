@@ -1,0 +1,173 @@
+package io.panamap;
+
+import io.panamap.memory.MemoryBudgetExceededException;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A table never holds more native memory than its budget, and refuses only what it cannot do within it. */
+class BudgetTest {
+
+    private static final long BUCKET_BYTES = 144;
+
+    /**
+     * Just under the load factor of 2^12 buckets, deletes and inserts of new keys lengthen the chains until the
+     * overflow count asks for a same-size growth, whose moves take overflow buckets past the new array's
+     * spares. Returns the most bytes the table held; {@code minGrowths} same-size growths must have happened.
+     */
+    private static long churn(final long budgetInArrays, final int operations, final int minGrowths) {
+        final int logSize = 12;
+        final int entries = (int) (13L * (1L << logSize) / 2 - 5);
+        final long array = (1L << logSize) * BUCKET_BYTES;
+        final long spares = (1L << (logSize - 4)) * BUCKET_BYTES;
+        final long budget = budgetInArrays * array + 2 * spares + array / 20;
+        final SplittableRandom random = new SplittableRandom(3);
+        try (LongLongMap map = LongLongMap.builder().memoryBudget(budget).backgroundMemoryWork(false).build()) {
+            final long[] keys = new long[entries];
+            for (int i = 0; i < entries; i++) {
+                keys[i] = random.nextLong();
+                map.put(keys[i], i);
+            }
+            final HashTable table = map.table();
+            long mostCommitted = 0;
+            for (int i = 0; i < operations; i++) {
+                final int victim = random.nextInt(entries);
+                map.remove(keys[victim]);
+                final long key = random.nextLong();
+                try {
+                    map.put(key, i);
+                    keys[victim] = key;
+                } catch (final MemoryBudgetExceededException refused) {
+                    keys[victim] = keys[(victim + 1) % entries];
+                }
+                mostCommitted = Math.max(mostCommitted, table.committedBytes());
+                assertTrue(mostCommitted <= budget, "op " + i + ": " + mostCommitted + " of " + budget + " bytes");
+            }
+            assertTrue(map.stats().sameSizeGrowths() >= minGrowths, "grew in place: " + map.stats());
+            TableInvariants.check(table);
+            for (final long key : keys) {
+                assertTrue(map.containsKey(key));
+            }
+            return mostCommitted;
+        }
+    }
+
+    @Test
+    void aChurningTableShouldStayWithinATightBudget() {
+        churn(3, 300_000, 0);
+    }
+
+    @Test
+    void theMovesOfASameSizeGrowthShouldFitTheBudgetItWasAdmittedWith() {
+        churn(5, 400_000, 1);
+    }
+
+    @Test
+    void manySmallTablesShouldStayWithinATinyBudget() {
+        final long budget = 1000; // room for a few buckets: growths, overflow buckets and moves all press on it
+        final SplittableRandom random = new SplittableRandom(5);
+        for (int round = 0; round < 3_000; round++) {
+            try (LongLongMap map = LongLongMap.builder().memoryBudget(budget).backgroundMemoryWork(false).build()) {
+                final List<Long> keys = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    if (random.nextInt(3) > 0) {
+                        final long key = random.nextLong();
+                        try {
+                            map.put(key, i);
+                            keys.add(key);
+                        } catch (final MemoryBudgetExceededException refused) {
+                            assertFalse(map.containsKey(key), "a refused insert stored nothing");
+                        }
+                    } else if (!keys.isEmpty()) {
+                        map.remove(keys.remove(random.nextInt(keys.size())));
+                    }
+                    final long committed = map.table().committedBytes();
+                    assertTrue(committed <= budget, "round " + round + ": " + committed + " bytes: " + map.stats());
+                }
+                assertEquals(keys.size(), map.size());
+                for (final long key : keys) {
+                    assertTrue(map.containsKey(key));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSameSizeGrowthTheBudgetRefusesShouldNotRefuseKeysTheTableHasRoomFor() {
+        final SplittableRandom random = new SplittableRandom(7);
+        try (LongLongMap map = LongLongMap.builder().memoryBudget(300_000).backgroundMemoryWork(false).build()) {
+            // Churn at 6,600 entries in 2^10 buckets: the overflow count soon asks for a same-size growth, which
+            // needs a second array of 147 KB that the budget has no room for.
+            final List<Long> keys = new ArrayList<>();
+            while (true) {
+                final long key = random.nextLong();
+                try {
+                    map.put(key, 1);
+                } catch (final MemoryBudgetExceededException refused) {
+                    break; // only once an insert needs memory the budget does not have
+                }
+                keys.add(key);
+                if (keys.size() > 6_600) {
+                    map.remove(keys.remove(random.nextInt(keys.size())));
+                }
+            }
+            assertEquals(0, map.stats().sameSizeGrowths(), "the budget never admitted the compaction");
+            while (keys.size() > 10) {
+                map.remove(keys.remove(keys.size() - 1));
+            }
+            // Nearly empty: every chain has free slots, and new keys need no memory at all.
+            for (int i = 0; i < 1_000; i++) {
+                final long key = random.nextLong();
+                map.put(key, 2);
+                keys.add(key);
+            }
+            assertEquals(keys.size(), map.size());
+            for (final long key : keys) {
+                assertTrue(map.containsKey(key));
+            }
+            assertTrue(map.table().committedBytes() <= 300_000);
+            TableInvariants.check(map.table());
+        }
+    }
+
+    @Test
+    void aClearWhileACursorReadsTheArrayShouldStayWithinTheBudget() {
+        final long budget = 200_000; // the array of 2^10 buckets (157 KB) fits once, not twice
+        try (LongLongMap map = LongLongMap.builder().expectedSize(6_000).memoryBudget(budget).build()) {
+            for (long k = 0; k < 5_000; k++) {
+                map.put(k, k);
+            }
+            try (LongLongCursor cursor = map.cursor()) {
+                assertTrue(cursor.next());
+                map.clear();
+                assertTrue(map.table().committedBytes() <= budget, map.stats().toString());
+                assertFalse(cursor.next(), "a cursor started before the clear stops");
+            }
+            assertEquals(0, map.size());
+            map.put(7, 8);
+            assertEquals(8, map.get(7));
+            assertTrue(map.table().committedBytes() <= budget, map.stats().toString());
+        }
+    }
+
+    @Test
+    void anOverflowBucketPastTheBudgetShouldStillBeRefused() {
+        try (LongLongMap map = LongLongMap.builder().memoryBudget(2_000).backgroundMemoryWork(false).build()) {
+            final SplittableRandom random = new SplittableRandom(9);
+            final MemoryBudgetExceededException refused = assertThrows(MemoryBudgetExceededException.class, () -> {
+                while (true) {
+                    map.put(random.nextLong(), 1);
+                }
+            });
+            assertTrue(refused.usedBytes() + refused.requestedBytes() > refused.budgetBytes(), refused.getMessage());
+            assertTrue(map.table().committedBytes() <= 2_000);
+        }
+    }
+}
