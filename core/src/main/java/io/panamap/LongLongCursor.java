@@ -19,6 +19,10 @@ import io.panamap.layout.BucketLayout;
  * <p>While a walk is unfinished the cursor keeps the arrays it reads alive, so that a growth finishing
  * meanwhile cannot free them under it. A cursor abandoned mid-walk holds them until {@link #close()},
  * {@link #reset()}, or the map is closed: close cursors you do not run to the end.
+ *
+ * <p>Allocation-free with one exception: the step, reset or close that lets go of the last hold on an array a
+ * growth retired meanwhile hands that array to the memory worker to be freed, one small task object (at most
+ * once per growth the walk outlived).
  */
 public final class LongLongCursor extends TableIterator implements AutoCloseable {
 

@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * A reusable, allocation-free cursor over an {@link OffHeapMap}, in Go's iteration order, with Go's
  * guarantees through growth (see {@link LongLongCursor}: every entry present for the whole walk is produced
- * once, a removed one is not, an added one may be).
+ * once, a removed one is not, an added one may be; and the one allocation of a walk that outlives a growth).
  *
  * <pre>{@code
  * try (OffHeapCursor<CharSequence, byte[]> c = map.cursor()) {
