@@ -28,7 +28,9 @@ import java.util.function.IntFunction;
  *       therefore tolerate arbitrary bytes without side effects beyond its return value or exception.
  *   <li>There is no {@code getView}: a view of stored bytes is only valid until the next write, which
  *       another thread may make at any moment. {@link #copyValue} and {@link #getUsing} read into the
- *       caller's memory or object instead, garbage-free.
+ *       caller's memory or object instead, garbage-free. They write it only from a validated copy: their
+ *       optimistic reads copy the value into a per-thread buffer first, and a value too long for it
+ *       ({@link SlotCodec#MAX_STAGED_READ}) is read under the shard's read lock.
  *   <li>{@link #forEach} decodes each entry under its shard's read lock, one entry at a time, and calls the
  *       action outside the lock.
  * </ul>
@@ -103,10 +105,21 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         return (V) read(key, defaultValue, GET);
     }
 
-    /** The value for {@code key} decoded into {@code reuse} (codecs of mutable types: garbage-free), or null. */
+    /**
+     * The value for {@code key} decoded into {@code reuse} (codecs of mutable types: garbage-free), or null. A
+     * raced read never reaches {@code reuse}: the codec decodes into it only the bytes of one consistent value,
+     * and is not called when this returns null.
+     */
     @SuppressWarnings("unchecked")
     public V getUsing(final K key, final V reuse) {
-        return (V) read(key, reuse, GET_USING);
+        final StagingBuffer k = encode(key);
+        final int shard = set.shardOf(k.hash);
+        final StagingBuffer staged = StagingBuffer.forCurrentThread().value;
+        final long length = stageValue(k, shard, staged);
+        if (length != SlotCodec.NOT_STAGED) {
+            return length < 0 ? null : shards.get(shard).readStagedValueUsing(staged, reuse);
+        }
+        return (V) readLocked(shard, k, reuse, GET_USING);
     }
 
     /** Whether {@code key} has an entry. Allocates nothing. */
@@ -114,7 +127,11 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         return (Boolean) read(key, null, CONTAINS);
     }
 
-    /** The optimistic read, and its retry under the shard's read lock when a write raced it. */
+    /**
+     * The optimistic read, and its retry under the shard's read lock when a write raced it. Only for reads
+     * whose raced attempts leave nothing behind but garbage to collect: {@code operation} may see bytes a write
+     * is changing.
+     */
     private Object read(final K key, final Object argument, final ShardRead operation) {
         final StagingBuffer k = encode(key);
         final int shard = set.shardOf(k.hash);
@@ -134,31 +151,59 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
             }
             Thread.onSpinWait();
         }
-        final long readStamp = lock.readLock();
+        return readLocked(shard, k, argument, operation);
+    }
+
+    private Object readLocked(final int shard, final StagingBuffer k, final Object argument,
+                              final ShardRead operation) {
+        final long readStamp = set.locks[shard].readLock();
         try {
             set.tables[shard].beginRead();
-            return operation.read(map, k, argument);
+            return operation.read(shards.get(shard), k, argument);
         } finally {
-            lock.unlockRead(readStamp);
+            set.locks[shard].unlockRead(readStamp);
         }
     }
 
     /**
      * Copies the encoded value of {@code key} to {@code target} at {@code offset}; returns its length, or -1.
-     * Allocates nothing. An optimistic copy that a write raced is made again under the read lock, so what
-     * {@code target} holds on return is one consistent value. (Written out rather than a {@link ShardRead}:
-     * its {@code long} result would be boxed.)
+     * Allocates nothing. Writes nothing of {@code target} but the value's bytes, and those from one consistent
+     * value: nothing at all when it returns -1 or throws. (Written out rather than a {@link ShardRead}: its
+     * {@code long} result would be boxed.)
      */
     public long copyValue(final K key, final MemorySegment target, final long offset) {
         final StagingBuffer k = encode(key);
         final int shard = set.shardOf(k.hash);
+        final StagingBuffer staged = StagingBuffer.forCurrentThread().value;
+        final long length = stageValue(k, shard, staged);
+        if (length != SlotCodec.NOT_STAGED) {
+            return length < 0 ? -1 : shards.get(shard).copyStagedValue(staged, target, offset);
+        }
+        final long readStamp = set.locks[shard].readLock();
+        try {
+            set.tables[shard].beginRead();
+            return shards.get(shard).copyValueEncoded(k, target, offset);
+        } finally {
+            set.locks[shard].unlockRead(readStamp);
+        }
+    }
+
+    /**
+     * The optimistic read of {@link #copyValue} and {@link #getUsing}. It copies the value into this thread's
+     * {@code staged} buffer, not the caller's memory or object, because a raced attempt may copy bytes being
+     * rewritten or freed (another key's, even) and a retry need not overwrite them all: it may find a shorter
+     * value, or none. Only a validated copy leaves the buffer. Returns the value's length, -1 if absent, or
+     * {@link SlotCodec#NOT_STAGED} for the caller to read under the shard's read lock instead: a value too long
+     * to stage, or a shard whose writers raced every attempt.
+     */
+    private long stageValue(final StagingBuffer k, final int shard, final StagingBuffer staged) {
         final OffHeapMap<K, V> map = shards.get(shard);
         final StampedLock lock = set.locks[shard];
         for (int attempt = 0; attempt < ShardSet.OPTIMISTIC_ATTEMPTS; attempt++) {
             final long stamp = lock.tryOptimisticRead();
             if (stamp != 0) {
                 try {
-                    final long length = map.copyValueEncoded(k, target, offset);
+                    final long length = map.stageValueEncoded(k, staged);
                     if (lock.validate(stamp)) {
                         return length;
                     }
@@ -168,13 +213,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
             }
             Thread.onSpinWait();
         }
-        final long readStamp = lock.readLock();
-        try {
-            set.tables[shard].beginRead();
-            return map.copyValueEncoded(k, target, offset);
-        } finally {
-            lock.unlockRead(readStamp);
-        }
+        return SlotCodec.NOT_STAGED;
     }
 
     // ------------------------------------------------------------------ writes

@@ -155,6 +155,26 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         return position < 0 ? -1 : values.copyTo(array.segment, valueSlot(position), target, offset);
     }
 
+    /*
+     * A concurrent map's optimistic copyValue and getUsing stage the value first (SlotCodec.stage): the caller's
+     * memory or object is only written from bytes whose read was validated.
+     */
+
+    /** Copies the value to {@code staged}: its length, -1 if absent, or {@link SlotCodec#NOT_STAGED}. */
+    long stageValueEncoded(final StagingBuffer k, final StagingBuffer staged) {
+        final BucketArray array = table.arrayToRead(k.hash);
+        final long position = find(array, k.hash, k.segment, 0, k.length);
+        return position < 0 ? -1 : values.stage(array.segment, valueSlot(position), staged);
+    }
+
+    long copyStagedValue(final StagingBuffer staged, final MemorySegment target, final long offset) {
+        return values.copyStaged(staged, target, offset);
+    }
+
+    V readStagedValueUsing(final StagingBuffer staged, final V reuse) {
+        return values.readStagedUsing(staged, reuse);
+    }
+
     /**
      * The value for {@code key} decoded into {@code reuse} (for a value codec of a mutable type; others
      * decode a new object), or null if there is none. With such a codec this allocates nothing.

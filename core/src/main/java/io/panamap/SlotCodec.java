@@ -53,6 +53,15 @@ final class SlotCodec<T> {
      * block (the old one is untouched until the slot points elsewhere), rather than keep a buffer that large.
      */
     static final long MAX_STAGED_REWRITE = 4096;
+    /**
+     * Largest value a concurrent map's read stages in the same buffer: an optimistic read copies the value
+     * there, and into the caller's memory or object only once that copy is validated. Capped as rewrites are, so
+     * the buffer grows no larger; a longer value is read under the shard's read lock instead, whose two atomic
+     * updates cost less than a second copy of that many bytes (but, unlike staging, contend between readers).
+     */
+    static final long MAX_STAGED_READ = MAX_STAGED_REWRITE;
+    /** What {@link #stage} returns for a value longer than {@link #MAX_STAGED_READ}; -1 means absent. */
+    static final long NOT_STAGED = -2;
     private static final ValueLayout.OfLong WORD = BucketLayout.WORD;
     private static final MemorySegment EMPTY = MemorySegment.ofArray(new byte[0]);
 
@@ -259,13 +268,45 @@ final class SlotCodec<T> {
      */
     long copyTo(final MemorySegment slots, final long slot, final MemorySegment target, final long offset) {
         final long length = length(slots, slot);
+        checkFits(length, target, offset);
+        final MemorySegment bytes = bytesSegment(slots, slot);
+        MemorySegment.copy(bytes, bytesOffset(slots, slot, bytes), target, offset, length);
+        return length;
+    }
+
+    /**
+     * Copies the encoding to {@code staged}, setting its length, and returns that length; or returns
+     * {@link #NOT_STAGED} for one longer than {@link #MAX_STAGED_READ}, copying nothing.
+     */
+    long stage(final MemorySegment slots, final long slot, final StagingBuffer staged) {
+        final long length = length(slots, slot);
+        if (length > MAX_STAGED_READ) {
+            return NOT_STAGED;
+        }
+        staged.ensureCapacity(length);
+        final MemorySegment bytes = bytesSegment(slots, slot);
+        MemorySegment.copy(bytes, bytesOffset(slots, slot, bytes), staged.segment, 0, length);
+        staged.length = length;
+        return length;
+    }
+
+    /** {@link #copyTo} of an encoding {@link #stage} copied. */
+    long copyStaged(final StagingBuffer staged, final MemorySegment target, final long offset) {
+        checkFits(staged.length, target, offset);
+        MemorySegment.copy(staged.segment, 0, target, offset, staged.length);
+        return staged.length;
+    }
+
+    /** {@link #readUsing} of an encoding {@link #stage} copied. */
+    T readStagedUsing(final StagingBuffer staged, final T reuse) {
+        return codec.decodeUsing(staged.segment, 0, staged.length, reuse);
+    }
+
+    private void checkFits(final long length, final MemorySegment target, final long offset) {
         if (offset < 0 || length > target.byteSize() - offset) {
             throw new IndexOutOfBoundsException("a stored " + codec.name() + " of " + length + " bytes does not fit at "
                     + offset + " of a " + target.byteSize() + "-byte segment");
         }
-        final MemorySegment bytes = bytesSegment(slots, slot);
-        MemorySegment.copy(bytes, bytesOffset(slots, slot, bytes), target, offset, length);
-        return length;
     }
 
     // ------------------------------------------------------------------ freeing

@@ -81,6 +81,41 @@ class ConcurrentAllocationTest {
         return checksum;
     }
 
+    /** The reads of values too long to stage, made under the shard's read lock instead, allocate nothing either. */
+    @Test
+    void readsOfValuesTooLongToStageShouldNotAllocate() {
+        final int keys = 1_000;
+        final byte[] value = new byte[(int) SlotCodec.MAX_STAGED_READ + 1];
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map = ConcurrentOffHeapMap
+                .builder(Codecs.utf8(), Codecs.bytes()).shards(8).expectedSize(keys).build()) {
+            final String[] names = new String[keys];
+            for (int i = 0; i < keys; i++) {
+                names[i] = "instrument/" + i;
+                map.set(names[i], value);
+            }
+            final byte[] reuse = new byte[value.length];
+            final MemorySegment target = MemorySegment.ofArray(new byte[value.length]);
+            for (int round = 0; round < 5; round++) {
+                readLong(map, names, reuse, target);
+            }
+            final long before = allocated();
+            final long checksum = readLong(map, names, reuse, target);
+            final long bytes = allocated() - before;
+            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 2L * keys + " reads (checksum "
+                    + checksum + ")");
+        }
+    }
+
+    private static long readLong(final ConcurrentOffHeapMap<CharSequence, byte[]> map, final String[] keys,
+                                 final byte[] reuse, final MemorySegment target) {
+        long checksum = 0;
+        for (final String key : keys) {
+            checksum += map.getUsing(key, reuse) == reuse ? 1 : 0;
+            checksum += map.copyValue(key, target, 0);
+        }
+        return checksum;
+    }
+
     private static long allocated() {
         return THREADS.getCurrentThreadAllocatedBytes();
     }

@@ -1011,6 +1011,107 @@ class ConcurrentStressTest {
         assertTrue(walks.sum() > 0);
     }
 
+    // ------------------------------------------------------------------ reads into the caller's memory
+
+    /** What the caller's memory holds before each read: any byte of it that changes was written. */
+    private static final byte UNTOUCHED = 0x55;
+    /** Bytes of the target before the offset copyValue is given: it must write none of them. */
+    private static final int TARGET_OFFSET = 16;
+
+    /** A value of {@code length} bytes, each {@code fill}. */
+    private static byte[] filled(final int length, final int fill) {
+        final byte[] value = new byte[length];
+        Arrays.fill(value, (byte) fill);
+        return value;
+    }
+
+    /** What {@code target} must hold after copyValue returned {@code value}, or -1 when it is null. */
+    private static MemorySegment afterCopy(final long targetSize, final byte[] value) {
+        final MemorySegment expected = MemorySegment.ofArray(filled((int) targetSize, UNTOUCHED));
+        if (value != null) {
+            MemorySegment.copy(MemorySegment.ofArray(value), 0, expected, TARGET_OFFSET, value.length);
+        }
+        return expected;
+    }
+
+    /**
+     * One key rewritten with values of four lengths and removed, over and over, on a map of one shard, so that
+     * reads keep racing writes; one of the values is too long to stage, so that it is read under the lock.
+     * Whatever a read returns, the caller's memory must hold exactly that: copyValue writes nothing of the target
+     * but the value it returns, and nothing on -1; getUsing decodes into {@code reuse} only the value it returns.
+     */
+    @Test
+    void copyValueAndGetUsingShouldWriteTheCallersMemoryWithNothingButTheValueTheyReturn() {
+        final byte[][] values = {filled(1000, 0xAA), filled(10, 0xBB), filled(100, 0xCC),
+            filled((int) SlotCodec.MAX_STAGED_READ + 1000, 0xDD)};
+        final long targetSize = TARGET_OFFSET + values[3].length + TARGET_OFFSET;
+        final MemorySegment[] expected = new MemorySegment[values.length];
+        for (int v = 0; v < values.length; v++) {
+            expected[v] = afterCopy(targetSize, values[v]);
+        }
+        final MemorySegment untouched = afterCopy(targetSize, null);
+        final long[] copied = new long[values.length + 1]; // by value, then absent
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map =
+                     ConcurrentOffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).shards(1).build()) {
+            final Crew crew = new Crew();
+            final AtomicInteger writing = new AtomicInteger(1);
+            crew.start("rewriter", () -> {
+                try {
+                    final Deadline deadline = new Deadline(RUN);
+                    for (int round = 0; !deadline.passed() && !crew.failed(); round++) {
+                        map.put("k", values[0]);
+                        map.put("k", values[1]);
+                        map.delete("k");
+                        map.put("other", values[2]); // may take the block "k" had: another key's bytes
+                        map.put("k", values[(round & 15) == 0 ? 3 : 2]);
+                        map.delete("other");
+                    }
+                } finally {
+                    writing.decrementAndGet();
+                }
+            });
+            crew.start("reader", () -> {
+                final MemorySegment target = MemorySegment.ofArray(filled((int) targetSize, UNTOUCHED));
+                final byte[] reuse = filled(values[0].length, UNTOUCHED);
+                final byte[] reuseUntouched = reuse.clone();
+                while (writing.get() > 0 && !crew.failed()) {
+                    final long length = map.copyValue("k", target, TARGET_OFFSET);
+                    final MemorySegment mustHold = length < 0 ? untouched : expected[lengthIndex(values, length)];
+                    final long wrong = target.mismatch(mustHold);
+                    if (wrong >= 0) {
+                        throw new AssertionError("copyValue returned " + length + ", yet byte " + wrong
+                                + " of the target is " + target.get(ValueLayout.JAVA_BYTE, wrong));
+                    }
+                    copied[length < 0 ? values.length : lengthIndex(values, length)]++;
+                    MemorySegment.copy(untouched, 0, target, 0, targetSize);
+
+                    final byte[] used = map.getUsing("k", reuse);
+                    if (used != null && !Arrays.equals(values[lengthIndex(values, used.length)], used)) {
+                        throw new AssertionError("getUsing returned a torn value of " + used.length + " bytes");
+                    }
+                    if (used != reuse && !Arrays.equals(reuseUntouched, reuse)) {
+                        throw new AssertionError("getUsing returned " + (used == null ? "null" : used.length
+                                + " bytes") + ", yet decoded into reuse");
+                    }
+                    Arrays.fill(reuse, UNTOUCHED);
+                }
+            });
+            crew.join(RUN.plus(GRACE));
+        }
+        assertTrue(Arrays.stream(copied).allMatch(count -> count > 0),
+                "copies of every value, staged or under the lock, and of none: " + Arrays.toString(copied));
+    }
+
+    /** Which of {@code values} is {@code length} bytes long; an AssertionError if none is. */
+    private static int lengthIndex(final byte[][] values, final long length) {
+        for (int v = 0; v < values.length; v++) {
+            if (values[v].length == length) {
+                return v;
+            }
+        }
+        throw new AssertionError("a read returned " + length + " bytes: no value is that long");
+    }
+
     // ------------------------------------------------------------------ threads
 
     /** When a test's time is up. */
