@@ -354,6 +354,27 @@ class ConcurrentLongLongMapTest {
         }
     }
 
+    @Test
+    void shardsShouldBePresizedForTheirShareAndItsRandomSpread() {
+        // 20,000 keys in 128 shards: 157 each on average, with a standard deviation of about 12.5. A shard of
+        // 2^5 buckets doubles past 208 keys, which 1 in 250 maps saw somewhere; five deviations need 220.
+        final long share = ShardSet.shareOf(20_000, 128);
+        assertEquals(157 + 63, share);
+        assertEquals(20_000, ShardSet.shareOf(20_000, 1), "a single shard gets exactly the keys");
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(128).expectedSize(20_000).build()) {
+            for (final MapStats shard : map.stats().shards()) {
+                assertTrue(HashTable.LOAD_FACTOR_NUM * ((1L << shard.logBuckets()) / HashTable.LOAD_FACTOR_DEN)
+                        >= share, "room for " + share + " keys before a doubling: " + shard);
+            }
+            for (long key = 0; key < 20_000; key++) {
+                map.put(key * 0x9E3779B97F4A7C15L, key);
+            }
+            for (final MapStats shard : map.stats().shards()) {
+                assertEquals(0, shard.doublings() + shard.sameSizeGrowths(), "presized: " + shard);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ shards' memory: allocators, budget, stats
 
     @Test
