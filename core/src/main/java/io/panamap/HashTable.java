@@ -238,6 +238,16 @@ final class HashTable {
     /** Whether a preparation was requested for the current array (writer thread only). */
     private boolean preparationRequested;
     /**
+     * The bytes and B of the array the memory worker was asked to prepare, charged to the budget from the
+     * request until it is published (then it is charged as the prepared array), taken, or let go (writer thread
+     * only; 0 bytes when none is asked for). Charged from the request, not from its publication, so that
+     * nothing the writer does meanwhile can spend the room the worker is mapping.
+     */
+    private long preparingBytes;
+    private int preparingLogSize;
+    /** The array a trim is moving out of: its own until the move ends, so that close() frees it meanwhile. */
+    private BucketArray trimSource;
+    /**
      * The next bucket array, mapped by the memory worker (which may still be faulting it in), or null, or
      * {@link #CLOSED}, or {@link #WITHDRAWN}. Written by the worker, taken by the writer in {@link #hashGrow}
      * (and dropped by it in {@link #releaseSpareMemory}): with {@link BucketArray#letGo}, the only state the
@@ -545,6 +555,7 @@ final class HashTable {
             refuse(growthBytes(newLogSize), arrayPurpose(newLogSize)); // the array alone is checked when taken
         }
         final BucketArray next = adoptPreparedOrAllocate(newLogSize);
+        preparingBytes = 0; // taken, or (still being mapped) stale: charged as a prepared array if published
         final long oldOverflow = buckets.overflowUsed();
         oldBuckets = buckets;
         install(next);
@@ -658,6 +669,8 @@ final class HashTable {
             return;
         }
         PREPARED.compareAndSet(this, WITHDRAWN, null); // an owner's release covers only what was asked before
+        preparingBytes = needed;
+        preparingLogSize = logSize;
         MemoryWorker.execute(new Prepare(this, logSize));
     }
 
@@ -760,11 +773,20 @@ final class HashTable {
     }
 
     /**
-     * Buckets the budget must admit for a write to link an overflow bucket in {@code array}: the bucket itself
-     * once Go's spares are used up, and in an old array one more, which the chain's move may take later.
+     * Buckets the budget must admit for a write to link an overflow bucket in {@code array}: what that adds to
+     * {@link #chargedBytes}. In the current array, the bucket once Go's spares are spoken for; during a growth
+     * the moves still to come count on them too ({@link #evacuationReserve}). In an old array, the bucket past
+     * its own spares, and one more in the reserve once the current array's spares are spoken for: the chain's
+     * move may take it later.
      */
     private long overflowCharge(final BucketArray array) {
-        return (array.overflowUsed() >= array.preallocatedSpares ? 1 : 0) + (array == oldBuckets ? 1 : 0);
+        final BucketArray current = buckets;
+        final long pendingMoves = oldBuckets == null ? 0 : unmovedOldOverflow;
+        final long currentCharge = current.overflowUsed() + pendingMoves >= current.preallocatedSpares ? 1 : 0;
+        if (array == current) {
+            return currentCharge;
+        }
+        return (array.overflowUsed() >= array.preallocatedSpares ? 1 : 0) + currentCharge;
     }
 
     /**
@@ -844,12 +866,16 @@ final class HashTable {
         event.begin();
         final BucketArray to = allocateArray(logSize); // may drop the spare arrays first, if the budget needs it
         releaseSpareMemory(); // the prepared array is for a doubling of this one: of no use now
+        trimSource = from; // published to close() by install's monitor
         install(to); // first, so that the overflow buckets the moves take are counted, as in a growth
         noverflow = 0;
         if (count > 0) { // an empty table moves and marks nothing: after a clear its array was never touched
             moveEveryEntry(from, to);
         }
-        retire(from);
+        synchronized (this) {
+            trimSource = null;
+            retire(from);
+        }
         final long released = before - committedBytes();
         if (event.shouldCommit()) {
             event.table = owner;
@@ -1325,9 +1351,15 @@ final class HashTable {
         return memoryBudget - chargedBytes();
     }
 
-    /** What the budget has given out: the bytes committed, and those reserved for the evacuation under way. */
+    /**
+     * What the budget has given out: the bytes committed, those reserved for the evacuation under way, and the
+     * array the memory worker is preparing until it is published (one read of the shared slot decides which of
+     * the two counts it, so it is never counted twice or not at all).
+     */
     long chargedBytes() {
-        return committedBytes() + evacuationReserve();
+        final Object prepared = PREPARED.get(this);
+        final boolean published = prepared instanceof BucketArray ready && ready.logSize == preparingLogSize;
+        return committedBytes(prepared) + evacuationReserve() + (published ? 0 : preparingBytes);
     }
 
     /**
@@ -1365,10 +1397,15 @@ final class HashTable {
         throw new MemoryBudgetExceededException(purpose + " of " + owner, memoryBudget, used, needed);
     }
 
+    /** Lets go of the prepared array, or withdraws the preparation under way (the worker then frees it). */
     private void dropPrepared() {
-        if (PREPARED.get(this) instanceof BucketArray ready && PREPARED.compareAndSet(this, ready, null)) {
+        final Object current = PREPARED.get(this);
+        if (current instanceof BucketArray ready && PREPARED.compareAndSet(this, ready, null)) {
             release(ready);
+        } else if (current == null && preparingBytes > 0) {
+            PREPARED.compareAndSet(this, null, WITHDRAWN);
         }
+        preparingBytes = 0;
     }
 
     /**
@@ -1390,7 +1427,11 @@ final class HashTable {
      * including a prepared next array and the small retired arrays kept for a while (see keepsUntilLarge).
      */
     long committedBytes() {
-        final BucketArray ready = preparedArray();
+        return committedBytes(PREPARED.get(this));
+    }
+
+    private long committedBytes(final Object prepared) {
+        final BucketArray ready = prepared instanceof BucketArray array ? array : null;
         long bytes = pinnedRetiredBytes + keptSmallRetiredBytes + (ready == null ? 0 : ready.committedBytes());
         if (storage != null) {
             bytes += storage.committedBytes();
@@ -1400,6 +1441,9 @@ final class HashTable {
         }
         if (oldBuckets != null) {
             bytes += oldBuckets.committedBytes();
+        }
+        if (trimSource != null) {
+            bytes += trimSource.committedBytes();
         }
         return bytes;
     }
@@ -1438,6 +1482,9 @@ final class HashTable {
         }
         if (oldBuckets != null) {
             arrays.add(oldBuckets);
+        }
+        if (trimSource != null) {
+            arrays.add(trimSource);
         }
         return arrays;
     }
@@ -1633,6 +1680,7 @@ final class HashTable {
                 break;
             }
         }
+        preparingBytes = 0;
         return released + releaseKeptSmallRetired();
     }
 

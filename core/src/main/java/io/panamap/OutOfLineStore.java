@@ -819,8 +819,11 @@ final class OutOfLineStore implements AutoCloseable {
         return base;
     }
 
-    /** Unmaps the dedicated block of extent {@code extent}; if unmapping throws, nothing has changed. */
-    private void freeDedicated(final int extent, final long length) {
+    /**
+     * Unmaps the dedicated block of extent {@code extent}; if unmapping throws, nothing has changed. Under the
+     * monitor close() holds, which walks the extents (see {@link #linkExtent}).
+     */
+    private synchronized void freeDedicated(final int extent, final long length) {
         final NativeBlock block = extentBlock[extent];
         block.close();
         removeExtent(extent);

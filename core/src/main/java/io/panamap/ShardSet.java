@@ -159,7 +159,9 @@ final class ShardSet implements AutoCloseable {
      * about the square root of its share; sized for the share alone, one of 128 shards made for 20,000 keys
      * (157 each, 208 before a doubling) now and then got more than 208 and doubled. With the margin a presized
      * map's shards stay presized (a shard passes it with a chance of about 3 in 10 million). The margin is
-     * small beside large shares (2% of 60,000) and mostly leaves Go's B unchanged.
+     * small beside large shares (2% of 60,000); where it crosses a B threshold it doubles the shards' arrays
+     * (220 keys take 2^6 buckets where 157 took 2^5), unless a memory budget made for the share alone would
+     * not hold them.
      */
     static long shareOf(final long expectedSize, final int shards) {
         final long share = Math.ceilDiv(expectedSize, shards);
@@ -331,7 +333,12 @@ final class ShardSet implements AutoCloseable {
          * a budget too small for it.
          */
         long perShardSize(final BucketLayout layout) {
-            return Math.max(shareOf(expectedSize, 1 << logShards), smallestShardSize(layout));
+            final int shards = 1 << logShards;
+            long size = shareOf(expectedSize, shards);
+            if (BucketArray.initialCommittedBytes(layout, HashTable.logSizeFor(size)) > perShardBudget()) {
+                size = Math.ceilDiv(expectedSize, shards); // the margin must not cost a budget made for the share
+            }
+            return Math.max(size, smallestShardSize(layout));
         }
 
         /** What a shard's first array, one page, holds: the least it is made for, or trimmed to. */

@@ -1,5 +1,6 @@
 package io.panamap;
 
+import io.panamap.hash.Hashing;
 import io.panamap.memory.MemoryBudgetExceededException;
 import org.junit.jupiter.api.Test;
 
@@ -168,6 +169,69 @@ class BudgetTest {
             });
             assertTrue(refused.usedBytes() + refused.requestedBytes() > refused.budgetBytes(), refused.getMessage());
             assertTrue(map.table().committedBytes() <= 2_000);
+        }
+    }
+
+    @Test
+    void writesDuringAGrowthShouldNotSpendTheSparesItsMovesWereAdmittedWith() {
+        // 2^4 buckets, 104 keys, all in the X half of their chains: chain 14 holds 40 (4 overflow buckets) and
+        // moves whole into new bucket 14, needing 4 overflow buckets of the new array, which has 2 spares.
+        // The doubling is admitted with the budget spent to the byte. Two writes into full new buckets 1 and 2
+        // would then take the spares the move counted on: they must be refused, and the budget hold.
+        final long budget = 56 * BUCKET_BYTES;
+        try (LongLongMap map = LongLongMap.builder().expectedSize(100).memoryBudget(budget)
+                .backgroundMemoryWork(false).build()) {
+            final HashTable table = map.table();
+            final long seed = table.seed;
+            final int[] wanted = {0, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 40, 4};
+            final int[] placed = new int[16];
+            final List<Long> keys = new ArrayList<>();
+            for (long key = 1; keys.size() < 104; key++) {
+                final long hash = Hashing.hashLong(key, seed);
+                final int chain = (int) (hash & 15);
+                if ((hash >>> 4 & 1) == 0 && placed[chain] < wanted[chain]) {
+                    map.put(key, key);
+                    keys.add(key);
+                    placed[chain]++;
+                }
+            }
+            long trigger = -1;
+            long intoNewBucket1 = -1;
+            long intoNewBucket2 = -1;
+            for (long key = 1_000_000; trigger < 0 || intoNewBucket1 < 0 || intoNewBucket2 < 0; key++) {
+                final long newBucket = Hashing.hashLong(key, seed) & 31;
+                if (newBucket == 0 && trigger < 0) {
+                    trigger = key;
+                } else if (newBucket == 1 && intoNewBucket1 < 0) {
+                    intoNewBucket1 = key;
+                } else if (newBucket == 2 && intoNewBucket2 < 0) {
+                    intoNewBucket2 = key;
+                }
+            }
+            map.put(trigger, 1); // starts the doubling
+            keys.add(trigger);
+            assertTrue(table.isGrowing());
+            while (table.nevacuate < 3) {
+                map.put(trigger, 2); // moves chains 1 and 2: their new buckets are full
+            }
+            for (final long key : new long[] {intoNewBucket1, intoNewBucket2}) {
+                try {
+                    map.put(key, 3);
+                    keys.add(key);
+                } catch (final MemoryBudgetExceededException refused) {
+                    assertFalse(map.containsKey(key));
+                }
+                assertTrue(table.committedBytes() <= budget, map.stats().toString());
+            }
+            while (table.isGrowing()) { // chain 14's move takes its overflow buckets, with the old array alive
+                map.put(trigger, 4);
+                assertTrue(table.committedBytes() <= budget, "at most the budget: " + map.stats());
+            }
+            assertEquals(keys.size(), map.size());
+            for (final long key : keys) {
+                assertTrue(map.containsKey(key));
+            }
+            TableInvariants.check(table);
         }
     }
 }

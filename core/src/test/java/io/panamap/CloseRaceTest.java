@@ -5,10 +5,12 @@ import io.panamap.memory.NativeAllocator;
 import io.panamap.memory.NativeBlock;
 import org.junit.jupiter.api.Test;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -105,5 +107,45 @@ class CloseRaceTest {
         final Throwable failure = closeDuringAllocation(allocator, map, () -> map.put("large", large));
         assertInstanceOf(IllegalStateException.class, failure, "the racing write ends in an exception");
         assertEquals(0, allocator.recording.live(), "nothing stays mapped: " + allocator.recording);
+    }
+
+    @Test
+    void aTrimRacingCloseShouldLeaveNothingMapped() throws Exception {
+        // A trim moves every entry into a smaller array it has just installed; the array it moves out of must
+        // stay the table's meanwhile, or a close() during the move frees the new array and not that one. Close
+        // lands at a different point of the trim in each round; most rounds land in the move.
+        final SplittableRandom random = new SplittableRandom(17);
+        int closedDuringTheTrim = 0;
+        for (int round = 0; round < 30; round++) {
+            final RecordingAllocator recording = new RecordingAllocator("trim");
+            final LongLongMap map = LongLongMap.builder().allocator(recording).backgroundMemoryWork(false).build();
+            for (long k = 0; k < 200_000; k++) {
+                map.put(k, k);
+            }
+            for (long k = 0; k < 190_000; k++) {
+                map.remove(k);
+            }
+            final CountDownLatch trimming = new CountDownLatch(1);
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread trimmer = new Thread(() -> {
+                trimming.countDown();
+                try {
+                    map.trimToSize();
+                } catch (final Throwable t) {
+                    failure.set(t);
+                }
+            });
+            trimmer.start();
+            trimming.await();
+            LockSupport.parkNanos(random.nextLong(2_000_000));
+            map.close();
+            trimmer.join(10_000);
+            if (failure.get() != null) {
+                assertInstanceOf(IllegalStateException.class, failure.get());
+                closedDuringTheTrim++;
+            }
+            assertEquals(0, recording.live(), "round " + round + ": nothing stays mapped: " + recording);
+        }
+        assertTrue(closedDuringTheTrim > 0, "some rounds closed the table while it was trimming");
     }
 }

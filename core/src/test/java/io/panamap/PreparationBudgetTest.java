@@ -1,0 +1,106 @@
+package io.panamap;
+
+import io.panamap.codec.Codecs;
+import io.panamap.memory.MemoryWorker;
+import io.panamap.memory.NativeAllocator;
+import io.panamap.memory.NativeBlock;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The array the memory worker prepares for the next doubling is charged to the budget from the moment it is
+ * asked for, not from its publication: otherwise the writer could spend the same room meanwhile, and the
+ * published array would take the table past its budget.
+ */
+class PreparationBudgetTest {
+
+    /** Holds the memory worker inside its mapping of {@code heldBytes} until released. */
+    private static final class HoldingWorker implements NativeAllocator {
+        final RecordingAllocator recording = new RecordingAllocator("prepared");
+        final long heldBytes;
+        final CountDownLatch inside = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        HoldingWorker(final long heldBytes) {
+            this.heldBytes = heldBytes;
+        }
+
+        @Override
+        public NativeBlock allocate(final long byteSize) {
+            if (byteSize == heldBytes && Thread.currentThread().getName().startsWith("panamap-memory-worker")) {
+                inside.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return recording.allocate(byteSize);
+        }
+
+        @Override
+        public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
+            recording.prefault(block, byteOffset, byteLength);
+        }
+
+        @Override
+        public String describe() {
+            return "holding the worker";
+        }
+    }
+
+    private static OffHeapMap<Long, byte[]> map(final NativeAllocator allocator, final long budget) {
+        return OffHeapMap.builder(Codecs.longs(), Codecs.bytes()).allocator(allocator).memoryBudget(budget).build();
+    }
+
+    /** Fills {@code map} until the worker is inside the mapping of the next array; returns the bytes charged. */
+    private static long fillUntilPreparing(final OffHeapMap<Long, byte[]> map, final HoldingWorker worker)
+            throws InterruptedException {
+        for (long key = 0; worker.inside.getCount() > 0; key++) {
+            map.put(key, new byte[] {(byte) key});
+            if (key % 1024 == 0) {
+                worker.inside.await(1, TimeUnit.MILLISECONDS);
+            }
+        }
+        return map.table().committedBytes();
+    }
+
+    @Test
+    void aWriteShouldNotSpendTheRoomOfTheArrayTheWorkerIsPreparing() throws Exception {
+        final int preparedLogSize = HashTable.MIN_PREPARED_LOG_SIZE;
+        final long heldBytes;
+        final long committedWhilePreparing;
+        final long preparedCharge;
+        try (OffHeapMap<Long, byte[]> probe = OffHeapMap.builder(Codecs.longs(), Codecs.bytes()).build()) {
+            heldBytes = BucketArray.mappedBytes(probe.table().layout, preparedLogSize);
+            preparedCharge = BucketArray.initialCommittedBytes(probe.table().layout, preparedLogSize);
+        }
+        // Without a budget: what the table holds when the worker starts mapping the array.
+        final HoldingWorker measuring = new HoldingWorker(heldBytes);
+        try (OffHeapMap<Long, byte[]> map = map(measuring, Long.MAX_VALUE)) {
+            committedWhilePreparing = fillUntilPreparing(map, measuring);
+            measuring.release.countDown();
+        }
+        // A budget with room for the prepared array and 60 KB more: a 100 KB value fits only if the prepared
+        // array is not charged. The write must let go of the preparation rather than overspend.
+        final long budget = committedWhilePreparing + preparedCharge + 60_000;
+        final HoldingWorker worker = new HoldingWorker(heldBytes);
+        try (OffHeapMap<Long, byte[]> map = map(worker, budget)) {
+            fillUntilPreparing(map, worker);
+            final byte[] large = new byte[100_000];
+            large[99_999] = 7;
+            map.put(-1L, large);
+            worker.release.countDown();
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertTrue(map.table().committedBytes() <= budget, map.stats().toString());
+            assertArrayEquals(large, map.get(-1L));
+        }
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        assertTrue(worker.recording.live() == 0, worker.recording.toString());
+    }
+}
