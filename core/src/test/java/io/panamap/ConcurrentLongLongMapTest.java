@@ -373,6 +373,11 @@ class ConcurrentLongLongMapTest {
                 assertEquals(0, shard.doublings() + shard.sameSizeGrowths(), "presized: " + shard);
             }
         }
+        // The margin yields to a budget made for the share alone: 8,192 bytes a shard hold 2^5 buckets, not 2^6.
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(128).expectedSize(20_000)
+                .memoryBudget(128 * 8_192).build()) {
+            assertEquals(5, map.stats().shards().get(0).logBuckets());
+        }
     }
 
     // ------------------------------------------------------------------ shards' memory: allocators, budget, stats
