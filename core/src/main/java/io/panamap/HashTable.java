@@ -245,6 +245,13 @@ final class HashTable {
      */
     private long preparingBytes;
     private int preparingLogSize;
+    /**
+     * The request the memory worker's next array must answer: each request, and each request the writer gives up
+     * on, moves it on, and the worker frees an array that answers an older one instead of publishing it. So an
+     * array is charged from its request until it is taken, let go, or given up on, and a given-up one is never
+     * faulted in (it is freed while still untouched). Written by the writer, read by the worker.
+     */
+    private volatile long preparationGeneration;
     /** The array a trim is moving out of: its own until the move ends, so that close() frees it meanwhile. */
     private BucketArray trimSource;
     /**
@@ -555,7 +562,9 @@ final class HashTable {
             refuse(growthBytes(newLogSize), arrayPurpose(newLogSize)); // the array alone is checked when taken
         }
         final BucketArray next = adoptPreparedOrAllocate(newLogSize);
-        preparingBytes = 0; // taken, or (still being mapped) stale: charged as a prepared array if published
+        if (preparingBytes > 0 && preparingLogSize == newLogSize) {
+            abandonPreparation(); // the growth outran the worker: what it maps now is of no use
+        }
         final long oldOverflow = buckets.overflowUsed();
         oldBuckets = buckets;
         install(next);
@@ -614,6 +623,9 @@ final class HashTable {
         // array waiting for the doubling that will follow.
         final Object ready = PREPARED.get(this);
         if (ready instanceof BucketArray array && array.logSize == logSize && PREPARED.compareAndSet(this, array, null)) {
+            if (logSize == preparingLogSize) {
+                preparingBytes = 0; // charged as this array from now on
+            }
             array.prefaultedUpTo = array.bucketCount + array.preallocatedSpares;
             final long needed = BucketArray.initialCommittedBytes(layout, logSize);
             if (!budgetAdmits(needed)) {
@@ -671,18 +683,26 @@ final class HashTable {
         PREPARED.compareAndSet(this, WITHDRAWN, null); // an owner's release covers only what was asked before
         preparingBytes = needed;
         preparingLogSize = logSize;
-        MemoryWorker.execute(new Prepare(this, logSize));
+        MemoryWorker.execute(new Prepare(this, logSize, ++preparationGeneration));
     }
 
-    /** Runs on the memory worker. */
-    private void prepare(final int logSize) {
+    /** Runs on the memory worker, for request {@code generation}. */
+    private void prepare(final int logSize, final long generation) {
         final BucketArray array;
         try {
             array = newArray(logSize);
         } catch (final RuntimeException e) {
             return; // the growth will map inline, and report the failure there
         }
+        if (generation != preparationGeneration) {
+            array.block.close(); // the writer gave up on this request: it is no longer charged
+            return;
+        }
         if (publish(array)) {
+            if (generation != preparationGeneration && PREPARED.compareAndSet(this, array, null)) {
+                array.block.close(); // given up on while being published: freed before a page is touched
+                return;
+            }
             new PrefaultDoubling(allocator, array, layout.bytesFor(array.bucketCount / 2),
                     layout.bytesFor(array.bucketCount + array.preallocatedSpares)).run();
         }
@@ -1397,15 +1417,24 @@ final class HashTable {
         throw new MemoryBudgetExceededException(purpose + " of " + owner, memoryBudget, used, needed);
     }
 
-    /** Lets go of the prepared array, or withdraws the preparation under way (the worker then frees it). */
+    /** Lets go of the prepared array, and gives up on a preparation under way (the worker then frees it). */
     private void dropPrepared() {
+        abandonPreparation();
         final Object current = PREPARED.get(this);
         if (current instanceof BucketArray ready && PREPARED.compareAndSet(this, ready, null)) {
             release(ready);
-        } else if (current == null && preparingBytes > 0) {
-            PREPARED.compareAndSet(this, null, WITHDRAWN);
         }
-        preparingBytes = 0;
+    }
+
+    /**
+     * Gives up on the preparation asked for, if any: it is no longer charged, and the worker frees its array
+     * instead of publishing it. One it has already published is still charged, as the prepared array.
+     */
+    private void abandonPreparation() {
+        if (preparingBytes > 0) {
+            preparationGeneration++;
+            preparingBytes = 0;
+        }
     }
 
     /**
@@ -1680,7 +1709,7 @@ final class HashTable {
                 break;
             }
         }
-        preparingBytes = 0;
+        abandonPreparation();
         return released + releaseKeptSmallRetired();
     }
 
@@ -1760,15 +1789,17 @@ final class HashTable {
     private static final class Prepare implements Runnable {
         private final HashTable table;
         private final int logSize;
+        private final long generation;
 
-        Prepare(final HashTable table, final int logSize) {
+        Prepare(final HashTable table, final int logSize, final long generation) {
             this.table = table;
             this.logSize = logSize;
+            this.generation = generation;
         }
 
         @Override
         public void run() {
-            table.prepare(logSize);
+            table.prepare(logSize, generation);
         }
     }
 

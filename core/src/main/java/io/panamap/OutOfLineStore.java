@@ -824,6 +824,7 @@ final class OutOfLineStore implements AutoCloseable {
      * monitor close() holds, which walks the extents (see {@link #linkExtent}).
      */
     private synchronized void freeDedicated(final int extent, final long length) {
+        checkOpen(); // closed by another thread since the caller looked the block up
         final NativeBlock block = extentBlock[extent];
         block.close();
         removeExtent(extent);

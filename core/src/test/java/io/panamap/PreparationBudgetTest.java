@@ -1,6 +1,7 @@
 package io.panamap;
 
 import io.panamap.codec.Codecs;
+import io.panamap.memory.MemoryBudgetExceededException;
 import io.panamap.memory.MemoryWorker;
 import io.panamap.memory.NativeAllocator;
 import io.panamap.memory.NativeBlock;
@@ -99,6 +100,56 @@ class PreparationBudgetTest {
             assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
             assertTrue(map.table().committedBytes() <= budget, map.stats().toString());
             assertArrayEquals(large, map.get(-1L));
+        }
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        assertTrue(worker.recording.live() == 0, worker.recording.toString());
+    }
+
+    /** Fills {@code map} until its growth to 2^15 buckets has started; returns the bytes charged then. */
+    private static long fillUntilGrowing(final OffHeapMap<Long, byte[]> map) {
+        final HashTable table = map.table();
+        for (long key = 0; !(table.isGrowing() && table.buckets.logSize == HashTable.MIN_PREPARED_LOG_SIZE); key++) {
+            map.put(key, new byte[] {(byte) key});
+        }
+        return table.chargedBytes();
+    }
+
+    @Test
+    void anArrayAGrowthOutranShouldBeFreedNotPublishedPastTheBudget() throws Exception {
+        final int preparedLogSize = HashTable.MIN_PREPARED_LOG_SIZE;
+        final long heldBytes;
+        final long preparedCharge;
+        try (OffHeapMap<Long, byte[]> probe = OffHeapMap.builder(Codecs.longs(), Codecs.bytes()).build()) {
+            heldBytes = BucketArray.mappedBytes(probe.table().layout, preparedLogSize);
+            preparedCharge = BucketArray.initialCommittedBytes(probe.table().layout, preparedLogSize);
+        }
+        // The worker is held inside its mapping of the next array until the growth has mapped its own: the
+        // request is given up on, no longer charged, and the writer may spend the room. The budget has room
+        // for the request and the growth together, so that the growth does not withdraw the request itself.
+        final HoldingWorker measuring = new HoldingWorker(heldBytes);
+        final long chargedWhenGrowing;
+        try (OffHeapMap<Long, byte[]> map = map(measuring, Long.MAX_VALUE)) {
+            chargedWhenGrowing = fillUntilGrowing(map);
+            measuring.release.countDown();
+        }
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        final long budget = chargedWhenGrowing + preparedCharge + 1_000_000;
+        final HoldingWorker worker = new HoldingWorker(heldBytes);
+        try (OffHeapMap<Long, byte[]> map = map(worker, budget)) {
+            fillUntilGrowing(map);
+            assertTrue(worker.inside.getCount() == 0, "the worker is still mapping the array the growth outran");
+            int admitted = 0;
+            try {
+                for (long key = -1; ; key--) {
+                    map.put(key, new byte[100_000]);
+                    admitted++;
+                }
+            } catch (final MemoryBudgetExceededException refused) {
+                assertTrue(admitted > 0, "the room was the writer's: " + refused.getMessage());
+            }
+            worker.release.countDown();
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertTrue(map.table().committedBytes() <= budget, map.stats().toString());
         }
         assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
         assertTrue(worker.recording.live() == 0, worker.recording.toString());
