@@ -624,7 +624,9 @@ final class HashTable {
         final Object ready = PREPARED.get(this);
         if (ready instanceof BucketArray array && array.logSize == logSize && PREPARED.compareAndSet(this, array, null)) {
             if (logSize == preparingLogSize) {
-                preparingBytes = 0; // charged as this array from now on
+                // Charged as this array from now on. It may answer an older request than the last (published
+                // just before that request's generation moved on): the last one is of no use now either.
+                abandonPreparation();
             }
             array.prefaultedUpTo = array.bucketCount + array.preallocatedSpares;
             final long needed = BucketArray.initialCommittedBytes(layout, logSize);
