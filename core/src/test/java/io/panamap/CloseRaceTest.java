@@ -1,14 +1,11 @@
 package io.panamap;
 
 import io.panamap.codec.Codecs;
-import io.panamap.memory.NativeAllocator;
-import io.panamap.memory.NativeBlock;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -23,37 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CloseRaceTest {
 
-    /** Records every block, and holds the next allocation until released. */
-    private static final class HoldingAllocator implements NativeAllocator {
-        final RecordingAllocator recording = new RecordingAllocator("held");
-        final AtomicBoolean holdNext = new AtomicBoolean();
-        final CountDownLatch inside = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        public NativeBlock allocate(final long byteSize) {
-            if (holdNext.getAndSet(false)) {
-                inside.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return recording.allocate(byteSize);
-        }
-
-        @Override
-        public String describe() {
-            return "holding";
-        }
-    }
-
     /** Runs {@code write} on a thread, closes {@code table} while the write waits in its allocation. */
     private static Throwable closeDuringAllocation(final HoldingAllocator allocator, final AutoCloseable table,
                                                    final Runnable write) throws Exception {
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        allocator.holdNext.set(true);
+        allocator.arm();
         final Thread writer = new Thread(() -> {
             try {
                 write.run();
@@ -71,7 +42,7 @@ class CloseRaceTest {
 
     @Test
     void aClearRacingCloseShouldFreeTheArrayItMappedAndThrow() throws Exception {
-        final HoldingAllocator allocator = new HoldingAllocator();
+        final HoldingAllocator allocator = new HoldingAllocator(bytes -> true, false);
         final LongLongMap map = LongLongMap.builder().allocator(allocator).backgroundMemoryWork(false).build();
         for (long k = 0; k < 5; k++) {
             map.put(k, k);
@@ -86,7 +57,7 @@ class CloseRaceTest {
 
     @Test
     void aGrowthRacingCloseShouldFreeTheArrayItMappedAndThrow() throws Exception {
-        final HoldingAllocator allocator = new HoldingAllocator();
+        final HoldingAllocator allocator = new HoldingAllocator(bytes -> true, false);
         final LongLongMap map = LongLongMap.builder().allocator(allocator).backgroundMemoryWork(false).build();
         for (long k = 0; k < 8; k++) {
             map.put(k, k);
@@ -99,7 +70,7 @@ class CloseRaceTest {
 
     @Test
     void anOutOfLineBlockMappedWhileTheTableClosesShouldBeFreedAndRefused() throws Exception {
-        final HoldingAllocator allocator = new HoldingAllocator();
+        final HoldingAllocator allocator = new HoldingAllocator(bytes -> true, false);
         final OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes())
                 .allocator(allocator).backgroundMemoryWork(false).build();
         map.put("small", new byte[8]);

@@ -4,10 +4,8 @@ import io.panamap.codec.Codecs;
 import io.panamap.memory.MemoryBudgetExceededException;
 import io.panamap.memory.MemoryWorker;
 import io.panamap.memory.NativeAllocator;
-import io.panamap.memory.NativeBlock;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -21,38 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PreparationBudgetTest {
 
     /** Holds the memory worker inside its mapping of {@code heldBytes} until released. */
-    private static final class HoldingWorker implements NativeAllocator {
-        final RecordingAllocator recording = new RecordingAllocator("prepared");
-        final long heldBytes;
-        final CountDownLatch inside = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        HoldingWorker(final long heldBytes) {
-            this.heldBytes = heldBytes;
-        }
-
-        @Override
-        public NativeBlock allocate(final long byteSize) {
-            if (byteSize == heldBytes && Thread.currentThread().getName().startsWith("panamap-memory-worker")) {
-                inside.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return recording.allocate(byteSize);
-        }
-
-        @Override
-        public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
-            recording.prefault(block, byteOffset, byteLength);
-        }
-
-        @Override
-        public String describe() {
-            return "holding the worker";
-        }
+    private static HoldingAllocator holdingTheWorker(final long heldBytes) {
+        return new HoldingAllocator(bytes -> bytes == heldBytes && HoldingAllocator.onMemoryWorker(), true);
     }
 
     private static OffHeapMap<Long, byte[]> map(final NativeAllocator allocator, final long budget) {
@@ -60,7 +28,7 @@ class PreparationBudgetTest {
     }
 
     /** Fills {@code map} until the worker is inside the mapping of the next array; returns the bytes charged. */
-    private static long fillUntilPreparing(final OffHeapMap<Long, byte[]> map, final HoldingWorker worker)
+    private static long fillUntilPreparing(final OffHeapMap<Long, byte[]> map, final HoldingAllocator worker)
             throws InterruptedException {
         for (long key = 0; worker.inside.getCount() > 0; key++) {
             map.put(key, new byte[] {(byte) key});
@@ -82,7 +50,7 @@ class PreparationBudgetTest {
             preparedCharge = BucketArray.initialCommittedBytes(probe.table().layout, preparedLogSize);
         }
         // Without a budget: what the table holds when the worker starts mapping the array.
-        final HoldingWorker measuring = new HoldingWorker(heldBytes);
+        final HoldingAllocator measuring = holdingTheWorker(heldBytes);
         try (OffHeapMap<Long, byte[]> map = map(measuring, Long.MAX_VALUE)) {
             committedWhilePreparing = fillUntilPreparing(map, measuring);
             measuring.release.countDown();
@@ -90,7 +58,7 @@ class PreparationBudgetTest {
         // A budget with room for the prepared array and 60 KB more: a 100 KB value fits only if the prepared
         // array is not charged. The write must let go of the preparation rather than overspend.
         final long budget = committedWhilePreparing + preparedCharge + 60_000;
-        final HoldingWorker worker = new HoldingWorker(heldBytes);
+        final HoldingAllocator worker = holdingTheWorker(heldBytes);
         try (OffHeapMap<Long, byte[]> map = map(worker, budget)) {
             fillUntilPreparing(map, worker);
             final byte[] large = new byte[100_000];
@@ -126,7 +94,7 @@ class PreparationBudgetTest {
         // The worker is held inside its mapping of the next array until the growth has mapped its own: the
         // request is given up on, no longer charged, and the writer may spend the room. The budget has room
         // for the request and the growth together, so that the growth does not withdraw the request itself.
-        final HoldingWorker measuring = new HoldingWorker(heldBytes);
+        final HoldingAllocator measuring = holdingTheWorker(heldBytes);
         final long chargedWhenGrowing;
         try (OffHeapMap<Long, byte[]> map = map(measuring, Long.MAX_VALUE)) {
             chargedWhenGrowing = fillUntilGrowing(map);
@@ -134,7 +102,7 @@ class PreparationBudgetTest {
         }
         assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
         final long budget = chargedWhenGrowing + preparedCharge + 1_000_000;
-        final HoldingWorker worker = new HoldingWorker(heldBytes);
+        final HoldingAllocator worker = holdingTheWorker(heldBytes);
         try (OffHeapMap<Long, byte[]> map = map(worker, budget)) {
             fillUntilGrowing(map);
             assertTrue(worker.inside.getCount() == 0, "the worker is still mapping the array the growth outran");
