@@ -528,17 +528,32 @@ final class HashTable {
     boolean growBeforeInsert(final boolean freeSlotInChain) {
         final int logSize = buckets.logSize;
         final boolean sameSize = !overLoadFactor(count + 1, logSize);
-        if (sameSize && (freeSlotInChain || buckets.overflowRemaining() > 0)
-                && !budgetAdmits(growthBytes(logSize))) {
+        if (sameSize && (freeSlotInChain || buckets.overflowRemaining() > 0) && !growthAdmitted(logSize)) {
             return false;
         }
         hashGrow();
         return true;
     }
 
-    /** What the budget must admit for a growth to an array of 2^{@code newLogSize} buckets. */
+    /**
+     * Whether the budget admits a growth to 2^{@code newLogSize} buckets: its array, unless the prepared one
+     * (charged already, from its request on) is there to be taken, and its moves' reserve. The prepared array
+     * and kept small ones are let go first if that makes the room.
+     */
+    private boolean growthAdmitted(final int newLogSize) {
+        if (growthBytes(newLogSize) <= available()) {
+            return true;
+        }
+        dropPrepared();
+        releaseKeptSmallRetired();
+        return growthBytes(newLogSize) <= available();
+    }
+
+    /** What a growth to 2^{@code newLogSize} buckets adds to {@link #chargedBytes}. */
     private long growthBytes(final int newLogSize) {
-        return BucketArray.initialCommittedBytes(layout, newLogSize) + growthReserve(newLogSize);
+        final boolean prepared = preparingBytes > 0 && preparingLogSize == newLogSize
+                || PREPARED.get(this) instanceof BucketArray ready && ready.logSize == newLogSize;
+        return (prepared ? 0 : BucketArray.initialCommittedBytes(layout, newLogSize)) + growthReserve(newLogSize);
     }
 
     /** The {@link #evacuationReserve} a growth to 2^{@code newLogSize} buckets starts with. */
@@ -558,7 +573,7 @@ final class HashTable {
         if (newLogSize > MAX_LOG_SIZE) {
             throw new NativeMemoryException(owner + " cannot grow past 2^" + MAX_LOG_SIZE + " buckets");
         }
-        if (growthReserve(newLogSize) > 0 && !budgetAdmits(growthBytes(newLogSize))) {
+        if (growthReserve(newLogSize) > 0 && !growthAdmitted(newLogSize)) {
             refuse(growthBytes(newLogSize), arrayPurpose(newLogSize)); // the array alone is checked when taken
         }
         final BucketArray next = adoptPreparedOrAllocate(newLogSize);

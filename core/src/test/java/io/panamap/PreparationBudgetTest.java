@@ -122,4 +122,63 @@ class PreparationBudgetTest {
         assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
         assertTrue(worker.recording.live() == 0, worker.recording.toString());
     }
+
+    /** Records the sizes mapped on the calling (writing) thread. */
+    private static final class WriterMappings implements NativeAllocator {
+        final RecordingAllocator recording = new RecordingAllocator("writer");
+        final java.util.List<Long> onWriter = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread writer = Thread.currentThread();
+
+        @Override
+        public io.panamap.memory.NativeBlock allocate(final long byteSize) {
+            if (Thread.currentThread() == writer) {
+                onWriter.add(byteSize);
+            }
+            return recording.allocate(byteSize);
+        }
+
+        @Override
+        public void prefault(final io.panamap.memory.NativeBlock block, final long offset, final long length) {
+            recording.prefault(block, offset, length);
+        }
+
+        @Override
+        public String describe() {
+            return "writer mappings";
+        }
+    }
+
+    /** Fills a fixed-seed table to just below its doubling to 2^15, the prepared array published. */
+    private static LongLongMap fullBeforeDoubling(final NativeAllocator allocator, final long budget)
+            throws InterruptedException {
+        final LongLongMap map = LongLongMap.builder().allocator(allocator).memoryBudget(budget).build();
+        map.table().useFixedSeed(0x5EED);
+        final long growAt = HashTable.LOAD_FACTOR_NUM * ((1L << 14) / HashTable.LOAD_FACTOR_DEN);
+        for (long key = 0; key < growAt; key++) {
+            map.put(key, key);
+        }
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        return map;
+    }
+
+    @Test
+    void aDoublingOnABudgetShouldTakeThePreparedArrayNotChargeItTwice() throws Exception {
+        final long heldBytes;
+        final long budget;
+        try (LongLongMap unbounded = fullBeforeDoubling(new WriterMappings(), Long.MAX_VALUE)) {
+            heldBytes = BucketArray.mappedBytes(unbounded.table().layout, HashTable.MIN_PREPARED_LOG_SIZE);
+            unbounded.put(-1, -1); // starts the doubling, with the array prepared and a reserve for its moves
+            assertTrue(unbounded.table().isGrowing());
+            budget = unbounded.table().chargedBytes();
+        }
+        // Exactly the bytes the doubling takes: the prepared array must count once, as it is taken.
+        final WriterMappings allocator = new WriterMappings();
+        try (LongLongMap map = fullBeforeDoubling(allocator, budget)) {
+            map.put(-1, -1);
+            assertTrue(map.table().isGrowing() && map.table().buckets.logSize == HashTable.MIN_PREPARED_LOG_SIZE);
+            assertTrue(!allocator.onWriter.contains(heldBytes), "the writer mapped no array of its own: "
+                    + allocator.onWriter);
+            assertTrue(map.table().chargedBytes() <= budget, map.stats().toString());
+        }
+    }
 }
