@@ -96,8 +96,9 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         this.set = new ShardSet(options.logShards, "ConcurrentLongLongMap");
         this.shards = new LongLongMap[set.count()];
         this.missingValue = builder.missingValue;
+        int shard = 0;
         try {
-            for (int shard = 0; shard < shards.length; shard++) {
+            for (; shard < shards.length; shard++) {
                 shards[shard] = LongLongMap.builder()
                         .expectedSize(options.perShardSize(BucketLayout.LONG_LONG))
                         .allocator(options.allocatorOf(shard))
@@ -108,7 +109,10 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                         .build();
                 set.adopt(shard, shards[shard].table(), options);
             }
-        } catch (final RuntimeException | Error e) {
+        } catch (final RuntimeException e) {
+            set.close();
+            throw options.shardFailure(e, shard, "ConcurrentLongLongMap");
+        } catch (final Error e) {
             set.close();
             throw e;
         }

@@ -64,8 +64,9 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         this.shards = new ArrayList<>(set.count());
         final BucketLayout layout = OffHeapMap.layoutOf(builder.keyCodec, builder.valueCodec);
         this.smallestShardSize = options.smallestShardSize(layout);
+        int shard = 0;
         try {
-            for (int shard = 0; shard < set.count(); shard++) {
+            for (; shard < set.count(); shard++) {
                 shards.add(OffHeapMap.builder(builder.keyCodec, builder.valueCodec)
                         .expectedSize(options.perShardSize(layout))
                         .allocator(options.allocatorOf(shard))
@@ -75,7 +76,10 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
                         .build());
                 set.adopt(shard, shards.get(shard).table(), options);
             }
-        } catch (final RuntimeException | Error e) {
+        } catch (final RuntimeException e) {
+            set.close();
+            throw options.shardFailure(e, shard, "ConcurrentOffHeapMap");
+        } catch (final Error e) {
             set.close();
             throw e;
         }

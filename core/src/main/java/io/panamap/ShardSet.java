@@ -1,6 +1,7 @@
 package io.panamap;
 
 import io.panamap.layout.BucketLayout;
+import io.panamap.memory.MemoryBudgetExceededException;
 import io.panamap.memory.NativeAllocator;
 import io.panamap.memory.NativeAllocators;
 
@@ -370,6 +371,23 @@ final class ShardSet implements AutoCloseable {
         int retiredMappingsPerShard() {
             return retiredMappingsPerShard >= 0 ? retiredMappingsPerShard
                     : Math.max(1, KEPT_RETIRED_MAPPINGS >> logShards);
+        }
+
+        /**
+         * A shard's failure while the map is built, restated for the map when the budget refused it: the budget
+         * the shard's message names is its share of the map's, which a caller cannot tell from the figure alone.
+         */
+        RuntimeException shardFailure(final RuntimeException failure, final int shard, final String mapName) {
+            if (failure instanceof MemoryBudgetExceededException refused && memoryBudget != Long.MAX_VALUE) {
+                final int shards = 1 << logShards;
+                final MemoryBudgetExceededException restated = new MemoryBudgetExceededException(
+                        "the first array of " + mapName + " shard " + shard + ", whose budget is 1/" + shards
+                                + " of the map's " + memoryBudget + " bytes (fewer shards, or a larger budget, give each"
+                                + " more)", refused.budgetBytes(), refused.usedBytes(), refused.requestedBytes());
+                restated.initCause(refused);
+                return restated;
+            }
+            return failure;
         }
 
         long perShardBudget() {

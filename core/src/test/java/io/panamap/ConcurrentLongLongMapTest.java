@@ -373,6 +373,11 @@ class ConcurrentLongLongMapTest {
                 assertEquals(0, shard.doublings() + shard.sameSizeGrowths(), "presized: " + shard);
             }
         }
+        // A budget too small for the shards says so for the map: 64 bytes a shard hold no bucket at all.
+        final MemoryBudgetExceededException tooSmall = assertThrows(MemoryBudgetExceededException.class,
+                () -> ConcurrentLongLongMap.builder().shards(64).memoryBudget(4_096).build());
+        assertTrue(tooSmall.getMessage().contains("1/64 of the map's 4096 bytes"), tooSmall.getMessage());
+        assertEquals(64, tooSmall.budgetBytes());
         // The margin yields to a budget made for the share alone: 8,192 bytes a shard hold 2^5 buckets, not 2^6.
         try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(128).expectedSize(20_000)
                 .memoryBudget(128 * 8_192).build()) {
