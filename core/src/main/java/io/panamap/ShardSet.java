@@ -382,8 +382,8 @@ final class ShardSet implements AutoCloseable {
                 final int shards = 1 << logShards;
                 final MemoryBudgetExceededException restated = new MemoryBudgetExceededException(
                         "the first array of " + mapName + " shard " + shard + ", whose budget is 1/" + shards
-                                + " of the map's " + memoryBudget + " bytes (fewer shards, or a larger budget, give each"
-                                + " more)", refused.budgetBytes(), refused.usedBytes(), refused.requestedBytes());
+                                + " of the map's " + memoryBudget + " bytes (fewer shards, or a larger budget, give"
+                                + " each more)", refused.budgetBytes(), refused.usedBytes(), refused.requestedBytes());
                 restated.initCause(refused);
                 return restated;
             }
