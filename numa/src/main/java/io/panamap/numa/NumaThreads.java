@@ -26,13 +26,22 @@ public final class NumaThreads {
     }
 
     /**
-     * Restricts the calling thread to the CPUs of {@code node} until the returned pinning is closed.
+     * Restricts the calling thread to the CPUs of {@code node} until the returned pinning is closed. On a kernel
+     * without NUMA, node 0 (the implicit node {@link NumaAllocator} accepts there too) holds every CPU, so the
+     * thread keeps the CPUs it has.
      *
      * @throws IllegalArgumentException naming the nodes that exist if {@code node} does not
      * @throws IllegalStateException    with the errno if the kernel refuses
      */
     public static Pinning pinCurrentThread(final int node) {
-        return pin(NumaTopology.detect().node(node).cpus());
+        return pinCurrentThread(node, NumaTopology.detect());
+    }
+
+    static Pinning pinCurrentThread(final int node, final NumaTopology topology) {
+        if (!topology.supported() && node == 0) {
+            return new Pinning(NumaSyscalls.affinity());
+        }
+        return pin(topology.node(node).cpus());
     }
 
     /** Runs {@code task} on the calling thread, pinned to {@code node}'s CPUs, then restores its CPUs. */

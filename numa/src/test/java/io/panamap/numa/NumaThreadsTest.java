@@ -1,7 +1,9 @@
 package io.panamap.numa;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,6 +58,20 @@ class NumaThreadsTest {
     }
 
     /** A CPU number past glibc's 1024-CPU cpu_set_t still gets a mask that holds it, and the kernel decides. */
+    @Test
+    void onAKernelWithoutNumaNodeZeroShouldKeepTheThreadsCpusAndOtherNodesBeRefused(@TempDir final Path empty)
+            throws Exception {
+        final NumaTopology none = NumaTopology.read(empty);
+        onFreshThread(() -> {
+            final long[] before = NumaSyscalls.affinity();
+            try (NumaThreads.Pinning ignored = NumaThreads.pinCurrentThread(0, none)) {
+                assertArrayEquals(before, NumaSyscalls.affinity(), "node 0 holds every CPU");
+            }
+            assertThrows(IllegalArgumentException.class, () -> NumaThreads.pinCurrentThread(1, none));
+            assertArrayEquals(before, NumaSyscalls.affinity());
+        });
+    }
+
     @Test
     void cpusPastAThousandAndTwentyFourShouldReachTheKernelAndNegativeOnesBeRefused() throws Exception {
         onFreshThread(() -> {
