@@ -167,7 +167,7 @@ final class NumaSyscalls {
                 errno = call(arena, SYS_MOVE_PAGES, 0, pages.length, addresses.address(), 0, status.address(), 0);
             }
             if (errno != 0) {
-                throw new IllegalStateException("move_pages failed: errno " + errno);
+                throw new IllegalStateException("move_pages failed: " + errnoName(errno));
             }
             return status.toArray(ValueLayout.JAVA_INT);
         }

@@ -40,7 +40,8 @@ public record PagePlacement(Map<Integer, Long> pagesPerNode, long notFaulted) {
                 } else if (status == -NumaSyscalls.ENOENT || status == -NumaSyscalls.EFAULT) {
                     notFaulted++;
                 } else {
-                    throw new IllegalStateException("move_pages could not place a page: errno " + -status);
+                    throw new IllegalStateException("move_pages could not place a page: "
+                            + NumaSyscalls.errnoName(-status));
                 }
             }
         }
