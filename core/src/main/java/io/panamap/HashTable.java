@@ -537,23 +537,31 @@ final class HashTable {
 
     /**
      * Whether the budget admits a growth to 2^{@code newLogSize} buckets: its array, unless the prepared one
-     * (charged already, from its request on) is there to be taken, and its moves' reserve. The prepared array
-     * and kept small ones are let go first if that makes the room.
+     * (charged already, from its request on) is there to be taken, and its moves' reserve. Kept small arrays,
+     * and a prepared array of another size, are let go first if that makes the room; the growth's own prepared
+     * array is not (its bytes would only move from the charge to the need, and its pre-faulting be lost).
      */
     private boolean growthAdmitted(final int newLogSize) {
         if (growthBytes(newLogSize) <= available()) {
             return true;
         }
-        dropPrepared();
         releaseKeptSmallRetired();
+        if (!preparedFor(newLogSize)) {
+            dropPrepared();
+        }
         return growthBytes(newLogSize) <= available();
     }
 
     /** What a growth to 2^{@code newLogSize} buckets adds to {@link #chargedBytes}. */
     private long growthBytes(final int newLogSize) {
-        final boolean prepared = preparingBytes > 0 && preparingLogSize == newLogSize
-                || PREPARED.get(this) instanceof BucketArray ready && ready.logSize == newLogSize;
-        return (prepared ? 0 : BucketArray.initialCommittedBytes(layout, newLogSize)) + growthReserve(newLogSize);
+        return (preparedFor(newLogSize) ? 0 : BucketArray.initialCommittedBytes(layout, newLogSize))
+                + growthReserve(newLogSize);
+    }
+
+    /** Whether an array of 2^{@code logSize} buckets is prepared, or being prepared (and so charged already). */
+    private boolean preparedFor(final int logSize) {
+        return preparingBytes > 0 && preparingLogSize == logSize
+                || PREPARED.get(this) instanceof BucketArray ready && ready.logSize == logSize;
     }
 
     /** The {@link #evacuationReserve} a growth to 2^{@code newLogSize} buckets starts with. */
@@ -1420,7 +1428,6 @@ final class HashTable {
     /** Throws {@link MemoryBudgetExceededException} for {@code needed} bytes the budget has no room for. */
     private void refuse(final long needed, final String purpose) {
         final long used = chargedBytes();
-
         final TableEvents.MemoryBudgetRejection event = new TableEvents.MemoryBudgetRejection();
         if (event.shouldCommit()) {
             event.table = owner;
