@@ -22,15 +22,15 @@ import java.util.function.IntFunction;
  * <ul>
  *   <li>A key is encoded once, into the calling thread's buffer, and that encoding is hashed once and
  *       used both to pick the shard and inside it.
- *   <li>An optimistic read may decode a half-written value (the codec sees bytes a write is changing); the
- *       result is dropped unless the shard's stamp is still valid, and whatever the codec throws on such
- *       bytes is treated as the race it is: the read is run again under the read lock. A codec must
- *       therefore tolerate arbitrary bytes without side effects beyond its return value or exception.
+ *   <li>A value codec never decodes the shard's memory optimistically: a racing write could unmap it under
+ *       the codec (a delete unmaps a dedicated block), and a codec that reads raw addresses, as Chronicle's
+ *       {@code MarshallableCodec} does, would then crash the JVM. {@link #get}, {@link #copyValue} and
+ *       {@link #getUsing} copy the value into a per-thread buffer first and use it only once the shard's
+ *       stamp validates that copy; a value too long for it ({@link SlotCodec#MAX_STAGED_READ}) is read under
+ *       the shard's read lock.
  *   <li>There is no {@code getView}: a view of stored bytes is only valid until the next write, which
  *       another thread may make at any moment. {@link #copyValue} and {@link #getUsing} read into the
- *       caller's memory or object instead, garbage-free. They write it only from a validated copy: their
- *       optimistic reads copy the value into a per-thread buffer first, and a value too long for it
- *       ({@link SlotCodec#MAX_STAGED_READ}) is read under the shard's read lock.
+ *       caller's memory or object instead, garbage-free, and write it only from a validated copy.
  *   <li>{@link #forEach} decodes each entry under its shard's read lock, one entry at a time, and calls the
  *       action outside the lock.
  * </ul>
@@ -103,10 +103,22 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         return getOrDefault(key, null);
     }
 
-    /** The value for {@code key}, decoded, or {@code defaultValue}. */
+    /**
+     * The value for {@code key}, decoded, or {@code defaultValue}. Staged as {@link #getUsing} is: the codec
+     * decodes a validated copy, never the shard's memory, which a racing write may unmap under it (a delete
+     * unmaps a dedicated block, a clear the storage's regions). A codec that reads through the segment would
+     * only throw there, but one that reads raw addresses (Chronicle's {@code MarshallableCodec}) crashed the JVM.
+     */
     @SuppressWarnings("unchecked")
     public V getOrDefault(final K key, final V defaultValue) {
-        return (V) read(key, defaultValue, GET);
+        final StagingBuffer k = encode(key);
+        final int shard = set.shardOf(k.hash);
+        final StagingBuffer staged = StagingBuffer.forCurrentThread().value;
+        final long length = stageValue(k, shard, staged);
+        if (length != SlotCodec.NOT_STAGED) {
+            return length < 0 ? defaultValue : shards.get(shard).readStagedValue(staged);
+        }
+        return (V) readLocked(shard, k, defaultValue, GET);
     }
 
     /**
@@ -193,8 +205,8 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     }
 
     /**
-     * The optimistic read of {@link #copyValue} and {@link #getUsing}. It copies the value into this thread's
-     * {@code staged} buffer, not the caller's memory or object, because a raced attempt may copy bytes being
+     * The optimistic read of {@link #get}, {@link #copyValue} and {@link #getUsing}. It copies the value into this
+     * thread's {@code staged} buffer, not the caller's memory or object, because a raced attempt may copy bytes being
      * rewritten or freed (another key's, even) and a retry need not overwrite them all: it may find a shorter
      * value, or none. Only a validated copy leaves the buffer. Returns the value's length, -1 if absent, or
      * {@link SlotCodec#NOT_STAGED} for the caller to read under the shard's read lock instead: a value too long

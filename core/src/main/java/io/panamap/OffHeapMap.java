@@ -171,6 +171,10 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         return values.copyStaged(staged, target, offset);
     }
 
+    V readStagedValue(final StagingBuffer staged) {
+        return values.readStaged(staged);
+    }
+
     V readStagedValueUsing(final StagingBuffer staged, final V reuse) {
         return values.readStagedUsing(staged, reuse);
     }

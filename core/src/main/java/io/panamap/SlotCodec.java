@@ -297,6 +297,11 @@ final class SlotCodec<T> {
         return staged.length;
     }
 
+    /** {@link #read} of an encoding {@link #stage} copied. */
+    T readStaged(final StagingBuffer staged) {
+        return codec.decode(staged.segment, 0, staged.length);
+    }
+
     /** {@link #readUsing} of an encoding {@link #stage} copied. */
     T readStagedUsing(final StagingBuffer staged, final T reuse) {
         return codec.decodeUsing(staged.segment, 0, staged.length, reuse);
