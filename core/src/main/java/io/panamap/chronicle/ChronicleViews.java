@@ -84,7 +84,7 @@ public final class ChronicleViews {
     }
 
     /** Throws {@link IllegalStateException} as a segment access would if the memory of {@code segment} is freed. */
-    static void requireAlive(final MemorySegment segment) {
+    private static void requireAlive(final MemorySegment segment) {
         if (!segment.scope().isAlive()) {
             throw new IllegalStateException("the memory of this segment has been freed (is its map closed?)");
         }

@@ -12,21 +12,24 @@ import java.util.function.Supplier;
 /**
  * A variable-size {@link Codec} for objects Chronicle Bytes marshals: a value is stored as the bytes its
  * {@link BytesMarshallable#writeMarshallable writeMarshallable} writes, and read back by
- * {@link BytesMarshallable#readMarshallable readMarshallable} straight from the map's memory.
+ * {@link BytesMarshallable#readMarshallable readMarshallable} from a copy of them.
  *
  * <pre>{@code
  * MarshallableCodec<Order> codec = MarshallableCodec.of(Order.class);
  * try (OffHeapMap<Long, Order> orders = OffHeapMap.builder(Codecs.longs(), codec).build()) {
  *     orders.set(order.id(), order);                  // marshalled once, no garbage
- *     Order o = orders.getUsing(id, reusedOrder);     // unmarshalled into reusedOrder, in place
+ *     Order o = orders.getUsing(id, reusedOrder);     // unmarshalled into reusedOrder, no garbage
  * }
  * }</pre>
  *
  * <h2>Garbage</h2>
  * Writing marshals the value once, into a buffer of the writing thread, to learn its size (the map asks
  * for it before it makes room), and copies those bytes into the map. {@link #decodeUsing} (so
- * {@link io.panamap.OffHeapMap#getUsing}) calls {@code readMarshallable} on the caller's object with a
- * reader pointed at the stored bytes, no copy. Neither allocates anything, beyond what the class's own
+ * {@link io.panamap.OffHeapMap#getUsing}) copies the stored bytes into a buffer of the reading thread and
+ * calls {@code readMarshallable} on the caller's object over that copy. Chronicle reads raw addresses, which
+ * nothing checks: over the map's own memory, a {@code close()} or delete racing the read on another thread
+ * could unmap the bytes under it and crash the JVM, where the copy, made through the checked segment, throws.
+ * The copy costs a {@code memcpy} of the value. Neither direction allocates anything, beyond what the class's own
  * methods allocate (reading a {@code String} field makes a {@code String}; reading into a
  * {@code StringBuilder} field does not). {@link #decode} makes a new object with the factory.
  *
@@ -113,7 +116,7 @@ public final class MarshallableCodec<T extends BytesMarshallable> implements Cod
         MarshallingScratch.forCurrentThread().copyMarshalled(value, target, offset);
     }
 
-    /** A new object from the factory, filled by {@code readMarshallable} from the stored bytes in place. */
+    /** A new object from the factory, filled by {@code readMarshallable} from a copy of the stored bytes. */
     @Override
     public T decode(final MemorySegment source, final long offset, final long length) {
         final T value = factory.get();
@@ -124,7 +127,7 @@ public final class MarshallableCodec<T extends BytesMarshallable> implements Cod
         return value;
     }
 
-    /** {@code reuse}, filled by {@code readMarshallable} from the stored bytes in place; or {@link #decode} if it is null. */
+    /** {@code reuse}, filled by {@code readMarshallable} from a copy of the stored bytes; or {@link #decode} if it is null. */
     @Override
     public T decodeUsing(final MemorySegment source, final long offset, final long length, final T reuse) {
         if (reuse == null) {

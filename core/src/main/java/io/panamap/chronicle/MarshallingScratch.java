@@ -3,14 +3,13 @@ package io.panamap.chronicle;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesMarshallable;
-import net.openhft.chronicle.bytes.PointerBytesStore;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
  * A thread's Chronicle {@code Bytes} for {@link MarshallableCodec}: where a value is marshalled to learn its
- * size, and the reader that is pointed at stored bytes to unmarshal them in place. One per thread
+ * size, and where stored bytes are copied to be unmarshalled. One per thread
  * ({@link #forCurrentThread}), like the typed map's own staging buffers: codecs are shared by threads, and
  * buffers that grow only to the longest value seen allocate nothing afterwards.
  *
@@ -31,10 +30,12 @@ final class MarshallingScratch {
     private Object marshalled;
     private boolean marshalling;
 
-    /** Points at native stored bytes: {@link #native} reads through it, in place. */
-    private final PointerBytesStore pointer = new PointerBytesStore();
-    private final Bytes<Void> nativeIn = pointer.bytesForWrite();
-    /** Stored bytes that are not native (heap segments, empty encodings) are copied here to be read. */
+    /**
+     * Stored bytes are copied here to be read, never read in place: Chronicle reads raw addresses, which nothing
+     * checks, so a {@code close()} or a delete on another thread (a misuse of a single-writer map, or a
+     * concurrent map's shard) could unmap them during {@code readMarshallable} and crash the JVM. The copy
+     * goes through the segment, which is bounds- and liveness-checked: such a race ends in an exception.
+     */
     private final HeapBytes heapIn = new HeapBytes();
     private boolean reading;
 
@@ -87,15 +88,8 @@ final class MarshallingScratch {
         }
     }
 
-    /** A reader of the {@code length} bytes at {@code offset} of {@code source}: in place if they are native. */
+    /** A reader of a copy of the {@code length} bytes at {@code offset} of {@code source} (see {@link #heapIn}). */
     private BytesIn<?> over(final MemorySegment source, final long offset, final long length) {
-        if (length > 0 && source.isNative()) {
-            ChronicleViews.requireAlive(source);
-            pointer.set(source.address() + offset, length);
-            nativeIn.clear();
-            nativeIn.readLimit(length);
-            return nativeIn;
-        }
         final Bytes<byte[]> in = heapIn.bytes;
         in.clear();
         in.ensureCapacity(length);

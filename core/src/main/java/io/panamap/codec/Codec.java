@@ -25,9 +25,12 @@ import java.lang.foreign.MemorySegment;
  *       threads.
  *   <li>A codec does not use panamap tables itself: a table encodes keys into a per-thread buffer, which a
  *       lookup made from inside a codec would overwrite.
- *   <li>{@link #decode} and {@link #decodeUsing} tolerate any bytes: a concurrent map's optimistic read may
- *       hand them bytes a write is changing (and then discards the result). Throwing is fine; looping,
- *       or effects beyond the returned object and the {@code reuse} argument, are not.
+ *   <li>{@link #decode} and {@link #decodeUsing} read only through the segment they are given, never its raw
+ *       address: a read that races a misuse (a single-writer map closed or written by another thread) then
+ *       throws instead of reading freed memory. They tolerate any bytes: such a race may hand them bytes a
+ *       write is changing. Throwing is fine; looping, or effects beyond the returned object and the
+ *       {@code reuse} argument, are not. (The concurrent map never does this to them: it decodes only a
+ *       validated copy of one value.)
  * </ul>
  *
  * @param <T> the Java type

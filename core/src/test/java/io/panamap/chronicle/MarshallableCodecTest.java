@@ -14,9 +14,12 @@ import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -262,6 +265,90 @@ class MarshallableCodecTest {
         @Override
         public void readMarshallable(final BytesIn<?> bytes) {
             reads++;
+        }
+    }
+
+
+    /**
+     * A {@code close()} on another thread while {@code readMarshallable} runs (a misuse of a single-writer map)
+     * must not leave Chronicle reading memory the close unmapped: it reads raw addresses, and that crashed the
+     * JVM. The reader is held inside {@code readMarshallable} until the map is closed, and then checks what it
+     * was handed before reading on: a copy on the heap, holding the value as stored.
+     */
+    @Test
+    void aCloseDuringReadMarshallableShouldNotLeaveItReadingFreedMemory() throws Exception {
+        final Blob stored = new Blob(300_000 / Long.BYTES); // over 64 KiB: its own mapping, unmapped by close
+        final Blob reuse = new Blob(0);
+        final OffHeapMap<Long, Blob> map = OffHeapMap.builder(Codecs.longs(), MarshallableCodec.of(Blob.class)).build();
+        map.set(1L, stored);
+        final CountDownLatch closed = new CountDownLatch(1);
+        reuse.holdUntil = closed;
+        final Thread reader = new Thread(() -> map.getUsing(1L, reuse));
+        reader.start();
+        assertTrue(reuse.holding.await(10, TimeUnit.SECONDS), "readMarshallable was never called");
+        map.close();
+        closed.countDown();
+        reader.join(10_000);
+        assertFalse(reuse.handedNativeMemory, "readMarshallable was handed the map's memory, which close() unmapped");
+        assertEquals(stored.sum(), reuse.sum(), "the value read from the copy");
+        assertThrows(IllegalStateException.class, () -> map.getUsing(1L, reuse));
+    }
+
+    /** Longs whose {@code readMarshallable} can be held, once, until a latch opens. */
+    static final class Blob implements BytesMarshallable {
+        long[] words;
+        volatile CountDownLatch holdUntil;
+        final CountDownLatch holding = new CountDownLatch(1);
+        volatile boolean handedNativeMemory;
+
+        Blob(final int length) {
+            words = new long[length];
+            for (int i = 0; i < length; i++) {
+                words[i] = i * 31L + 7;
+            }
+        }
+
+        @SuppressWarnings("unused") // the codec's no-argument constructor
+        Blob() {
+            this(0);
+        }
+
+        long sum() {
+            long sum = 0;
+            for (final long word : words) {
+                sum += word;
+            }
+            return sum;
+        }
+
+        @Override
+        public void writeMarshallable(final BytesOut<?> bytes) {
+            bytes.writeInt(words.length);
+            for (final long word : words) {
+                bytes.writeLong(word);
+            }
+        }
+
+        @Override
+        public void readMarshallable(final BytesIn<?> bytes) {
+            final CountDownLatch latch = holdUntil;
+            if (latch != null) {
+                holdUntil = null;
+                holding.countDown();
+                try {
+                    latch.await(10, TimeUnit.SECONDS);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                handedNativeMemory = bytes.isDirectMemory();
+                if (handedNativeMemory) {
+                    return; // reading on would touch unmapped memory
+                }
+            }
+            words = new long[bytes.readInt()];
+            for (int i = 0; i < words.length; i++) {
+                words[i] = bytes.readLong();
+            }
         }
     }
 
