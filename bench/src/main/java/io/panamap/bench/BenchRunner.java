@@ -16,6 +16,7 @@ import io.panamap.bench.result.ResultLine;
 import io.panamap.bench.workload.Workloads;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -44,11 +45,20 @@ final class BenchRunner {
         this.args = List.copyOf(args);
     }
 
-    /** Runs everything; returns the exit code: 0 if every run succeeded, 1 if any failed. */
+    /**
+     * Runs everything; returns the exit code: 0 if every run succeeded, 1 if any failed, 2 if the results folder
+     * cannot be made (before any child runs, rather than after all of them).
+     */
     int run() throws IOException {
         final long start = System.nanoTime();
         final String startedAt = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        final Path dir = uniqueFolder(options.resultsDir(), startedAt.replace(':', '-'));
+        final Path dir;
+        try {
+            dir = newFolder(options.resultsDir(), startedAt.replace(':', '-'));
+        } catch (final UsageException e) {
+            System.err.println("panamap bench: " + e.getMessage());
+            return 2;
+        }
         final ChildLauncher launcher = ChildLauncher.ofThisJvm();
         int pairs = 0;
         for (final String workload : options.workloads()) {
@@ -92,7 +102,6 @@ final class BenchRunner {
         final Report report = ReportBuilder.build(info, outcomes).withCharts(charts(dir));
         System.out.println();
         System.out.print(TextRenderer.render(report));
-        Files.createDirectories(dir);
         final Path markdown = dir.resolve("REPORT.md");
         Files.writeString(markdown, MarkdownRenderer.render(report));
         // The children's result lines, so that a later tool can re-render or compare runs without re-running.
@@ -123,13 +132,30 @@ final class BenchRunner {
                 options.openLoopNanos(), options.threads(), options.quick(), dir);
     }
 
-    /** {@code parent/name}, or {@code parent/name-2} and so on if that exists already. */
-    private static Path uniqueFolder(final Path parent, final String name) {
-        Path candidate = parent.resolve(name);
-        for (int i = 2; Files.exists(candidate); i++) {
-            candidate = parent.resolve(name + "-" + i);
+    /**
+     * Makes and returns {@code parent/name}, or {@code parent/name-2} and so on if that exists already (made
+     * atomically, so that two runs started in the same second get a folder each).
+     *
+     * @throws UsageException if no folder can be made under {@code parent}: a file, say, or not writable
+     */
+    static Path newFolder(final Path parent, final String name) throws UsageException {
+        if (Files.exists(parent) && !Files.isDirectory(parent)) {
+            throw new UsageException("--results: " + parent + " is a file, not a folder");
         }
-        return candidate;
+        try {
+            Files.createDirectories(parent);
+            for (int i = 1; ; i++) {
+                final Path candidate = parent.resolve(i == 1 ? name : name + "-" + i);
+                try {
+                    return Files.createDirectory(candidate);
+                } catch (final FileAlreadyExistsException e) {
+                    // taken by an earlier run: try the next name
+                }
+            }
+        } catch (final IOException e) {
+            throw new UsageException("--results: cannot make a folder under " + parent + ": " + e.getMessage()
+                    + " (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     private static List<String> prepend(final String first, final String second, final List<String> rest) {
