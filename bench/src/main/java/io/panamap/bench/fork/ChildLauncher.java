@@ -69,6 +69,27 @@ public final class ChildLauncher {
         } catch (final IOException e) {
             return Outcome.failed(args.workload(), args.contender(), args.run(), "could not start a JVM: " + e);
         }
+        // A parent stopped by a signal (kill, timeout, a CI job's end) takes its child along, rather than leave
+        // it measuring on its own, on a machine the next run will measure on.
+        final Thread stopChild = new Thread(process::destroy, "stop-child");
+        try {
+            Runtime.getRuntime().addShutdownHook(stopChild);
+        } catch (final IllegalStateException e) { // this JVM is stopping already
+            process.destroy();
+            return Outcome.failed(args.workload(), args.contender(), args.run(), "the harness is stopping");
+        }
+        try {
+            return await(process, args, stderrLines);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopChild);
+            } catch (final IllegalStateException e) {
+                // this JVM is shutting down: the hook is running
+            }
+        }
+    }
+
+    private static Outcome await(final Process process, final ChildArgs args, final Consumer<String> stderrLines) {
         final Deque<String> stderrTail = new ArrayDeque<>();
         final Thread stderrPump = Thread.ofPlatform().daemon().name("child-stderr").start(() ->
                 readLines(process.getErrorStream(), line -> {

@@ -1,5 +1,6 @@
 package io.panamap.bench.fork;
 
+import io.panamap.bench.Main;
 import io.panamap.bench.contender.Contender;
 import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.result.GetResult;
@@ -14,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real child JVMs: a contender that cannot run is reported with its reason, and the harness goes on. */
@@ -100,5 +103,37 @@ class ChildLauncherTest {
         assertEquals(StringKeys.checksum(StringKeys.shuffledIndexes(2_000, 8)), ((GetResult) get.result()).checksum());
         assertTrue(Files.exists(dir.resolve("get-str-chronicle-presized-run1-get.hgrm")));
         assertTrue(progress.stream().noneMatch(line -> line.contains("WARNING")), () -> String.join("\n", progress));
+    }
+
+    /**
+     * A parent stopped by a signal (kill, timeout) stops the child it is waiting for, which would otherwise go
+     * on measuring, here for ten minutes, on the machine the next run measures on.
+     */
+    @Test
+    void aParentStoppedBySignalShouldStopItsChild(@TempDir final Path dir) throws Exception {
+        final Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--quick", "--n", "1000", "--workloads", "open-loop", "--contenders", "hashmap",
+                "--rate", "1000", "--duration", "600", "--results", dir.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessHandle child = null;
+        try {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (child == null && System.nanoTime() < deadline && parent.isAlive()) {
+                child = parent.descendants().findFirst().orElse(null);
+                Thread.sleep(50);
+            }
+            assertNotNull(child, "the parent started no child");
+            parent.destroy(); // SIGTERM, as kill and timeout send
+            assertTrue(parent.waitFor(60, TimeUnit.SECONDS), "the parent did not stop");
+            final ProcessHandle started = child;
+            started.onExit().get(20, TimeUnit.SECONDS);
+            assertFalse(started.isAlive());
+        } finally {
+            if (child != null) {
+                child.destroyForcibly();
+            }
+            parent.destroyForcibly();
+        }
     }
 }
