@@ -171,6 +171,8 @@ class ReportTest {
         assertTrue(text.contains("./panamap bench --quick"), text);
         assertTrue(text.contains("Warm-up: in every child JVM"), text);
         assertTrue(text.contains("noise: the machine's noise floor"), text);
+        // The fixture is a --quick run: its noise floors were 0.3 s, not the 2 s of a full run.
+        assertTrue(text.contains("at least 2.00 s (300 ms with --quick) and at most 4.00 s."), text);
         assertTrue(text.contains("panamap-huge run 2 failed: java.lang.IllegalStateException: boom"), text);
         assertTrue(text.contains("panamap stats() after the timed pass of run 3: size=1 run=3"), text);
         assertTrue(rowOf(text, "panamap-huge #2").contains("FAILED: java.lang.IllegalStateException: boom"));

@@ -78,8 +78,9 @@ final class GrowSections {
         notes.add("GC n / time: collections and their time during the timed pass, all collectors.");
         notes.add("noise: the machine's noise floor, measured in the same JVM just before the timed pass: at least"
                 + " as many empty timing windows (two back-to-back System.nanoTime() calls) as puts, for as long as the"
-                + " timed pass takes (the warm-up pass's duration), at least 2 s and at most "
-                + RunSpec.NOISE_FLOOR_MAX_NANOS / 1_000_000_000 + " s. A worst put below"
+                + " timed pass takes (the warm-up pass's duration), at least " + Format.nanos(
+                RunSpec.DEFAULT_NOISE_FLOOR_NANOS) + " (" + Format.nanos(RunSpec.QUICK_NOISE_FLOOR_NANOS)
+                + " with --quick) and at most " + Format.nanos(RunSpec.NOISE_FLOOR_MAX_NANOS) + ". A worst put below"
                 + " 'noise max' cannot be told from a machine hiccup.");
         notes.add(atFloorNote(all));
         notes.add(baseline.note());
