@@ -46,6 +46,8 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
     static final long MAX_N = Integer.MAX_VALUE - 16;
     static final int MAX_RUNS = 1_000;
     static final int MAX_THREADS = 256;
+    /** The open-loop stream puts a new key every this many operations (OpenLoopStream.PUT_EVERY), into an array. */
+    static final int OPEN_LOOP_OPERATIONS_PER_PUT = 10;
 
     /** Shown by {@code --help} and after a usage error. */
     public static final String USAGE = """
@@ -171,14 +173,22 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
         }
         final List<String> workloadNames = workloadsForKeys(workloads, keys);
         contenders = contendersForWorkloads(contenders, workloadNames, named);
-        return new BenchOptions(
-                n != null ? n : quick ? QUICK_N : DEFAULT_N,
-                contenders, workloadNames,
+        final int keyCount = n != null ? n : quick ? QUICK_N : DEFAULT_N;
+        final long openLoopNanos = durationSeconds != null ? durationSeconds * 1_000_000_000L
+                : quick ? QUICK_OPEN_LOOP_NANOS : RunSpec.DEFAULT_OPEN_LOOP_NANOS;
+        // What a child would refuse, refused before any child runs.
+        if (workloads.contains("mixed-mt") && threads > keyCount) {
+            throw new UsageException("--threads: mixed-mt's " + threads + " threads need at least as many keys,"
+                    + " not --n " + keyCount);
+        }
+        if (workloads.contains("open-loop")
+                && (double) rate * openLoopNanos / 1e9 / OPEN_LOOP_OPERATIONS_PER_PUT > MAX_N) {
+            throw new UsageException("--rate " + rate + " for --duration " + openLoopNanos / 1_000_000_000L
+                    + " s: the open-loop stream would put more than " + MAX_N + " keys; lower one of them");
+        }
+        return new BenchOptions(keyCount, contenders, workloadNames,
                 runs != null ? runs : quick ? QUICK_RUNS : DEFAULT_RUNS,
-                rate,
-                durationSeconds != null ? durationSeconds * 1_000_000_000L
-                        : quick ? QUICK_OPEN_LOOP_NANOS : RunSpec.DEFAULT_OPEN_LOOP_NANOS,
-                threads, quick, seed, resultsDir);
+                rate, openLoopNanos, threads, quick, seed, resultsDir);
     }
 
     /**

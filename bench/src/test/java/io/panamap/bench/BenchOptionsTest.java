@@ -228,13 +228,23 @@ class BenchOptionsTest {
             "--frobnicate 3;            unknown option;  --frobnicate",
             "stray;                     unexpected argument; 'stray'",
             "--quick=yes;               --quick takes no value; yes",
-            "--n;                       --n needs a value; --n"})
+            "--n;                       --n needs a value; --n",
+            "--workloads mixed-mt --n 3 --threads 4; --threads; --n 3",
+            "--workloads open-loop --rate 100M --duration 3600; --rate 100000000; --duration 3600"})
     void shouldRejectBadValuesNamingTheOptionAndTheValue(final String args, final String mention1,
                                                         final String mention2) {
         final UsageException e = assertThrows(UsageException.class, () -> BenchOptions.parse(
                 Arrays.asList(args.split(" "))));
         assertTrue(e.getMessage().contains(mention1), e.getMessage());
         assertTrue(e.getMessage().contains(mention2), e.getMessage());
+    }
+
+    /** The cross-checks above apply only to the workload they concern. */
+    @Test
+    void aRateOrThreadCountOnlyTheWorkloadsLeftOutCannotRunShouldBeAccepted() throws UsageException {
+        assertEquals(100_000_000L, parse("--workloads", "grow", "--rate", "100M", "--duration", "3600").rate());
+        assertEquals(4, parse("--workloads", "grow", "--n", "3", "--threads", "4").threads());
+        assertEquals(4, parse("--workloads", "mixed-mt", "--n", "4", "--threads", "4").threads());
     }
 
     @Test
