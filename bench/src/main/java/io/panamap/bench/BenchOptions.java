@@ -9,9 +9,11 @@ import io.panamap.bench.workload.Workloads;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The parent's command line: {@code [--n N] [--keys long,string] [--contenders a,b]
@@ -95,9 +97,12 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
         workloads = List.copyOf(workloads);
     }
 
-    /** Whether {@code args} asks for the usage text. */
+    /**
+     * Whether {@code args} asks for the usage text: {@code --help} or {@code -h} anywhere, or {@code help} as the
+     * command itself (not as an option's value: {@code --results help} names a folder).
+     */
     public static boolean wantsHelp(final List<String> args) {
-        return args.contains("--help") || args.contains("-h") || args.contains("help");
+        return args.contains("--help") || args.contains("-h") || (!args.isEmpty() && args.getFirst().equals("help"));
     }
 
     /**
@@ -119,6 +124,7 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
         List<KeyType> keys = List.of(KeyType.LONG);
         long seed = RunSpec.DEFAULT_SEED;
         Path resultsDir = Path.of("results");
+        final Set<String> given = new HashSet<>();
 
         for (int i = 0; i < args.size(); i++) {
             final String arg = args.get(i);
@@ -141,6 +147,11 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                 throw new UsageException(option + " needs a value");
             } else {
                 throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            // A second value would silently replace the first: say so rather than run what was not meant.
+            if (!given.add(option.equals("--workload") ? "--workloads" : option)) {
+                throw new UsageException(option + " is given twice; give it once, with a comma-separated list"
+                        + " where it takes one");
             }
             switch (option) {
                 case "--n" -> n = (int) parseCount(option, value, MAX_N);
@@ -168,11 +179,14 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
             contenders = ordered;
         }
         final List<String> named = new ArrayList<>(contendersGiven ? contenders : List.of());
+        final List<String> addedByNuma = new ArrayList<>();
         if (numa) {
-            named.addAll(Contenders.numaNames());
+            addedByNuma.addAll(Contenders.numaNames());
+            addedByNuma.removeAll(named);
+            named.addAll(addedByNuma);
         }
         final List<String> workloadNames = workloadsForKeys(workloads, keys);
-        contenders = contendersForWorkloads(contenders, workloadNames, named);
+        contenders = contendersForWorkloads(contenders, workloadNames, named, addedByNuma);
         final int keyCount = n != null ? n : quick ? QUICK_N : DEFAULT_N;
         final long openLoopNanos = durationSeconds != null ? durationSeconds * 1_000_000_000L
                 : quick ? QUICK_OPEN_LOOP_NANOS : RunSpec.DEFAULT_OPEN_LOOP_NANOS;
@@ -217,11 +231,13 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
     }
 
     /**
-     * The contenders that run {@code workloads}. Those the user asked for ({@code named}) must each have a map
-     * for one of them; the defaults are narrowed to those that do. Every workload needs one contender.
+     * The contenders that run {@code workloads}. Those the user asked for ({@code named}: by {@code --contenders},
+     * or {@code addedByNuma} by {@code --numa}) must each have a map for one of them; the defaults are narrowed to
+     * those that do. Every workload needs one contender.
      */
     private static List<String> contendersForWorkloads(final List<String> contenders, final List<String> workloads,
-                                                       final List<String> named) throws UsageException {
+                                                       final List<String> named, final List<String> addedByNuma)
+            throws UsageException {
         final List<Workload> kinds = workloads.stream().map(Workloads::byName).toList();
         final List<String> kept = new ArrayList<>();
         for (final String name : contenders) {
@@ -230,7 +246,8 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                 kept.add(name);
             } else if (named.contains(name)) {
                 final List<Workload> needs = distinctNeeds(kinds);
-                final StringBuilder message = new StringBuilder("--contenders: " + name + " has no map for "
+                final String option = addedByNuma.contains(name) ? "--numa" : "--contenders";
+                final StringBuilder message = new StringBuilder(option + ": " + name + " has no map for "
                         + String.join(" or ", needs.stream().map(Workload::needs).toList()));
                 for (final Workload kind : needs) {
                     message.append("; those with a map for ").append(kind.needs()).append(": ")

@@ -147,7 +147,8 @@ class BenchOptionsTest {
     @CsvSource(delimiter = ';', value = {
             "--keys string --contenders fastutil;           fastutil has no map for string keys; chronicle-presized",
             "--keys string --contenders panamap,agrona;     agrona has no map for string keys;   hashmap",
-            "--keys string --numa;                          panamap-numa-local has no map;       string keys",
+            "--keys string --numa;                          --numa: panamap-numa-local has no map; string keys",
+            "--keys string --contenders panamap-numa-local; --contenders: panamap-numa-local has no map; string keys",
             "--keys text;                                   --keys: unknown name 'text';         known: long, string",
             "--keys string,string;                          given twice;                         string"})
     void keyTypesWithoutAContenderShouldBeRefusedNamingThoseThatHaveOne(final String args, final String mention1,
@@ -229,6 +230,8 @@ class BenchOptionsTest {
             "stray;                     unexpected argument; 'stray'",
             "--quick=yes;               --quick takes no value; yes",
             "--n;                       --n needs a value; --n",
+            "--contenders hashmap --contenders fastutil; --contenders is given twice; once",
+            "--workload grow --workloads get; --workloads is given twice; once",
             "--workloads mixed-mt --n 3 --threads 4; --threads; --n 3",
             "--workloads open-loop --rate 100M --duration 3600; --rate 100000000; --duration 3600"})
     void shouldRejectBadValuesNamingTheOptionAndTheValue(final String args, final String mention1,
@@ -252,6 +255,8 @@ class BenchOptionsTest {
         assertTrue(BenchOptions.wantsHelp(List.of("--help")));
         assertTrue(BenchOptions.wantsHelp(List.of("--n", "5", "-h")));
         assertFalse(BenchOptions.wantsHelp(List.of("--quick")));
+        assertTrue(BenchOptions.wantsHelp(List.of("help")));
+        assertFalse(BenchOptions.wantsHelp(List.of("--results", "help")), "a folder named help");
         assertTrue(BenchOptions.USAGE.contains("--contenders"));
     }
 }
