@@ -1542,8 +1542,16 @@ final class HashTable {
         return arrays;
     }
 
-    /** An array nobody writes any more: freed now, or when the last iterator reading it lets go. */
+    /**
+     * An array nobody writes any more: freed now, or when the last iterator reading it lets go. The writer takes
+     * it out of the table before it gets here; a close() from another thread in between (a misuse: it races the
+     * write) did not see it, so on a closed table it is freed at once, not kept where nothing frees it again.
+     */
     private synchronized void retire(final BucketArray array) {
+        if (closed) {
+            array.block.close();
+            return;
+        }
         array.retired = true;
         if (array.pins == 0) {
             releaseRetired(array);

@@ -1,6 +1,7 @@
 package io.panamap;
 
 import io.panamap.codec.Codecs;
+import io.panamap.memory.MemoryWorker;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -118,5 +119,47 @@ class CloseRaceTest {
             assertEquals(0, recording.live(), "round " + round + ": nothing stays mapped: " + recording);
         }
         assertTrue(closedDuringTheTrim > 0, "some rounds closed the table while it was trimming");
+    }
+
+    @Test
+    void aGrowthEndingWhileTheTableClosesShouldFreeTheOldArray() throws Exception {
+        // The write that ends a growth takes the old array out of the table, then retires it under the monitor
+        // close() holds. A close() in between does not see that array: the retirement must free it, not keep it
+        // (a small array a doubling retired is kept mapped, with background memory work, until a larger one is).
+        // The test holds the monitor, so the write waits right there, and closes the table as close() would.
+        final RecordingAllocator recording = new RecordingAllocator("retire");
+        final LongLongMap map = LongLongMap.builder().allocator(recording).build();
+        final HashTable table = map.table();
+        long key = 0;
+        while (!table.isGrowing() || table.oldBuckets.bucketCount < 4) {
+            map.put(key, key++);
+        }
+        while (table.isGrowing() && table.nevacuate < table.oldBuckets.bucketCount - 1) {
+            map.put(key, key++);
+        }
+        assertTrue(table.isGrowing(), "the next write ends the growth");
+        final long last = key;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread writer = new Thread(() -> {
+            try {
+                map.put(last, last);
+            } catch (final Throwable t) {
+                failure.set(t);
+            }
+        });
+        synchronized (table) {
+            writer.start();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (writer.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(Thread.State.BLOCKED, writer.getState(), "the write waits for the monitor");
+            assertEquals(null, table.oldBuckets, "the write has ended the growth and waits to retire the old array");
+            map.close();
+        }
+        writer.join(10_000);
+        assertInstanceOf(IllegalStateException.class, failure.get(), "the racing write ends in an exception");
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        assertEquals(0, recording.live(), "nothing stays mapped: " + recording);
     }
 }
