@@ -1507,8 +1507,12 @@ final class HashTable {
         return keptSmallRetiredBytes + (ready == null ? 0 : ready.committedBytes());
     }
 
-    /** Bytes of address space mapped for live arrays and kept retired ones (only touched pages use memory). */
-    long reservedBytes() {
+    /**
+     * Bytes of address space mapped for live arrays and kept retired ones (only touched pages use memory). Under
+     * the table's monitor, as the lists it walks change: a concurrent map's {@code stats()} runs beside cursor
+     * steps of other threads, which let go of retired arrays.
+     */
+    synchronized long reservedBytes() {
         long bytes = 0;
         for (final BucketArray array : liveArrays()) {
             bytes += array.block.byteSize();
