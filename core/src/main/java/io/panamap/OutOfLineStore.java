@@ -609,9 +609,12 @@ final class OutOfLineStore implements AutoCloseable {
         return slabsInUse * SLAB_BYTES + dedicatedBytes;
     }
 
-    /** Bytes of address space mapped: every region and dedicated block (only touched pages use memory). */
+    /**
+     * Bytes of address space mapped: every region and dedicated block, and the region the memory worker mapped
+     * ahead, if one waits (only touched pages use memory).
+     */
     long reservedBytes() {
-        return reservedBytes;
+        return reservedBytes + (PREPARED_REGION.get(this) instanceof NativeBlock ahead ? ahead.byteSize() : 0);
     }
 
     /** Blocks allocated and not yet freed; blocks queued by {@link #freeDeferred} still count. */
@@ -664,7 +667,7 @@ final class OutOfLineStore implements AutoCloseable {
                         + " committed %d B (%d slabs of %d KiB, %d dedicated blocks of %d B in all), reserved %d B"
                         + " in %d regions, fragmentation %.1f%%",
                 describeOwner(), liveBlocks, deferredCount, requestedBytes, allocatedBytes, committedBytes(),
-                slabsInUse, SLAB_BYTES >> 10, dedicatedBlocks, dedicatedBytes, reservedBytes, regionCount,
+                slabsInUse, SLAB_BYTES >> 10, dedicatedBlocks, dedicatedBytes, reservedBytes(), regionCount,
                 100 * fragmentation());
     }
 

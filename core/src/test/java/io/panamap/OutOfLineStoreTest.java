@@ -508,6 +508,37 @@ class OutOfLineStoreTest {
     }
 
     @Test
+    void aRegionMappedAheadShouldCountAsReserved() throws InterruptedException {
+        // reservedBytes is the address space mapped for storage: the region the worker maps ahead is mapped too
+        // (it was left out, and a store could map up to 1 GiB more than its stats said).
+        final List<NativeBlock> blocks = java.util.Collections.synchronizedList(new ArrayList<>());
+        final NativeAllocator recording = new NativeAllocator() {
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                final NativeBlock block = NativeAllocators.defaultAllocator().allocate(byteSize);
+                blocks.add(block);
+                return block;
+            }
+
+            @Override
+            public String describe() {
+                return "recording";
+            }
+        };
+        try (OutOfLineStore store = new OutOfLineStore(recording, OutOfLineStore.BudgetGuard.UNLIMITED, OWNER, true)) {
+            for (int i = 0; i < 4 * 9; i++) {
+                store.allocate(LARGEST_CLASS); // past half of the first region's slabs: the next is asked for
+            }
+            assertTrue(io.panamap.memory.MemoryWorker.awaitIdle(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(2, blocks.size(), "the first region, and the next one mapped ahead");
+            assertEquals(blocks.get(0).byteSize() + blocks.get(1).byteSize(), store.reservedBytes());
+            assertEquals(store.reservedBytes(), store.stats().reservedBytes());
+            store.clear(); // unmaps the region mapped ahead
+            assertEquals(OutOfLineStore.FIRST_REGION_BYTES, store.reservedBytes());
+        }
+    }
+
+    @Test
     void regionsShouldDoubleUpToAGibibyteAndStayFindable() {
         Assumptions.assumeTrue(Mmap.isAvailable(), "needs lazily backed mmap: this reserves 3 GiB of address space");
         try (OutOfLineStore store = new OutOfLineStore(new MmapAllocator(false), OutOfLineStore.BudgetGuard.UNLIMITED,
