@@ -1002,6 +1002,18 @@ final class HashTable {
         return oldBuckets == null;
     }
 
+    /**
+     * A front end's {@code evacuate(timeBudget)} in nanoseconds: one too long for a {@code long} of them (about
+     * 292 years, e.g. {@code ChronoUnit.FOREVER}) means no limit, where {@link java.time.Duration#toNanos} throws.
+     */
+    static long budgetNanos(final java.time.Duration timeBudget) {
+        try {
+            return timeBudget.toNanos();
+        } catch (final ArithmeticException tooLong) {
+            return timeBudget.isNegative() ? 0 : Long.MAX_VALUE;
+        }
+    }
+
     /** {@link #evacuateFor} as a write of its own, for a front end's {@code evacuate(budget)}. */
     boolean evacuateForAsWrite(final long budgetNanos) {
         beginWrite();

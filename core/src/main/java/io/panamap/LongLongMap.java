@@ -509,7 +509,7 @@ public final class LongLongMap implements AutoCloseable {
      * @return true when no growth is left in progress
      */
     public boolean evacuate(final java.time.Duration timeBudget) {
-        return table.evacuateForAsWrite(timeBudget.toNanos());
+        return table.evacuateForAsWrite(HashTable.budgetNanos(timeBudget));
     }
 
     /**

@@ -586,7 +586,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
 
     /** Evacuates a growth in progress for about {@code timeBudget} (see {@link LongLongMap#evacuate}). */
     public boolean evacuate(final java.time.Duration timeBudget) {
-        return table.evacuateForAsWrite(timeBudget.toNanos());
+        return table.evacuateForAsWrite(HashTable.budgetNanos(timeBudget));
     }
 
     /** Shape, growth progress and memory of the table; committed and reserved bytes include out-of-line storage. */

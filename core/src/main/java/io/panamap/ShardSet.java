@@ -204,14 +204,15 @@ final class ShardSet implements AutoCloseable {
      */
     boolean evacuate(final Duration timeBudget) {
         checkOpen();
-        final long deadline = System.nanoTime() + timeBudget.toNanos();
+        final long budget = HashTable.budgetNanos(timeBudget);
+        final long start = System.nanoTime();
         boolean allDone = true;
         boolean sliced = false;
         for (int shard = 0; shard < tables.length; shard++) {
             if (!tables[shard].isGrowing()) {
                 continue;
             }
-            final long left = deadline - System.nanoTime();
+            final long left = budget - (System.nanoTime() - start);
             if (left <= 0 && sliced) {
                 return false;
             }

@@ -48,6 +48,36 @@ class GrowthControlTest {
     }
 
     @Test
+    void aBudgetTooLongForNanosecondsShouldMeanNoLimit() {
+        // Duration.toNanos() overflows past about 292 years: such a budget threw ArithmeticException, even with no
+        // growth in progress, instead of evacuating until done.
+        final Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        try (LongLongMap map = midGrowth(53_249)) {
+            assertTrue(map.evacuate(forever));
+            assertFalse(map.stats().growing());
+            assertTrue(map.evacuate(Duration.ofSeconds(Long.MAX_VALUE)), "nothing left to do");
+            TableInvariants.check(map);
+        }
+        try (OffHeapMap<Long, Long> map = OffHeapMap.builder(io.panamap.codec.Codecs.longs(),
+                io.panamap.codec.Codecs.longs()).backgroundMemoryWork(false).build()) {
+            for (long key = 0; key < 53_249; key++) {
+                map.set(key, key);
+            }
+            assertTrue(map.stats().growing(), map.stats().toString());
+            assertTrue(map.evacuate(forever));
+            assertFalse(map.stats().growing());
+        }
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(2).backgroundMemoryWork(false)
+                .build()) {
+            for (long key = 0; key < 100_000; key++) {
+                map.put(key, key);
+            }
+            assertTrue(map.evacuate(forever));
+            assertEquals(0, map.stats().shardsGrowing());
+        }
+    }
+
+    @Test
     void timeWithTwoArraysShouldGrowOnlyWhileGrowing() throws InterruptedException {
         try (LongLongMap map = midGrowth(53_249)) {
             final long early = map.stats().timeWithTwoArraysNanos();
