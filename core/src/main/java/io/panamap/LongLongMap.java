@@ -669,7 +669,14 @@ public final class LongLongMap implements AutoCloseable {
             return this;
         }
 
-        /** The table. */
+        /**
+         * The table, with its first array mapped (and, for an {@link #expectedSize}, faulted in).
+         *
+         * @throws io.panamap.memory.MemoryBudgetExceededException if the {@link #memoryBudget} cannot hold that
+         *         first array (for the expected size, as Go's {@code makemap} picks it; 144 bytes at the least)
+         * @throws io.panamap.memory.NativeMemoryException if the allocator cannot map it
+         * @throws IllegalArgumentException if the expected size needs more than 2^40 buckets
+         */
         public LongLongMap build() {
             return new LongLongMap(this);
         }

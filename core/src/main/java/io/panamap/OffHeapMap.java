@@ -709,7 +709,15 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
             return this;
         }
 
-        /** The table. */
+        /**
+         * The table, with its first bucket array mapped (see {@link LongLongMap.Builder#build()}).
+         *
+         * @throws io.panamap.memory.MemoryBudgetExceededException if the {@link #memoryBudget} cannot hold that
+         *         first array
+         * @throws io.panamap.memory.NativeMemoryException if the allocator cannot map it
+         * @throws IllegalArgumentException if the expected size needs more than 2^40 buckets, or the key codec
+         *         has size 0
+         */
         public OffHeapMap<K, V> build() {
             return new OffHeapMap<>(this);
         }
