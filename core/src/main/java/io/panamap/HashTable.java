@@ -342,8 +342,10 @@ final class HashTable {
         final int logSize = logSizeFor(expectedSize);
         this.presizedLogSize = logSize;
         if (logSize > MAX_LOG_SIZE) {
-            throw new IllegalArgumentException("expected size " + expectedSize + " needs 2^" + logSize
-                    + " buckets; at most 2^" + MAX_LOG_SIZE + " are supported");
+            // logSizeFor stops counting at 2^60 (Go's overLoadFactor does too), so say "more than" the limit.
+            throw new IllegalArgumentException("expected size " + expectedSize + " needs more than the 2^"
+                    + MAX_LOG_SIZE + " buckets supported, which hold " + LOAD_FACTOR_NUM * ((1L << MAX_LOG_SIZE)
+                    / LOAD_FACTOR_DEN) + " entries at Go's load factor");
         }
         if (backgroundMemoryWork) {
             MemoryWorker.start(); // its first hand-off, at the first growth, would otherwise start a thread

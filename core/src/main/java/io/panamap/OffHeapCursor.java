@@ -51,43 +51,43 @@ public final class OffHeapCursor<K, V> extends TableIterator implements AutoClos
 
     /** The current key, decoded. */
     public K key() {
-        check();
+        checkPositioned();
         return keys.read(segment, keyOffset);
     }
 
     /** The current key decoded into {@code reuse} (for codecs of mutable types). */
     public K keyUsing(final K reuse) {
-        check();
+        checkPositioned();
         return keys.readUsing(segment, keyOffset, reuse);
     }
 
     /** A read-only view of the current key's encoding, valid until the next write. */
     public MemorySegment keyView() {
-        check();
+        checkPositioned();
         return keys.view(segment, keyOffset);
     }
 
     /** The current value, decoded. */
     public V value() {
-        check();
+        checkPositioned();
         return values.read(segment, valueOffset);
     }
 
     /** The current value decoded into {@code reuse} (for codecs of mutable types). */
     public V valueUsing(final V reuse) {
-        check();
+        checkPositioned();
         return values.readUsing(segment, valueOffset, reuse);
     }
 
     /** A read-only view of the current value's encoding, valid until the next write. */
     public MemorySegment valueView() {
-        check();
+        checkPositioned();
         return values.view(segment, valueOffset);
     }
 
     /** Copies the current value's encoding to {@code target} at {@code offset}; returns its length. */
     public long copyValue(final MemorySegment target, final long offset) {
-        check();
+        checkPositioned();
         return values.copyTo(segment, valueOffset, target, offset);
     }
 
@@ -97,10 +97,6 @@ public final class OffHeapCursor<K, V> extends TableIterator implements AutoClos
         finish();
     }
 
-    private void check() {
-        table.checkOpen();
-        checkPositioned();
-    }
 
     void position(final MemorySegment entrySegment, final long entryKeyOffset, final long entryValueOffset) {
         this.segment = entrySegment;

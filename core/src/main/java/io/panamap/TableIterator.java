@@ -88,8 +88,12 @@ abstract class TableIterator {
         stop();
     }
 
-    /** Refuses to read an entry when the cursor is not on one. */
+    /**
+     * Refuses to read an entry when the cursor is not on one, or its map is closed: a cursor keeps its entry's
+     * key and value (or where they were), and would otherwise still answer with them after {@code close()}.
+     */
     final void checkPositioned() {
+        table.checkOpen();
         if (!positioned) {
             throw new IllegalStateException("cursor is not on an entry: call next() and check that it returned true");
         }

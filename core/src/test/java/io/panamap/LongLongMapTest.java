@@ -171,6 +171,8 @@ class LongLongMapTest {
         final LongLongMap map = new LongLongMap();
         map.put(1, 2);
         final LongLongCursor cursor = map.cursor();
+        final LongLongCursor onAnEntry = map.cursor();
+        assertTrue(onAnEntry.next());
         map.close();
         map.close(); // idempotent
         assertTrue(map.isClosed());
@@ -186,6 +188,8 @@ class LongLongMapTest {
         assertThrows(IllegalStateException.class, map::cursor);
         assertThrows(IllegalStateException.class, () -> map.forEach((k, v) -> { }));
         assertThrows(IllegalStateException.class, cursor::next);
+        assertThrows(IllegalStateException.class, onAnEntry::key, "a cursor left on an entry keeps it in its fields");
+        assertThrows(IllegalStateException.class, onAnEntry::value);
         assertThrows(IllegalStateException.class, map::finishGrowth);
     }
 
@@ -201,6 +205,8 @@ class LongLongMapTest {
         final IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
                 () -> LongLongMap.withExpectedSize(Long.MAX_VALUE));
         assertTrue(huge.getMessage().contains("expected size"), huge.getMessage());
+        assertTrue(huge.getMessage().contains("more than the 2^40 buckets supported, which hold 7146825580544"),
+                huge.getMessage());
     }
 
     @Test
