@@ -479,10 +479,9 @@ class OutOfLineStoreTest {
         }
     }
 
-    @Test
-    void aRegionMappedAheadShouldBeUnmappedWhenTheStoreCloses() throws InterruptedException {
-        final List<NativeBlock> blocks = java.util.Collections.synchronizedList(new ArrayList<>());
-        final NativeAllocator recording = new NativeAllocator() {
+    /** The default allocator, adding every block it maps to {@code blocks}. */
+    private static NativeAllocator listing(final List<NativeBlock> blocks) {
+        return new NativeAllocator() {
             @Override
             public NativeBlock allocate(final long byteSize) {
                 final NativeBlock block = NativeAllocators.defaultAllocator().allocate(byteSize);
@@ -495,6 +494,12 @@ class OutOfLineStoreTest {
                 return "recording";
             }
         };
+    }
+
+    @Test
+    void aRegionMappedAheadShouldBeUnmappedWhenTheStoreCloses() throws InterruptedException {
+        final List<NativeBlock> blocks = java.util.Collections.synchronizedList(new ArrayList<>());
+        final NativeAllocator recording = listing(blocks);
         final OutOfLineStore store = new OutOfLineStore(recording, OutOfLineStore.BudgetGuard.UNLIMITED, OWNER, true);
         for (int i = 0; i < 4 * 9; i++) {
             store.allocate(LARGEST_CLASS); // 9 of the first region's 16 slabs: past half, so the next is asked for
@@ -512,19 +517,7 @@ class OutOfLineStoreTest {
         // reservedBytes is the address space mapped for storage: the region the worker maps ahead is mapped too
         // (it was left out, and a store could map up to 1 GiB more than its stats said).
         final List<NativeBlock> blocks = java.util.Collections.synchronizedList(new ArrayList<>());
-        final NativeAllocator recording = new NativeAllocator() {
-            @Override
-            public NativeBlock allocate(final long byteSize) {
-                final NativeBlock block = NativeAllocators.defaultAllocator().allocate(byteSize);
-                blocks.add(block);
-                return block;
-            }
-
-            @Override
-            public String describe() {
-                return "recording";
-            }
-        };
+        final NativeAllocator recording = listing(blocks);
         try (OutOfLineStore store = new OutOfLineStore(recording, OutOfLineStore.BudgetGuard.UNLIMITED, OWNER, true)) {
             for (int i = 0; i < 4 * 9; i++) {
                 store.allocate(LARGEST_CLASS); // past half of the first region's slabs: the next is asked for
