@@ -176,6 +176,8 @@ class ReportTest {
         assertTrue(text.contains("panamap-huge run 2 failed: java.lang.IllegalStateException: boom"), text);
         assertTrue(text.contains("panamap stats() after the timed pass of run 3: size=1 run=3"), text);
         assertTrue(rowOf(text, "panamap-huge #2").contains("FAILED: java.lang.IllegalStateException: boom"));
+        assertTrue(text.contains("Some runs of panamap-huge failed (below): their figures are medians over the runs"
+                + " that completed."), text);
     }
 
     @Test

@@ -62,8 +62,7 @@ final class GetSections {
         notes.add("Every round's sum of returned values (the blackhole that keeps the JIT from removing the loop)"
                 + " was checked against the sum the keys imply; the checksums are in the table below.");
         notes.add(baseline.note());
-        notes.add("Figures are medians over " + info.runs() + (info.runs() == 1 ? " run" : " runs")
-                + " (for an even count, the lower middle run), each run in its own JVM.");
+        notes.add(Runs.mediansNote(info.runs(), all, ""));
         return new Report.Section(workload + ": random gets of present keys", description, table.build(), notes);
     }
 

@@ -84,7 +84,7 @@ final class GrowSections {
                 + " 'noise max' cannot be told from a machine hiccup.");
         notes.add(atFloorNote(all));
         notes.add(baseline.note());
-        notes.add(mediansNote(info.runs()));
+        notes.add(Runs.mediansNote(info.runs(), all, "; 'worst put' and 'at size' come from the same run"));
         for (final Runs<GrowResult> runs : all) {
             if (runs.any() && !runs.results().getLast().mapStats().isEmpty()) {
                 final GrowResult last = runs.results().getLast();
@@ -164,11 +164,5 @@ final class GrowSections {
                 + " and the noise max of its own JVM: " + String.join(", ", counts) + ". Each side is the largest of"
                 + " the machine's stalls over a few seconds, so a map that adds none of its own has about even odds"
                 + " in any one run: compare counts over several runs, and with a contender that does no growth.";
-    }
-
-    private static String mediansNote(final int runs) {
-        return "Figures are medians over " + runs + (runs == 1 ? " run" : " runs")
-                + " (for an even count, the lower middle run), each run in its own JVM; 'worst put' and"
-                + " 'at size' come from the same run.";
     }
 }

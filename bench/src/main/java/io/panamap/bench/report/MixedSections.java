@@ -92,8 +92,7 @@ final class MixedSections {
                     + " is charged the whole wait.");
         }
         notes.add(baseline.note());
-        notes.add("Figures are medians over " + info.runs() + (info.runs() == 1 ? " run" : " runs")
-                + " (for an even count, the lower middle run), each run in its own JVM.");
+        notes.add(Runs.mediansNote(info.runs(), all, ""));
         for (final Runs<MixedResult> runs : all) {
             if (runs.any() && !runs.results().getLast().mapStats().isEmpty()) {
                 final MixedResult last = runs.results().getLast();

@@ -37,6 +37,23 @@ record Runs<R extends WorkloadResult>(String contender, List<Outcome> outcomes, 
         return new Runs<>(contender, mine, List.copyOf(results));
     }
 
+    /**
+     * The note that says what a table's figures are medians of: {@code runs} per contender, or, for a contender
+     * some of whose runs failed, those that completed. {@code about} ends the first sentence (may be empty).
+     */
+    static String mediansNote(final int runs, final List<? extends Runs<?>> all, final String about) {
+        final StringBuilder note = new StringBuilder("Figures are medians over " + runs
+                + (runs == 1 ? " run" : " runs") + " (for an even count, the lower middle run), each run in its own"
+                + " JVM" + about + ".");
+        final List<String> partial = all.stream().filter(r -> r.any() && !r.failures().isEmpty())
+                .map(Runs::contender).toList();
+        if (!partial.isEmpty()) {
+            note.append(" Some runs of ").append(String.join(", ", partial))
+                    .append(" failed (below): their figures are medians over the runs that completed.");
+        }
+        return note.toString();
+    }
+
     /** Whether at least one run produced a result. */
     boolean any() {
         return !results.isEmpty();
