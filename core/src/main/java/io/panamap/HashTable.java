@@ -356,7 +356,12 @@ final class HashTable {
         // here, on the constructing thread: in the background it raced the first inserts, which then waited
         // on pages being faulted in (1.4-1.8 ms stalls in the first few hundred operations of the open loop).
         buckets.prefaultedUpTo = buckets.bucketCount + buckets.preallocatedSpares;
-        allocator.prefault(buckets.block, 0, layout.bytesFor(buckets.prefaultedUpTo));
+        try {
+            allocator.prefault(buckets.block, 0, layout.bytesFor(buckets.prefaultedUpTo));
+        } catch (final RuntimeException | Error e) { // a hint that must not throw; one that does leaks nothing
+            close();
+            throw e;
+        }
         // The first access of each kind to native memory in a JVM links its accessor (method handles are
         // spun): done here, by writing the first bucket's tophash word and byte back unchanged, instead of by
         // the JVM's first insert, whose 0.9 ms this took to 0.3-0.4 ms.

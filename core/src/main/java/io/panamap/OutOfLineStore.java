@@ -757,11 +757,12 @@ final class OutOfLineStore implements AutoCloseable {
 
     /** Gives an empty slab's pages back and puts it on the free stack. */
     private void releaseSlab(final int slab) {
-        discardUnlessClosed(regionBlock[slabRegion[slab]], slabStart(slab), SLAB_BYTES);
         slabClass[slab] = NONE;
         slabNext[slab] = freeSlabTop;
         freeSlabTop = slab;
         slabsInUse--;
+        // Last: the slab is free whatever the hint does (a custom allocator's discard could throw).
+        discardUnlessClosed(regionBlock[slabRegion[slab]], slabStart(slab), SLAB_BYTES);
     }
 
     /** Offset of {@code slab} in its region. */

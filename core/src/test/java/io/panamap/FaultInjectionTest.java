@@ -552,4 +552,35 @@ class FaultInjectionTest {
         }
         assertEquals(0, allocator.live(), "mappings left after close(): " + allocator.describe());
     }
+
+    /**
+     * Pre-faulting is a hint an allocator should not fail, but the interface is open: a table whose constructor
+     * meets an exception there frees the array it had mapped, rather than leaving it mapped by a table nobody holds.
+     */
+    @Test
+    void aConstructorWhosePrefaultThrowsShouldLeaveNothingMapped() {
+        final RecordingAllocator recording = new RecordingAllocator("prefault throws");
+        final io.panamap.memory.NativeAllocator throwing = new io.panamap.memory.NativeAllocator() {
+            @Override
+            public io.panamap.memory.NativeBlock allocate(final long byteSize) {
+                return recording.allocate(byteSize);
+            }
+
+            @Override
+            public void prefault(final io.panamap.memory.NativeBlock block, final long byteOffset,
+                                 final long byteLength) {
+                throw new IllegalStateException("prefault refused");
+            }
+
+            @Override
+            public String describe() {
+                return "prefault throws";
+            }
+        };
+        final IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> LongLongMap.builder().expectedSize(100_000).allocator(throwing).build());
+        assertEquals("prefault refused", e.getMessage());
+        assertEquals(1, recording.allocations(), "the first array was mapped");
+        assertEquals(0, recording.live(), "and unmapped again");
+    }
 }

@@ -24,7 +24,8 @@ public interface NativeAllocator {
      * their contents, if this allocator can; a hint, so the default does nothing. Tables call it from
      * the background {@link MemoryWorker} on an array they are about to adopt, so that its first
      * touches do not fault on the writing thread, and from a table's constructor on its first array. It must
-     * be safe while another thread writes the block.
+     * be safe while another thread writes the block, and should not throw: a failure means only that pages fault
+     * later (a table's constructor that meets an exception here frees its array and rethrows it).
      */
     default void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
     }
@@ -34,7 +35,8 @@ public interface NativeAllocator {
      * operating system, if this allocator can; a hint, so the default does nothing. Afterwards the contents
      * of the range are unspecified (mmap memory reads zeros), but the block stays mapped and usable: the
      * next write there simply takes memory again. Allocators that drop whole pages only drop those inside
-     * the range, so bytes outside it are kept. Not for memory another thread may be reading.
+     * the range, so bytes outside it are kept. Not for memory another thread may be reading. Should not throw:
+     * a failure means only that the memory stays resident.
      */
     default void discard(final NativeBlock block, final long byteOffset, final long byteLength) {
     }
