@@ -283,7 +283,7 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
     }
 
     /** A positive whole number up to {@code max}; "_" and "," may group digits; k, M, G multiply by 1000s. */
-    static long parseCount(final String option, final String value, final long max) throws UsageException {
+    public static long parseCount(final String option, final String value, final long max) throws UsageException {
         final String digits = value.strip().replace("_", "").replace(",", "").toLowerCase(Locale.ROOT);
         long multiplier = 1;
         String number = digits;

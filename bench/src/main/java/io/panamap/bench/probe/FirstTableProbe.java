@@ -33,8 +33,8 @@ final class FirstTableProbe {
             }
         }
         System.out.printf("first-table: the first LongLongMap of this JVM, %,d keys, no warm-up%n", keys);
-        System.out.printf("constructor %s; insert 1 %s; insert 9 (the first growth) %s%n",
-                Probes.micros(constructed), Probes.micros(nanos[0]), Probes.micros(nanos[Math.min(8, keys - 1)]));
+        System.out.printf("constructor %s; insert 1 %s%s%n", Probes.micros(constructed), Probes.micros(nanos[0]),
+                keys < 9 ? "" : "; insert 9 (the first growth) " + Probes.micros(nanos[8]));
         final StringBuilder slow = new StringBuilder();
         int count = 0;
         for (int i = 0; i < keys; i++) {

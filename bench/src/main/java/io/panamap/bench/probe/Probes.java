@@ -1,5 +1,8 @@
 package io.panamap.bench.probe;
 
+import io.panamap.bench.BenchOptions;
+import io.panamap.bench.UsageException;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -64,16 +67,11 @@ public final class Probes {
         if (args.length <= index) {
             return fallback;
         }
-        final int value;
-        try {
-            value = Integer.parseInt(args[index].replace("_", "").replace(",", ""));
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("argument " + (index + 1) + " must be a positive whole number: " + args[index]);
+        try { // as the bench reads --n: 1000000, 1_000_000 or 1M
+            return (int) BenchOptions.parseCount("argument " + (index + 1), args[index], Integer.MAX_VALUE);
+        } catch (final UsageException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        if (value <= 0) {
-            throw new IllegalArgumentException("argument " + (index + 1) + " must be positive: " + args[index]);
-        }
-        return value;
     }
 
     /** The value at quantile {@code q} of sorted {@code values} (nearest rank). */

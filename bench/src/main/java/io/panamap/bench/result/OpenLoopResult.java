@@ -28,9 +28,15 @@ public record OpenLoopResult(long operations, long rate, long elapsedNanos, long
         return size;
     }
 
-    /** Operations per second actually achieved. */
+    /**
+     * Operations per second actually achieved: over the longer of the stream's wall time and its schedule
+     * ({@code operations / rate}). The wall time ends with the last operation, which is scheduled at
+     * {@code (operations - 1) / rate}, so over it alone a short stream that kept up reads above its rate.
+     */
     public double achievedPerSecond() {
-        return elapsedNanos == 0 ? 0 : operations * 1e9 / elapsedNanos;
+        final double scheduleNanos = rate == 0 ? 0 : operations * 1e9 / rate;
+        final double span = Math.max(elapsedNanos, scheduleNanos);
+        return span == 0 ? 0 : operations * 1e9 / span;
     }
 
     @Override

@@ -92,12 +92,14 @@ class ProbesTest {
     void aBadArgumentShouldBeNamed() {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Probes.intArg(new String[] {"0"}, 0, 5));
-        assertTrue(e.getMessage().contains("argument 1 must be positive: 0"), e.getMessage());
+        assertEquals("argument 1: must be between 1 and 2147483647, got '0'", e.getMessage());
         final IllegalArgumentException notANumber = assertThrows(IllegalArgumentException.class,
                 () -> Probes.intArg(new String[] {"8", "abc"}, 1, 5));
-        assertEquals("argument 2 must be a positive whole number: abc", notANumber.getMessage());
+        assertEquals("argument 2: expected a positive whole number such as 1000000 or 1M, got 'abc'",
+                notANumber.getMessage());
         assertEquals(5, Probes.intArg(new String[0], 0, 5));
         assertEquals(1_000_000, Probes.intArg(new String[] {"1_000_000"}, 0, 5));
+        assertEquals(2_000_000, Probes.intArg(new String[] {"2M"}, 0, 5), "the shorthand the bench's --n takes");
     }
 
     @Test
