@@ -31,14 +31,17 @@ import java.util.function.LongBinaryOperator;
  *
  * <h2>Reads</h2>
  * A read first runs without any lock, under a {@link StampedLock} optimistic stamp, and keeps its result
- * only if no write to that shard started meanwhile; otherwise it runs again under the shard's read lock. A
- * racing write can make the optimistic run read a half-written entry (discarded: the stamp fails), follow a
- * stale link (it stays in bounds: every access is checked against its segment) or meet an array the write
- * retired. Retired arrays are unmapped later, on the memory worker, by closing their shared arena, and
- * closing a shared arena is the JDK's own safe point: it waits for every thread that is inside an access
- * to that memory, and later accesses throw {@link IllegalStateException} instead of touching it. The
- * optimistic read catches that, and anything else a race can make a read throw, and retries under the
- * lock. So a read never returns a torn pair or a value from freed memory, and never crashes.
+ * only if no write to that shard started meanwhile; otherwise it tries again, up to 64 times, spinning while a
+ * writer holds the shard, and only then runs under the shard's read lock. A racing write can make the
+ * optimistic run read a half-written entry (discarded: the stamp fails), follow a stale link (it stays in
+ * bounds: every access is checked against its segment) or meet an array the write retired. A shard keeps its
+ * retired arrays mapped (with background memory work and an allocator that gives pages back, as mmap does),
+ * their pages given back on the memory worker, so such a reader reads zeros or stale bytes and its stamp
+ * fails; it frees them, by closing their shared arena, only beyond its share of 2,048 per map and on close.
+ * Closing a shared arena is the JDK's own safe point: it waits for every thread that is inside an access to
+ * that memory, and later accesses throw {@link IllegalStateException} instead of touching it. The optimistic
+ * read treats that, and anything else a race can make a read throw, as a failed stamp. So a read never
+ * returns a torn pair or a value from freed memory, and never crashes.
  *
  * <h2>Writes</h2>
  * Every write takes its shard's write lock, once, allocation-free, including the compute-style
