@@ -130,7 +130,7 @@ public final class Contenders {
         return DIAGNOSTIC;
     }
 
-    /** The contenders a run compares unless told otherwise: all but the diagnostic panamap variants. */
+    /** The contenders a run compares unless told otherwise: all but the diagnostic variants. */
     public static List<String> defaultNames() {
         return names().stream().filter(name -> !DIAGNOSTIC.contains(name)).toList();
     }
