@@ -42,15 +42,28 @@ class CLayoutConformanceTest {
             ValueLayout.JAVA_LONG.withName("keyHashXor"), ValueLayout.JAVA_LONG.withName("keyHashSum"),
             ValueLayout.JAVA_LONG.withName("valueSum"), ValueLayout.JAVA_LONG.withName("valueXor"),
             ValueLayout.JAVA_LONG.withName("badHeaders"));
-    /** Both walkers: (current array, its B, old array or null, its B, result) → buckets visited. */
+    private static final StructLayout GROWTH_MARKS_RESULT = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("evacuatedChains"), ValueLayout.JAVA_LONG.withName("unmovedChains"),
+            ValueLayout.JAVA_LONG.withName("movedX"), ValueLayout.JAVA_LONG.withName("movedY"),
+            ValueLayout.JAVA_LONG.withName("movedEmpty"), ValueLayout.JAVA_LONG.withName("misplaced"),
+            ValueLayout.JAVA_LONG.withName("badMarks"));
+    private static final StructLayout LOOKUP_WALK_RESULT = MemoryLayout.structLayout(
+            WALK_RESULT.withName("found"), ValueLayout.JAVA_LONG.withName("emptyOne"),
+            ValueLayout.JAVA_LONG.withName("uncompacted"));
+    /** All walkers: (current array, its B, old array or null, its B, result) → buckets visited. */
     private static final FunctionDescriptor WALK = FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     /** Both layout functions: (long[5] out) → sizeof, then the offsets of tophash, keys, values, overflow. */
     private static final FunctionDescriptor LAYOUT = FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
+    /** The growth check: (current array, its B, old array, its B, result). */
+    private static final FunctionDescriptor CHECK = FunctionDescriptor.ofVoid(
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
 
     private static Arena libraryArena;
     private static MethodHandle bmapWalk;
     private static MethodHandle bmapLayout;
+    private static MethodHandle growthMarks;
+    private static MethodHandle lookupWalk;
     private static MethodHandle stringWalk;
     private static MethodHandle stringLayout;
 
@@ -62,6 +75,8 @@ class CLayoutConformanceTest {
         final Linker linker = Linker.nativeLinker();
         bmapWalk = linker.downcallHandle(symbols.find("bmap_walk").orElseThrow(), WALK);
         bmapLayout = linker.downcallHandle(symbols.find("bmap_layout").orElseThrow(), LAYOUT);
+        growthMarks = linker.downcallHandle(symbols.find("bmap_check_growth_marks").orElseThrow(), CHECK);
+        lookupWalk = linker.downcallHandle(symbols.find("bmap_lookup_walk").orElseThrow(), WALK);
         stringWalk = linker.downcallHandle(symbols.find("bmap_string_int64_walk").orElseThrow(), WALK);
         stringLayout = linker.downcallHandle(symbols.find("bmap_string_int64_layout").orElseThrow(), LAYOUT);
     }
@@ -116,6 +131,50 @@ class CLayoutConformanceTest {
         }
     }
 
+    /**
+     * What Go's evacuation marks say about a doubling in progress, checked by C against where the entries are
+     * ({@code bmap_check_growth_marks}): old chains evacuated and not, slots marked evacuatedX / evacuatedY /
+     * evacuatedEmpty, the marked entries not found with their value in new chain i (X) or i + 2^oldB (Y), and
+     * slots in a state Go never leaves there (an unmarked slot in an evacuated chain, a mark anywhere else).
+     */
+    private record GrowthMarks(long evacuatedChains, long unmovedChains, long movedX, long movedY, long movedEmpty,
+                               long misplaced, long badMarks) {
+    }
+
+    private static GrowthMarks growthMarksFromC(final LongLongMap map) throws Throwable {
+        final NativeView view = map.nativeView();
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment out = arena.allocate(GROWTH_MARKS_RESULT);
+            growthMarks.invokeExact(MemorySegment.ofAddress(view.address()), view.logBuckets(),
+                    MemorySegment.ofAddress(view.oldAddress()), view.oldLogBuckets(), out);
+            return new GrowthMarks(out.getAtIndex(ValueLayout.JAVA_LONG, 0), out.getAtIndex(ValueLayout.JAVA_LONG, 1),
+                    out.getAtIndex(ValueLayout.JAVA_LONG, 2), out.getAtIndex(ValueLayout.JAVA_LONG, 3),
+                    out.getAtIndex(ValueLayout.JAVA_LONG, 4), out.getAtIndex(ValueLayout.JAVA_LONG, 5),
+                    out.getAtIndex(ValueLayout.JAVA_LONG, 6));
+        }
+    }
+
+    /**
+     * A walk as Go's lookups make it, each chain ending at its first emptyRest ({@code bmap_lookup_walk}): what
+     * it found, the emptyOne slots it passed, and those of them Go's delete would have turned into emptyRest.
+     */
+    private record LookupWalk(Totals found, long emptyOne, long uncompacted) {
+    }
+
+    private static LookupWalk lookupWalkFromC(final LongLongMap map) throws Throwable {
+        final NativeView view = map.nativeView();
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment out = arena.allocate(LOOKUP_WALK_RESULT);
+            final long visited = (long) lookupWalk.invokeExact(MemorySegment.ofAddress(view.address()),
+                    view.logBuckets(), MemorySegment.ofAddress(view.oldAddress()), view.oldLogBuckets(), out);
+            assertEquals((1L << view.logBuckets()) + (view.growing() ? 1L << view.oldLogBuckets() : 0), visited);
+            return new LookupWalk(new Totals(out.getAtIndex(ValueLayout.JAVA_LONG, 0),
+                    out.getAtIndex(ValueLayout.JAVA_LONG, 1), out.getAtIndex(ValueLayout.JAVA_LONG, 2),
+                    out.getAtIndex(ValueLayout.JAVA_LONG, 3), out.getAtIndex(ValueLayout.JAVA_LONG, 4)),
+                    out.getAtIndex(ValueLayout.JAVA_LONG, 5), out.getAtIndex(ValueLayout.JAVA_LONG, 6));
+        }
+    }
+
     @Test
     void cShouldFindEveryEntryOfAQuietTableThroughGosStruct() throws Throwable {
         final Map<Long, Long> expected = new HashMap<>();
@@ -147,6 +206,25 @@ class CLayoutConformanceTest {
     }
 
     @Test
+    void cShouldFindGosEvacuationMarksInTheMiddleOfADoublingEachMovedEntryInItsXOrYChain() throws Throwable {
+        try (LongLongMap map = LongLongMap.builder().build()) {
+            long i = 0;
+            while (map.size() < 50_000 || !map.stats().growing() || map.stats().evacuationProgress() < 0.2) {
+                final long key = NoGcBuildMain.mix(i++);
+                map.put(key, ~key);
+            }
+            final NativeView view = map.nativeView();
+            assertTrue(view.growing() && view.logBuckets() == view.oldLogBuckets() + 1, view::toString);
+            final GrowthMarks marks = growthMarksFromC(map);
+            assertEquals(0, marks.badMarks(), () -> "slots in a state Go never leaves there: " + marks);
+            assertEquals(0, marks.misplaced(), () -> "marked entries not in their X or Y chain: " + marks);
+            assertTrue(marks.evacuatedChains() >= view.evacuatedOldBuckets() && marks.unmovedChains() > 0,
+                    () -> marks + " for " + view);
+            assertTrue(marks.movedX() > 0 && marks.movedY() > 0 && marks.movedEmpty() > 0, marks::toString);
+        }
+    }
+
+    @Test
     void cShouldSeeRemovalsAsGoDoesEmptySlotsAndNothingRemoved() throws Throwable {
         final Map<Long, Long> expected = new HashMap<>();
         try (LongLongMap map = LongLongMap.builder().build()) {
@@ -161,6 +239,12 @@ class CLayoutConformanceTest {
                 }
             }
             assertEquals(Totals.of(expected), walkFromC(map));
+            // Go's lookups stop at emptyRest: they too must find everything, and Go's delete leaves no emptyOne
+            // directly before emptyRest or a chain's end.
+            final LookupWalk lookup = lookupWalkFromC(map);
+            assertEquals(Totals.of(expected), lookup.found(), "walked as Go's lookups walk, to emptyRest");
+            assertTrue(lookup.emptyOne() > 0, "removals left emptyOne slots between entries");
+            assertEquals(0, lookup.uncompacted(), "emptyOne slots Go's delete would have made emptyRest");
         }
     }
 
