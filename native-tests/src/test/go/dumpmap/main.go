@@ -6,6 +6,12 @@
 //
 // Usage: dumpmap <entries> <output file>
 //
+//	dumpmap growth <entries> <hint>...
+//
+// The second form prints where Go's runtime grows a map[int64]int64: "grow <n> <B>" for each insert n (of the
+// same keys, 1..entries, into make(map[int64]int64)) after which the map's B has changed, then "hint <hint>
+// <B>" for the B of make(map[int64]int64, hint). Growth starts depend on the entry count only, not on hashes.
+//
 // Keys are i*0x9E3779B97F4A7C15 for i = 1..entries, each mapped to key*31+7, so the reader knows what to
 // expect. The dump format (all integers little-endian uint64):
 //
@@ -48,13 +54,14 @@ func main() {
 			fail("Go " + runtime.Version() + " uses Swiss tables, not the classic bucket map")
 		}
 	}
+	if len(os.Args) >= 3 && os.Args[1] == "growth" {
+		growth(positive(os.Args[2]), os.Args[3:])
+		return
+	}
 	if len(os.Args) != 3 {
-		fail("usage: dumpmap <entries> <output file>")
+		fail("usage: dumpmap <entries> <output file> | dumpmap growth <entries> <hint>...")
 	}
-	entries, err := strconv.Atoi(os.Args[1])
-	if err != nil || entries <= 0 {
-		fail("entries must be a positive number")
-	}
+	entries := positive(os.Args[1])
 	m := make(map[int64]int64)
 	for i := 1; i <= entries; i++ {
 		key := int64(uint64(i) * 0x9E3779B97F4A7C15)
@@ -110,6 +117,39 @@ func main() {
 	}
 	runtime.KeepAlive(m)
 	fmt.Printf("dumped B=%d count=%d buckets=%d overflow=%d\n", h.B, h.count, len(dump), len(dump)-heads)
+}
+
+// growth prints the inserts after which Go's runtime changed B, then the B that each hint makes.
+func growth(entries int, hints []string) {
+	m := make(map[int64]int64)
+	h := *(**hmap)(unsafe.Pointer(&m))
+	b := h.B
+	for i := 1; i <= entries; i++ {
+		key := int64(uint64(i) * 0x9E3779B97F4A7C15)
+		m[key] = key*31 + 7
+		if h.B != b {
+			b = h.B
+			fmt.Printf("grow %d %d\n", i, b)
+		}
+	}
+	runtime.KeepAlive(m)
+	for _, arg := range hints {
+		hint, err := strconv.Atoi(arg)
+		if err != nil || hint < 0 {
+			fail("a hint must be a number >= 0: " + arg)
+		}
+		sized := make(map[int64]int64, hint)
+		fmt.Printf("hint %d %d\n", hint, (*(**hmap)(unsafe.Pointer(&sized))).B)
+		runtime.KeepAlive(sized)
+	}
+}
+
+func positive(arg string) int {
+	n, err := strconv.Atoi(arg)
+	if err != nil || n <= 0 {
+		fail("entries must be a positive number")
+	}
+	return n
 }
 
 func write(out *os.File, bytes []byte) {

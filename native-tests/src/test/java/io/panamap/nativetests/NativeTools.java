@@ -28,13 +28,21 @@ final class NativeTools {
     /** Skips the calling test (or fails it on CI) unless {@code tool --version} runs. */
     static void require(final String tool) {
         final boolean present = runs("go".equals(tool) ? List.of("go", "version") : List.of(tool, "--version"));
-        if (!present && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError(tool + " is not installed, and CI's setup (.ci/run) should have installed it");
+        requireThat(present, tool + " is not installed (on Debian: apt-get install "
+                + ("go".equals(tool) ? "golang-go" : tool) + ")");
+    }
+
+    /**
+     * Skips the calling test with a printed reason unless {@code met}; on CI, whose setup (.ci/run) installs the
+     * tools these tests need, fails it instead.
+     */
+    static void requireThat(final boolean met, final String reason) {
+        if (!met && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(reason + ", and CI's setup (.ci/run) should have installed what this test needs");
         }
-        Assumptions.assumeTrue(present, () -> {
-            System.out.println("skipped: " + tool + " is not installed (on Debian: apt-get install "
-                    + ("go".equals(tool) ? "golang-go" : tool) + ")");
-            return tool + " is not installed";
+        Assumptions.assumeTrue(met, () -> {
+            System.out.println("skipped: " + reason);
+            return reason;
         });
     }
 
