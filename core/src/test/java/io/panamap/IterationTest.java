@@ -296,6 +296,28 @@ class IterationTest {
         }
     }
 
+    /**
+     * A walk starts at a random slot of its first bucket as well as at a random bucket (Go's {@code offset}).
+     * In a table of one bucket (B = 0 holds up to 8 entries) the slot is all that varies the order, so the
+     * first entry of a walk should sit in each of the 8 slots over a few hundred walks: one slot is missed
+     * with probability 8·(7/8)^400, about 10^-22. The test above passes with the offset stuck at 0, since the
+     * random start bucket alone makes 256-bucket walks differ.
+     */
+    @Test
+    void aWalkShouldStartAtARandomSlotOfItsBucket() {
+        try (LongLongMap map = new LongLongMap()) {
+            for (long i = 0; i < 8; i++) {
+                map.put(i, i);
+            }
+            assertEquals(0, map.stats().logBuckets(), "eight entries fit the one bucket of B = 0");
+            final Set<Long> firstKeys = new HashSet<>();
+            for (int walk = 0; walk < 400; walk++) {
+                firstKeys.addAll(firstKeys(map, 1));
+            }
+            assertEquals(8, firstKeys.size(), "walks should start at every slot of the bucket: " + firstKeys);
+        }
+    }
+
     @Test
     void clearShouldEndAWalkStartedBeforeIt() {
         try (LongLongMap map = new LongLongMap()) {
