@@ -100,4 +100,27 @@ class GoScheduleTest {
         assertFalse(HashTable.tooManyOverflowBuckets(15, 4));
         assertTrue(HashTable.tooManyOverflowBuckets(1 << 15, 20), "above B = 15 the threshold stays 2^15");
     }
+
+    /**
+     * Above B = 15 Go counts an overflow bucket with probability 1/2^(B-15) ({@code incrnoverflow}), so that the
+     * 16-bit counter estimates overflow/2^(B-15) and the same-size growth still starts at about 2^B overflow
+     * buckets. At B = 16 the counter should hold about half the overflow buckets created: a presized table of
+     * 400,000 entries (6.1 per bucket) makes some 10,000, so the count is 1/2 ± 0.005 (one standard deviation),
+     * and the bounds below, 1/2 ± 0.1, are 20 deviations wide. Counting with 1/4, or exactly, lands far outside.
+     */
+    @Test
+    void aboveBFifteenTheOverflowCounterShouldEstimateOverflowOverTwoToTheBMinusFifteen() {
+        try (LongLongMap map = LongLongMap.builder().expectedSize(400_000).backgroundMemoryWork(false).build()) {
+            for (long key = 0; key < 400_000; key++) {
+                map.put(key, key);
+            }
+            final MapStats stats = map.stats();
+            assertEquals(16, stats.logBuckets());
+            assertFalse(stats.growing(), "the table should not have grown");
+            assertTrue(stats.overflowBuckets() > 5_000, "the test needs many overflow buckets: " + stats);
+            final double ratio = (double) stats.overflowCounter() / stats.overflowBuckets();
+            assertTrue(ratio > 0.4 && ratio < 0.6, "counted " + stats.overflowCounter() + " of "
+                    + stats.overflowBuckets() + " overflow buckets at B = 16, expected about half");
+        }
+    }
 }
