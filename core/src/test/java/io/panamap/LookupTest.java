@@ -59,4 +59,23 @@ class LookupTest {
         // the stack: measured ~11% slower (docs/PERFORMANCE-HISTORY.md, "The chain walk in line").
         BytecodeSize.assertInlinable(LongLongMap.class, "lookup");
     }
+
+    @Test
+    void aMissShouldNotTakeSlotZerosValueForTheKeyItLooksFor() {
+        // With no tophash match left, the loop's "slot 8" reads slot 0's value as its key word and the bucket's
+        // overflow link as its value word (both inside the bucket, so harmless): only the test that a match
+        // was found keeps an absent key equal to that value from being taken for a hit. Key 0 meets it in any
+        // fresh bucket, whose values are all zero; any key does once it is the value in slot 0.
+        try (LongLongMap map = LongLongMap.builder().expectedSize(8).missingValue(-1).build()) {
+            assertEquals(-1, map.get(0), "key 0 in an empty table");
+            map.put(11, 42); // slot 0 of the only bucket (B = 0)
+            assertEquals(0, map.stats().logBuckets());
+            assertEquals(-1, map.get(42));
+            assertEquals(7, map.getOrDefault(42, 7));
+            assertFalse(map.containsKey(42));
+            map.put(42, 4_242);
+            assertEquals(4_242, map.get(42));
+            assertEquals(42, map.get(11));
+        }
+    }
 }
