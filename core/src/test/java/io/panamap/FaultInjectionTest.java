@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,7 +62,8 @@ class FaultInjectionTest {
          */
         void yielded(final K key, final V value) {
             assertTrue(yielded.add(key) || removed.contains(key), "a cursor yielded " + key + " twice");
-            assertTrue(snapshot.containsKey(key) || changed.contains(key), "a cursor yielded " + key + ", never stored");
+            assertTrue(snapshot.containsKey(key) || changed.contains(key),
+                    "a cursor yielded " + key + ", never stored");
             if (!changed.contains(key)) {
                 assertTrue(Arrays.deepEquals(new Object[] {snapshot.get(key)}, new Object[] {value}),
                         "a cursor yielded another value of " + key);
@@ -212,18 +215,9 @@ class FaultInjectionTest {
                             wrote(cursors, gone, true);
                         }
                         reference.clear();
-                    } else if (dice < 945) {
-                        operation = "trim";
-                        map.trimToSize(random.nextBoolean() ? 0 : random.nextInt(3000));
-                    } else if (dice < 950) {
-                        operation = "releaseSpareMemory";
-                        map.releaseSpareMemory();
-                    } else if (dice < 955) {
-                        operation = "finishGrowth";
-                        map.finishGrowth();
                     } else if (dice < 965) {
-                        operation = "evacuate";
-                        map.evacuate(Duration.ofNanos(random.nextInt(20_000)));
+                        operation = upkeep(dice, random, map::trimToSize, map::releaseSpareMemory, map::finishGrowth,
+                                map::evacuate);
                     } else if (dice < 990) {
                         operation = "cursor";
                         stepLongLongCursor(map, random, reference, cursors);
@@ -394,18 +388,9 @@ class FaultInjectionTest {
                             wrote(cursors, gone, true);
                         }
                         reference.clear();
-                    } else if (dice < 945) {
-                        operation = "trim";
-                        map.trimToSize(random.nextBoolean() ? 0 : random.nextInt(3000));
-                    } else if (dice < 950) {
-                        operation = "releaseSpareMemory";
-                        map.releaseSpareMemory();
-                    } else if (dice < 955) {
-                        operation = "finishGrowth";
-                        map.finishGrowth();
                     } else if (dice < 965) {
-                        operation = "evacuate";
-                        map.evacuate(Duration.ofNanos(random.nextInt(20_000)));
+                        operation = upkeep(dice, random, map::trimToSize, map::releaseSpareMemory, map::finishGrowth,
+                                map::evacuate);
                     } else if (dice < 990) {
                         operation = "cursor";
                         stepOffHeapCursor(map, random, reference, cursors);
@@ -471,7 +456,8 @@ class FaultInjectionTest {
             map.forEach((key, value) -> assertNull(iterated.put(key.toString(), value), "iterated twice: " + key));
             assertEquals(reference.keySet(), iterated.keySet(), "iterated keys");
             for (final Map.Entry<String, byte[]> entry : reference.entrySet()) {
-                assertArrayEquals(entry.getValue(), iterated.get(entry.getKey()), "iterated value of " + entry.getKey());
+                assertArrayEquals(entry.getValue(), iterated.get(entry.getKey()),
+                        "iterated value of " + entry.getKey());
             }
             TableInvariants.check(map); // also: the storage holds exactly the live entries' blocks and bytes
         } catch (final Throwable t) {
@@ -484,7 +470,8 @@ class FaultInjectionTest {
     /** A key whose value is stored in a slab block of at most 4 KiB, which a value of its length is rewritten in. */
     private static String smallValued(final Map<String, byte[]> reference) {
         return reference.entrySet().stream()
-                .filter(entry -> entry.getValue().length > 16 && entry.getValue().length <= SlotCodec.MAX_STAGED_REWRITE)
+                .filter(entry -> entry.getValue().length > 16
+                        && entry.getValue().length <= SlotCodec.MAX_STAGED_REWRITE)
                 .map(Map.Entry::getKey).sorted().findFirst().orElseThrow();
     }
 
@@ -521,7 +508,8 @@ class FaultInjectionTest {
                 final byte[] sameClass = new byte[reference.get(small).length];
                 map.put(small, sameClass); // rewritten in its block: needs no mapping
                 reference.put(small, sameClass);
-                final String other = reference.keySet().stream().filter(k -> !k.equals(small)).findFirst().orElseThrow();
+                final String other = reference.keySet().stream().filter(k -> !k.equals(small)).findFirst()
+                        .orElseThrow();
                 map.put(other, new byte[0]); // nothing out of line
                 reference.put(other, new byte[0]);
                 final byte[] larger = new byte[200 * 1024];
@@ -582,5 +570,23 @@ class FaultInjectionTest {
         assertEquals("prefault refused", e.getMessage());
         assertEquals(1, recording.allocations(), "the first array was mapped");
         assertEquals(0, recording.live(), "and unmapped again");
+    }
+
+    /** One of the upkeep steps both maps have, chosen by {@code dice} (930..964 beyond clears); returns its name. */
+    private static String upkeep(final int dice, final SplittableRandom random, final LongConsumer trim,
+                                 final Runnable releaseSpare, final Runnable finishGrowth,
+                                 final Consumer<Duration> evacuate) {
+        if (dice < 945) {
+            trim.accept(random.nextBoolean() ? 0 : random.nextInt(3000));
+            return "trim";
+        } else if (dice < 950) {
+            releaseSpare.run();
+            return "releaseSpareMemory";
+        } else if (dice < 955) {
+            finishGrowth.run();
+            return "finishGrowth";
+        }
+        evacuate.accept(Duration.ofNanos(random.nextInt(20_000)));
+        return "evacuate";
     }
 }

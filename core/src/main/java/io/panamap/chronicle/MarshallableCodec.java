@@ -127,7 +127,10 @@ public final class MarshallableCodec<T extends BytesMarshallable> implements Cod
         return value;
     }
 
-    /** {@code reuse}, filled by {@code readMarshallable} from a copy of the stored bytes; or {@link #decode} if it is null. */
+    /**
+     * {@code reuse}, filled by {@code readMarshallable} from a copy of the stored bytes; or {@link #decode} if it is
+     * null.
+     */
     @Override
     public T decodeUsing(final MemorySegment source, final long offset, final long length, final T reuse) {
         if (reuse == null) {

@@ -55,7 +55,8 @@ final class OpenLoopSections {
                 + " feel it (no coordinated omission). The histogram is recorded as is: nothing is corrected"
                 + " afterwards.");
         notes.add("achieved: operations / wall time of the stream (at least its schedule, operations / rate);"
-                + " below the rate when the map fell behind for good. max is the worst operation; 'worst at size' the entries the map then held.");
+                + " below the rate when the map fell behind for good. max is the worst operation; 'worst at size'"
+                + " the entries the map then held.");
         notes.add("Warm-up: the stream loop JIT-compiled on small maps, then the whole stream once, unthrottled, on"
                 + " a throw-away map; System.gc(); the noise floor; then the measured stream on a fresh map.");
         notes.add(baseline.note());
