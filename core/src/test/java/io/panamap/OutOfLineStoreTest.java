@@ -26,8 +26,10 @@ import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -390,6 +392,55 @@ class OutOfLineStoreTest {
             assertEquals(small, large, "the one released slab is taken again, by another class");
             assertEquals(SLAB, store.committedBytes());
         }
+    }
+
+    @Test
+    void aClassShouldTakeANewSlabOnlyWhenEverySlabItHasIsFull() {
+        // Slabs of the two largest classes hold 4 and 5 blocks, so a few hundred live blocks keep dozens of slabs
+        // of each class in play, and frees in random order take slabs out of the middle of their class's list.
+        final int[] lengths = {LARGEST_CLASS, OutOfLineStore.classBytes(OutOfLineStore.CLASS_COUNT - 2)};
+        final SplittableRandom random = new SplittableRandom(2718);
+        try (OutOfLineStore store = newStore()) {
+            final List<long[]> live = new ArrayList<>();
+            // Per slab (keyed by its start address): its class's length and its live blocks.
+            final Map<Long, int[]> slabs = new HashMap<>();
+            for (int step = 0; step < 20_000; step++) {
+                final boolean growing = (step / 2500) % 2 == 0;
+                if (live.isEmpty() || random.nextInt(100) < (growing ? 65 : 35)) {
+                    final int length = lengths[random.nextInt(lengths.length)];
+                    final int perSlab = (int) (SLAB / length);
+                    final long address = store.allocate(length);
+                    final long slab = slabOf(store, address, length);
+                    final int[] counts = slabs.get(slab);
+                    if (counts == null) {
+                        for (final int[] other : slabs.values()) {
+                            assertTrue(other[0] != length || other[1] == perSlab, "step " + step + ": a new slab"
+                                    + " for " + length + "-byte blocks while one of its slabs has room");
+                        }
+                        slabs.put(slab, new int[] {length, 1});
+                    } else {
+                        assertEquals(length, counts[0], "a slab serves one class");
+                        counts[1]++;
+                    }
+                    live.add(new long[] {address, length});
+                } else {
+                    final long[] victim = live.remove(random.nextInt(live.size()));
+                    store.free(victim[0], victim[1]);
+                    final long slab = slabOf(store, victim[0], victim[1]);
+                    if (--slabs.get(slab)[1] == 0) {
+                        slabs.remove(slab);
+                    }
+                }
+                assertEquals(slabs.size() * SLAB, store.committedBytes(), "step " + step + ": slabs in use");
+            }
+            assertTrue(slabs.size() > 20, "the walk should keep many slabs in use: " + store.describe());
+        }
+    }
+
+    /** The start address of the slab holding the block at {@code address}. */
+    private static long slabOf(final OutOfLineStore store, final long address, final long length) {
+        final MemorySegment region = store.regionOf(address, length);
+        return region.address() + ((address - region.address()) & -SLAB);
     }
 
     @Test
