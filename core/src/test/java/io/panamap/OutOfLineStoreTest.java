@@ -669,6 +669,23 @@ class OutOfLineStoreTest {
         }
     }
 
+    @Test
+    void aReleasedSlabShouldBeChargedToTheBudgetAgainWhenRetaken() {
+        final LimitedBudget budget = new LimitedBudget(2 * SLAB);
+        try (OutOfLineStore store = new OutOfLineStore(NativeAllocators.defaultAllocator(), budget, OWNER)) {
+            budget.store = store;
+            final long small = store.allocate(16);
+            store.allocate(LARGEST_CLASS);
+            store.free(small, 16); // its slab is given back: one slab committed
+            assertEquals(SLAB, store.committedBytes());
+            store.allocate(SLAB); // a dedicated block takes the room the released slab left
+            assertEquals(2 * SLAB, store.committedBytes());
+            // The released slab is still mapped and waiting, but taking it again commits 256 KiB all the same.
+            assertThrows(MemoryBudgetExceededException.class, () -> store.allocate(16));
+            assertEquals(2 * SLAB, store.committedBytes(), "nothing committed past the budget");
+        }
+    }
+
     /** Fails every allocation while {@link #failing} is set. */
     private static final class FailingAllocator implements NativeAllocator {
 
