@@ -767,6 +767,30 @@ class OutOfLineStoreTest {
     }
 
     @Test
+    void aDamagedFreeListShouldBeReportedInsteadOfHandingOutMemoryOutsideTheSlab() {
+        // A write into a freed block (a stale address, a racing writer) overwrites the link to the next free
+        // block; followed blindly, it would hand out an address in another slab, or in none.
+        for (final long link : new long[] {SLAB, 3 * 40, -2}) { // past the slab, past the blocks handed out, junk
+            try (OutOfLineStore store = newStore()) {
+                final long first = store.allocate(40);
+                final long second = store.allocate(40);
+                final long third = store.allocate(40);
+                fill(store, second, 40);
+                store.free(third, 40);
+                store.free(first, 40);
+                final MemorySegment region = store.regionOf(first, 40);
+                region.set(ValueLayout.JAVA_LONG_UNALIGNED, first - region.address(), link);
+                final IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.allocate(40),
+                        "link " + link);
+                assertTrue(e.getMessage().contains("free list") && e.getMessage().contains("damaged"),
+                        e.getMessage());
+                assertEquals(1, store.liveBlocks(), "the refused allocation handed nothing out");
+                verify(store, second, 40);
+            }
+        }
+    }
+
+    @Test
     void aClosedStoreShouldThrowInsteadOfTouchingUnmappedMemory() {
         final OutOfLineStore store = newStore();
         final long small = store.allocate(100);
