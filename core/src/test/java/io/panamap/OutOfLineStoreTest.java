@@ -579,6 +579,7 @@ class OutOfLineStoreTest {
             assertEquals(store.reservedBytes(), store.stats().reservedBytes());
             store.clear(); // unmaps the region mapped ahead
             assertEquals(OutOfLineStore.FIRST_REGION_BYTES, store.reservedBytes());
+            assertFalse(blocks.get(1).isAlive(), "the region mapped ahead is unmapped, not only left uncounted");
         }
     }
 
@@ -833,6 +834,9 @@ class OutOfLineStoreTest {
             final long dedicatedAddress = store.allocate(3L * LARGEST_CLASS);
             final long deferred = store.allocate(24);
             store.freeDeferred(deferred, 24);
+            // A slab of the second region given back before the clear: the clear must forget it with its region.
+            final long released = store.allocate(16);
+            store.free(released, 16);
             final MemorySegment first = store.regionOf(inFirstRegion, LARGEST_CLASS);
             final MemorySegment second = store.regionOf(inSecondRegion, LARGEST_CLASS);
             final MemorySegment dedicated = store.regionOf(dedicatedAddress, 3L * LARGEST_CLASS);
@@ -865,6 +869,31 @@ class OutOfLineStoreTest {
                 verify(store, block[0], block[1]);
             }
             assertEquals(500, store.liveBlocks());
+        }
+    }
+
+    @Test
+    void clearShouldGiveTheFirstRegionsPagesBack() {
+        Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
+        try (OutOfLineStore store = new OutOfLineStore(new MmapAllocator(false), OutOfLineStore.BudgetGuard.UNLIMITED,
+                OWNER)) {
+            final int n = 200; // page-sized blocks in 4 slabs of the first region, which a clear keeps mapped
+            final long[] addresses = new long[n];
+            for (int i = 0; i < n; i++) {
+                addresses[i] = store.allocate(PAGE);
+                final MemorySegment region = store.regionOf(addresses[i], PAGE);
+                region.asSlice(addresses[i] - region.address(), PAGE).fill((byte) 0x7F);
+            }
+            final MemorySegment region = store.regionOf(addresses[0], PAGE);
+            store.clear();
+            assertTrue(region.scope().isAlive(), "the first region stays mapped");
+            for (final long address : addresses) {
+                final long offset = address - region.address();
+                for (long i = 0; i < PAGE; i += Long.BYTES) {
+                    assertEquals(0L, region.get(ValueLayout.JAVA_LONG, offset + i),
+                            "the first region's pages read zeros once given back");
+                }
+            }
         }
     }
 
