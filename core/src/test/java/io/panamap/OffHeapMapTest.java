@@ -2,9 +2,13 @@ package io.panamap;
 
 import io.panamap.codec.Codec;
 import io.panamap.codec.Codecs;
+import io.panamap.hash.BytesHash;
 import io.panamap.layout.BucketLayout;
+import io.panamap.layout.TopHash;
 import io.panamap.memory.MemoryBudgetExceededException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
@@ -193,6 +197,64 @@ class OffHeapMapTest {
             assertEquals(1L, map.get(Double.longBitsToDouble(0x7ff8_0000_0000_0001L)));
             assertEquals(2L, map.get(0.0));
             assertEquals(3L, map.get(-0.0));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {12, 45}) // compared word by word, and (over 32 bytes) by MemorySegment.mismatch
+    void aKeyShouldNotMatchAStoredKeyWithTheSameTophashThatItOnlyPartlyEquals(final int length) {
+        // One bucket (B = 0) and a fixed seed: the keys below share their bucket and their tophash, so only the
+        // comparison of their bytes tells them apart.
+        final byte[][] prefixPair = collidingKeys(length, true);
+        final byte[][] lastBytePair = collidingKeys(length, false);
+        for (final byte[][] pair : new byte[][][] {prefixPair, lastBytePair}) {
+            try (OffHeapMap<byte[], Long> map = OffHeapMap.builder(Codecs.bytes(), Codecs.longs()).build()) {
+                map.table().useFixedSeed(SEED);
+                final byte[] stored = pair[0];
+                final byte[] probe = pair[1];
+                map.put(stored, 1L);
+                assertFalse(map.containsKey(probe), "a " + probe.length + "-byte key found as a " + stored.length
+                        + "-byte one");
+                assertNull(map.get(probe));
+                assertNull(map.put(probe, 2L), "a new key");
+                assertEquals(2, map.size());
+                assertEquals(1L, map.get(stored));
+                assertEquals(2L, map.get(probe));
+                assertEquals(1L, map.remove(stored));
+                assertNull(map.get(stored));
+                assertEquals(2L, map.get(probe));
+                TableInvariants.check(map);
+            }
+        }
+    }
+
+    private static final long SEED = 20_260_101L;
+
+    /**
+     * Two keys with the same tophash under {@link #SEED}: a {@code length}-byte key and either its prefix one byte
+     * shorter or the same bytes but the last. Searched for, deterministically.
+     */
+    private static byte[][] collidingKeys(final int length, final boolean prefix) {
+        final byte[] stored = new byte[length];
+        for (int counter = 0; ; counter++) {
+            Arrays.fill(stored, (byte) 'k');
+            for (int i = 0, c = counter; c != 0; i++, c >>>= 4) {
+                stored[i] = (byte) ('a' + (c & 15));
+            }
+            final int top = TopHash.of(BytesHash.hash(stored, 0, length, SEED));
+            if (prefix) {
+                if (TopHash.of(BytesHash.hash(stored, 0, length - 1, SEED)) == top) {
+                    return new byte[][] {stored.clone(), Arrays.copyOf(stored, length - 1)};
+                }
+                continue;
+            }
+            final byte[] probe = stored.clone();
+            for (int last = 0; last < 256; last++) {
+                probe[length - 1] = (byte) last;
+                if (last != stored[length - 1] && TopHash.of(BytesHash.hash(probe, 0, length, SEED)) == top) {
+                    return new byte[][] {stored.clone(), probe};
+                }
+            }
         }
     }
 
