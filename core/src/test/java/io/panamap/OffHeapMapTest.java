@@ -265,8 +265,8 @@ class OffHeapMapTest {
         try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
             map.put("k", filled(100, 1));
             assertEquals(101, map.storageStats().requestedBytes());
-            map.put("k", filled(90, 2));   // fits the block: rewritten in place
-            assertEquals(91, map.storageStats().requestedBytes());
+            map.put("k", filled(105, 2));  // fits the block: rewritten in place
+            assertEquals(106, map.storageStats().requestedBytes());
             map.put("k", filled(5000, 3)); // does not: a new block
             assertEquals(5001, map.storageStats().requestedBytes());
             map.put("k", filled(10, 4));   // far smaller: moved to a small block
@@ -274,6 +274,74 @@ class OffHeapMapTest {
             assertArrayEquals(filled(10, 4), map.get("k"));
             assertEquals(2, map.storageStats().blocks());
             TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void aValueReplacedByOneOfTheSameSizeClassShouldBeRewrittenInPlace() {
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+            map.put("k", filled(100, 1)); // a 112-byte block
+            final long small = map.getView("k").address();
+            map.put("k", filled(110, 2));
+            assertEquals(small, map.getView("k").address(), "100 and 110 bytes take the same class");
+            assertArrayEquals(filled(110, 2), map.get("k"));
+            map.put("k", filled(4000, 3)); // a 4096-byte block: another class, so another block
+            final long large = map.getView("k").address();
+            assertTrue(large != small);
+            map.put("k", filled(4096, 4)); // the longest value rewritten in place
+            assertEquals(large, map.getView("k").address(), "4000 and 4096 bytes take the same class");
+            assertArrayEquals(filled(4096, 4), map.get("k"));
+            assertEquals(2, map.storageStats().blocks());
+            assertEquals(1 + 4096, map.storageStats().requestedBytes());
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void storageStatsShouldCountBlocksBytesClassesSlabsAndMappings() {
+        final long slab = OutOfLineStore.SLAB_BYTES;
+        final long region = OutOfLineStore.FIRST_REGION_BYTES;
+        final long dedicated = 25 * OutOfLineStore.PAGE_BYTES; // 100,000 bytes rounded up to pages
+        // No background work: a region mapped ahead would count as reserved.
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes())
+                .backgroundMemoryWork(false).build()) {
+            map.put("key", filled(100, 1));     // 3 bytes in a 16-byte block, 100 in a 112-byte one: two slabs
+            assertEquals(new StorageStats(2, 103, 16 + 112, 2 * slab, region), map.storageStats());
+            map.put("big", filled(100_000, 2)); // another 16-byte block, and a mapping of its own
+            assertEquals(new StorageStats(4, 100_106, 16 + 112 + 16 + dedicated, 2 * slab + dedicated,
+                    region + dedicated), map.storageStats());
+            assertEquals(1 - 100_106.0 / (2 * slab + dedicated), map.storageStats().fragmentation(), 1e-12);
+            assertTrue(map.delete("big"));
+            assertEquals(new StorageStats(2, 103, 16 + 112, 2 * slab, region), map.storageStats());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {300, 5000}) // rewritten in place when replaced, and moved to a new block
+    void fixedSizeKeysAndValuesOver128BytesShouldBeFreedWhenReplacedRemovedOrCleared(final int valueSize) {
+        try (OffHeapMap<byte[], byte[]> map = OffHeapMap.builder(Codecs.fixedBytes(200), Codecs.fixedBytes(valueSize))
+                .build()) {
+            assertTrue(map.layout().keyIndirect() && map.layout().valueIndirect());
+            final int n = 2000;
+            for (int i = 0; i < n; i++) {
+                map.put(filled(200, i), filled(valueSize, i));
+            }
+            for (int i = 0; i < n; i += 2) {
+                map.put(filled(200, i), filled(valueSize, i + 7));
+            }
+            TableInvariants.check(map);
+            assertEquals(2L * n, map.storageStats().blocks());
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(filled(valueSize, i % 2 == 0 ? i + 7 : i), map.remove(filled(200, i)));
+            }
+            TableInvariants.check(map);
+            assertEquals(0, map.storageStats().blocks());
+            assertEquals(0, map.storageStats().committedBytes());
+            for (int i = 0; i < n; i++) {
+                map.put(filled(200, i), filled(valueSize, i));
+            }
+            map.clear();
+            assertEquals(0, map.storageStats().committedBytes());
         }
     }
 
