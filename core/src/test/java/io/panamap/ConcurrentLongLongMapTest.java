@@ -63,6 +63,33 @@ class ConcurrentLongLongMapTest {
         }
     }
 
+    /**
+     * A shard's table indexes its buckets with the low B (at most 40) bits of the hash and takes its tophash from the
+     * top 8, so the shard must come from neither: taken from the low bits, the keys of a shard would all share their
+     * low k bits and fill one bucket in 2^k; from the top, they would share tophash bits and all match each other.
+     * Whatever the table's bits of a hash are, its shard is the same; and every shard gets keys.
+     */
+    @Test
+    void aKeysShardShouldDependOnNoHashBitTheShardsTableUses() {
+        final SplittableRandom random = new SplittableRandom(0x5A4D);
+        final long usedByTables = (1L << HashTable.MAX_LOG_SIZE) - 1 | 0xFFL << 56;
+        for (final int logShards : new int[] {1, 4, 7, ConcurrentLongLongMap.MAX_LOG_SHARDS}) {
+            final ShardSet set = new ShardSet(logShards, "shard choice");
+            final int[] hashesPerShard = new int[set.count()];
+            for (int i = 0; i < 200_000; i++) {
+                final long hash = random.nextLong();
+                final int shard = set.shardOf(hash);
+                hashesPerShard[shard]++;
+                final long sameOtherBits = hash ^ random.nextLong() & usedByTables;
+                assertEquals(shard, set.shardOf(sameOtherBits), () -> Long.toHexString(hash) + " and "
+                        + Long.toHexString(sameOtherBits) + " differ only in bits a table uses");
+            }
+            for (int shard = 0; shard < set.count(); shard++) {
+                assertTrue(hashesPerShard[shard] > 0, "shard " + shard + " of " + set.count() + " got no hash");
+            }
+        }
+    }
+
     @Test
     void theBuilderShouldRejectBadSettingsWithAMessageThatSaysWhy() {
         for (final int count : new int[] {0, -4, 3, 12, 2 * MAX_SHARDS}) {
