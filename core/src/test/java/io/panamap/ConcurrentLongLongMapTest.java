@@ -90,6 +90,24 @@ class ConcurrentLongLongMapTest {
         }
     }
 
+    /**
+     * By default a map keeps 2,048 emptied mappings in all, and each shard at least one: a shard that kept 2,048 on
+     * its own would let a 128-shard map, churning through clears and same-size growths, hold a quarter of a million
+     * mappings, four times the kernel's default limit on a whole process.
+     */
+    @Test
+    void byDefaultAMapShouldKeepTwoThousandAndFortyEightRetiredMappingsInAllAndEachShardAtLeastOne() {
+        for (int logShards = 0; logShards <= ConcurrentLongLongMap.MAX_LOG_SHARDS; logShards++) {
+            final ShardSet.Options options = new ShardSet.Options();
+            options.shards(1 << logShards);
+            final long inAll = (long) options.retiredMappingsPerShard() << logShards;
+            assertEquals(Math.max(ShardSet.KEPT_RETIRED_MAPPINGS, 1 << logShards), inAll, (1 << logShards) + " shards");
+        }
+        final ShardSet.Options options = new ShardSet.Options();
+        options.shards(128);
+        assertEquals(16, options.retiredMappingsPerShard(), "as the documentation says for 128 shards");
+    }
+
     @Test
     void theBuilderShouldRejectBadSettingsWithAMessageThatSaysWhy() {
         for (final int count : new int[] {0, -4, 3, 12, 2 * MAX_SHARDS}) {
