@@ -314,6 +314,20 @@ class ConcurrentLongLongMapTest {
     }
 
     @Test
+    void aCursorClosedInItsFirstShardShouldNotGoOnWithTheOthers() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build()) {
+            for (long key = 0; key < 1_000; key++) {
+                map.put(key, key);
+            }
+            final ConcurrentLongLongCursor cursor = map.cursor();
+            assertTrue(cursor.next());
+            cursor.close();
+            assertFalse(cursor.next(), "a closed cursor produces nothing, from any shard");
+            assertThrows(IllegalStateException.class, cursor::key);
+        }
+    }
+
+    @Test
     void aCursorShouldKeepItsShardsOldArrayAliveUntilItIsClosed() {
         final RecordingAllocator recorder = new RecordingAllocator("cursor");
         try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1).allocator(recorder)
