@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -623,6 +625,126 @@ class ConcurrentLongLongMapTest {
             assertEquals(one.doublings(), expected.size(), "a shard that started empty doubled to each B once");
             assertEquals(expected, doublingsByShard.get(shard), "doubling events of shard " + shard);
         }
+    }
+
+    // ------------------------------------------------------------------ the shard's lock
+
+    /**
+     * Every path into a shard goes through its lock: while a write holds the shard (here a merge whose merger
+     * waits), a read that cannot validate, a cursor's step, the stats, the size, the calls that visit every shard,
+     * and close() all wait for the write, then go on with the shard as the write left it. Without the lock they
+     * would meet the write halfway: a read or a step would get ConcurrentModificationException from the table's
+     * own check, and close() would free the shard under the write. Each operation is prepared (a cursor takes its
+     * first step) before the write starts.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void everyOperationOnAShardAWriteHoldsShouldWaitForTheWrite() throws InterruptedException {
+        final Map<String, Function<ConcurrentLongLongMap, Executable>> operations = new LinkedHashMap<>();
+        operations.put("get", map -> () -> assertEquals(3, map.get(2)));
+        operations.put("getOrDefault", map -> () -> assertEquals(3, map.getOrDefault(2, -1)));
+        operations.put("containsKey", map -> () -> assertTrue(map.containsKey(2)));
+        operations.put("put", map -> () -> assertEquals(3, map.put(2, 3)));
+        operations.put("remove", map -> () -> assertEquals(3, map.remove(2)));
+        operations.put("cursor step", map -> {
+            final ConcurrentLongLongCursor cursor = map.cursor();
+            assertTrue(cursor.next());
+            return () -> {
+                assertTrue(cursor.next());
+                cursor.close();
+            };
+        });
+        operations.put("forEach", map -> () -> map.forEach((key, value) ->
+                assertEquals(key == 0 ? 2 : key + 1, value, "key " + key)));
+        operations.put("size", map -> () -> assertTrue(map.size() > 0));
+        operations.put("stats", map -> () -> assertEquals(1, map.stats().shardsGrowing()));
+        operations.put("evacuate", map -> () -> assertTrue(map.evacuate(Duration.ofSeconds(30))));
+        operations.put("finishGrowth", map -> map::finishGrowth);
+        operations.put("releaseSpareMemory", map -> map::releaseSpareMemory);
+        operations.put("trimToSize", map -> map::trimToSize);
+        operations.put("clear", map -> map::clear);
+        operations.put("close", map -> map::close);
+        for (final Map.Entry<String, Function<ConcurrentLongLongMap, Executable>> operation : operations.entrySet()) {
+            final String name = operation.getKey();
+            try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1).backgroundMemoryWork(false)
+                    .build()) {
+                for (long key = 0; key < 20_000; key++) { // a growth of hundreds of chains, left in progress
+                    map.put(key, key + 1);
+                }
+                fillUntilSomeShardGrows(map, 20_000, 1_000_000);
+                final Executable use = operation.getValue().apply(map);
+                final Thread user;
+                final Throwable[] failure = new Throwable[1];
+                try (HeldWrite held = new HeldWrite(map, 0)) {
+                    user = Thread.ofPlatform().name(name).start(() -> {
+                        try {
+                            use.execute();
+                        } catch (final Throwable t) {
+                            failure[0] = t;
+                        }
+                    });
+                    final Thread.State state = awaitParkedOrDone(user);
+                    assertEquals(Thread.State.WAITING, state, () -> name + " waits for the write"
+                            + (failure[0] == null ? "" : ", but met it halfway: " + failure[0]));
+                }
+                user.join();
+                if (failure[0] != null) {
+                    throw new AssertionError(name + " after the write", failure[0]);
+                }
+            }
+        }
+    }
+
+    /**
+     * A merge of {@code key + 1} into {@code map} on a thread of its own, holding the key's shard until closed: its
+     * merger waits. Closing lets it finish, and fails if the merge did not store its sum.
+     */
+    private static final class HeldWrite implements AutoCloseable {
+        private final CountDownLatch inside = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final Thread writer;
+        private volatile Throwable failure;
+        private volatile long stored;
+
+        HeldWrite(final ConcurrentLongLongMap map, final long key) throws InterruptedException {
+            writer = Thread.ofPlatform().name("held-write").start(() -> {
+                try {
+                    stored = map.merge(key, 1, (existing, given) -> {
+                        inside.countDown();
+                        try {
+                            release.await();
+                        } catch (final InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return existing + given;
+                    });
+                } catch (final Throwable t) {
+                    failure = t;
+                }
+            });
+            assertTrue(inside.await(30, TimeUnit.SECONDS), "the write began");
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            release.countDown();
+            writer.join();
+            if (failure != null) {
+                throw new AssertionError("the held write", failure);
+            }
+            assertEquals(2, stored, "the held write merged 1 into key 0's value, 1");
+        }
+    }
+
+    /** Waits until {@code thread} parks (on a lock) or ends, at most 30 seconds; returns its state then. */
+    private static Thread.State awaitParkedOrDone(final Thread thread) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Thread.State state = thread.getState();
+        while (state != Thread.State.WAITING && state != Thread.State.TERMINATED && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            state = thread.getState();
+        }
+        return state;
     }
 
     // ------------------------------------------------------------------ closing
