@@ -80,6 +80,22 @@ class ConcurrentOffHeapMapTest {
         }
     }
 
+    /** A value of no bytes is a value: every read finds it, as on the single-writer map, and none calls it absent. */
+    @Test
+    void anEmptyValueShouldReadAsAValueNotAsAMissingOne() {
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(2)) {
+            assertTrue(map.set("empty", new byte[0]));
+            assertArrayEquals(new byte[0], map.get("empty"));
+            assertArrayEquals(new byte[0], map.getOrDefault("empty", bytes("fallback")));
+            final byte[] reuse = new byte[0];
+            assertSame(reuse, map.getUsing("empty", reuse));
+            assertEquals(0, map.copyValue("empty", MemorySegment.ofArray(new byte[8]), 0), "no bytes, not -1");
+            assertTrue(map.containsKey("empty"));
+            assertArrayEquals(new byte[0], map.remove("empty"));
+            assertNull(map.get("empty"));
+        }
+    }
+
     @Test
     void everyKeyShouldBeFoundAndWalkedOnceThroughManyGrowths() {
         try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(8)) {
