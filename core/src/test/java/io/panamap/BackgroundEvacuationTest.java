@@ -303,6 +303,74 @@ class BackgroundEvacuationTest {
         }
     }
 
+    /**
+     * Shards as a concurrent map makes them, 2^{@code logShards} tables named {@code name} and their shard, each
+     * written directly (before any evacuator runs) up to the insert that starts its doubling to 2^5 buckets: a
+     * growth of 16 chains, which one slice finishes in microseconds.
+     */
+    private static ShardSet growingShards(final int logShards, final String name) {
+        final ShardSet set = new ShardSet(logShards, name);
+        final ShardSet.Options options = new ShardSet.Options();
+        options.shards(1 << logShards);
+        for (int shard = 0; shard < set.count(); shard++) {
+            final LongLongMap table = LongLongMap.builder().backgroundMemoryWork(false).owner(name + " " + shard)
+                    .build();
+            set.adopt(shard, table.table(), options);
+            for (long key = 0; key < entriesStartingDoublingTo(5); key++) {
+                table.put(key, ~key);
+            }
+            assertTrue(table.table().isGrowing() && table.stats().logBuckets() == 5, table.stats()::toString);
+        }
+        return set;
+    }
+
+    /**
+     * The work of a period is for all the growing shards together: each slice is given what the period has left,
+     * not the whole work again, or a map with many growing shards would hold their locks for the work times their
+     * number every period. Four small growths finish in the first period, a slice each: every slice after its
+     * period's first was given less than the one before it.
+     */
+    @Test
+    void theSlicesOfAPeriodShouldShareItsWork() throws Exception {
+        final Duration work = Duration.ofMillis(100);
+        final Duration period = Duration.ofMillis(200);
+        final String name = "shared period";
+        final Path file = directory.resolve("shared-period.jfr");
+        final ShardSet set = growingShards(2, name);
+        try (Recording recording = new Recording()) {
+            recording.enable("io.panamap.EvacuationSlice").withThreshold(Duration.ZERO);
+            recording.start();
+            set.startEvacuator(work.toNanos(), period.toNanos());
+            final long end = System.nanoTime() + PATIENCE.toNanos();
+            while (set.stats().shardsGrowing() != 0 && System.nanoTime() - end < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            assertEquals(0, set.stats().shardsGrowing(), "still growing after " + PATIENCE);
+            recording.stop();
+            recording.dump(file);
+        } finally {
+            set.close();
+        }
+        final List<RecordedEvent> slices = RecordingFile.readAllEvents(file).stream()
+                .filter(event -> "io.panamap.EvacuationSlice".equals(event.getEventType().getName()))
+                .filter(event -> event.getString("table").startsWith(name))
+                .sorted(Comparator.comparing(RecordedEvent::getStartTime))
+                .toList();
+        assertEquals(set.count(), slices.size(), "a slice finished each growth: " + slices);
+        assertEquals(work.toNanos(), slices.getFirst().getLong("budget"), "the first slice may use all the work");
+        final Duration pause = period.minus(work);
+        for (int i = 1; i < slices.size(); i++) {
+            final RecordedEvent before = slices.get(i - 1);
+            final RecordedEvent slice = slices.get(i);
+            if (Duration.between(before.getEndTime(), slice.getStartTime()).compareTo(pause) < 0) {
+                assertTrue(slice.getLong("budget") < before.getLong("budget"),
+                        "a slice is given what its period has left: " + slices);
+            } else { // the machine stalled the evacuator past its period's work: the next period has all of it
+                assertEquals(work.toNanos(), slice.getLong("budget"), slices::toString);
+            }
+        }
+    }
+
     @Test
     void badDurationsShouldBeRefusedWithAMessageThatSaysWhy() {
         final Duration[][] bad = {
