@@ -96,6 +96,11 @@ final class BackgroundEvacuator implements AutoCloseable {
         return busyNanos;
     }
 
+    /** Whether periods are still scheduled: until {@link #close()}. */
+    boolean scheduled() {
+        return !task.isDone();
+    }
+
     /** Stops scheduling; a slice in progress finishes under its shard's lock. */
     @Override
     public void close() {

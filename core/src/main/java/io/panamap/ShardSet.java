@@ -73,6 +73,14 @@ final class ShardSet implements AutoCloseable {
         return tables.length;
     }
 
+    /**
+     * Whether a background evacuator is scheduled for these shards: from the build, if asked for, until close().
+     * One still scheduled after close() would keep waking for the closed shards, and keep them reachable, for good.
+     */
+    boolean evacuatorScheduled() {
+        return evacuator != null && evacuator.scheduled();
+    }
+
     /** The shard of a key hashed under {@link #seed}: hash bits 56-k..55. */
     int shardOf(final long hash) {
         return (int) (hash >>> shardShift) & shardMask;

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -369,6 +370,17 @@ class BackgroundEvacuationTest {
                 assertEquals(work.toNanos(), slice.getLong("budget"), slices::toString);
             }
         }
+    }
+
+    /** A closed map's evacuator stops: scheduled on, it would wake for the closed shards, and keep them, for good. */
+    @Test
+    void closingTheShardsShouldStopTheirEvacuator() {
+        final ShardSet set = growingShards(1, "closing");
+        assertFalse(set.evacuatorScheduled(), "none asked for");
+        set.startEvacuator(SLICE.toNanos(), PERIOD.toNanos());
+        assertTrue(set.evacuatorScheduled());
+        set.close();
+        assertFalse(set.evacuatorScheduled(), "close() stops the evacuator");
     }
 
     @Test
