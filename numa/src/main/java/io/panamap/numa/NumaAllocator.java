@@ -51,6 +51,8 @@ public final class NumaAllocator implements NativeAllocator {
     private final Policy policy;
     private final List<Integer> nodes;
     private final boolean strict;
+    /** The nodes the allocator was checked against; {@link #strict()} keeps them. */
+    private final NumaTopology topology;
     private final String unsupportedReason;
     private final PolicyRefusals refusals = new PolicyRefusals();
 
@@ -59,6 +61,7 @@ public final class NumaAllocator implements NativeAllocator {
         this.policy = policy;
         this.nodes = List.copyOf(nodes);
         this.strict = strict;
+        this.topology = topology;
         for (final int node : nodes) {
             requireNode(topology, node);
         }
@@ -124,9 +127,9 @@ public final class NumaAllocator implements NativeAllocator {
         return new NumaAllocator(policy, nodes, false, topology);
     }
 
-    /** The same policy, failing instead of falling back to the default placement. */
+    /** The same policy on the same nodes, failing instead of falling back to the default placement. */
     public NumaAllocator strict() {
-        return new NumaAllocator(policy, nodes, true, NumaTopology.detect());
+        return new NumaAllocator(policy, nodes, true, topology);
     }
 
     /** The policy. */

@@ -119,6 +119,10 @@ class NumaAllocatorTest {
                 NumaTopologyTest.fake("no-numa"));
         assertTrue(fallback.describe().contains("not applied"), fallback.describe());
         assertTrue(fallback.describe().endsWith("default placement"), fallback.describe());
+        final UnsupportedOperationException strict = assertThrows(UnsupportedOperationException.class,
+                fallback::strict, "a strict allocator fails where a best-effort one falls back");
+        assertTrue(strict.getMessage().startsWith("NUMA placement is not available: the kernel reports no NUMA nodes"),
+                strict.getMessage());
         try (NativeBlock block = fallback.allocate(4096)) {
             block.segment().set(ValueLayout.JAVA_LONG, 0, 42);
             assertEquals("", fallback.placement(block), "no placement claimed where none was applied");
