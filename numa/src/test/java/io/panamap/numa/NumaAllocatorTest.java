@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -85,6 +86,40 @@ class NumaAllocatorTest {
             }
         } finally {
             NumaSyscalls.useLibnuma = before;
+        }
+    }
+
+    /**
+     * What mbind handed the kernel, read back with get_mempolicy. On a machine of one node every policy puts its
+     * pages on node 0, so only the kernel's own record tells BIND from PREFERRED from INTERLEAVE, or a mask that
+     * named the node from one that did not. Through libnuma's wrappers (when installed) and raw system calls alike.
+     */
+    @Test
+    void everyPolicyShouldReachTheKernelAsItsModeAndNodes() {
+        final Map<NumaAllocator, MemoryPolicy> expected = new LinkedHashMap<>();
+        expected.put(NumaAllocator.bind(0).strict(), new MemoryPolicy(MemoryPolicy.BIND, List.of(0)));
+        expected.put(NumaAllocator.preferred(0).strict(), new MemoryPolicy(MemoryPolicy.PREFERRED, List.of(0)));
+        expected.put(NumaAllocator.interleave(0).strict(), new MemoryPolicy(MemoryPolicy.INTERLEAVE, List.of(0)));
+        expected.put(NumaAllocator.local().strict(), new MemoryPolicy(MemoryPolicy.LOCAL, List.of()));
+        final boolean before = NumaSyscalls.useLibnuma;
+        try {
+            for (final boolean libnuma : NumaSyscalls.libnumaInstalled() ? List.of(true, false) : List.of(false)) {
+                NumaSyscalls.useLibnuma = libnuma;
+                expected.forEach((allocator, policy) -> {
+                    try (NativeBlock block = allocator.allocate(4 * 4096)) {
+                        assertEquals(policy, MemoryPolicy.of(block.segment()), allocator.describe() + ", libnuma="
+                                + libnuma);
+                    }
+                });
+            }
+        } finally {
+            NumaSyscalls.useLibnuma = before;
+        }
+        final NumaAllocator notApplied = NumaAllocator.of(NumaAllocator.Policy.BIND, List.of(0),
+                NumaTopologyTest.fake("no-numa"));
+        try (NativeBlock block = notApplied.allocate(4096)) {
+            assertEquals(new MemoryPolicy(MemoryPolicy.DEFAULT, List.of()), MemoryPolicy.of(block.segment()),
+                    "where NUMA is not applied, the mapping keeps the default policy");
         }
     }
 
