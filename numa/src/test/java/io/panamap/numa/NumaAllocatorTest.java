@@ -2,6 +2,7 @@ package io.panamap.numa;
 
 import io.panamap.LongLongMap;
 import io.panamap.memory.NativeBlock;
+import io.panamap.memory.NativeMemoryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class NumaAllocatorTest {
 
@@ -121,6 +123,29 @@ class NumaAllocatorTest {
             assertEquals(new MemoryPolicy(MemoryPolicy.DEFAULT, List.of()), MemoryPolicy.of(block.segment()),
                     "where NUMA is not applied, the mapping keeps the default policy");
         }
+    }
+
+    /**
+     * The kernel reads one bit fewer of the node mask than the maxnode it is given (libnuma pads for it too), so a
+     * node in the mask's last bit must still reach it. A fake sysfs lists node 63, the last bit of a word, beside
+     * node 0, and the kernel refuses it as it refuses any node it does not have. A mask cut one bit short would
+     * have reached it empty, and an empty PREFERRED mask means "local": no refusal, and a policy nobody asked for.
+     */
+    @Test
+    void aNodeInTheLastBitOfTheMaskShouldReachTheKernel(@TempDir final Path sysfs) throws IOException {
+        final int last = 63;
+        assumeFalse(NumaTopology.detect().nodeIds().contains(last), "this machine has a node " + last);
+        final NumaAllocator preferred = NumaAllocator.of(NumaAllocator.Policy.PREFERRED, List.of(last),
+                NumaTopology.read(fakeNodes(sysfs, 0, last)));
+        try (NativeBlock block = preferred.allocate(4096)) {
+            assertEquals(new MemoryPolicy(MemoryPolicy.DEFAULT, List.of()), MemoryPolicy.of(block.segment()),
+                    "refused, so the mapping keeps the default policy");
+        }
+        assertEquals("mmap, NUMA preferred node(s) " + last
+                + " (refused by the kernel for 1 of 1 mappings: EINVAL; default placement)", preferred.describe());
+        final NativeMemoryException e = assertThrows(NativeMemoryException.class,
+                () -> preferred.strict().allocate(4096));
+        assertEquals("mbind(PREFERRED [" + last + "]) failed: EINVAL", e.getMessage());
     }
 
     @Test
