@@ -148,6 +148,21 @@ class NumaAllocatorTest {
         assertEquals("mbind(PREFERRED [" + last + "]) failed: EINVAL", e.getMessage());
     }
 
+    /** A mapping of more pages than one move_pages call asks about (16,384): every page is counted, once. */
+    @Test
+    void placementShouldCountEveryPageOfAMappingLargerThanOneQuery() {
+        final int pages = 40_000;
+        final int touchedEvery = 16;
+        try (NativeBlock block = NumaAllocator.bind(0).strict().allocate(pages * 4096L)) {
+            for (long page = 0; page < pages; page += touchedEvery) {
+                block.segment().set(ValueLayout.JAVA_LONG, page * 4096, page);
+            }
+            final PagePlacement placement = PagePlacement.of(block.segment());
+            assertEquals(Map.of(0, (long) pages / touchedEvery), placement.pagesPerNode());
+            assertEquals(pages - pages / touchedEvery, placement.notFaulted());
+        }
+    }
+
     @Test
     void aNodeThatDoesNotExistShouldBeRefusedNamingTheNodesThatDo() {
         final List<Integer> nodes = NumaTopology.detect().nodeIds();
