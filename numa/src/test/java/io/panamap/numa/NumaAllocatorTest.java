@@ -188,6 +188,16 @@ class NumaAllocatorTest {
         assertTrue(e.getMessage().endsWith("has node(s) [0, 1, 2, 3]"), e.getMessage());
     }
 
+    /** Node n is bit n % 64 of word n / 64: a machine of more than 64 nodes needs the second word. */
+    @Test
+    void aNodePastSixtyThreeShouldBeInTheMasksSecondWord(@TempDir final Path sysfs) throws IOException {
+        final NumaTopology large = NumaTopology.read(fakeNodes(sysfs, 0, 2, 64, 65));
+        assertArrayEquals(new long[] {0b101, 0b11},
+                NumaAllocator.of(NumaAllocator.Policy.INTERLEAVE, List.of(0, 2, 64, 65), large).nodeMask());
+        assertArrayEquals(new long[] {0, 0b10}, NumaAllocator.of(NumaAllocator.Policy.BIND, List.of(65), large)
+                .nodeMask());
+    }
+
     @Test
     void withoutNumaSupportBestEffortShouldFallBackAndSaySo() {
         final NumaAllocator fallback = NumaAllocator.of(NumaAllocator.Policy.BIND, List.of(0),
