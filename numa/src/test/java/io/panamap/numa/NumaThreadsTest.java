@@ -3,7 +3,9 @@ package io.panamap.numa;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class NumaThreadsTest {
 
@@ -46,6 +49,57 @@ class NumaThreadsTest {
         if (failure.get() != null) {
             throw new AssertionError(failure.get());
         }
+    }
+
+    /**
+     * Pinning to a node keeps the thread on that node's CPUs. Here node 0 holds every CPU, so pinning to it would
+     * change nothing; a described machine gives node 1 the thread's last CPU alone.
+     */
+    @Test
+    void pinningToANodeShouldKeepTheThreadOnThatNodesCpus(@TempDir final Path sysfs) throws Exception {
+        final List<Integer> cpus = cpusOf(NumaSyscalls.affinity());
+        Files.createDirectories(sysfs.resolve("node0"));
+        Files.writeString(sysfs.resolve("node0").resolve("cpulist"), cpus.getFirst() + "\n");
+        Files.createDirectories(sysfs.resolve("node1"));
+        Files.writeString(sysfs.resolve("node1").resolve("cpulist"), cpus.getLast() + "\n");
+        final NumaTopology split = NumaTopology.read(sysfs);
+        onFreshThread(() -> {
+            final long[] before = NumaSyscalls.affinity();
+            try (NumaThreads.Pinning ignored = NumaThreads.pinCurrentThread(1, split)) {
+                assertEquals(List.of(cpus.getLast()), cpusOf(NumaSyscalls.affinity()));
+            }
+            assertArrayEquals(before, NumaSyscalls.affinity(), "closing the pinning gives the thread its CPUs back");
+        });
+    }
+
+    /**
+     * runOn keeps the thread on the node's CPUs while the task runs, and only then. The thread is first narrowed to
+     * one CPU of node 0, so that the task's CPUs (all of node 0's the thread may use) differ from the thread's own.
+     */
+    @Test
+    void runOnShouldKeepTheTaskOnTheNodesCpusAndNothingAfterIt() throws Exception {
+        final List<Integer> usable = cpusOf(NumaSyscalls.affinity());
+        final List<Integer> node0 = NumaTopology.detect().node(0).cpus().stream().filter(usable::contains).toList();
+        assumeTrue(node0.size() >= 2, "node 0 has one usable CPU: " + node0);
+        onFreshThread(() -> {
+            try (NumaThreads.Pinning ignored = NumaThreads.pin(List.of(node0.getFirst()))) {
+                final List<List<Integer>> during = new ArrayList<>();
+                NumaThreads.runOn(0, () -> during.add(cpusOf(NumaSyscalls.affinity())));
+                assertEquals(List.of(node0), during, "the task ran on node 0's CPUs");
+                assertEquals(List.of(node0.getFirst()), cpusOf(NumaSyscalls.affinity()), "and the thread's came back");
+            }
+        });
+    }
+
+    /** The CPUs of a kernel CPU mask, in order. */
+    private static List<Integer> cpusOf(final long[] mask) {
+        final List<Integer> cpus = new ArrayList<>();
+        for (int cpu = 0; cpu < mask.length * Long.SIZE; cpu++) {
+            if ((mask[cpu / Long.SIZE] & 1L << cpu % Long.SIZE) != 0) {
+                cpus.add(cpu);
+            }
+        }
+        return cpus;
     }
 
     @Test
