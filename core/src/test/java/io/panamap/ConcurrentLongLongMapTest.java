@@ -737,7 +737,7 @@ class ConcurrentLongLongMapTest {
     }
 
     /** Waits until {@code thread} parks (on a lock) or ends, at most 30 seconds; returns its state then. */
-    private static Thread.State awaitParkedOrDone(final Thread thread) {
+    static Thread.State awaitParkedOrDone(final Thread thread) {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Thread.State state = thread.getState();
         while (state != Thread.State.WAITING && state != Thread.State.TERMINATED && System.nanoTime() < deadline) {

@@ -1,5 +1,6 @@
 package io.panamap;
 
+import io.panamap.codec.Codec;
 import io.panamap.codec.Codecs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -9,9 +10,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -137,6 +143,130 @@ class ConcurrentOffHeapMapTest {
             assertTrue(map.evacuate(Duration.ZERO), "nothing left to do");
             for (long k = 0; k < key; k++) {
                 assertEquals(~k, map.get(k));
+            }
+        }
+    }
+
+    /**
+     * {@link Codecs#bytes()}, whose {@code encodedSize}, once armed, waits until released. A write asks it under
+     * its shard's write lock, so the write then holds the shard for as long as a test needs.
+     */
+    private static final class HoldingBytes implements Codec<byte[]> {
+        private final Codec<byte[]> bytes = Codecs.bytes();
+        private final AtomicBoolean armed = new AtomicBoolean();
+        private final CountDownLatch inside = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public int fixedSize() {
+            return bytes.fixedSize();
+        }
+
+        @Override
+        public long encodedSize(final byte[] value) {
+            if (armed.compareAndSet(true, false)) {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return bytes.encodedSize(value);
+        }
+
+        @Override
+        public void encode(final byte[] value, final MemorySegment target, final long offset) {
+            bytes.encode(value, target, offset);
+        }
+
+        @Override
+        public byte[] decode(final MemorySegment source, final long offset, final long length) {
+            return bytes.decode(source, offset, length);
+        }
+
+        @Override
+        public byte[] decodeUsing(final MemorySegment source, final long offset, final long length,
+                                  final byte[] reuse) {
+            return bytes.decodeUsing(source, offset, length, reuse);
+        }
+
+        @Override
+        public String name() {
+            return "holding bytes";
+        }
+    }
+
+    /** The value of key {@code key} in the held-write test: 16 bytes of it, or more than a read stages for key 3. */
+    private static byte[] heldValue(final long key) {
+        final byte[] value = new byte[key == 3 ? (int) SlotCodec.MAX_STAGED_READ + 1 : 16];
+        Arrays.fill(value, (byte) key);
+        return value;
+    }
+
+    /**
+     * As on the long map: while a write holds a shard (here its value codec waits), every operation on that shard
+     * waits for it. A read whose optimistic attempts all fail, or whose value is too long to stage, reads under the
+     * read lock; reporting "absent" instead, or reading without the lock, would answer from the middle of the write.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void everyOperationOnAShardAWriteHoldsShouldWaitForTheWrite() throws InterruptedException {
+        final Map<String, Function<ConcurrentOffHeapMap<Long, byte[]>, Executable>> operations = new LinkedHashMap<>();
+        operations.put("get", map -> () -> assertArrayEquals(heldValue(2), map.get(2L)));
+        operations.put("get of a value too long to stage", map -> () -> assertArrayEquals(heldValue(3), map.get(3L)));
+        operations.put("getUsing", map -> () -> assertArrayEquals(heldValue(2), map.getUsing(2L, new byte[16])));
+        operations.put("copyValue", map -> () ->
+                assertEquals(16, map.copyValue(2L, MemorySegment.ofArray(new byte[16]), 0)));
+        operations.put("copyValue too long to stage", map -> () -> assertEquals(heldValue(3).length,
+                map.copyValue(3L, MemorySegment.ofArray(new byte[heldValue(3).length]), 0)));
+        operations.put("containsKey", map -> () -> assertTrue(map.containsKey(2L)));
+        operations.put("set", map -> () -> assertFalse(map.set(2L, heldValue(2))));
+        operations.put("delete", map -> () -> assertTrue(map.delete(2L)));
+        operations.put("forEach", map -> () -> map.forEach((key, value) ->
+                assertArrayEquals(heldValue(key), value, "key " + key)));
+        operations.put("size", map -> () -> assertEquals(4, map.size()));
+        operations.put("stats", map -> () -> assertEquals(4, map.stats().size()));
+        operations.put("storageStats", map -> () -> assertTrue(map.storageStats().blocks() > 0));
+        operations.put("clear", map -> map::clear);
+        operations.put("close", map -> map::close);
+        for (final Map.Entry<String, Function<ConcurrentOffHeapMap<Long, byte[]>, Executable>> operation
+                : operations.entrySet()) {
+            final String name = operation.getKey();
+            final HoldingBytes codec = new HoldingBytes();
+            try (ConcurrentOffHeapMap<Long, byte[]> map = ConcurrentOffHeapMap.builder(Codecs.longs(), codec)
+                    .shards(1).backgroundMemoryWork(false).build()) {
+                for (long key = 0; key < 4; key++) {
+                    map.set(key, heldValue(key));
+                }
+                final Executable use = operation.getValue().apply(map);
+                final Throwable[] failures = new Throwable[2];
+                codec.armed.set(true);
+                final Thread writer = Thread.ofPlatform().name("held-write").start(() -> {
+                    try {
+                        assertFalse(map.set(0L, heldValue(0)), "key 0 was there");
+                    } catch (final Throwable t) {
+                        failures[0] = t;
+                    }
+                });
+                assertTrue(codec.inside.await(30, TimeUnit.SECONDS), "the write began");
+                final Thread user = Thread.ofPlatform().name(name).start(() -> {
+                    try {
+                        use.execute();
+                    } catch (final Throwable t) {
+                        failures[1] = t;
+                    }
+                });
+                final Thread.State state = ConcurrentLongLongMapTest.awaitParkedOrDone(user);
+                codec.release.countDown();
+                writer.join();
+                user.join();
+                assertEquals(Thread.State.WAITING, state, () -> name + " waits for the write"
+                        + (failures[1] == null ? "" : ", but met it halfway: " + failures[1]));
+                if (failures[0] != null || failures[1] != null) {
+                    throw new AssertionError(name + ": the held write failed with " + failures[0]
+                            + ", the operation after it with " + failures[1]);
+                }
             }
         }
     }
