@@ -23,22 +23,23 @@ public final class MemoryMeter {
     private final long heapCommitted;
     private final long resident;
 
-    private MemoryMeter() {
-        System.gc();
-        final MemoryUsage heap = MEMORY.getHeapMemoryUsage();
-        heapUsed = heap.getUsed();
-        heapCommitted = heap.getCommitted();
-        resident = residentBytes();
+    /** A snapshot of these figures; {@code resident} is -1 where it is not known. */
+    MemoryMeter(final long heapUsed, final long heapCommitted, final long resident) {
+        this.heapUsed = heapUsed;
+        this.heapCommitted = heapCommitted;
+        this.resident = resident;
     }
 
     /** A snapshot now (after a full GC). */
     public static MemoryMeter snapshot() {
-        return new MemoryMeter();
+        System.gc();
+        final MemoryUsage heap = MEMORY.getHeapMemoryUsage();
+        return new MemoryMeter(heap.getUsed(), heap.getCommitted(), residentBytes());
     }
 
     /** What grew between this snapshot and now, for a map holding {@code entries} entries. */
     public MemoryUse since(final long entries) {
-        final MemoryMeter now = new MemoryMeter();
+        final MemoryMeter now = snapshot();
         return between(entries, this, now, this, now);
     }
 
