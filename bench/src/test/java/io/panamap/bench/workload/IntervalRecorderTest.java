@@ -51,6 +51,8 @@ class IntervalRecorderTest {
         }
         assertEquals(100, counted, "nothing lost");
         assertTrue(intervals.getLast().getTotalCount() > 1, "the last interval absorbed the overflow");
+        // ... and its end time stamp says so: the log spans the whole 100 s pass, not its intervals' 2 s.
+        assertEquals(100_000, intervals.getLast().getEndTimeStamp() - intervals.getFirst().getStartTimeStamp());
     }
 
     @Test
