@@ -2,10 +2,13 @@ package io.panamap.bench.probe;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +20,36 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ThreadKernelCountersTest {
 
     private static final long FRESH_BYTES = 16L << 20;
+
+    /**
+     * The calling thread's run delay, times scheduled and minor faults, read here straight from the files:
+     * schedstat's second and third fields, and stat's tenth (the eighth after the parenthesised name).
+     */
+    private static long[] readByHand() throws IOException {
+        final String[] schedstat = Files.readString(Path.of("/proc/thread-self/schedstat")).strip().split(" ");
+        final String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+        final String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(schedstat[1]), Long.parseLong(schedstat[2]), Long.parseLong(afterName[7])};
+    }
+
+    @Test
+    void eachCounterShouldBeTheFieldItIsNamedFor() throws IOException {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux only");
+        try (ThreadKernelCounters counters = ThreadKernelCounters.openForCallingThread()) {
+            assertNotNull(counters);
+            final long[] before = readByHand();
+            counters.sample();
+            final long[] after = readByHand();
+            // The counters only grow, so a sample taken between two reads lies between them; a neighbouring
+            // field (the time on a CPU, the parent's faults) would not.
+            final long[] sampled = {counters.runDelayNanos(), counters.timesScheduled(), counters.minorFaults()};
+            final String[] names = {"run delay", "times scheduled", "minor faults"};
+            for (int i = 0; i < sampled.length; i++) {
+                assertTrue(before[i] <= sampled[i] && sampled[i] <= after[i],
+                        names[i] + ": " + before[i] + " <= " + sampled[i] + " <= " + after[i]);
+            }
+        }
+    }
 
     @Test
     void wakingFromSleepShouldCountAsBeingScheduledAgain() throws InterruptedException {
