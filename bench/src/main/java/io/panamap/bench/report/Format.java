@@ -17,10 +17,12 @@ public final class Format {
         if (nanos < 1_000) {
             return nanos + " ns";
         }
-        if (nanos < 1_000_000) {
+        // A unit holds values up to 999.5 of it: three digits round anything above to 1000 ("1000 us"), which
+        // reads as 1.00 of the next unit.
+        if (nanos < 999_500) {
             return threeDigits(nanos / 1e3) + " us";
         }
-        if (nanos < 1_000_000_000) {
+        if (nanos < 999_500_000) {
             return threeDigits(nanos / 1e6) + " ms";
         }
         return threeDigits(nanos / 1e9) + " s";
@@ -74,10 +76,11 @@ public final class Format {
         if (magnitude < 1L << 10) {
             return bytes + " B";
         }
-        if (magnitude < 1L << 20) {
+        // As in nanos(): up to 1023.5 of a unit, above which three digits would read "1024 KiB".
+        if (magnitude < (1L << 20) - (1L << 9)) {
             return threeDigits(bytes / 1024.0) + " KiB";
         }
-        if (magnitude < 1L << 30) {
+        if (magnitude < (1L << 30) - (1L << 19)) {
             return threeDigits(bytes / (double) (1L << 20)) + " MiB";
         }
         return threeDigits(bytes / (double) (1L << 30)) + " GiB";
