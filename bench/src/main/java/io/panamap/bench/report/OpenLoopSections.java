@@ -60,6 +60,8 @@ final class OpenLoopSections {
         notes.add("Warm-up: the stream loop JIT-compiled on small maps, then the whole stream once, unthrottled, on"
                 + " a throw-away map; System.gc(); the noise floor; then the measured stream on a fresh map.");
         notes.add(baseline.note());
+        notes.add(Runs.mediansNote(info.runs(), all, "; achieved, the percentiles, 'worst at size', GC and noise come"
+                + " from the run with the median worst operation"));
         return new Report.Section(workload + ": fixed-rate stream, 90% get / 10% put", description, table.build(),
                 notes);
     }
