@@ -89,7 +89,7 @@ final class SlowPutProbe {
                         }
                     }
                     final long elapsed = System.nanoTime() - start;
-                    report(presized ? "presized" : "growing ", nanos, slowAt, slow, elapsed);
+                    System.out.println(summary(presized ? "presized" : "growing ", nanos, slowAt, slow, elapsed));
                     reportStalls(nanos, stallAt, stallBusy, kernel == null ? null : stallKernel, stallCount,
                             100.0 * busySamples / ((keys + BUSY_SAMPLE_EVERY - 1) / BUSY_SAMPLE_EVERY));
                 }
@@ -145,8 +145,13 @@ final class SlowPutProbe {
                 busyPercent, line);
     }
 
-    private static void report(final String table, final long[] nanos, final long[] slowAt, final int slow,
-                               final long elapsedNanos) {
+    /**
+     * One build's line: its puts, the slow ones and how many a second, p99.99 of {@code nanos} (every put's time),
+     * and, for more than four slow puts, the quartiles of the gaps between their start times {@code slowAt} and
+     * how many gaps fall in each quarter millisecond.
+     */
+    static String summary(final String table, final long[] nanos, final long[] slowAt, final int slow,
+                          final long elapsedNanos) {
         final long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         final StringBuilder line = new StringBuilder(String.format("%s build: %,d puts in %.2f s, %,d slow (%.0f a second), p99.99 %s",
@@ -164,6 +169,6 @@ final class SlowPutProbe {
                     Probes.quantile(gaps, 0.25) / 1e6, Probes.quantile(gaps, 0.5) / 1e6, Probes.quantile(gaps, 0.75) / 1e6,
                     Arrays.toString(bins)));
         }
-        System.out.println(line);
+        return line.toString();
     }
 }

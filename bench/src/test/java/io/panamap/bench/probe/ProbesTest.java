@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -67,6 +68,25 @@ class ProbesTest {
         if (System.getProperty("os.name").startsWith("Linux")) { // the writing thread's kernel counters
             assertTrue(stalls.get(0).contains(" waiting for a CPU at least half the time, "), output);
         }
+    }
+
+    @Test
+    void aSlowPutsLineShouldGiveP9999AndTheGapsBetweenSlowPutsByQuarterMillisecond() {
+        // 10,000 puts of 10 ns to 100 us: p99.99 is the 9,999th, 99,990 ns (p99.9 would read 99.9 us).
+        final long[] nanos = new long[10_000];
+        for (int i = 0; i < nanos.length; i++) {
+            nanos[i] = (i + 1) * 10L;
+        }
+        // Six slow puts, started at 0, 1, 1.5, 3.5, 4 and 12 ms: gaps of 1, 0.5, 2, 0.5 and 8 ms.
+        final long[] slowAt = {0, 1_000_000, 1_500_000, 3_500_000, 4_000_000, 12_000_000};
+        final int[] bins = new int[33];
+        bins[2] = 2;  // 0.5 ms
+        bins[4] = 1;  // 1 ms
+        bins[8] = 1;  // 2 ms
+        bins[32] = 1; // 8 ms and longer
+        assertEquals("growing  build: 10,000 puts in 2.00 s, 6 slow (3 a second), p99.99 100.0 µs; gaps p25 0.50"
+                        + " p50 1.00 p75 2.00 ms; per 0.25 ms up to 8 ms (last: longer): " + Arrays.toString(bins),
+                SlowPutProbe.summary("growing ", nanos, slowAt, slowAt.length, 2_000_000_000L));
     }
 
     @Test
