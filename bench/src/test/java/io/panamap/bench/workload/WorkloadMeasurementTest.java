@@ -109,6 +109,15 @@ class WorkloadMeasurementTest {
     }
 
     @Test
+    void anOpenLoopWhoseLastTenOperationsAreIncompleteShouldStillHaveAKeyForItsLastPut() {
+        // 10,000 operations a second for 100.1 ms: 1,001 operations, the last of them the 101st put.
+        final RunSpec spec = new RunSpec(N, 42, 0, 3, 1, RATE, 100_100_000L, 2, line -> { }, Recordings.discard());
+        final OpenLoopResult result = (OpenLoopResult) Workloads.byName("open-loop").run(standIn(NEVER), spec);
+        assertEquals(1_001, result.operations());
+        assertEquals(101, result.size());
+    }
+
+    @Test
     void mixedMtShouldScaleItsWorstOperationsPutsByTheThreadsAndTimeEachThreadOnItsOwn() {
         // Two threads of 1,000 keys each; the thread that got the map's first accessor sleeps in its 500th put.
         final MixedResult result = (MixedResult) Workloads.byName("mixed-mt").run(standIn(500), spec());
