@@ -72,7 +72,7 @@ final class GetRounds {
         final IntervalRecorder latency = new IntervalRecorder(3 * warmUpRoundNanos);
         final IntervalRecorder priming = IntervalRecorder.forPriming();
         for (int call = 0; call < spec.primingCalls(); call++) {
-            priming.start(System.nanoTime());
+            priming.startNow();
             check(loops.timedGets(primingKeys, priming), primingChecksum);
         }
 
@@ -86,7 +86,7 @@ final class GetRounds {
         }
 
         spec.progress().accept("measuring: " + latencyGets + " gets, each timed");
-        latency.start(System.nanoTime());
+        latency.startNow();
         check(loops.timedGets(latencyGets, latency), latencyChecksum);
         final long latencyEnd = System.nanoTime();
         final GcDelta gcDelta = gc.stop();

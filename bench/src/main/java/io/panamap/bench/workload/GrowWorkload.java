@@ -129,7 +129,7 @@ final class GrowWorkload implements Workload {
                                   final WorstPut worst) {
         long worstNanos = -1;
         int worstAt = -1;
-        latency.start(System.nanoTime());
+        latency.startNow();
         for (int i = 0; i < keys.length; i++) {
             final long key = keys[i];
             final long value = Keys.valueFor(key);

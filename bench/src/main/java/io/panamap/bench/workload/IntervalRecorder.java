@@ -98,18 +98,18 @@ public final class IntervalRecorder {
         return merged;
     }
 
-    /** Clears everything and starts the first interval at {@code nowNanos} ({@link System#nanoTime()}). */
+    /** Clears everything and starts the first interval at {@code nowNanos}: for threads that share one start. */
     public void start(final long nowNanos) {
         clear();
         begin(nowNanos);
     }
 
     /**
-     * Clears everything, then starts the first interval now and returns that instant ({@link System#nanoTime()}),
-     * for a pass that times its operations from its own start. Clearing the histograms takes hundreds of
-     * microseconds (a 3 s open-loop stream's seven histograms hold 1.5 MB of counts); read the clock before it,
-     * and the first operation of an open-loop stream was charged with it, and every operation queued behind
-     * that one too.
+     * Clears everything, then starts the first interval now and returns that instant ({@link System#nanoTime()}):
+     * how every single-threaded pass starts. Clearing the histograms takes hundreds of microseconds (a 3 s
+     * open-loop stream's seven histograms hold 1.5 MB of counts). Read the clock before it, and the first
+     * operation of an open-loop stream was charged with it, and every operation queued behind that one too; a
+     * closed loop's first interval would be that much shorter than the others.
      */
     public long startNow() {
         clear();

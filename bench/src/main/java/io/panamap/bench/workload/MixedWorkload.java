@@ -203,7 +203,7 @@ final class MixedWorkload implements Workload {
         final Stream stream = new Stream(keys, 0, count, spec.seed());
         for (int call = 0; call < spec.primingCalls(); call++) {
             try (ConcurrentBenchMap map = contender.createConcurrentMap(count)) {
-                scratch.start(System.nanoTime());
+                scratch.startNow();
                 stream.run(map.accessor(), scratch);
             }
         }

@@ -151,7 +151,7 @@ final class StringGrowWorkload implements Workload {
                                   final IntervalRecorder latency, final WorstPut worst) {
         long worstNanos = -1;
         int worstAt = -1;
-        latency.start(System.nanoTime());
+        latency.startNow();
         for (int i = 0; i < keys.length; i++) {
             StringKeys.fillRecord(i, record);
             final String key = keys[i];

@@ -123,7 +123,7 @@ class IntervalRecorderTest {
     @Test
     void anIntervalLogShouldReadBackAsTheTotal(@TempDir final Path dir) throws Exception {
         final IntervalRecorder recorder = new IntervalRecorder(5 * SECOND);
-        recorder.start(System.nanoTime());
+        recorder.startNow();
         final long start = System.nanoTime();
         for (int i = 1; i <= 1_000; i++) {
             recorder.record(i * 1_000L, start + i * 3_000_000L); // 3 s in all: three intervals
