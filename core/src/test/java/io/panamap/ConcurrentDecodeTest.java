@@ -1,6 +1,5 @@
 package io.panamap;
 
-import io.panamap.codec.Codec;
 import io.panamap.codec.Codecs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,27 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class ConcurrentDecodeTest {
 
     /** {@link Codecs#bytes()}, whose first decode on {@code reader} waits for {@code writer} to delete the entry. */
-    private static final class Pausing implements Codec<byte[]> {
-        final Codec<byte[]> bytes = Codecs.bytes();
+    private static final class Pausing extends ForwardingBytesCodec {
         final AtomicBoolean armed = new AtomicBoolean();
         final CountDownLatch inDecode = new CountDownLatch(1);
         final CountDownLatch deleted = new CountDownLatch(1);
         final AtomicBoolean freedUnderDecode = new AtomicBoolean();
         volatile Thread reader;
 
-        @Override
-        public int fixedSize() {
-            return bytes.fixedSize();
-        }
-
-        @Override
-        public long encodedSize(final byte[] value) {
-            return bytes.encodedSize(value);
-        }
-
-        @Override
-        public void encode(final byte[] value, final MemorySegment target, final long offset) {
-            bytes.encode(value, target, offset);
+        Pausing() {
+            super("pausing bytes");
         }
 
         @Override
@@ -59,12 +46,7 @@ class ConcurrentDecodeTest {
                     freedUnderDecode.set(true);
                 }
             }
-            return bytes.decode(source, offset, length);
-        }
-
-        @Override
-        public String name() {
-            return "pausing bytes";
+            return super.decode(source, offset, length);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.panamap;
 
-import io.panamap.codec.Codec;
 import io.panamap.codec.Codecs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -151,15 +150,13 @@ class ConcurrentOffHeapMapTest {
      * {@link Codecs#bytes()}, whose {@code encodedSize}, once armed, waits until released. A write asks it under
      * its shard's write lock, so the write then holds the shard for as long as a test needs.
      */
-    private static final class HoldingBytes implements Codec<byte[]> {
-        private final Codec<byte[]> bytes = Codecs.bytes();
+    private static final class HoldingBytes extends ForwardingBytesCodec {
         private final AtomicBoolean armed = new AtomicBoolean();
         private final CountDownLatch inside = new CountDownLatch(1);
         private final CountDownLatch release = new CountDownLatch(1);
 
-        @Override
-        public int fixedSize() {
-            return bytes.fixedSize();
+        HoldingBytes() {
+            super("holding bytes");
         }
 
         @Override
@@ -172,28 +169,7 @@ class ConcurrentOffHeapMapTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return bytes.encodedSize(value);
-        }
-
-        @Override
-        public void encode(final byte[] value, final MemorySegment target, final long offset) {
-            bytes.encode(value, target, offset);
-        }
-
-        @Override
-        public byte[] decode(final MemorySegment source, final long offset, final long length) {
-            return bytes.decode(source, offset, length);
-        }
-
-        @Override
-        public byte[] decodeUsing(final MemorySegment source, final long offset, final long length,
-                                  final byte[] reuse) {
-            return bytes.decodeUsing(source, offset, length, reuse);
-        }
-
-        @Override
-        public String name() {
-            return "holding bytes";
+            return super.encodedSize(value);
         }
     }
 
