@@ -89,6 +89,66 @@ class BytesHashTest {
         assertTrue(chiSquare(top, keys) < 255 + 5 * Math.sqrt(2 * 255), "top byte: " + chiSquare(top, keys));
     }
 
+    /**
+     * At every length, changing any one byte changes the hash. The short paths read a key as a few
+     * overlapping words or bytes (first, middle, last); one read too few, or one that lets a word's sign
+     * spill over another, would leave bytes out, and keys differing only there would always collide.
+     */
+    @Test
+    void everyByteShouldChangeTheHashAtEveryLength() {
+        final SplittableRandom random = new SplittableRandom(3);
+        for (int length = 1; length <= 128; length++) {
+            final byte[] bytes = new byte[length];
+            for (int at = 0; at < length; at++) {
+                // Several keys per position: a read that loses bytes may do so only for some values of others.
+                for (int sample = 0; sample < 8; sample++) {
+                    random.nextBytes(bytes);
+                    final long original = BytesHash.hash(bytes, 0, length, SEED);
+                    bytes[at] ^= (byte) (1 << random.nextInt(8));
+                    assertNotEquals(original, BytesHash.hash(bytes, 0, length, SEED),
+                            "length " + length + ", byte " + at);
+                }
+            }
+        }
+    }
+
+    /**
+     * The seed must change which keys collide, not only where they land: a set of keys that shares a
+     * bucket under one seed, as someone flooding a table would precompute, scatters under another. A seed
+     * applied after the bytes are mixed (XOR-ed into the result, say) moves every key by the same amount
+     * and keeps every such set together.
+     */
+    @Test
+    void keysThatCollideUnderOneSeedShouldScatterUnderAnother() {
+        final long otherSeed = SEED + 1;
+        final byte[] first = key(0);
+        final long firstUnderSeed = BytesHash.hash(first, 0, first.length, SEED);
+        final long firstUnderOther = BytesHash.hash(first, 0, first.length, otherSeed);
+        int colliding = 0;
+        int stillColliding = 0;
+        for (int i = 1; i < 1 << 16; i++) {
+            final byte[] key = key(i);
+            if (sameBucket(firstUnderSeed, BytesHash.hash(key, 0, key.length, SEED))) {
+                colliding++;
+                if (sameBucket(firstUnderOther, BytesHash.hash(key, 0, key.length, otherSeed))) {
+                    stillColliding++;
+                }
+            }
+        }
+        // Of 2^16 keys about 256 share the first key's bucket of 256; of those, about one would again by chance.
+        assertTrue(colliding > 150, colliding + " keys collide with the first");
+        assertTrue(stillColliding < 10, stillColliding + " of " + colliding + " colliding keys still collide");
+    }
+
+    private static byte[] key(final int i) {
+        return ("order-" + i).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether two hashes pick the same bucket of a 256-bucket table. */
+    private static boolean sameBucket(final long a, final long b) {
+        return ((a ^ b) & 0xFF) == 0;
+    }
+
     /** Once compiled, hashing allocates nothing: the byte sources are scalar-replaced. */
     @Test
     void hashingShouldNotAllocateOnceCompiled() {
