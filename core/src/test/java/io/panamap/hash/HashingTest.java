@@ -61,6 +61,36 @@ class HashingTest {
         assertNotEquals(Hashing.hashLong(7, 1), Hashing.hashLong(7, 2));
     }
 
+    /**
+     * The seed must change which keys collide, not only where they land: keys that share a bucket under
+     * one seed, as someone flooding a table would precompute, scatter under another. A seed applied after
+     * the key is mixed (XOR-ed into the result, say) moves every key by the same amount and keeps every
+     * such set together. The seeds are unrelated 64-bit values, as tables draw them at random.
+     */
+    @Test
+    void keysThatCollideUnderOneSeedShouldScatterUnderAnother() {
+        final long seed = 0x1234_5678_9ABC_DEF0L;
+        final long otherSeed = 0x0FED_CBA9_8765_4321L;
+        int colliding = 0;
+        int stillColliding = 0;
+        for (long k = 1; k < 1 << 16; k++) {
+            if (sameBucket(Hashing.hashLong(0, seed), Hashing.hashLong(k, seed))) {
+                colliding++;
+                if (sameBucket(Hashing.hashLong(0, otherSeed), Hashing.hashLong(k, otherSeed))) {
+                    stillColliding++;
+                }
+            }
+        }
+        // Of 2^16 keys about 256 share key 0's bucket of 256; of those, about one would again by chance.
+        assertTrue(colliding > 150, colliding + " keys collide with key 0");
+        assertTrue(stillColliding < 10, stillColliding + " of " + colliding + " colliding keys still collide");
+    }
+
+    /** Whether two hashes pick the same bucket of a 256-bucket table. */
+    private static boolean sameBucket(final long a, final long b) {
+        return ((a ^ b) & 0xFF) == 0;
+    }
+
     /** Chi-square against uniform, at a threshold far in the tail (p ~ 1e-6) so it never flakes. */
     private static void assertUniform(final long[] counts, final String what) {
         long total = 0;
