@@ -54,4 +54,53 @@ class BucketLayoutTest {
         assertThrows(IllegalArgumentException.class, () -> BucketLayout.forSizes(8, -1));
         assertThrows(IllegalArgumentException.class, () -> new BucketLayout(8, 8, false, false, 8, 72, 130, 138));
     }
+
+    /**
+     * Keys of one size and values of another: every value offset steps by the value size, from just
+     * past the eighth key (map[[12]byte]int32 is 144 bytes in Go: 8 + 8·12 + 8·4 + 8).
+     */
+    @Test
+    void keysAndValuesOfDifferentSizesShouldEachStepByTheirOwnSize() {
+        final BucketLayout l = BucketLayout.forSizes(12, 4);
+        for (int i = 0; i < BucketLayout.SLOTS; i++) {
+            assertEquals(8 + 12 * i, l.keyOffset(i), "key " + i);
+            assertEquals(104 + 4 * i, l.valueOffset(i), "value " + i);
+        }
+        assertEquals(136, l.overflowOffset());
+        assertEquals(144, l.bucketSize(), "map[[12]byte]int32");
+    }
+
+    /** Each side goes out of line on its own size: a large value does not move a small key, nor the reverse. */
+    @Test
+    void onlyTheSideAbove128BytesShouldGoOutOfLine() {
+        final BucketLayout largeValue = BucketLayout.forSizes(8, 200);
+        assertFalse(largeValue.keyIndirect());
+        assertTrue(largeValue.valueIndirect());
+        assertEquals(8, largeValue.valueSlotSize());
+        assertEquals(144, largeValue.bucketSize(), "map[int64][200]byte");
+        final BucketLayout largeKey = BucketLayout.forSizes(200, 4);
+        assertTrue(largeKey.keyIndirect());
+        assertFalse(largeKey.valueIndirect());
+        assertEquals(8, largeKey.keySlotSize());
+        assertEquals(4, largeKey.valueSlotSize());
+        assertEquals(112, largeKey.bucketSize(), "map[[200]byte]int32");
+    }
+
+    /** A layout built by hand must be exactly the one forSizes computes; any other offset or size is refused. */
+    @Test
+    void theConstructorShouldAcceptOnlyGosOffsets() {
+        assertEquals(BucketLayout.LONG_LONG, new BucketLayout(8, 8, false, false, 8, 72, 136, 144));
+        assertThrows(IllegalArgumentException.class, () -> new BucketLayout(8, 8, false, false, 0, 64, 128, 136));
+        assertThrows(IllegalArgumentException.class, () -> new BucketLayout(16, 8, false, false, 8, 72, 136, 144));
+        assertThrows(IllegalArgumentException.class, () -> new BucketLayout(8, 8, false, false, 8, 72, 144, 152));
+        assertThrows(IllegalArgumentException.class, () -> new BucketLayout(8, 8, false, false, 8, 72, 136, 152));
+        assertThrows(IllegalArgumentException.class, () -> new BucketLayout(8, 8, false, false, 8, 72, 136, 136));
+    }
+
+    /** Sizes that do not fit in a long are an error, not a wrapped-around small allocation. */
+    @Test
+    void bytesForShouldRefuseACountWhoseSizeOverflows() {
+        assertEquals(144L * 1024, BucketLayout.LONG_LONG.bytesFor(1024));
+        assertThrows(ArithmeticException.class, () -> BucketLayout.LONG_LONG.bytesFor(1L << 60));
+    }
 }
