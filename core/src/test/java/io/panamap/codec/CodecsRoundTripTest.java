@@ -128,6 +128,9 @@ class CodecsRoundTripTest {
                         + (c.codec().fixedSize() + 1), e.getMessage());
             }
         }
+        // A reused array of the codec's size does not make another stored length acceptable.
+        assertThrows(IllegalArgumentException.class,
+                () -> Codecs.fixedBytes(16).decodeUsing(source, 0, 17, new byte[16]));
     }
 
     @Test
@@ -183,5 +186,38 @@ class CodecsRoundTripTest {
         Codecs.uuids().encode(new java.util.UUID(0x0102030405060708L, 0x1112131415161718L), target, 1);
         assertEquals(0x0102030405060708L, target.get(ValueLayout.JAVA_LONG_UNALIGNED, 1));
         assertEquals(0x1112131415161718L, target.get(ValueLayout.JAVA_LONG_UNALIGNED, 9));
+    }
+
+    /** The number types write the native-order word that LongLongMap stores and a view reads back with JAVA_LONG. */
+    @Test
+    void intsLongsAndDoublesShouldBeTheirNativeOrderWords() {
+        final MemorySegment target = MemorySegment.ofArray(new byte[9]);
+        Codecs.longs().encode(0x0102030405060708L, target, 1);
+        assertEquals(0x0102030405060708L, target.get(ValueLayout.JAVA_LONG_UNALIGNED, 1));
+        Codecs.doubles().encode(-Math.PI, target, 1);
+        assertEquals(Double.doubleToLongBits(-Math.PI), target.get(ValueLayout.JAVA_LONG_UNALIGNED, 1));
+        Codecs.ints().encode(0x01020304, target, 1);
+        assertEquals(0x01020304, target.get(ValueLayout.JAVA_INT_UNALIGNED, 1));
+    }
+
+    /** A decoded segment is a copy: later writes to the stored bytes (or their freeing) do not reach it. */
+    @Test
+    void aDecodedSegmentShouldBeACopyOnTheHeapNotAViewOfTheStoredBytes() {
+        final Codec<MemorySegment> codec = Codecs.segments();
+        final MemorySegment decoded;
+        final MemorySegment decodedUsingNull;
+        try (Arena arena = Arena.ofConfined()) {
+            final MemorySegment stored = arena.allocate(16);
+            stored.copyFrom(MemorySegment.ofArray(CodecCases.counting(16)));
+            decoded = codec.decode(stored, 4, 8);
+            decodedUsingNull = codec.decodeUsing(stored, 4, 8, null);
+            stored.fill((byte) 0);
+        }
+        for (final MemorySegment value : List.of(decoded, decodedUsingNull)) {
+            assertTrue(value.heapBase().orElseThrow() instanceof byte[], "a byte[]-backed heap segment");
+            assertEquals(8, value.byteSize());
+            assertEquals(5, value.get(ValueLayout.JAVA_BYTE, 0));
+            assertEquals(12, value.get(ValueLayout.JAVA_BYTE, 7));
+        }
     }
 }
