@@ -16,6 +16,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -147,6 +148,25 @@ class CodecsUtf8Test {
         assertArrayEquals(new byte[] {'?', '?'}, encode("\uDC00\uD800"));
         assertArrayEquals(new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80}, encode("\uD83D\uDE00"));
         assertArrayEquals(new byte[] {'?'}, encode("\uD83D"));
+    }
+
+    /**
+     * An unpaired surrogate is stored as '?' and matches only '?': stored text that differs exactly where
+     * the lone surrogate sits is another key.
+     */
+    @Test
+    void equalsEncodedShouldMatchALoneSurrogateOnlyToAQuestionMark() {
+        for (final String text : List.of("a\uD800b", "a\uDC00b", "\uD83D", "a lone \uD800 in text of some length")) {
+            final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            assertTrue(Utf8.equalsEncoded(text, MemorySegment.ofArray(bytes), 0, bytes.length), text);
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '?') {
+                    final byte[] other = bytes.clone();
+                    other[i] = 'x';
+                    assertFalse(Utf8.equalsEncoded(text, MemorySegment.ofArray(other), 0, other.length), text);
+                }
+            }
+        }
     }
 
     private static byte[] encode(final CharSequence text) {
