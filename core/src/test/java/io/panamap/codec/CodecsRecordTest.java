@@ -209,6 +209,23 @@ class CodecsRecordTest {
         assertEquals(24, QUOTES.fixedSize());
     }
 
+    /** Padding given as several members in a row is zeroed whole, not only its last member. */
+    @Test
+    void consecutivePaddingMembersShouldAllBeZeroed() {
+        record Pair(int first, int second) {
+        }
+        final Codec<Pair> codec = Codecs.record(Pair.class, MemoryLayout.structLayout(
+                ValueLayout.JAVA_INT.withName("first"), MemoryLayout.paddingLayout(2), MemoryLayout.paddingLayout(3),
+                MemoryLayout.paddingLayout(3), ValueLayout.JAVA_INT.withName("second")));
+        final MemorySegment target = MemorySegment.ofArray(new byte[16]);
+        target.fill((byte) 0xFF);
+        codec.encode(new Pair(1, 2), target, 0);
+        for (long padding = 4; padding < 12; padding++) {
+            assertEquals(0, target.get(ValueLayout.JAVA_BYTE, padding), "padding byte " + padding);
+        }
+        assertEquals(new Pair(1, 2), codec.decode(target, 0, 16));
+    }
+
     private static void assertRefused(final String messageStart, final Runnable construction) {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construction::run);
         assertTrue(e.getMessage().startsWith(messageStart), e.getMessage());
