@@ -196,6 +196,25 @@ class MarshallableCodecTest {
         assertEquals(-1, codec.fixedSize());
     }
 
+    /**
+     * Used directly, a codec writes an object as it is now: an object changed after an encode (the usual
+     * way to reuse one) is marshalled again, not copied from the bytes its earlier encodedSize produced.
+     */
+    @Test
+    void anObjectChangedAfterAnEncodeShouldBeEncodedAsItIsNow() {
+        final MarshallableCodec<Order> codec = MarshallableCodec.of(Order.class);
+        final Order order = new Order(7, 1.5, "MSFT", 10);
+        final long length = codec.encodedSize(order);
+        final MemorySegment first = MemorySegment.ofArray(new byte[(int) length]);
+        codec.encode(order, first, 0);
+        order.price = 2.5; // the same length, so the stale bytes would fit
+        order.quantity = 20;
+        final MemorySegment second = MemorySegment.ofArray(new byte[(int) length]);
+        codec.encode(order, second, 0);
+        assertEquals(new Order(7, 1.5, "MSFT", 10), codec.decode(first, 0, length));
+        assertEquals(new Order(7, 2.5, "MSFT", 20), codec.decode(second, 0, length));
+    }
+
     @Test
     void readingPastTheStoredBytesShouldThrowNotReadOtherMemory() {
         final MarshallableCodec<Order> codec = MarshallableCodec.of(Order.class);
