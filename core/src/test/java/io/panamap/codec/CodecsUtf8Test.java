@@ -142,6 +142,21 @@ class CodecsUtf8Test {
         assertThrows(IndexOutOfBoundsException.class, () -> Utf8.equalsEncoded("order-12345678", stored, 1, 14));
     }
 
+    /**
+     * Stored bytes that are the text's encoding cut one byte short (inside its last char, a 2-, 3- or
+     * 4-byte one, or inside a final run of eight ASCII chars that is compared as one word) are not equal to
+     * it; and the comparison reads nothing past the stored bytes, here the end of the segment.
+     */
+    @Test
+    void equalsEncodedShouldRefuseAnEncodingCutOneByteShortWithoutReadingPastIt() {
+        for (final String text : List.of("ab\u00E9", "a\u20AC", "a\uD83D\uDE00", "eight ch\uD83D\uDE00",
+                "\u00E9".repeat(8) + "abcdefgh")) {
+            final byte[] encoded = text.getBytes(StandardCharsets.UTF_8);
+            final byte[] cut = Arrays.copyOf(encoded, encoded.length - 1);
+            assertFalse(Utf8.equalsEncoded(text, MemorySegment.ofArray(cut), 0, cut.length), text);
+        }
+    }
+
     @Test
     void aLoneSurrogateShouldEncodeAsAQuestionMarkAndAPairAsFourBytes() {
         assertArrayEquals(new byte[] {'a', '?', 'b'}, encode("a\uD800b"));
