@@ -83,6 +83,24 @@ class CodecsRecordTest {
         assertEquals(new Id(0x0102030405060708L), bigEndian.decode(target, 1, 8));
     }
 
+    /** Float and double members are written as their bits in the member's byte order, like the integral ones. */
+    @Test
+    void aFloatOrDoubleMembersByteOrderShouldBeHonoured() {
+        record Price(double value, float size) {
+        }
+        final Codec<Price> codec = Codecs.record(Price.class, MemoryLayout.structLayout(
+                ValueLayout.JAVA_DOUBLE.withOrder(ByteOrder.BIG_ENDIAN).withName("value"),
+                ValueLayout.JAVA_FLOAT.withOrder(ByteOrder.BIG_ENDIAN).withName("size"),
+                MemoryLayout.paddingLayout(4)));
+        final MemorySegment target = MemorySegment.ofArray(new byte[17]);
+        codec.encode(new Price(1.5, 2.5f), target, 1);
+        assertEquals(Double.doubleToLongBits(1.5),
+                target.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 1));
+        assertEquals(Float.floatToIntBits(2.5f),
+                target.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 9));
+        assertEquals(new Price(1.5, 2.5f), codec.decode(target, 1, 16));
+    }
+
     @Test
     void paddingShouldBeWrittenAsZerosOverGarbage() {
         try (Arena arena = Arena.ofConfined()) {
