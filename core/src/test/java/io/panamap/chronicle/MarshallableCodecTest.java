@@ -234,6 +234,17 @@ class MarshallableCodecTest {
         }
     }
 
+    /** A private no-argument constructor is enough for decode: the codec makes it accessible when it is built. */
+    @Test
+    void aClassWithAPrivateNoArgumentConstructorShouldDecode() {
+        final MarshallableCodec<Hidden> codec = MarshallableCodec.of(Hidden.class);
+        final Hidden hidden = Hidden.of(42);
+        final long length = codec.encodedSize(hidden);
+        final MemorySegment bytes = MemorySegment.ofArray(new byte[(int) length]);
+        codec.encode(hidden, bytes, 0);
+        assertEquals(42, codec.decode(bytes, 0, length).value);
+    }
+
     @Test
     void marshallingThatUsesTheCodecAgainShouldThrow() {
         final MarshallableCodec<Order> orders = MarshallableCodec.of(Order.class);
@@ -386,6 +397,30 @@ class MarshallableCodecTest {
         @Override
         public void readMarshallable(final BytesIn<?> bytes) {
             value = bytes.readInt();
+        }
+    }
+
+    /** Its only constructor is private: no class outside this one may call it without being let in. */
+    static final class Hidden implements BytesMarshallable {
+        long value;
+
+        private Hidden() {
+        }
+
+        static Hidden of(final long value) {
+            final Hidden hidden = new Hidden();
+            hidden.value = value;
+            return hidden;
+        }
+
+        @Override
+        public void writeMarshallable(final BytesOut<?> bytes) {
+            bytes.writeLong(value);
+        }
+
+        @Override
+        public void readMarshallable(final BytesIn<?> bytes) {
+            value = bytes.readLong();
         }
     }
 }
