@@ -144,4 +144,17 @@ class ChronicleViewsTest {
             assertEquals(8, store.readRemaining());
         }
     }
+
+    /** A store re-pointed at an empty view reads as empty, not as the bytes it was pointed at before. */
+    @Test
+    void aReusedStorePointedAtAnEmptyViewShouldBeEmpty() {
+        try (OffHeapMap<Long, byte[]> map = OffHeapMap.builder(Codecs.longs(), Codecs.bytes()).build()) {
+            map.put(1L, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+            map.put(2L, new byte[0]);
+            final PointerBytesStore reused = ChronicleViews.pointTo(new PointerBytesStore(), map.getView(1L));
+            assertEquals(8, reused.readRemaining());
+            assertSame(reused, ChronicleViews.pointTo(reused, map.getView(2L)));
+            assertEquals(0, reused.readRemaining());
+        }
+    }
 }
