@@ -2,6 +2,9 @@ package io.panamap.hash;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,6 +87,21 @@ class HashingTest {
         // Of 2^16 keys about 256 share key 0's bucket of 256; of those, about one would again by chance.
         assertTrue(colliding > 150, colliding + " keys collide with key 0");
         assertTrue(stillColliding < 10, stillColliding + " of " + colliding + " colliding keys still collide");
+    }
+
+    /**
+     * The two halves of SplitMix64 make the JDK's own SplitMix64 sequence: the generator that draws every
+     * table's seed (and a new one when a table empties) is the published one, so successive draws differ.
+     */
+    @Test
+    void splitMixShouldGiveTheSequenceOfTheJdksSplittableRandom() {
+        final long start = 0x1234_5678_9ABC_DEF0L;
+        final SplittableRandom reference = new SplittableRandom(start);
+        long state = start;
+        for (int i = 0; i < 1_000; i++) {
+            state = Hashing.splitMixAdvance(state);
+            assertEquals(reference.nextLong(), Hashing.splitMixOutput(state), "draw " + i);
+        }
     }
 
     /** Whether two hashes pick the same bucket of a 256-bucket table. */
