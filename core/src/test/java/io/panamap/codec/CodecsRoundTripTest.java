@@ -220,4 +220,22 @@ class CodecsRoundTripTest {
             assertEquals(12, value.get(ValueLayout.JAVA_BYTE, 7));
         }
     }
+
+    /**
+     * A stored length no Java array can hold (a value over 2 GiB, which native memory can store) is
+     * refused by every variable-size codec, not cut down to its low 32 bits and read as a shorter value.
+     */
+    @Test
+    void variableSizeCodecsShouldRefuseALengthNoJavaArrayHolds() {
+        final MemorySegment source = MemorySegment.ofArray(CodecCases.counting(16));
+        final long tooLong = (1L << 32) + 5;
+        for (final Codec<?> codec : List.of(Codecs.bytes(), Codecs.utf8(), Codecs.segments())) {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> codec.decode(source, 0, tooLong), codec.name());
+            assertEquals(codec.name() + " codec cannot decode " + tooLong + " bytes into a Java array", e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> codec.decode(source, 0, -1), codec.name());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> Codecs.utf8().decodeUsing(source, 0, tooLong, new StringBuilder()));
+    }
 }
