@@ -123,16 +123,34 @@ class LauncherJdkTest {
     }
 
     @Test
-    void anEarlyAccessVersionShouldCountAsItsMajorVersion() throws Exception {
-        // "25-ea" is 25, newer than 22.0.2 and 24.0.2.
+    void ofJdksOfOneMajorVersionTheLatestUpdateShouldBeChosen() throws Exception {
+        // Listed in this order: 25-ea, 25.0.1, 25.0.10, 25.0.9, 25.0.2. Update 10 is later than update 9 (numbers,
+        // not text), and a folder's name need not say which update it holds.
+        final Path search = Files.createDirectories(dir.resolve("jvm"));
+        jdk(search.resolve("jdk-25-ea"), "25-ea");
+        jdk(search.resolve("jdk-25.0.1"), "25.0.1");
+        final Path latest = jdk(search.resolve("jdk-25.0.10"), "25.0.10");
+        jdk(search.resolve("jdk-25.0.9"), "25.0.9");
+        jdk(search.resolve("temurin-25-jdk"), "25.0.2");
+
+        final Run run = launch(null, List.of(), search.toString());
+
+        run.assertChose(latest, "25.0.10");
+    }
+
+    @Test
+    void anEarlyAccessBuildShouldCountAsItsVersionButGiveWayToItsRelease() throws Exception {
+        // "25-ea" is 25: newer than 22.0.2 and 24.0.2.
         final Path search = Files.createDirectories(dir.resolve("jvm"));
         jdk(search.resolve("jdk-22"), "22.0.2");
         final Path early = jdk(search.resolve("jdk-25-ea"), "25-ea");
         jdk(search.resolve("jdk-24"), "24.0.2");
 
-        final Run run = launch(null, List.of(), search.toString());
+        launch(null, List.of(), search.toString()).assertChose(early, "25-ea");
 
-        run.assertChose(early, "25-ea");
+        // Once 25 itself is installed (listed after the early-access build), it is the newer of the two.
+        final Path release = jdk(search.resolve("zulu-25"), "25");
+        launch(null, List.of(), search.toString()).assertChose(release, "25");
     }
 
     @Test
