@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -240,6 +241,29 @@ class BenchOptionsTest {
                 Arrays.asList(args.split(" "))));
         assertTrue(e.getMessage().contains(mention1), e.getMessage());
         assertTrue(e.getMessage().contains(mention2), e.getMessage());
+    }
+
+    /** The report prints the seed as unsigned hex ("seed 0xFFFFFFFFFFFFFFFB" for -5): that must read back. */
+    @Test
+    void aSeedShouldReadBackFromTheHexTheReportPrints() throws UsageException {
+        assertEquals(-5L, parse("--seed", "0x" + Long.toHexString(-5L).toUpperCase(Locale.ROOT)).seed());
+        assertEquals(-5L, parse("--seed", "-5").seed());
+        assertEquals(Long.MIN_VALUE, parse("--seed", "0x8000000000000000").seed());
+    }
+
+    /**
+     * The open-loop stream puts one new key every 10 operations, into a long[]: a stream of up to 10 times that
+     * array's length in operations can run. At 100M/s, 214 s is 2.14G puts, 215 s is more than the array holds.
+     */
+    @Test
+    void anOpenLoopStreamShouldBeRefusedOnlyWhenItsPutsWouldNotFitInAnArray() throws UsageException {
+        assertEquals(214_000_000_000L, parse("--workloads", "open-loop", "--rate", "100M", "--duration", "214")
+                .openLoopNanos());
+        assertEquals(3_600_000_000_000L, parse("--workloads", "open-loop", "--rate", "1M", "--duration", "3600")
+                .openLoopNanos());
+        final UsageException e = assertThrows(UsageException.class,
+                () -> parse("--workloads", "open-loop", "--rate", "100M", "--duration", "215"));
+        assertTrue(e.getMessage().contains("--rate 100000000 for --duration 215 s"), e.getMessage());
     }
 
     /** The cross-checks above apply only to the workload they concern. */
