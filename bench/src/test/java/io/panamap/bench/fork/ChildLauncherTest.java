@@ -7,12 +7,14 @@ import io.panamap.bench.result.GetResult;
 import io.panamap.bench.result.GrowResult;
 import io.panamap.bench.result.MixedResult;
 import io.panamap.bench.result.Outcome;
+import io.panamap.bench.workload.Keys;
 import io.panamap.bench.workload.StringKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +88,21 @@ class ChildLauncherTest {
         assertTrue(progress.stream().noneMatch(line -> line.contains("WARNING")), () -> String.join("\n", progress));
     }
 
+    /**
+     * Chronicle Map's map for one thread runs only in its child too: the get workload checks the sum of every
+     * round's gets against the values put, so a put or a get that mixed up its reused key and value instances
+     * fails the run instead of timing wrong answers.
+     */
+    @Test
+    void chronicleShouldAnswerEveryGetOfTheGetWorkloadInItsChild() {
+        final Contender chronicle = Contenders.byName("chronicle-presized");
+        final List<String> progress = new ArrayList<>();
+        final Outcome get = ChildLauncher.ofThisJvm().run(new ChildArgs("get", chronicle.name(), 1, 2_000, 7,
+                1_000_000, 10_000_000, 2, true, null), chronicle, progress::add);
+        assertTrue(get.ok(), () -> get.failure() + "\n" + String.join("\n", progress));
+        assertEquals(Keys.checksum(Keys.random(2_000, 7)), ((GetResult) get.result()).checksum());
+    }
+
     /** Chronicle Map's string map, too, runs only in its child: grow-str and get-str, files under those names. */
     @Test
     void chronicleStringMapsShouldRunInTheirChildUnderTheStringWorkloadNames(@TempDir final Path dir) {
@@ -103,6 +120,36 @@ class ChildLauncherTest {
         assertEquals(StringKeys.checksum(StringKeys.shuffledIndexes(2_000, 8)), ((GetResult) get.result()).checksum());
         assertTrue(Files.exists(dir.resolve("get-str-chronicle-presized-run1-get.hgrm")));
         assertTrue(progress.stream().noneMatch(line -> line.contains("WARNING")), () -> String.join("\n", progress));
+    }
+
+    /**
+     * A child that dies after much progress is reported with its last words: the end of its stderr, not the
+     * beginning, and of what is there, the last error, not an earlier one it survived. (The "JVM" here is a script
+     * that speaks as a dying child would.)
+     */
+    @Test
+    void aChildThatDiesAfterMuchProgressShouldBeReportedWithTheLastErrorItPrinted(@TempDir final Path dir)
+            throws Exception {
+        final Path java = dir.resolve("java");
+        Files.writeString(java, """
+                #!/bin/sh
+                echo 'Error: a complaint at the start, long overtaken' >&2
+                i=1
+                while [ $i -le 100 ]; do echo "grow-fastutil-run1  progress $i" >&2; i=$((i+1)); done
+                echo 'java.lang.IllegalStateException: an earlier failure the child survived' >&2
+                echo 'grow-fastutil-run1  progress 101' >&2
+                echo 'Exception in thread "main" java.lang.OutOfMemoryError: the last words' >&2
+                echo '	at io.panamap.Somewhere.put(Somewhere.java:1)' >&2
+                exit 3
+                """);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        final List<String> progress = new ArrayList<>();
+        final Outcome outcome = new ChildLauncher(java, System.getProperty("java.class.path"), List.of())
+                .run(tinyGrow("fastutil", null), Contenders.byName("fastutil"), progress::add);
+        assertFalse(outcome.ok());
+        assertTrue(outcome.failure().contains("exited with code 3"), outcome.failure());
+        assertTrue(outcome.failure().endsWith("java.lang.OutOfMemoryError: the last words"), outcome.failure());
+        assertEquals(105, progress.size(), "every stderr line passed on as progress");
     }
 
     /**
