@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,6 +61,33 @@ class MmapTest {
             assertEquals(0L, segment.get(ValueLayout.JAVA_LONG, 0));
             block.close();
             assertFalse(Mmap.discard(segment, 0, page), "a closed mapping is left alone");
+        }
+    }
+
+    /**
+     * Closing a block unmaps all of it: afterwards the kernel's list of the process's mappings has none of its
+     * pages, the last one included. Unreachable through the segment is not enough; a wrong length in the
+     * cleanup's munmap would leave the rest mapped, and leaked, with nothing in Java to show it. Told apart from
+     * a mapping another thread might make at the same addresses by the no-huge-pages advice ({@code nh}) every
+     * mapping of the default allocator carries.
+     */
+    @Test
+    void closingABlockShouldUnmapEveryPageOfIt() throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
+        Assumptions.assumeTrue(Files.isReadable(SMAPS), "no " + SMAPS + " to read the mappings from");
+        // Nothing of the memory worker's may map meanwhile and take the freed addresses.
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        final long page = 4096;
+        final long pages = 16;
+        final NativeBlock block = new MmapAllocator(false).allocate(pages * page);
+        final long start = block.segment().address();
+        Assumptions.assumeTrue(vmFlags(start).contains("nh"), "no huge-page advice here to recognise the mapping by");
+        assertTrue(vmFlags(start + (pages - 1) * page).contains("nh"), "the last page is part of the mapping");
+        block.close();
+        for (long offset = 0; offset < pages * page; offset += page) {
+            final Optional<Set<String>> flags = vmFlagsIfMapped(start + offset);
+            assertFalse(flags.isPresent() && flags.get().contains("nh"),
+                    "page at offset " + offset + " still mapped after close: " + flags);
         }
     }
 
@@ -112,6 +141,12 @@ class MmapTest {
 
     /** The {@code VmFlags} of the mapping holding {@code address}, as /proc/self/smaps lists them. */
     private static Set<String> vmFlags(final long address) throws IOException {
+        return vmFlagsIfMapped(address).orElseThrow(
+                () -> new AssertionError("no mapping holds 0x" + Long.toHexString(address) + " in " + SMAPS));
+    }
+
+    /** The {@code VmFlags} of the mapping holding {@code address}, or nothing if no mapping holds it. */
+    private static Optional<Set<String>> vmFlagsIfMapped(final long address) throws IOException {
         boolean inside = false;
         for (final String line : Files.readAllLines(SMAPS)) {
             final Matcher range = MAPPING.matcher(line);
@@ -120,10 +155,10 @@ class MmapTest {
                 final long end = Long.parseUnsignedLong(range.group(2), 16);
                 inside = Long.compareUnsigned(start, address) <= 0 && Long.compareUnsigned(address, end) < 0;
             } else if (inside && line.startsWith("VmFlags:")) {
-                return Set.of(line.substring("VmFlags:".length()).trim().split("\\s+"));
+                return Optional.of(Set.of(line.substring("VmFlags:".length()).trim().split("\\s+")));
             }
         }
-        throw new AssertionError("no mapping holds 0x" + Long.toHexString(address) + " in " + SMAPS);
+        return Optional.empty();
     }
 
     private static final Pattern MAPPING = Pattern.compile("([0-9a-f]+)-([0-9a-f]+) ");
