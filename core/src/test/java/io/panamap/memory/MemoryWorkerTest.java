@@ -55,6 +55,27 @@ class MemoryWorkerTest {
         assertTrue(all.await(2, TimeUnit.SECONDS), all.getCount() + " of 3 tasks left");
     }
 
+    /**
+     * A task that throws, an Error included, is reported and the worker goes on: it is the only thread that frees
+     * retired arrays, so if it died every later free would be lost, and awaitIdle would wait for a count that
+     * never comes.
+     */
+    @Test
+    void tasksAfterOnesThatThrowShouldStillRun() throws InterruptedException {
+        final CountDownLatch after = new CountDownLatch(2);
+        MemoryWorker.execute(() -> {
+            throw new IllegalArgumentException("a task that fails (thrown on purpose by the test)");
+        });
+        MemoryWorker.execute(after::countDown);
+        MemoryWorker.execute(() -> {
+            throw new AssertionError("a task that fails with an Error (thrown on purpose by the test)");
+        });
+        MemoryWorker.execute(after::countDown);
+        assertTrue(after.await(5, TimeUnit.SECONDS), after.getCount() + " of 2 tasks after the failing ones left");
+        assertTrue(MemoryWorker.awaitIdle(5, TimeUnit.SECONDS), "the failed tasks count as run");
+        assertFalse(MemoryWorker.busy());
+    }
+
     /** Gives the worker a task, then waits past its polling spell: it parks until a submitter wakes it. */
     private static void putTheWorkerToSleep() throws InterruptedException {
         final CountDownLatch done = new CountDownLatch(1);
