@@ -167,6 +167,25 @@ class LongLongMapTest {
     }
 
     @Test
+    void aClosedCursorShouldNotAnswerWithTheEntryItWasOn() {
+        try (LongLongMap map = new LongLongMap()) {
+            map.put(1, 2);
+            final LongLongCursor cursor = map.cursor();
+            assertTrue(cursor.next());
+            assertEquals(1, cursor.key());
+            cursor.close();
+            // The cursor still holds the key and value it read: close() must stop it answering with them.
+            assertThrows(IllegalStateException.class, cursor::key, "a closed cursor is on no entry");
+            assertThrows(IllegalStateException.class, cursor::value);
+            assertFalse(cursor.next(), "a closed cursor produces nothing");
+            cursor.close(); // idempotent
+            cursor.reset();
+            assertTrue(cursor.next(), "reset() starts a new walk");
+            assertEquals(2, cursor.value());
+        }
+    }
+
+    @Test
     void everyUseAfterCloseShouldThrowIllegalState() {
         final LongLongMap map = new LongLongMap();
         map.put(1, 2);
