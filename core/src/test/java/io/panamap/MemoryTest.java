@@ -369,6 +369,37 @@ class MemoryTest {
         }
     }
 
+    /**
+     * The array prepared for the next doubling has twice the buckets. A same-size growth that comes first (churn
+     * has lengthened the chains) maps an array of the current size and leaves the prepared one for the doubling:
+     * entries moved into the larger one by a same-size growth would sit in buckets their hashes do not name.
+     */
+    @Test
+    void aSameSizeGrowthShouldLeaveThePreparedArrayToTheDoubling() throws InterruptedException {
+        final int logSize = PREPARED - 1;
+        final int entries = (int) pastTheRequestAt(logSize);
+        try (LongLongMap map = LongLongMap.builder().build()) {
+            for (long key = 0; key < entries; key++) {
+                map.put(key, key + 1);
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            final MapStats prepared = map.stats();
+            assertEquals(logSize, prepared.logBuckets(), prepared.toString());
+            assertTrue(prepared.nextArrayPrepared(), "an array for the doubling to 2^" + PREPARED + ": " + prepared);
+            // The overflow count that insert and delete churn reaches after a few million writes (too many for
+            // a test): the next insert of a new key starts a same-size growth.
+            map.table().noverflow = 1L << logSize;
+            map.put(entries, entries + 1);
+            final MapStats grown = map.stats();
+            assertEquals(1, grown.sameSizeGrowths(), grown.toString());
+            assertEquals(prepared.doublings(), grown.doublings(), grown.toString());
+            assertEquals(logSize, grown.logBuckets(), "a same-size growth keeps the bucket count: " + grown);
+            assertTrue(grown.nextArrayPrepared(), "the prepared array still waits for the doubling: " + grown);
+            map.finishGrowth();
+            assertKeysMapToTheirSuccessor(map, entries + 1);
+        }
+    }
+
     @Test
     void aGrowthShouldTakeThePreparedArrayWhileTheWorkerIsStillFaultingItIn() throws InterruptedException {
         final OneShotHold holdInPrefault = new OneShotHold();
