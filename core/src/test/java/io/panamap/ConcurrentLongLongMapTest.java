@@ -553,6 +553,8 @@ class ConcurrentLongLongMapTest {
             assertTrue(recorder.frees() >= retired - keptNow, "beyond " + kept + " a shard, freed: " + recorder);
             assertTrue(recorder.live() <= 2 * 2 + keptNow, "current and prepared arrays, and those kept: " + recorder);
             assertTrue(stats.reservedBytes() > stats.committedBytes(), "kept mappings are reserved, not committed");
+            assertEquals(recorder.liveBytes(), stats.reservedBytes(),
+                    "the address space of every mapping still held, the kept ones included: " + recorder);
             for (long key = 0; key < 50_000; key++) {
                 assertEquals(~key, map.get(key));
             }

@@ -27,6 +27,7 @@ final class RecordingAllocator implements NativeAllocator {
     private final String name;
     private final AtomicLong allocations = new AtomicLong();
     private final AtomicLong frees = new AtomicLong();
+    private final AtomicLong liveBytes = new AtomicLong();
     private final Map<String, LongAdder> freesByThread = new ConcurrentHashMap<>();
 
     private final boolean discards;
@@ -48,12 +49,13 @@ final class RecordingAllocator implements NativeAllocator {
     @Override
     public NativeBlock allocate(final long byteSize) {
         final Arena shared = Arena.ofShared();
-        final Arena recorded = new RecordedArena(shared);
+        final Arena recorded = new RecordedArena(shared, byteSize);
         try {
             final MemorySegment segment = Mmap.isAvailable()
                     ? Mmap.map(byteSize, recorded, false)
                     : shared.allocate(byteSize, ALIGNMENT);
             allocations.incrementAndGet();
+            liveBytes.addAndGet(byteSize);
             return new NativeBlock(recorded, segment);
         } catch (final RuntimeException | Error e) {
             shared.close();
@@ -121,6 +123,11 @@ final class RecordingAllocator implements NativeAllocator {
         return allocations.get() - frees.get();
     }
 
+    /** Bytes of the blocks handed out and not freed. */
+    long liveBytes() {
+        return liveBytes.get();
+    }
+
     /** Blocks freed by threads whose name starts with {@code prefix}. */
     long freesByThreadsNamed(final String prefix) {
         long total = 0;
@@ -140,9 +147,11 @@ final class RecordingAllocator implements NativeAllocator {
     /** The block's arena, with its close (which unmaps the block) recorded. */
     private final class RecordedArena implements Arena {
         private final Arena shared;
+        private final long byteSize;
 
-        RecordedArena(final Arena shared) {
+        RecordedArena(final Arena shared, final long byteSize) {
             this.shared = shared;
+            this.byteSize = byteSize;
         }
 
         @Override
@@ -159,6 +168,7 @@ final class RecordingAllocator implements NativeAllocator {
         public void close() {
             shared.close();
             frees.incrementAndGet();
+            liveBytes.addAndGet(-byteSize);
             freesByThread.computeIfAbsent(Thread.currentThread().getName(), thread -> new LongAdder()).increment();
         }
     }
