@@ -570,7 +570,12 @@ class OffHeapMapTest {
                 assertTrue(seen.contains(key) || deleted.contains(key), "never produced: " + key);
             }
             assertTrue(map.table().storage().hasDeferred(), "removes during the walk were queued");
-            map.put("after", 0L); // the first write after the walk frees what it queued
+            map.put("after", 0L);
+            // Once the cursor has let go, no iterator runs: the first write frees what was queued, and later
+            // removes free at once.
+            assertFalse(map.table().storage().hasDeferred(), "the first write after the walk frees what it queued");
+            assertTrue(map.delete("after"));
+            assertFalse(map.table().storage().hasDeferred(), "a remove with no iterator running frees at once");
             TableInvariants.check(map);
         }
     }
