@@ -1369,7 +1369,12 @@ final class HashTable {
 
     private BucketArray newArray(final int logSize) {
         final NativeBlock block = allocator.allocate(BucketArray.mappedBytes(layout, logSize));
-        return new BucketArray(layout, block, logSize);
+        try {
+            return new BucketArray(layout, block, logSize);
+        } catch (final RuntimeException e) {
+            block.close(); // an allocator that handed out too little: nothing else holds the block to free it
+            throw e;
+        }
     }
 
     /**

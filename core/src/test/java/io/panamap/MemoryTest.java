@@ -140,6 +140,25 @@ class MemoryTest {
         }
     }
 
+    /**
+     * An allocator that hands out less than it was asked for is caught when the array is made, not much later
+     * when the overflow area, which the table counts on never running out, does; and the short block is freed.
+     */
+    @Test
+    void aBlockTooSmallForItsOverflowAreaShouldBeRefusedAndFreed() {
+        final RecordingAllocator oneBucketShort = new RecordingAllocator() {
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                return super.allocate(byteSize - BucketLayout.LONG_LONG.bucketSize());
+            }
+        };
+        final IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
+                () -> LongLongMap.builder().allocator(oneBucketShort).backgroundMemoryWork(false).build());
+        assertTrue(failure.getMessage().contains("too small"), failure.getMessage());
+        assertEquals(1, oneBucketShort.blocks.size());
+        assertEquals(List.of(), aliveBlocks(oneBucketShort), "the short block is not leaked");
+    }
+
     @Test
     void theOldArrayShouldBeFreedWhenEvacuationEnds() throws InterruptedException {
         final RecordingAllocator allocator = new RecordingAllocator();
