@@ -91,6 +91,46 @@ class MmapTest {
         }
     }
 
+    /**
+     * Pre-faulting makes the pages of the range resident, as writes would, but writes nothing: the kernel counts
+     * them in the mapping's resident set ({@code Rss} in /proc/self/smaps), and bytes written before read back
+     * unchanged. The memory worker does it to arrays a writer may already be filling.
+     */
+    @Test
+    void populatingShouldMakeTheRangeResidentAndChangeNoByte() throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
+        Assumptions.assumeTrue(Files.isReadable(SMAPS), "no " + SMAPS + " to read the resident set from");
+        // Nothing of the memory worker's may map next to the block meanwhile and share its line in smaps.
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        final long page = 4096;
+        try (NativeBlock block = new MmapAllocator(false).allocate(64 * page)) {
+            final MemorySegment segment = block.segment();
+            segment.set(ValueLayout.JAVA_LONG, 10 * page + 8, 0x1234_5678_9ABC_DEF0L);
+            final long before = residentKiB(segment.address());
+            Assumptions.assumeTrue(Mmap.populate(segment, 8 * page, 32 * page), "MADV_POPULATE_WRITE needs Linux 5.14");
+            final long after = residentKiB(segment.address());
+            assertTrue(after - before >= 31 * page / 1024, "resident " + before + " kB before, " + after + " kB after");
+            assertEquals(0x1234_5678_9ABC_DEF0L, segment.get(ValueLayout.JAVA_LONG, 10 * page + 8));
+            assertEquals(0L, segment.get(ValueLayout.JAVA_LONG, 20 * page), "pages faulted in read zeros");
+        }
+    }
+
+    /** The {@code Rss} of the mapping holding {@code address}, in KiB, as /proc/self/smaps lists it. */
+    private static long residentKiB(final long address) throws IOException {
+        boolean inside = false;
+        for (final String line : Files.readAllLines(SMAPS)) {
+            final Matcher range = MAPPING.matcher(line);
+            if (range.lookingAt()) {
+                final long start = Long.parseUnsignedLong(range.group(1), 16);
+                final long end = Long.parseUnsignedLong(range.group(2), 16);
+                inside = Long.compareUnsigned(start, address) <= 0 && Long.compareUnsigned(address, end) < 0;
+            } else if (inside && line.startsWith("Rss:")) {
+                return Long.parseLong(line.substring("Rss:".length()).replace("kB", "").trim());
+            }
+        }
+        throw new AssertionError("no mapping holds 0x" + Long.toHexString(address) + " in " + SMAPS);
+    }
+
     @Test
     void aHugeReservationShouldBeCheapBecauseItIsLazy() {
         Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
