@@ -87,6 +87,10 @@ class MemoryTest {
             assertTrue(failure.getMessage().contains("growth to 2^10 buckets"), failure.getMessage());
             assertEquals(budget, failure.budgetBytes());
             assertTrue(failure.usedBytes() + failure.requestedBytes() > budget);
+            // The figures are the message's, and "in use" is what the table holds: the refusal changed nothing.
+            assertTrue(failure.getMessage().contains("in use " + failure.usedBytes() + " bytes, needed "
+                    + failure.requestedBytes() + " more bytes"), failure.getMessage());
+            assertEquals(map.table().chargedBytes(), failure.usedBytes());
             assertTrue(map.stats().committedBytes() <= budget);
             assertEquals(inserted, map.size());
             TableInvariants.check(map);
