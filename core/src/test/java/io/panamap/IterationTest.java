@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Go's iteration guarantees, kept while the table grows under the cursor. */
@@ -360,6 +361,27 @@ class IterationTest {
             assertTrue(produced >= 3000);
             assertFalse(snapshot.block.isAlive(), "retired array should be freed once the cursor is done");
         }
+    }
+
+    @Test
+    void closingTheMapShouldFreeTheArraysAnOpenCursorStillPins() {
+        final LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build();
+        long key = 0;
+        while (map.stats().doublings() < 12) {
+            map.put(key++, 1);
+        }
+        final BucketArray snapshot = map.table().buckets;
+        final LongLongCursor cursor = map.cursor();
+        assertTrue(cursor.next());
+        while (map.stats().growthsFinished() < 14) {
+            map.put(key++, 1);
+        }
+        assertTrue(snapshot.retired && snapshot.block.isAlive(), "retired, and kept for the cursor");
+        // A cursor abandoned mid-walk: its pins end with the map, whose close() frees everything it mapped.
+        map.close();
+        assertFalse(snapshot.block.isAlive(), "an array a cursor pinned outlived the map's close()");
+        assertThrows(IllegalStateException.class, cursor::next);
+        cursor.close(); // after the map's close(): lets go of nothing twice
     }
 
     private static List<Long> firstKeys(final LongLongMap map, final int n) {
