@@ -367,6 +367,31 @@ class MemoryTest {
         }
     }
 
+    /**
+     * Not only a growth: anything the budget would refuse (here a value's out-of-line block) first makes room by
+     * freeing the small retired arrays a table keeps, which are a convenience and hold no entry.
+     */
+    @Test
+    void keptRetiredArraysShouldMakeRoomBeforeTheBudgetRefusesAnything() {
+        final long budget = 4L << 20;
+        try (OffHeapMap<Long, byte[]> map = OffHeapMap.builder(io.panamap.codec.Codecs.longs(),
+                io.panamap.codec.Codecs.bytes()).memoryBudget(budget).build()) {
+            long key = 0;
+            while (map.stats().doublings() < KEPT_BELOW - 4 || map.stats().growing()) { // through the one to 2^9
+                map.put(key++, new byte[0]);
+            }
+            final long kept = map.stats().spareBytes();
+            assertTrue(kept > 2 * 4096, "the arrays 2^0 to 2^8 are kept: " + map.stats());
+            // A block that fits only once the kept arrays are gone (blocks come in whole pages).
+            final byte[] value = new byte[(int) (budget - map.table().chargedBytes() + kept / 2)];
+            java.util.Arrays.fill(value, (byte) 7);
+            map.put(0L, value);
+            assertEquals(0, map.stats().spareBytes(), "the kept arrays made the room: " + map.stats());
+            assertTrue(java.util.Arrays.equals(value, map.get(0L)));
+            assertTrue(map.table().chargedBytes() <= budget);
+        }
+    }
+
     @Test
     void theNextArrayShouldBePreparedOffTheWritingThread() throws InterruptedException {
         final ThreadRecordingAllocator allocator = new ThreadRecordingAllocator();
@@ -777,6 +802,8 @@ class MemoryTest {
                 key = askForTheNextArrayWhileArmed(map, holdInMapping); // the worker is held mapping 2^15 buckets
                 assertTrue(holdInMapping.awaitHeld(), "the worker should be mapping the next array");
                 assertEquals(0, map.releaseSpareMemory(), "nothing offered yet");
+                assertEquals(map.table().committedBytes(), map.table().chargedBytes(),
+                        "the preparation given up on is no longer charged to the budget");
             } finally {
                 holdInMapping.release();
             }
