@@ -1,6 +1,7 @@
 package io.panamap;
 
 import io.panamap.codec.Codecs;
+import io.panamap.layout.BucketLayout;
 import io.panamap.memory.MemoryBudgetExceededException;
 import io.panamap.memory.MemoryWorker;
 import io.panamap.memory.NativeAllocator;
@@ -9,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -71,6 +74,31 @@ class PreparationBudgetTest {
         }
         assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
         assertTrue(worker.recording.live() == 0, worker.recording.toString());
+    }
+
+    /**
+     * A table asks for its next array only if the budget has room for it beside what it holds: otherwise the
+     * worker would map an array the table could never take, and the table would hold more than its budget.
+     */
+    @Test
+    void aTableShouldNotAskForAnArrayItsBudgetHasNoRoomFor() throws Exception {
+        final int logSize = HashTable.MIN_PREPARED_LOG_SIZE - 1;
+        final long array = BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, logSize);
+        // Room for the doubling to 2^14 buckets (both arrays), not for the 2^15 array beside the 2^14 one.
+        final long budget = 2 * array;
+        assertTrue(BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, logSize + 1) > budget - array);
+        final long threshold = HashTable.LOAD_FACTOR_NUM * ((1L << logSize) / HashTable.LOAD_FACTOR_DEN);
+        try (LongLongMap map = LongLongMap.builder().memoryBudget(budget).build()) {
+            // Past 5/8 of the threshold, where the table would ask for the 2^15 array, and short of the threshold.
+            for (long key = 0; key < threshold * 3 / 4; key++) {
+                map.put(key, key);
+                assertTrue(map.table().chargedBytes() <= budget, "after key " + key + ": " + map.stats());
+            }
+            assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+            assertEquals(logSize, map.stats().logBuckets());
+            assertFalse(map.stats().nextArrayPrepared(), map.stats().toString());
+            assertTrue(map.table().committedBytes() <= budget, map.stats().toString());
+        }
     }
 
     /** Fills {@code map} until its growth to 2^15 buckets has started; returns the bytes charged then. */
