@@ -1,6 +1,8 @@
 package io.panamap;
 
 import io.panamap.codec.Codecs;
+import io.panamap.layout.BucketLayout;
+import io.panamap.memory.MemoryBudgetExceededException;
 import io.panamap.memory.MemoryWorker;
 import io.panamap.memory.NativeMemoryException;
 import org.junit.jupiter.api.Test;
@@ -127,6 +129,39 @@ class TrimTest {
             for (long i = 0; i < 100; i++) {
                 assertEquals(i, map.get(key(i)));
             }
+        }
+    }
+
+    /**
+     * A trim's moves take overflow buckets in the smaller array, and a trim is never stopped halfway: so the
+     * budget must admit their worst case with the array, or the trim is refused before it starts. Here a cursor
+     * keeps the larger array charged throughout, and the moves would take the table past its budget.
+     */
+    @Test
+    void aTrimWhoseMovesTheBudgetCannotHoldShouldBeRefusedAndChangeNothing() {
+        final BucketLayout layout = BucketLayout.LONG_LONG;
+        final int logSize = 12;
+        final long entries = HashTable.LOAD_FACTOR_NUM * ((1L << (logSize - 1)) / HashTable.LOAD_FACTOR_DEN);
+        // The 2^12 array, the 2^11 one and 64 buckets more: fewer than the overflow buckets 13,312 entries
+        // take in 2^11 chains (about a fifth of the chains hold more than eight).
+        final long budget = BucketArray.initialCommittedBytes(layout, logSize)
+                + BucketArray.initialCommittedBytes(layout, logSize - 1) + layout.bytesFor(64);
+        try (LongLongMap map = LongLongMap.builder().expectedSize(2 * entries).memoryBudget(budget)
+                .backgroundMemoryWork(false).build()) {
+            for (long i = 0; i < entries; i++) {
+                map.put(key(i), i);
+            }
+            assertEquals(logSize, map.stats().logBuckets());
+            try (LongLongCursor cursor = map.cursor()) {
+                assertTrue(cursor.next()); // keeps the 2^12 array charged until it lets go
+                assertThrows(MemoryBudgetExceededException.class, map::trimToSize);
+                assertTrue(map.stats().committedBytes() <= budget, map.stats().toString());
+                assertEquals(logSize, map.stats().logBuckets());
+            }
+            for (long i = 0; i < entries; i++) {
+                assertEquals(i, map.get(key(i)));
+            }
+            TableInvariants.check(map);
         }
     }
 
