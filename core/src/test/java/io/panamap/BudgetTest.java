@@ -234,4 +234,69 @@ class BudgetTest {
             TableInvariants.check(table);
         }
     }
+
+    @Test
+    void anOverflowBucketLinkedIntoAnOldChainShouldBeReservedForThatChainsMove() {
+        // 2^4 buckets, 104 keys, all in the X half of their chains: chain 14 holds 16 (its overflow bucket is the
+        // old array's one spare), chain 1 holds 8. The doubling is admitted with 51 buckets charged (17 old, 34
+        // new: 32 and 2 spares), the budget one bucket more. A write into old chain 14 takes that bucket there: the
+        // chain's move will now take both new spares. So a write into full new bucket 1 must not take a spare for
+        // free: refused, it leaves them to the move, and the budget holds once chain 14 has moved.
+        final long budget = 52 * BUCKET_BYTES;
+        try (LongLongMap map = LongLongMap.builder().expectedSize(100).memoryBudget(budget)
+                .backgroundMemoryWork(false).build()) {
+            final HashTable table = map.table();
+            final long seed = table.seed;
+            final int[] wanted = {0, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 16, 8};
+            final int[] placed = new int[16];
+            final List<Long> keys = new ArrayList<>();
+            for (long key = 1; keys.size() < 104; key++) {
+                final long hash = Hashing.hashLong(key, seed);
+                final int chain = (int) (hash & 15);
+                if ((hash >>> 4 & 1) == 0 && placed[chain] < wanted[chain]) {
+                    map.put(key, key);
+                    keys.add(key);
+                    placed[chain]++;
+                }
+            }
+            long trigger = -1;
+            long intoOldChain14 = -1;
+            long intoNewBucket1 = -1;
+            for (long key = 1_000_000; trigger < 0 || intoOldChain14 < 0 || intoNewBucket1 < 0; key++) {
+                final long newBucket = Hashing.hashLong(key, seed) & 31;
+                if (newBucket == 0 && trigger < 0) {
+                    trigger = key;
+                } else if (newBucket == 14 && intoOldChain14 < 0) {
+                    intoOldChain14 = key;
+                } else if (newBucket == 1 && intoNewBucket1 < 0) {
+                    intoNewBucket1 = key;
+                }
+            }
+            map.put(trigger, 1); // starts the doubling
+            keys.add(trigger);
+            assertTrue(table.isGrowing());
+            while (table.nevacuate < 3) {
+                map.put(trigger, 2); // moves chains 1 and 2: new bucket 1 is full
+            }
+            map.put(intoOldChain14, 3); // old chain 14 has not moved: the write links an overflow bucket there
+            keys.add(intoOldChain14);
+            assertEquals(2, table.oldBuckets.overflowUsed(), "test premise: " + map.stats());
+            assertTrue(table.committedBytes() <= budget, map.stats().toString());
+            try {
+                map.put(intoNewBucket1, 4);
+                keys.add(intoNewBucket1);
+            } catch (final MemoryBudgetExceededException refused) {
+                assertFalse(map.containsKey(intoNewBucket1));
+            }
+            while (table.isGrowing()) { // chain 14's move takes two overflow buckets, with the old array alive
+                map.put(trigger, 5);
+                assertTrue(table.committedBytes() <= budget, "at most the budget: " + map.stats());
+            }
+            assertEquals(keys.size(), map.size());
+            for (final long key : keys) {
+                assertTrue(map.containsKey(key));
+            }
+            TableInvariants.check(table);
+        }
+    }
 }
