@@ -247,18 +247,7 @@ class BudgetTest {
                 .backgroundMemoryWork(false).build()) {
             final HashTable table = map.table();
             final long seed = table.seed;
-            final int[] wanted = {0, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 16, 8};
-            final int[] placed = new int[16];
-            final List<Long> keys = new ArrayList<>();
-            for (long key = 1; keys.size() < 104; key++) {
-                final long hash = Hashing.hashLong(key, seed);
-                final int chain = (int) (hash & 15);
-                if ((hash >>> 4 & 1) == 0 && placed[chain] < wanted[chain]) {
-                    map.put(key, key);
-                    keys.add(key);
-                    placed[chain]++;
-                }
-            }
+            final List<Long> keys = putInXHalves(map, new int[] {0, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 16, 8});
             long trigger = -1;
             long intoOldChain14 = -1;
             long intoNewBucket1 = -1;
@@ -290,6 +279,64 @@ class BudgetTest {
             }
             while (table.isGrowing()) { // chain 14's move takes two overflow buckets, with the old array alive
                 map.put(trigger, 5);
+                assertTrue(table.committedBytes() <= budget, "at most the budget: " + map.stats());
+            }
+            assertEquals(keys.size(), map.size());
+            for (final long key : keys) {
+                assertTrue(map.containsKey(key));
+            }
+            TableInvariants.check(table);
+        }
+    }
+
+    /** Puts {@code wanted[c]} keys into each chain c of a 2^4-bucket table, all in the X half; returns them. */
+    private static List<Long> putInXHalves(final LongLongMap map, final int[] wanted) {
+        final long seed = map.table().seed;
+        final int total = java.util.Arrays.stream(wanted).sum();
+        final int[] placed = new int[wanted.length];
+        final List<Long> keys = new ArrayList<>();
+        for (long key = 1; keys.size() < total; key++) {
+            final long hash = Hashing.hashLong(key, seed);
+            final int chain = (int) (hash & 15);
+            if ((hash >>> 4 & 1) == 0 && placed[chain] < wanted[chain]) {
+                map.put(key, key);
+                keys.add(key);
+                placed[chain]++;
+            }
+        }
+        return keys;
+    }
+
+    @Test
+    void aWriteIntoAnOldChainPastItsSparesShouldBeChargedForTheBucketItLinks() {
+        // As above, with the budget spent to the byte once the doubling has started (51 buckets). Old chain 14 is
+        // full and its array past its one spare: a bucket linked there would take the table past the budget, even
+        // though the new array's spares are not spoken for. The chain moves instead and the key goes with it.
+        final long budget = 51 * BUCKET_BYTES;
+        try (LongLongMap map = LongLongMap.builder().expectedSize(100).memoryBudget(budget)
+                .backgroundMemoryWork(false).build()) {
+            final HashTable table = map.table();
+            final long seed = table.seed;
+            final List<Long> keys = putInXHalves(map, new int[] {0, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 16, 8});
+            long trigger = -1;
+            long intoOldChain14 = -1;
+            for (long key = 1_000_000; trigger < 0 || intoOldChain14 < 0; key++) {
+                final long newBucket = Hashing.hashLong(key, seed) & 31;
+                if (newBucket == 0 && trigger < 0) {
+                    trigger = key;
+                } else if (newBucket == 14 && intoOldChain14 < 0) {
+                    intoOldChain14 = key;
+                }
+            }
+            map.put(trigger, 1); // starts the doubling
+            keys.add(trigger);
+            assertTrue(table.isGrowing());
+            map.put(intoOldChain14, 2);
+            keys.add(intoOldChain14);
+            assertTrue(table.committedBytes() <= budget, map.stats().toString());
+            assertTrue(table.oldBuckets.isEvacuated(14), "the chain moved instead of taking a bucket");
+            while (table.isGrowing()) {
+                map.put(trigger, 3);
                 assertTrue(table.committedBytes() <= budget, "at most the budget: " + map.stats());
             }
             assertEquals(keys.size(), map.size());
