@@ -308,11 +308,13 @@ final class HashTable {
     private final List<BucketArray> keptSmallRetired = new ArrayList<>(KEEP_RETIRED_BELOW_LOG_SIZE);
     private long keptSmallRetiredBytes;
     /**
-     * Held by the memory worker while it gives a kept mapping's pages back, and by {@link #close} while it frees
-     * the kept mappings: a range must never be advised after it was unmapped. Not the table's monitor, which a
-     * writer takes at the end of every growth and must not wait on a discard of a large array.
+     * Held by the memory worker while it advises a range of the table's memory (faults pages in ahead of use,
+     * gives a kept mapping's pages back), and by any other thread that frees memory the worker may be advising
+     * ({@link #close}, and a closed table freeing what a racing write mapped): a range must never be advised
+     * after it was unmapped, since its addresses may belong to another mapping by then. Not the table's
+     * monitor, which a writer takes at the end of every growth and must not wait on a step of advice.
      */
-    private final Object discardLock = new Object();
+    private final Object adviceLock = new Object();
     private long pinnedRetiredBytes;
 
     private long doublings;
@@ -380,7 +382,7 @@ final class HashTable {
     private void install(final BucketArray array) {
         synchronized (this) {
             if (closed) {
-                array.block.close();
+                freeOffWorker(array.block);
                 throw new IllegalStateException(owner + " is closed");
             }
             buckets = array;
@@ -735,7 +737,7 @@ final class HashTable {
                 array.block.close(); // given up on while being published: freed before a page is touched
                 return;
             }
-            new PrefaultDoubling(allocator, array, layout.bytesFor(array.bucketCount / 2),
+            new PrefaultDoubling(this, array, layout.bytesFor(array.bucketCount / 2),
                     layout.bytesFor(array.bucketCount + array.preallocatedSpares)).run();
         }
     }
@@ -1219,7 +1221,7 @@ final class HashTable {
     private void prefaultRange(final BucketArray array, final long fromBucket, final long toBucket) {
         final long offset = layout.bytesFor(fromBucket);
         final long length = layout.bytesFor(toBucket - fromBucket);
-        MemoryWorker.execute(new PrefaultStep(allocator, array, offset, offset + length));
+        MemoryWorker.execute(new PrefaultStep(this, array, offset, offset + length));
     }
 
     private void incrementOverflowCount(final int logSize) {
@@ -1577,7 +1579,7 @@ final class HashTable {
      */
     private synchronized void retire(final BucketArray array) {
         if (closed) {
-            array.block.close();
+            freeOffWorker(array.block);
             return;
         }
         array.retired = true;
@@ -1668,7 +1670,7 @@ final class HashTable {
     /**
      * Queues the discard of {@code block}'s pages on the memory worker and keeps the mapping; frees the oldest
      * kept mapping beyond {@link #retiredMappingsKept}, also on the worker, so after its own discard. A
-     * discard holds {@link #discardLock} and does nothing once the table is closed: {@link #close} frees the
+     * discard holds {@link #adviceLock} and does nothing once the table is closed: {@link #close} frees the
      * kept mappings under the same lock, and a range must never be advised after it was unmapped (the
      * addresses may belong to another mapping by then).
      */
@@ -1682,12 +1684,37 @@ final class HashTable {
 
     /** Gives back the pages of one step of a block; false once the table or the block is closed. */
     private boolean discardUnlessClosed(final NativeBlock block, final long fromByte, final long toByte) {
-        synchronized (discardLock) {
+        synchronized (adviceLock) {
             if (closed || !block.isAlive()) {
                 return false;
             }
             allocator.discard(block, fromByte, toByte - fromByte);
             return true;
+        }
+    }
+
+    /**
+     * Faults in one step of {@code array} on the memory worker; false once the table has let the array go or
+     * freed it, or the allocator failed (the pages are then faulted in by their first writes instead).
+     */
+    private boolean prefaultUnlessFreed(final BucketArray array, final long fromByte, final long length) {
+        synchronized (adviceLock) {
+            if (array.letGo || !array.block.isAlive()) {
+                return false;
+            }
+            try {
+                allocator.prefault(array.block, fromByte, length);
+                return true;
+            } catch (final RuntimeException e) {
+                return false;
+            }
+        }
+    }
+
+    /** Frees a block from a thread other than the memory worker, which may be advising it (see adviceLock). */
+    private void freeOffWorker(final NativeBlock block) {
+        synchronized (adviceLock) {
+            block.close();
         }
     }
 
@@ -1811,16 +1838,16 @@ final class HashTable {
         closed = true;
         STATE.getAndBitwiseOr(this, CLOSED_BIT);
         if (PREPARED.getAndSet(this, CLOSED) instanceof BucketArray ready) {
-            ready.block.close();
+            freeOffWorker(ready.block);
         }
         for (final BucketArray array : liveArrays()) {
-            array.block.close();
+            freeOffWorker(array.block);
         }
         pinnedRetired.clear();
         pinnedRetiredBytes = 0;
         keptSmallRetired.clear(); // closed with the live arrays above
         keptSmallRetiredBytes = 0;
-        synchronized (discardLock) {
+        synchronized (adviceLock) {
             for (final NativeBlock block : emptiedMappings) {
                 // Those already handed to the worker (beyond the count kept) are not here any more.
                 block.close();
@@ -1875,16 +1902,15 @@ final class HashTable {
      * scratch loop.
      */
     private static final class PrefaultDoubling implements Runnable {
-        private final NativeAllocator allocator;
+        private final HashTable table;
         private final BucketArray array;
         private final long halfBytes;
         private final long endBytes;
         /** Bytes of each half faulted in so far. */
         private long doneInEachHalf;
 
-        PrefaultDoubling(final NativeAllocator allocator, final BucketArray array, final long halfBytes,
-                         final long endBytes) {
-            this.allocator = allocator;
+        PrefaultDoubling(final HashTable table, final BucketArray array, final long halfBytes, final long endBytes) {
+            this.table = table;
             this.array = array;
             this.halfBytes = halfBytes;
             this.endBytes = endBytes;
@@ -1892,19 +1918,14 @@ final class HashTable {
 
         @Override
         public void run() {
-            if (array.letGo || !array.block.isAlive()) {
-                return; // the table let the array go (clear, close, a newer array, releaseSpareMemory) meanwhile
-            }
             if (doneInEachHalf == halfBytes) {
-                new PrefaultStep(allocator, array, 2 * halfBytes, endBytes).run();
+                new PrefaultStep(table, array, 2 * halfBytes, endBytes).run();
                 return;
             }
             final long length = Math.min(PREFAULT_STEP_BYTES / 2, halfBytes - doneInEachHalf);
-            try {
-                allocator.prefault(array.block, doneInEachHalf, length);
-                allocator.prefault(array.block, halfBytes + doneInEachHalf, length);
-            } catch (final RuntimeException e) {
-                return; // the pages are faulted in by their first writes instead
+            if (!table.prefaultUnlessFreed(array, doneInEachHalf, length)
+                    || !table.prefaultUnlessFreed(array, halfBytes + doneInEachHalf, length)) {
+                return; // the table let the array go (clear, close, a newer array, releaseSpareMemory) meanwhile
             }
             doneInEachHalf += length;
             MemoryWorker.execute(this); // behind whatever was asked for meanwhile
@@ -1924,14 +1945,14 @@ final class HashTable {
      * small for the same reason (see {@link #PREFAULT_STEP_BYTES}).
      */
     private static final class PrefaultStep implements Runnable {
-        private final NativeAllocator allocator;
+        private final HashTable table;
         private final BucketArray array;
         private final long toByte;
         /** Where the next step starts. */
         private long fromByte;
 
-        PrefaultStep(final NativeAllocator allocator, final BucketArray array, final long fromByte, final long toByte) {
-            this.allocator = allocator;
+        PrefaultStep(final HashTable table, final BucketArray array, final long fromByte, final long toByte) {
+            this.table = table;
             this.array = array;
             this.fromByte = fromByte;
             this.toByte = toByte;
@@ -1939,14 +1960,12 @@ final class HashTable {
 
         @Override
         public void run() {
-            if (array.letGo || !array.block.isAlive() || fromByte >= toByte) {
-                return; // the table let the array go (clear, close, a newer array, releaseSpareMemory), or done
+            if (fromByte >= toByte) {
+                return;
             }
             final long stepEnd = Math.min(toByte, fromByte + PREFAULT_STEP_BYTES);
-            try {
-                allocator.prefault(array.block, fromByte, stepEnd - fromByte);
-            } catch (final RuntimeException e) {
-                return; // the pages are faulted in by their first writes instead
+            if (!table.prefaultUnlessFreed(array, fromByte, stepEnd - fromByte)) {
+                return; // the table let the array go (clear, close, a newer array, releaseSpareMemory) meanwhile
             }
             fromByte = stepEnd;
             if (fromByte < toByte) {

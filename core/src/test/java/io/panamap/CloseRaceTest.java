@@ -2,15 +2,19 @@ package io.panamap;
 
 import io.panamap.codec.Codecs;
 import io.panamap.memory.MemoryWorker;
+import io.panamap.memory.NativeAllocator;
+import io.panamap.memory.NativeBlock;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -161,5 +165,61 @@ class CloseRaceTest {
         assertInstanceOf(IllegalStateException.class, failure.get(), "the racing write ends in an exception");
         assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
         assertEquals(0, recording.live(), "nothing stays mapped: " + recording);
+    }
+
+    @Test
+    void aCloseShouldWaitForAPrefaultStepOfTheMemoryWorkerBeforeUnmapping() throws Exception {
+        // The worker faults in the array it prepared for the next doubling a step at a time, with madvise on the
+        // range's address. A close() from the table's thread in the middle of a step must not unmap that range
+        // until the step is done: once unmapped, its addresses may belong to another mapping. The allocator
+        // holds the worker's first step until close() has been called, then watches the block for 300 ms.
+        final PausingPrefaults allocator = new PausingPrefaults();
+        final LongLongMap map = LongLongMap.builder().allocator(allocator).build();
+        for (long key = 0; allocator.inside.getCount() > 0 && key < 1_000_000; key++) {
+            map.put(key, key);
+        }
+        assertTrue(allocator.inside.await(10, TimeUnit.SECONDS), "the worker is faulting in a prepared array");
+        allocator.closing.countDown();
+        map.close();
+        assertFalse(allocator.freedDuringTheStep.get(), "close() unmapped a range the worker was advising");
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        assertEquals(0, allocator.recording.live(), "nothing stays mapped: " + allocator.recording);
+    }
+
+    /** Records as {@link RecordingAllocator}; holds the memory worker's first pre-fault as the test above says. */
+    private static final class PausingPrefaults implements NativeAllocator {
+        final RecordingAllocator recording = new RecordingAllocator("pausing prefaults");
+        final CountDownLatch inside = new CountDownLatch(1);
+        final CountDownLatch closing = new CountDownLatch(1);
+        final AtomicBoolean freedDuringTheStep = new AtomicBoolean();
+        private final AtomicBoolean armed = new AtomicBoolean(true);
+
+        @Override
+        public NativeBlock allocate(final long byteSize) {
+            return recording.allocate(byteSize);
+        }
+
+        @Override
+        public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
+            if (HoldingAllocator.onMemoryWorker() && armed.compareAndSet(true, false)) {
+                inside.countDown();
+                try {
+                    closing.await(10, TimeUnit.SECONDS);
+                    final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                    while (block.isAlive() && System.nanoTime() < deadline) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                freedDuringTheStep.set(!block.isAlive());
+            }
+            recording.prefault(block, byteOffset, byteLength);
+        }
+
+        @Override
+        public String describe() {
+            return recording.describe();
+        }
     }
 }
