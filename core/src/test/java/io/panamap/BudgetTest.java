@@ -183,31 +183,10 @@ class BudgetTest {
                 .backgroundMemoryWork(false).build()) {
             final HashTable table = map.table();
             final long seed = table.seed;
-            final int[] wanted = {0, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 40, 4};
-            final int[] placed = new int[16];
-            final List<Long> keys = new ArrayList<>();
-            for (long key = 1; keys.size() < 104; key++) {
-                final long hash = Hashing.hashLong(key, seed);
-                final int chain = (int) (hash & 15);
-                if ((hash >>> 4 & 1) == 0 && placed[chain] < wanted[chain]) {
-                    map.put(key, key);
-                    keys.add(key);
-                    placed[chain]++;
-                }
-            }
-            long trigger = -1;
-            long intoNewBucket1 = -1;
-            long intoNewBucket2 = -1;
-            for (long key = 1_000_000; trigger < 0 || intoNewBucket1 < 0 || intoNewBucket2 < 0; key++) {
-                final long newBucket = Hashing.hashLong(key, seed) & 31;
-                if (newBucket == 0 && trigger < 0) {
-                    trigger = key;
-                } else if (newBucket == 1 && intoNewBucket1 < 0) {
-                    intoNewBucket1 = key;
-                } else if (newBucket == 2 && intoNewBucket2 < 0) {
-                    intoNewBucket2 = key;
-                }
-            }
+            final List<Long> keys = putInXHalves(map, new int[] {0, 8, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 40, 4});
+            final long trigger = newKeyInNewBucket(seed, 0);
+            final long intoNewBucket1 = newKeyInNewBucket(seed, 1);
+            final long intoNewBucket2 = newKeyInNewBucket(seed, 2);
             map.put(trigger, 1); // starts the doubling
             keys.add(trigger);
             assertTrue(table.isGrowing());
@@ -248,19 +227,9 @@ class BudgetTest {
             final HashTable table = map.table();
             final long seed = table.seed;
             final List<Long> keys = putInXHalves(map, new int[] {0, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 16, 8});
-            long trigger = -1;
-            long intoOldChain14 = -1;
-            long intoNewBucket1 = -1;
-            for (long key = 1_000_000; trigger < 0 || intoOldChain14 < 0 || intoNewBucket1 < 0; key++) {
-                final long newBucket = Hashing.hashLong(key, seed) & 31;
-                if (newBucket == 0 && trigger < 0) {
-                    trigger = key;
-                } else if (newBucket == 14 && intoOldChain14 < 0) {
-                    intoOldChain14 = key;
-                } else if (newBucket == 1 && intoNewBucket1 < 0) {
-                    intoNewBucket1 = key;
-                }
-            }
+            final long trigger = newKeyInNewBucket(seed, 0);
+            final long intoOldChain14 = newKeyInNewBucket(seed, 14);
+            final long intoNewBucket1 = newKeyInNewBucket(seed, 1);
             map.put(trigger, 1); // starts the doubling
             keys.add(trigger);
             assertTrue(table.isGrowing());
@@ -307,6 +276,15 @@ class BudgetTest {
         return keys;
     }
 
+    /** A key not among {@link #putInXHalves}'s whose bucket is {@code bucket} once the 2^4 table has doubled. */
+    private static long newKeyInNewBucket(final long seed, final int bucket) {
+        long key = 1_000_000;
+        while ((Hashing.hashLong(key, seed) & 31) != bucket) {
+            key++;
+        }
+        return key;
+    }
+
     @Test
     void aWriteIntoAnOldChainPastItsSparesShouldBeChargedForTheBucketItLinks() {
         // As above, with the budget spent to the byte once the doubling has started (51 buckets). Old chain 14 is
@@ -318,16 +296,8 @@ class BudgetTest {
             final HashTable table = map.table();
             final long seed = table.seed;
             final List<Long> keys = putInXHalves(map, new int[] {0, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 16, 8});
-            long trigger = -1;
-            long intoOldChain14 = -1;
-            for (long key = 1_000_000; trigger < 0 || intoOldChain14 < 0; key++) {
-                final long newBucket = Hashing.hashLong(key, seed) & 31;
-                if (newBucket == 0 && trigger < 0) {
-                    trigger = key;
-                } else if (newBucket == 14 && intoOldChain14 < 0) {
-                    intoOldChain14 = key;
-                }
-            }
+            final long trigger = newKeyInNewBucket(seed, 0);
+            final long intoOldChain14 = newKeyInNewBucket(seed, 14);
             map.put(trigger, 1); // starts the doubling
             keys.add(trigger);
             assertTrue(table.isGrowing());
