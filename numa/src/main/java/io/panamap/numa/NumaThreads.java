@@ -46,7 +46,7 @@ public final class NumaThreads {
 
     /** Runs {@code task} on the calling thread, pinned to {@code node}'s CPUs, then restores its CPUs. */
     public static void runOn(final int node, final Runnable task) {
-        try (Pinning ignored = pinCurrentThread(node)) {
+        try (Pinning _ = pinCurrentThread(node)) {
             task.run();
         }
     }

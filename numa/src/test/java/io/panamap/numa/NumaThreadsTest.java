@@ -23,7 +23,7 @@ class NumaThreadsTest {
         onFreshThread(() -> {
             final long[] before = NumaSyscalls.affinity();
             final int cpu = NumaTopology.detect().node(0).cpus().getFirst();
-            try (NumaThreads.Pinning ignored = NumaThreads.pin(List.of(cpu))) {
+            try (NumaThreads.Pinning _ = NumaThreads.pin(List.of(cpu))) {
                 final long[] pinned = NumaSyscalls.affinity();
                 assertEquals(1L << (cpu % 64), pinned[cpu / 64]);
                 assertEquals(1, java.util.Arrays.stream(pinned).map(Long::bitCount).sum());
@@ -65,7 +65,7 @@ class NumaThreadsTest {
         final NumaTopology split = NumaTopology.read(sysfs);
         onFreshThread(() -> {
             final long[] before = NumaSyscalls.affinity();
-            try (NumaThreads.Pinning ignored = NumaThreads.pinCurrentThread(1, split)) {
+            try (NumaThreads.Pinning _ = NumaThreads.pinCurrentThread(1, split)) {
                 assertEquals(List.of(cpus.getLast()), cpusOf(NumaSyscalls.affinity()));
             }
             assertArrayEquals(before, NumaSyscalls.affinity(), "closing the pinning gives the thread its CPUs back");
@@ -82,7 +82,7 @@ class NumaThreadsTest {
         final List<Integer> node0 = NumaTopology.detect().node(0).cpus().stream().filter(usable::contains).toList();
         assumeTrue(node0.size() >= 2, "node 0 has one usable CPU: " + node0);
         onFreshThread(() -> {
-            try (NumaThreads.Pinning ignored = NumaThreads.pin(List.of(node0.getFirst()))) {
+            try (NumaThreads.Pinning _ = NumaThreads.pin(List.of(node0.getFirst()))) {
                 final List<List<Integer>> during = new ArrayList<>();
                 NumaThreads.runOn(0, () -> during.add(cpusOf(NumaSyscalls.affinity())));
                 assertEquals(List.of(node0), during, "the task ran on node 0's CPUs");
@@ -118,7 +118,7 @@ class NumaThreadsTest {
         final NumaTopology none = NumaTopology.read(empty);
         onFreshThread(() -> {
             final long[] before = NumaSyscalls.affinity();
-            try (NumaThreads.Pinning ignored = NumaThreads.pinCurrentThread(0, none)) {
+            try (NumaThreads.Pinning _ = NumaThreads.pinCurrentThread(0, none)) {
                 assertArrayEquals(before, NumaSyscalls.affinity(), "node 0 holds every CPU");
             }
             assertThrows(IllegalArgumentException.class, () -> NumaThreads.pinCurrentThread(1, none));
@@ -137,7 +137,7 @@ class NumaThreadsTest {
             assertTrue(e.getMessage().contains("[4000]") && e.getMessage().contains("EINVAL"), e.getMessage());
             assertArrayEquals(before, NumaSyscalls.affinity(), "a refused pinning changes nothing");
             // With a real CPU next to it, the kernel keeps the one it has.
-            try (NumaThreads.Pinning ignored = NumaThreads.pin(List.of(cpu, 4000))) {
+            try (NumaThreads.Pinning _ = NumaThreads.pin(List.of(cpu, 4000))) {
                 final long[] pinned = NumaSyscalls.affinity();
                 assertEquals(1L << (cpu % 64), pinned[cpu / 64]);
                 assertEquals(1, java.util.Arrays.stream(pinned).map(Long::bitCount).sum());
