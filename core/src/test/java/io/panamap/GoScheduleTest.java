@@ -123,4 +123,35 @@ class GoScheduleTest {
                     + stats.overflowBuckets() + " overflow buckets at B = 16, expected about half");
         }
     }
+
+    /**
+     * Up to B = 15 every overflow bucket is counted (Go's {@code noverflow++}); above, one in 2^(B-15) on average.
+     * A presized table filled to about 6.1 entries per bucket makes overflow buckets by the thousand: at B = 15 the
+     * counter must equal them, at B = 17 hold about a quarter (some 20,000 buckets: 1/4 ± 0.003 at one standard
+     * deviation, so 1/4 ± 0.05 is more than 15 wide, and a half, counting at 1/2^(B-16), lands far outside).
+     */
+    @Test
+    void theOverflowCounterShouldBeExactUpToBFifteenAndOneInTwoToTheBMinusFifteenAbove() {
+        try (LongLongMap map = LongLongMap.builder().expectedSize(200_000).backgroundMemoryWork(false).build()) {
+            for (long key = 0; key < 200_000; key++) {
+                map.put(key, key);
+            }
+            final MapStats stats = map.stats();
+            assertEquals(15, stats.logBuckets());
+            assertTrue(stats.overflowBuckets() > 1_000, "the test needs many overflow buckets: " + stats);
+            assertEquals(stats.overflowBuckets(), stats.overflowCounter(), "counted exactly at B = 15");
+        }
+        try (LongLongMap map = LongLongMap.builder().expectedSize(800_000).backgroundMemoryWork(false).build()) {
+            for (long key = 0; key < 800_000; key++) {
+                map.put(key, key);
+            }
+            final MapStats stats = map.stats();
+            assertEquals(17, stats.logBuckets());
+            assertFalse(stats.growing(), "the table should not have grown");
+            assertTrue(stats.overflowBuckets() > 10_000, "the test needs many overflow buckets: " + stats);
+            final double ratio = (double) stats.overflowCounter() / stats.overflowBuckets();
+            assertTrue(ratio > 0.2 && ratio < 0.3, "counted " + stats.overflowCounter() + " of "
+                    + stats.overflowBuckets() + " overflow buckets at B = 17, expected about a quarter");
+        }
+    }
 }
