@@ -116,7 +116,9 @@ class EvacuationTest {
     /** Moves chains with writes that change no entry, until the mark has passed {@code end}. */
     private static void moveChainsBelow(final LongLongMap map, final long end, final SplittableRandom random) {
         final long absent = absentKey(map, random);
-        while (map.table().nevacuate < end) {
+        final long start = map.table().nevacuate;
+        for (long writes = 0; map.table().nevacuate < end; writes++) {
+            assertTrue(writes < end - start, "every write during a growth moves the chain at the mark");
             map.remove(absent);
         }
     }
