@@ -125,6 +125,50 @@ class HeadBucketWriteTest {
     }
 
     @Test
+    void aNewKeyShouldTakeTheFirstFreeSlotOfItsChainEvenWhenItsOverflowBucketHasRoom() {
+        // Go's mapassign inserts at the first empty slot of the chain: a freed head slot before the overflow
+        // bucket's free slots. Nine keys of one chain at B = 1, then the first removed and a tenth inserted.
+        try (LongLongMap map = LongLongMap.builder().expectedSize(13).missingValue(-1).build()) {
+            final HashTable table = map.table();
+            final long[] chain = new long[10];
+            int found = 0;
+            for (long key = 1; found < chain.length; key++) {
+                if ((Hashing.hashLong(key, table.seed) & table.buckets.mask) == 0) {
+                    chain[found++] = key;
+                }
+            }
+            for (int i = 0; i < 9; i++) {
+                map.put(chain[i], chain[i]);
+            }
+            assertEquals(1, map.stats().overflowBuckets());
+            assertEquals(chain[0], map.remove(chain[0]));
+
+            assertEquals(-1, map.put(chain[9], 99));
+            assertEquals(chain[9], keyInSlot(map, 0));
+            final BucketArray array = table.buckets;
+            final long overflow = array.next(array.headOffset(0));
+            assertEquals(TopHash.EMPTY_REST, array.tophash(overflow, 1), "the overflow bucket keeps its one entry");
+            assertEquals(99, map.get(chain[9]));
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void aRemovedEntrysValueShouldBeZeroedAsGoClearsIt() {
+        // Go's mapdelete clears the value slot (a key without pointers is left as it is): tools that compare the
+        // bucket bytes with Go's see the same zero.
+        try (LongLongMap map = LongLongMap.builder().expectedSize(8).missingValue(-1).build()) {
+            map.put(1_000, 11);
+            map.put(2_000, 22);
+            assertEquals(22, map.remove(2_000));
+            final BucketArray array = map.table().buckets;
+            assertEquals(TopHash.EMPTY_REST, array.tophash(array.headOffset(0), 1));
+            assertEquals(0, array.segment.get(BucketLayout.WORD, array.headOffset(0) + L.valueOffset(1)));
+            assertEquals(11, map.get(1_000));
+        }
+    }
+
+    @Test
     void writeEntryStaysSmallEnoughForTheJitToInlineIt() {
         // Past 325 bytes of bytecode every put is a call again, with the caller's loop paying around it
         // (docs/PERFORMANCE-HISTORY.md, "A write's head-bucket case in line"). Within it, whether the JIT inlines
