@@ -315,4 +315,31 @@ class EvacuationTest {
             TableInvariants.check(map);
         }
     }
+
+    @Test
+    void aClearDuringASameSizeGrowthShouldLeaveNoGrowthBehind() {
+        // Go's mapclear drops the growth in progress and clears sameSizeGrow with it: stats and the next growth
+        // must not see a same-size growth that is no longer there.
+        final SplittableRandom random = new SplittableRandom(36);
+        try (LongLongMap map = LongLongMap.builder().expectedSize(100).backgroundMemoryWork(false).build()) {
+            final HashTable table = map.table();
+            final List<Long> live = new ArrayList<>();
+            for (int step = 0; step < 1_000_000 && !table.isGrowing(); step++) {
+                if (live.size() < 60 || live.size() < 100 && random.nextBoolean()) {
+                    final long key = random.nextLong();
+                    map.put(key, step);
+                    live.add(key);
+                } else {
+                    map.remove(live.remove(live.size() - 1));
+                }
+            }
+            assertTrue(map.stats().growing() && map.stats().sameSizeGrowth(), "churn should start a same-size growth");
+            map.clear();
+            final MapStats stats = map.stats();
+            assertFalse(stats.growing());
+            assertFalse(stats.sameSizeGrowth(), "no growth is in progress after a clear: " + stats);
+            assertEquals(0, stats.overflowCounter());
+            TableInvariants.check(map);
+        }
+    }
 }
