@@ -36,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>By default each test runs for about two seconds (the typed map's for half that), so the class stays well
  * under a minute. For a long run by hand: {@code ./mvnw -o -pl core test
- * -Dtest=ConcurrentStressTest -Dpanamap.stress.seconds=60}. A test is made of rounds, each on a new map that
- * starts empty, and runs rounds until its time is up (at least one).
+ * -Dtest=ConcurrentStressTest -Dpanamap.stress.seconds=60}; beyond about 80 s a test, raise the test JVM's limit
+ * too ({@code -Dpanamap.test.fork.timeout}, 900 s). A test is made of rounds, each on a new map that starts
+ * empty, and runs rounds until its time is up (at least one).
  */
 class ConcurrentStressTest {
 
