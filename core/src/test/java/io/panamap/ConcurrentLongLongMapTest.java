@@ -677,7 +677,7 @@ class ConcurrentLongLongMapTest {
                 final Executable use = operation.getValue().apply(map);
                 final Thread user;
                 final Throwable[] failure = new Throwable[1];
-                try (HeldWrite held = new HeldWrite(map, 0)) {
+                try (HeldWrite _ = new HeldWrite(map, 0)) {
                     user = Thread.ofPlatform().name(name).start(() -> {
                         try {
                             use.execute();
@@ -728,9 +728,14 @@ class ConcurrentLongLongMapTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             release.countDown();
-            writer.join();
+            try {
+                writer.join();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while the held write finished", e);
+            }
             if (failure != null) {
                 throw new AssertionError("the held write", failure);
             }

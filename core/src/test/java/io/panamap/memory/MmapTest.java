@@ -44,7 +44,8 @@ class MmapTest {
     void discardedPagesShouldReadZeroStayWritableAndSpareTheBytesAroundThem() {
         Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
         final long page = 4096;
-        try (NativeBlock block = new MmapAllocator(false).allocate(8 * page)) {
+        final NativeBlock block = new MmapAllocator(false).allocate(8 * page);
+        try {
             final MemorySegment segment = block.segment();
             segment.fill((byte) 0x5A);
             // From the middle of page 1 to the middle of page 5: only pages 2..4 lie wholly inside.
@@ -61,6 +62,8 @@ class MmapTest {
             assertEquals(0L, segment.get(ValueLayout.JAVA_LONG, 0));
             block.close();
             assertFalse(Mmap.discard(segment, 0, page), "a closed mapping is left alone");
+        } finally {
+            block.close(); // idempotent: frees the mapping when an assertion above failed first
         }
     }
 
