@@ -1,5 +1,6 @@
 package io.panamap;
 
+import io.panamap.layout.BucketLayout;
 import io.panamap.memory.MemoryBudgetExceededException;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +33,7 @@ class TableEventsTest {
         final Path file = directory.resolve("panamap.jfr");
         final long smallGrowths;
         final long bigGrowths;
+        final long unmovedBeforeSlice;
         try (Recording recording = new Recording()) {
             for (final String name : List.of("GrowthStart", "Growth", "EvacuationSlice", "Trim",
                     "MemoryBudgetRejection", "AllocatorFailure")) {
@@ -40,6 +44,8 @@ class TableEventsTest {
                 for (long key = 0; key < 53_249; key++) {
                     map.put(key, key);
                 }
+                final MapStats beforeSlice = map.stats();
+                unmovedBeforeSlice = beforeSlice.oldBuckets() - beforeSlice.evacuatedOldBuckets();
                 map.evacuate(Duration.ofSeconds(10));
                 bigGrowths = map.stats().doublings() + map.stats().sameSizeGrowths();
                 assertEquals(14, map.stats().doublings(), "53,249 = 13·2^12 + 1 inserts: B = 14");
@@ -77,6 +83,9 @@ class TableEventsTest {
         assertEquals(1, slices.size());
         assertTrue(slices.get(0).getBoolean("finished"));
         assertTrue(slices.get(0).getLong("chains") > 0);
+        // The insert that started the growth moved a chain or two; the slice visited at most the rest.
+        assertTrue(slices.get(0).getLong("chains") <= unmovedBeforeSlice,
+                slices.get(0).getLong("chains") + " chains visited of " + unmovedBeforeSlice + " left");
         final List<RecordedEvent> trims = named(events, "io.panamap.Trim");
         assertEquals(1, trims.size(), "only the trim that moved entries");
         assertEquals(14, trims.get(0).getInt("oldLogBuckets"));
@@ -125,6 +134,49 @@ class TableEventsTest {
         assertTrue(failures.get(0).getString("table").startsWith("OffHeapMap<utf8, long>"));
     }
 
+    /** A bucket array the allocator refuses is recorded with the size the table asked of it. */
+    @Test
+    void anAllocatorRefusingABucketArrayShouldBeRecordedWithTheSizeItRefused() throws IOException {
+        final long[] refused = new long[1];
+        final io.panamap.memory.NativeAllocator refusesLargeMappings = new io.panamap.memory.NativeAllocator() {
+            @Override
+            public io.panamap.memory.NativeBlock allocate(final long byteSize) {
+                if (byteSize >= 1L << 20) {
+                    refused[0] = byteSize;
+                    throw new io.panamap.memory.NativeMemoryException("mmap of " + byteSize + " bytes refused");
+                }
+                return io.panamap.memory.NativeAllocators.defaultAllocator().allocate(byteSize);
+            }
+
+            @Override
+            public String describe() {
+                return "refuses 1 MiB and more";
+            }
+        };
+        final Path file = directory.resolve("array-failure.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("io.panamap.AllocatorFailure");
+            recording.start();
+            try (LongLongMap map = LongLongMap.builder().allocator(refusesLargeMappings).backgroundMemoryWork(false)
+                    .build()) {
+                assertThrows(io.panamap.memory.NativeMemoryException.class, () -> {
+                    for (long key = 0; key < 1_000_000; key++) {
+                        map.put(key, key);
+                    }
+                });
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        final List<RecordedEvent> failures = named(RecordingFile.readAllEvents(file), "io.panamap.AllocatorFailure");
+        assertEquals(1, failures.size());
+        assertTrue(refused[0] >= 1L << 20, "the allocator was asked for a large array");
+        assertEquals(refused[0], failures.get(0).getLong("bytes"),
+                "the size of the mapping refused, not the bytes it would have committed");
+        assertEquals("mmap of " + refused[0] + " bytes refused", failures.get(0).getString("message"));
+        assertEquals("LongLongMap", failures.get(0).getString("table"));
+    }
+
     @Test
     void theJdksJfrToolShouldPrintTheEvents() throws Exception {
         final Path file = directory.resolve("print.jfr");
@@ -149,6 +201,119 @@ class TableEventsTest {
         assertTrue(output.contains("io.panamap.Growth"), output);
         assertTrue(output.contains("table = \"LongLongMap\""), output);
         assertTrue(output.contains("newLogBuckets = 7"), output);
+    }
+
+    /**
+     * Each growth's two events carry the arrays it went between and the entries it started with, as the table
+     * saw them: sizes and shapes read from the stats around the insert that started it.
+     */
+    @Test
+    void growthEventsShouldNameTheArraysAndTheEntriesOfTheirGrowth() throws IOException {
+        final Path file = directory.resolve("growths.jfr");
+        final List<long[]> expected = new ArrayList<>(); // per growth: old B, new B, same-size (1/0), entries
+        try (Recording recording = new Recording()) {
+            recording.enable("io.panamap.GrowthStart");
+            recording.enable("io.panamap.Growth").withThreshold(Duration.ZERO);
+            recording.start();
+            try (LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build()) {
+                for (long key = 0; key < 10_000; key++) {
+                    final MapStats before = map.stats();
+                    map.put(key, key);
+                    final MapStats after = map.stats();
+                    if (after.doublings() + after.sameSizeGrowths() > before.doublings() + before.sameSizeGrowths()) {
+                        // The growth starts before the insert that needs it: the table held key entries then.
+                        expected.add(new long[] {before.logBuckets(), after.logBuckets(),
+                                after.sameSizeGrowths() > before.sameSizeGrowths() ? 1 : 0, key});
+                    }
+                }
+                map.finishGrowth();
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        final List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        final List<RecordedEvent> starts = inOrder(named(events, "io.panamap.GrowthStart"));
+        final List<RecordedEvent> growths = inOrder(named(events, "io.panamap.Growth"));
+        assertEquals(expected.size(), starts.size());
+        assertEquals(expected.size(), growths.size());
+        assertTrue(expected.size() >= 10, "10,000 entries take B from 0 to 11");
+        for (int i = 0; i < expected.size(); i++) {
+            final long[] growth = expected.get(i);
+            for (final RecordedEvent event : List.of(starts.get(i), growths.get(i))) {
+                final String what = event.getEventType().getName() + " " + i;
+                assertEquals(growth[0], event.getInt("oldLogBuckets"), what);
+                assertEquals(growth[1], event.getInt("newLogBuckets"), what);
+                assertEquals(growth[2] == 1, event.getBoolean("sameSize"), what);
+                assertEquals(growth[3], event.getLong("entries"), what);
+                assertEquals(BucketArray.initialCommittedBytes(BucketLayout.LONG_LONG, (int) growth[1]),
+                        event.getLong("newArrayBytes"), what);
+            }
+            assertFalse(growths.get(i).getBoolean("abandoned"), "every growth ran to its end");
+        }
+    }
+
+    /** A growth that clear() or close() cuts short is still recorded, as abandoned. */
+    @Test
+    void aGrowthEndedByClearOrCloseShouldBeRecordedAsAbandoned() throws IOException {
+        final Path file = directory.resolve("abandoned.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("io.panamap.Growth").withThreshold(Duration.ZERO);
+            recording.start();
+            try (LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build()) {
+                fillUntilGrowing(map, 0);
+                map.clear();
+                final long next = fillUntilGrowing(map, 0);
+                map.finishGrowth();
+                fillUntilGrowing(map, next);
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        final List<RecordedEvent> growths = named(RecordingFile.readAllEvents(file), "io.panamap.Growth");
+        final long abandoned = growths.stream().filter(e -> e.getBoolean("abandoned")).count();
+        assertEquals(2, abandoned, "the growth cleared and the one closed: " + growths);
+        assertTrue(growths.size() > abandoned, "and the others, finished, are not");
+    }
+
+    /** The refusal records what the table had already charged, not what it asked for. */
+    @Test
+    void aBudgetRejectionShouldRecordWhatTheTableHadInUse() throws IOException {
+        final Path file = directory.resolve("rejection.jfr");
+        final long committed;
+        try (Recording recording = new Recording()) {
+            recording.enable("io.panamap.MemoryBudgetRejection");
+            recording.start();
+            try (LongLongMap small = LongLongMap.builder().memoryBudget(4096).backgroundMemoryWork(false).build()) {
+                assertThrows(MemoryBudgetExceededException.class, () -> {
+                    for (long key = 0; key < 1000; key++) {
+                        small.put(key, key);
+                    }
+                });
+                assertFalse(small.stats().growing(), "refused before the growth began");
+                committed = small.stats().committedBytes();
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        final List<RecordedEvent> rejections = named(RecordingFile.readAllEvents(file),
+                "io.panamap.MemoryBudgetRejection");
+        assertEquals(1, rejections.size());
+        assertEquals(committed, rejections.get(0).getLong("used"), "nothing but the current array was charged");
+        assertTrue(committed + rejections.get(0).getLong("needed") > 4096, "and what it needed did not fit");
+    }
+
+    /** Inserts keys from {@code key} on until a growth is left in progress; returns the next key. */
+    private static long fillUntilGrowing(final LongLongMap map, final long first) {
+        long key = first;
+        do {
+            map.put(key, key);
+            key++;
+        } while (!map.stats().growing());
+        return key;
+    }
+
+    private static List<RecordedEvent> inOrder(final List<RecordedEvent> events) {
+        return events.stream().sorted(Comparator.comparing(RecordedEvent::getStartTime)).toList();
     }
 
     private static List<RecordedEvent> named(final List<RecordedEvent> events, final String name) {
