@@ -711,9 +711,29 @@ class MemoryTest {
             assertEquals(1024, stats.buckets());
             assertEquals(512, stats.oldBuckets());
             assertTrue(stats.evacuationProgress() > 0 && stats.evacuationProgress() < 1);
+            assertEquals(stats.evacuatedOldBuckets() / 512.0, stats.evacuationProgress(),
+                    "the share of the old array's chains that moved");
             assertEquals(key, stats.size());
+            assertEquals(key / 1024.0, stats.loadFactor(), "entries per bucket of the new array");
+            assertEquals(stats.doublings() + stats.sameSizeGrowths() - 1, stats.growthsFinished(),
+                    "all but the growth in progress");
             assertTrue(stats.reservedBytes() >= stats.committedBytes());
             assertTrue(stats.toString().contains("B=10"), stats.toString());
+            map.finishGrowth();
+            final MapStats done = map.stats();
+            assertFalse(done.growing());
+            assertEquals(0, done.evacuatedOldBuckets(), "no old array, no mark");
+            assertEquals(0, done.oldBuckets());
+            assertEquals(1.0, done.evacuationProgress());
+            assertEquals(done.doublings() + done.sameSizeGrowths(), done.growthsFinished());
+            // Filled near its limit the array has overflow buckets, which the load factor does not count.
+            while (map.size() < 6_000) {
+                map.put(key++, key);
+            }
+            final MapStats full = map.stats();
+            assertEquals(10, full.logBuckets());
+            assertTrue(full.overflowBuckets() > 0, full.toString());
+            assertEquals(6_000 / 1024.0, full.loadFactor());
         }
     }
 
