@@ -284,4 +284,26 @@ class ConcurrentOffHeapMapTest {
         uses.put("evacuate", () -> map.evacuate(Duration.ofMillis(1)));
         uses.forEach((name, use) -> assertThrows(IllegalStateException.class, use, name + " after close"));
     }
+
+    /** The map's storage figures are its shards' added up: the bytes of every encoding, wherever it landed. */
+    @Test
+    void storageStatsShouldAddUpEveryShardsBlocksAndBytes() {
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map = ConcurrentOffHeapMap.builder(Codecs.utf8(),
+                Codecs.bytes()).shards(4).backgroundMemoryWork(false).build()) {
+            long encodings = 0;
+            for (int i = 0; i < 200; i++) {
+                final String key = "key-" + i;
+                final byte[] value = new byte[1 + i % 37];
+                map.put(key, value);
+                encodings += key.length() + value.length;
+            }
+            final StorageStats stats = map.storageStats();
+            assertEquals(400, stats.blocks(), "a key and a value out of line per entry");
+            assertEquals(encodings, stats.requestedBytes(), "exactly the encodings' bytes, before rounding");
+            assertTrue(stats.allocatedBytes() > stats.requestedBytes(), "blocks are rounded up to size classes");
+            assertTrue(stats.committedBytes() >= stats.allocatedBytes(), stats.toString());
+            assertTrue(stats.reservedBytes() >= stats.committedBytes(), stats.toString());
+            assertEquals(1 - (double) encodings / stats.committedBytes(), stats.fragmentation(), 1e-12);
+        }
+    }
 }
