@@ -69,13 +69,14 @@ public record MapStats(
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT,
-                "size=%d B=%d buckets=%d overflow=%d load=%.2f growing=%s%s doublings=%d sameSizeGrowths=%d"
-                        + " twoArrays=%.1fms nextPrepared=%s committed=%d spare=%d reserved=%d budget=%s allocator=%s%s",
-                size, logBuckets, buckets, overflowBuckets, loadFactor(),
+                "size=%d B=%d buckets=%d overflow=%d noverflow=%d load=%.2f growing=%s doublings=%d"
+                        + " sameSizeGrowths=%d twoArrays=%.1fms nextPrepared=%s committed=%d spare=%d reserved=%d"
+                        + " budget=%s allocator=%s%s",
+                size, logBuckets, buckets, overflowBuckets, overflowCounter, loadFactor(),
                 growing ? String.format(java.util.Locale.ROOT, "yes(%s %d/%d)",
                         sameSizeGrowth ? "same-size" : "doubling", evacuatedOldBuckets, oldBuckets) : "no",
-                "", doublings, sameSizeGrowths, timeWithTwoArraysNanos / 1e6, nextArrayPrepared, committedBytes, spareBytes, reservedBytes,
-                memoryBudgetBytes == Long.MAX_VALUE ? "none" : Long.toString(memoryBudgetBytes), allocator,
+                doublings, sameSizeGrowths, timeWithTwoArraysNanos / 1e6, nextArrayPrepared, committedBytes, spareBytes,
+                reservedBytes, memoryBudgetBytes == Long.MAX_VALUE ? "none" : Long.toString(memoryBudgetBytes), allocator,
                 placement.isEmpty() ? "" : " placement=" + placement);
     }
 }
