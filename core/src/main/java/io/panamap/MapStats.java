@@ -76,7 +76,7 @@ public record MapStats(
                 growing ? String.format(java.util.Locale.ROOT, "yes(%s %d/%d)",
                         sameSizeGrowth ? "same-size" : "doubling", evacuatedOldBuckets, oldBuckets) : "no",
                 doublings, sameSizeGrowths, timeWithTwoArraysNanos / 1e6, nextArrayPrepared, committedBytes, spareBytes,
-                reservedBytes, memoryBudgetBytes == Long.MAX_VALUE ? "none" : Long.toString(memoryBudgetBytes), allocator,
-                placement.isEmpty() ? "" : " placement=" + placement);
+                reservedBytes, memoryBudgetBytes == Long.MAX_VALUE ? "none" : Long.toString(memoryBudgetBytes),
+                allocator, placement.isEmpty() ? "" : " placement=" + placement);
     }
 }

@@ -127,7 +127,8 @@ class WorkloadMeasurementTest {
         final long faster = Collections.min(result.threadNanos());
         // Only the sleeper's time has a floor: on a loaded machine the other thread's thousand operations may be
         // descheduled for tens of milliseconds too. Timed from the pass instead, both would read the same.
-        assertTrue(slower >= STALL_NANOS && faster < slower, "the thread that slept ran longer: " + result.threadNanos());
+        assertTrue(slower >= STALL_NANOS && faster < slower,
+                "the thread that slept ran longer: " + result.threadNanos());
         assertEquals(slower, result.elapsedNanos(), "the pass ends with its last thread");
     }
 
