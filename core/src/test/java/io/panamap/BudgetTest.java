@@ -202,15 +202,8 @@ class BudgetTest {
                 }
                 assertTrue(table.committedBytes() <= budget, map.stats().toString());
             }
-            while (table.isGrowing()) { // chain 14's move takes its overflow buckets, with the old array alive
-                map.put(trigger, 4);
-                assertTrue(table.committedBytes() <= budget, "at most the budget: " + map.stats());
-            }
-            assertEquals(keys.size(), map.size());
-            for (final long key : keys) {
-                assertTrue(map.containsKey(key));
-            }
-            TableInvariants.check(table);
+            // Chain 14's move takes its overflow buckets, with the old array alive
+            finishGrowthWithinBudget(map, trigger, 4, budget, keys);
         }
     }
 
@@ -246,15 +239,8 @@ class BudgetTest {
             } catch (final MemoryBudgetExceededException refused) {
                 assertFalse(map.containsKey(intoNewBucket1));
             }
-            while (table.isGrowing()) { // chain 14's move takes two overflow buckets, with the old array alive
-                map.put(trigger, 5);
-                assertTrue(table.committedBytes() <= budget, "at most the budget: " + map.stats());
-            }
-            assertEquals(keys.size(), map.size());
-            for (final long key : keys) {
-                assertTrue(map.containsKey(key));
-            }
-            TableInvariants.check(table);
+            // Chain 14's move takes two overflow buckets, with the old array alive
+            finishGrowthWithinBudget(map, trigger, 5, budget, keys);
         }
     }
 
@@ -274,6 +260,24 @@ class BudgetTest {
             }
         }
         return keys;
+    }
+
+    /**
+     * Writes {@code trigger} until the growth ends, the table within {@code budget} after every write; then every
+     * key of {@code keys} is there, and no other, and the table's structure holds.
+     */
+    private static void finishGrowthWithinBudget(final LongLongMap map, final long trigger, final long value,
+                                                 final long budget, final List<Long> keys) {
+        final HashTable table = map.table();
+        while (table.isGrowing()) {
+            map.put(trigger, value);
+            assertTrue(table.committedBytes() <= budget, "at most the budget: " + map.stats());
+        }
+        assertEquals(keys.size(), map.size());
+        for (final long key : keys) {
+            assertTrue(map.containsKey(key));
+        }
+        TableInvariants.check(table);
     }
 
     /** A key not among {@link #putInXHalves}'s whose bucket is {@code bucket} once the 2^4 table has doubled. */
@@ -305,15 +309,7 @@ class BudgetTest {
             keys.add(intoOldChain14);
             assertTrue(table.committedBytes() <= budget, map.stats().toString());
             assertTrue(table.oldBuckets.isEvacuated(14), "the chain moved instead of taking a bucket");
-            while (table.isGrowing()) {
-                map.put(trigger, 3);
-                assertTrue(table.committedBytes() <= budget, "at most the budget: " + map.stats());
-            }
-            assertEquals(keys.size(), map.size());
-            for (final long key : keys) {
-                assertTrue(map.containsKey(key));
-            }
-            TableInvariants.check(table);
+            finishGrowthWithinBudget(map, trigger, 3, budget, keys);
         }
     }
 }
