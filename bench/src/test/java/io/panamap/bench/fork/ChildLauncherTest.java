@@ -174,7 +174,7 @@ class ChildLauncherTest {
             parent.destroy(); // SIGTERM, as kill and timeout send
             assertTrue(parent.waitFor(60, TimeUnit.SECONDS), "the parent did not stop");
             final ProcessHandle started = child;
-            started.onExit().get(20, TimeUnit.SECONDS);
+            started.onExit().get(60, TimeUnit.SECONDS);
             assertFalse(started.isAlive());
         } finally {
             if (child != null) {
