@@ -97,9 +97,11 @@ public final class Format {
     }
 
     private static String threeDigits(final double value) {
-        if (value >= 99.95) {
+        // By magnitude: a negative growth (a heap that shrank) keeps three digits too, not "-500.00".
+        final double magnitude = Math.abs(value);
+        if (magnitude >= 99.95) {
             return String.format(Locale.ROOT, "%.0f", value);
         }
-        return String.format(Locale.ROOT, value >= 9.995 ? "%.1f" : "%.2f", value);
+        return String.format(Locale.ROOT, magnitude >= 9.995 ? "%.1f" : "%.2f", value);
     }
 }

@@ -51,4 +51,14 @@ class FormatTest {
         assertEquals("0.10x", Format.ratio(0.1));
         assertEquals("0.0076x", Format.ratio(2.0 / 262.0));
     }
+
+    /** A heap that shrank while the map grew reads as a negative growth, with as many digits as a positive one. */
+    @Test
+    void aNegativeByteCountShouldKeepThreeSignificantDigits() {
+        assertEquals("-512 B", Format.bytes(-512));
+        assertEquals("-500 KiB", Format.bytes(-512_000));
+        assertEquals("-12.3 KiB", Format.bytes(-12_595));
+        assertEquals("-306 MiB", Format.bytes(-(306L << 20)));
+        assertEquals("-1.21 GiB", Format.bytes(-1_299_227_607L));
+    }
 }
