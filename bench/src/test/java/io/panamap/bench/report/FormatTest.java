@@ -52,6 +52,16 @@ class FormatTest {
         assertEquals("0.0076x", Format.ratio(2.0 / 262.0));
     }
 
+    @Test
+    void aRateThatRoundsUpToTheNextUnitShouldBeShownInIt() {
+        assertEquals("812k/s", Format.perSecond(812_000));
+        assertEquals("4.31M/s", Format.perSecond(4_310_000));
+        assertEquals("999k/s", Format.perSecond(999_400));
+        assertEquals("1.00M/s", Format.perSecond(999_970), "not 1000k/s");
+        assertEquals("999/s", Format.perSecond(999.4));
+        assertEquals("1.00k/s", Format.perSecond(999.6), "not 1000/s");
+    }
+
     /** A heap that shrank while the map grew reads as a negative growth, with as many digits as a positive one. */
     @Test
     void aNegativeByteCountShouldKeepThreeSignificantDigits() {
