@@ -32,13 +32,10 @@ public record MachineInfo(String cpu, int cores, long memory, String kernel, Str
         final String cpu = lines("/proc/cpuinfo").stream().filter(l -> l.startsWith("model name"))
                 .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst()
                 .orElse(System.getProperty("os.arch"));
-        final long memory = lines("/proc/meminfo").stream().filter(l -> l.startsWith("MemTotal:"))
-                .map(l -> Long.parseLong(l.replaceAll("\\D", "")) * 1024).findFirst().orElse(-1L);
+        final long memory = memTotalBytes(lines("/proc/meminfo"));
         final String kernel = firstLine("/proc/sys/kernel/osrelease").orElse(System.getProperty("os.version"));
-        final String thp = firstLine("/sys/kernel/mm/transparent_hugepage/enabled").map(line -> {
-            final Matcher m = THP_SELECTED.matcher(line);
-            return m.find() ? m.group(1) : line;
-        }).orElse("unknown");
+        final String thp = firstLine("/sys/kernel/mm/transparent_hugepage/enabled").map(MachineInfo::thpMode)
+                .orElse("unknown");
         final String jdk = System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name")
                 + ", " + System.getProperty("java.vm.vendor") + ")";
         return new MachineInfo(cpu, Runtime.getRuntime().availableProcessors(), memory, kernel, thp, jdk,
@@ -49,6 +46,18 @@ public record MachineInfo(String cpu, int cores, long memory, String kernel, Str
     public String summary() {
         return cpu + ", " + cores + " cores, " + (memory < 0 ? "unknown memory" : Format.gib(memory))
                 + ", kernel " + kernel + ", transparent huge pages: " + thp;
+    }
+
+    /** The total memory that the lines of /proc/meminfo give, in bytes (its "kB" are 1024 bytes), or -1. */
+    static long memTotalBytes(final List<String> meminfo) {
+        return meminfo.stream().filter(l -> l.startsWith("MemTotal:"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", "")) * 1024).findFirst().orElse(-1L);
+    }
+
+    /** The selected mode of a transparent_hugepage/enabled line ({@code always [madvise] never}), else the line. */
+    static String thpMode(final String line) {
+        final Matcher m = THP_SELECTED.matcher(line);
+        return m.find() ? m.group(1) : line;
     }
 
     private static List<String> lines(final String file) {
