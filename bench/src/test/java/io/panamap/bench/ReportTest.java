@@ -7,6 +7,7 @@ import io.panamap.bench.report.ReportBuilder;
 import io.panamap.bench.report.RunInfo;
 import io.panamap.bench.report.Table;
 import io.panamap.bench.report.TextRenderer;
+import io.panamap.bench.result.GcDelta;
 import io.panamap.bench.result.MemoryUse;
 import io.panamap.bench.result.Outcome;
 import io.panamap.bench.result.ShardGrowth;
@@ -136,6 +137,13 @@ class ReportTest {
                 "mixed-mt: latency of every operation, all threads merged", "mixed-mt.png")));
     }
 
+    /** A run of {@code runs} runs of {@code workloads} on the test machine, N = 10M, results written nowhere. */
+    private static RunInfo runInfo(final int runs, final List<String> workloads, final List<String> contenders) {
+        return new RunInfo("2025-01-02T03:04:05", "./panamap bench", null, "java -cp bench.jar io.panamap.bench.Main"
+                + " --child", 10_000_000, runs, 42, 1_000_000, 5_000_000_000L, 2, workloads, contenders, MACHINE,
+                null, 60 * S);
+    }
+
     /** The value of the console report's fact {@code name}. */
     private static String factOf(final String text, final String name) {
         return text.lines().filter(line -> line.startsWith(name + ":")).findFirst()
@@ -225,6 +233,118 @@ class ReportTest {
         assertTrue(rowOf(text, "panamap #3").strip().endsWith(" yes"), rowOf(text, "panamap #3"));
         assertTrue(rowOf(text, "fastutil #1").strip().endsWith(" no"), rowOf(text, "fastutil #1"));
         assertTrue(text.contains("the noise max of its own JVM: panamap 2 of 3, fastutil 0 of 1."), text);
+    }
+
+    /**
+     * Each grow figure comes from the run its note names. Five runs, given out of order, in which the median
+     * build (run 3), the median worst put (run 4) and the median bytes per entry (run 2) are three different runs,
+     * none of them the first, middle or last: a figure taken from any other run shows.
+     */
+    @Test
+    void growFiguresShouldComeFromTheRunWithTheMedianOfWhatTheyDescribe() {
+        final long[] buildSeconds = {1, 2, 3, 5, 4};
+        final long[] worstMillis = {5, 1, 2, 3, 4};
+        final long[] nativeMegabytes = {340, 320, 300, 310, 330};
+        final List<Outcome> outcomes = new ArrayList<>();
+        for (final int run : new int[] {5, 2, 4, 1, 3}) {
+            final int i = run - 1;
+            final MemoryUse memory = new MemoryUse(10_000_000, 1_000_000, nativeMegabytes[i] * 1_000_000, 50_000_000);
+            outcomes.add(ok("grow", "panamap", run, grow(buildSeconds[i] * S, worstMillis[i] * MS, 11L * run,
+                    "run=" + run, memory, 20_000 + 1_000L * run)));
+        }
+        outcomes.add(ok("grow", "fastutil", 1, grow(S, 262 * MS, 8_388_608, "")));
+        final String text = TextRenderer.render(ReportBuilder.build(runInfo(5, List.of("grow"),
+                List.of("panamap", "fastutil")), outcomes));
+
+        // build: the median of 1..5 s, over fastutil's 1 s; puts/s (10M puts in run 4's timed pass of 10 s), the
+        // percentiles up to max (run 4's worst, 3 ms), the size at the worst put, its ratio over fastutil's 262 ms,
+        // and the noise floor all from run 4.
+        final String summary = rowOf(text, "panamap");
+        assertTrue(summary.matches("panamap\\s+3\\.00 s\\s+3\\.00x\\s+1\\.00M/s\\s+100 ns\\s+150 ns\\s+900 ns"
+                + "\\s+3\\.00 us\\s+7\\.00 us\\s+50\\.0 us\\s+3\\.00 ms\\s+44\\s+0\\.011x\\s+2 / 34 ms\\s+45 ns"
+                + "\\s+24\\.0 us"), summary);
+        // Run 2's 320 MB of native growth over 10M entries.
+        final String memory = rowOf(text.substring(text.indexOf("== grow: memory")), "panamap");
+        assertTrue(memory.matches("panamap\\s+10,000,000\\s+47\\.7 MiB\\s+977 KiB\\s+305 MiB\\s+0\\.1\\s+32\\.0"
+                + "\\s+32\\.1"), memory);
+        // Every run in run order, and the stats of the last run.
+        for (int run = 1; run < 5; run++) {
+            assertTrue(text.indexOf("panamap #" + run) < text.indexOf("panamap #" + (run + 1)), text);
+        }
+        assertTrue(rowOf(text, "panamap #4").matches("panamap #4\\s+5\\.00 s\\s.*"), rowOf(text, "panamap #4"));
+        assertTrue(text.contains("panamap stats() after the timed pass of run 5: run=5"), text);
+    }
+
+    /**
+     * The get summary takes each figure's own median over the runs; the single-get latency comes from the run with
+     * the median p99.99, here run 3, while the median GC (run 2) and the median noise max (run 1) are other runs.
+     */
+    @Test
+    void getFiguresShouldComeFromTheRunWithTheMedianOfWhatTheyDescribe() {
+        final List<Outcome> outcomes = List.of(
+                ok("get", "panamap", 1, get(1_000, new GcDelta(1, 30), SampleResults.noise(42, 32_000),
+                        300 * MS, 500 * MS, 400 * MS)),
+                ok("get", "panamap", 2, get(3_000, new GcDelta(2, 20), SampleResults.noise(43, 31_000),
+                        200 * MS, 600 * MS, 700 * MS)),
+                ok("get", "panamap", 3, get(2_000, new GcDelta(3, 10), SampleResults.noise(41, 33_000),
+                        250 * MS, 450 * MS, 800 * MS)),
+                ok("get", "fastutil", 1, get(300 * MS, 300 * MS, 300 * MS)));
+        final String text = TextRenderer.render(ReportBuilder.build(runInfo(3, List.of("get"),
+                List.of("panamap", "fastutil")), outcomes));
+
+        // best rounds 30, 20, 25 ns and median rounds 40, 60, 45 ns per get: 25.0 and 45.0, the latter 1.50x
+        // fastutil's 30.0; GC 30, 20, 10 ms: run 2's; noise p99.99 42, 43, 41 ns and max 32, 31, 33 us: 42 and 32.
+        final String summary = rowOf(text, "panamap");
+        assertTrue(summary.matches("panamap\\s+25\\.0\\s+45\\.0\\s+1\\.50x\\s+2 / 20 ms\\s+42 ns\\s+32\\.0 us"),
+                summary);
+        // Run 3: its median round of 45 ns per get, its percentiles and its noise max.
+        final String latency = rowOf(text.substring(text.indexOf("== get: latency of single gets")), "panamap");
+        assertTrue(latency.matches("panamap\\s+22\\.2M/s\\s+60 ns\\s+80 ns\\s+200 ns\\s+400 ns\\s+2\\.00 us"
+                + "\\s+9\\.00 us\\s+40\\.0 us\\s+33\\.0 us"), latency);
+    }
+
+    /**
+     * The open-loop figures come from the run with the median worst operation: run 4 of five, neither the first,
+     * the middle nor the last.
+     */
+    @Test
+    void openLoopFiguresShouldComeFromTheRunWithTheMedianWorstOperation() {
+        final long[] worstMicros = {50, 10, 20, 30, 40};
+        final List<Outcome> outcomes = new ArrayList<>();
+        for (int run = 1; run <= 5; run++) {
+            outcomes.add(ok("open-loop", "panamap", run, openLoop(worstMicros[run - 1] * 1_000, 1_000L * run)));
+        }
+        outcomes.add(ok("open-loop", "fastutil", 1, openLoop(20 * MS, 786_432)));
+        final String text = TextRenderer.render(ReportBuilder.build(runInfo(5, List.of("open-loop"),
+                List.of("panamap", "fastutil")), outcomes));
+        final String summary = rowOf(text, "panamap");
+        // Run 4: its worst operation of 30 us (the sample caps p99.99 and p99.999 at it), over fastutil's 20 ms,
+        // with 4,000 entries in the map.
+        assertTrue(summary.matches("panamap\\s+1\\.00M/s\\s+90 ns\\s+120 ns\\s+400 ns\\s+2\\.00 us\\s+30\\.0 us"
+                + "\\s+30\\.0 us\\s+30\\.0 us\\s+0\\.0015x\\s+4,000\\s.*"), summary);
+    }
+
+    /**
+     * The mixed-mt throughput comes from the run with the median wall time (run 4), the latency from the run with
+     * the median worst operation (run 2): different runs, neither the first, the middle nor the last.
+     */
+    @Test
+    void mixedFiguresShouldComeFromTheRunWithTheMedianOfWhatTheyDescribe() {
+        final long[] elapsedSeconds = {1, 5, 2, 3, 4};
+        final long[] worstMillis = {5, 3, 4, 1, 2};
+        final List<Outcome> outcomes = new ArrayList<>();
+        for (int run = 1; run <= 5; run++) {
+            outcomes.add(ok("mixed-mt", "panamap-sharded", run, mixed(elapsedSeconds[run - 1] * S,
+                    worstMillis[run - 1] * MS, null, null, "")));
+        }
+        outcomes.add(ok("mixed-mt", "concurrenthashmap", 1, mixed(4 * S, 100 * MS, null, null, "")));
+        final String text = TextRenderer.render(ReportBuilder.build(runInfo(5, List.of("mixed-mt"),
+                List.of("panamap-sharded", "concurrenthashmap")), outcomes));
+        // Run 4: 5M operations in 3 s, over ConcurrentHashMap's 4 s; its threads of 2.5M operations in 3 and 2.7 s.
+        final String summary = rowOf(text, "panamap-sharded");
+        assertTrue(summary.matches("panamap-sharded\\s+1\\.67M/s\\s+0\\.75x\\s+833k/s - 926k/s\\s.*"), summary);
+        // Run 2: its worst operation of 3 ms, over ConcurrentHashMap's 100 ms.
+        assertTrue(summary.matches(".*\\s3\\.00 ms\\s+0\\.030x\\s.*"), summary);
     }
 
     /**

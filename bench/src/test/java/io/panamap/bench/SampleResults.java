@@ -49,6 +49,16 @@ final class SampleResults {
                 noise(40, 30_000), "");
     }
 
+    /**
+     * A get run of 10M gets per round whose single-get latency has a p99.99 of {@code latencyP9999}, with its own
+     * GC and noise floor, so that a test can tell which run a figure came from.
+     */
+    static GetResult get(final long latencyP9999, final GcDelta gc, final NoiseFloor noise,
+                         final long... roundNanos) {
+        return new GetResult(10_000_000, 10_000_000, roundNanos, 0x2a81d7f2acc51541L,
+                new LatencySummary(10_000_000, 60, 80, 200, 400, latencyP9999, 9_000, 40_000), gc, noise, "");
+    }
+
     static OpenLoopResult openLoop(final long worstNanos, final long worstAtSize) {
         return new OpenLoopResult(5_000_000, 1_000_000, 5_000_000_000L, 500_000,
                 new LatencySummary(5_000_000, 90, 120, 400, 2_000, Math.min(30_000, worstNanos),
