@@ -235,6 +235,22 @@ class ReportTest {
         assertTrue(text.contains("the noise max of its own JVM: panamap 2 of 3, fastutil 0 of 1."), text);
     }
 
+    /** A worst put exactly at its floor, either side of the larger of the two, is at the floor ("no more than"). */
+    @Test
+    void aWorstPutEqualToItsFloorShouldBeAtTheFloor() {
+        final MemoryUse memory = new MemoryUse(10_000_000, 1_000_000, 320_000_000, 50_000_000);
+        final List<Outcome> outcomes = List.of(
+                ok("grow", "panamap", 1, grow(S, 50_000, 1, "", memory, 25_000)),     // the 50 us allowance
+                ok("grow", "panamap", 2, grow(S, 400_000, 2, "", memory, 400_000)),   // its own noise max
+                ok("grow", "panamap", 3, grow(S, 400_001, 3, "", memory, 400_000)));  // 1 ns above it
+        final String text = TextRenderer.render(ReportBuilder.build(runInfo(3, List.of("grow"),
+                List.of("panamap")), outcomes));
+        assertTrue(rowOf(text, "panamap #1").strip().endsWith(" yes"), rowOf(text, "panamap #1"));
+        assertTrue(rowOf(text, "panamap #2").strip().endsWith(" yes"), rowOf(text, "panamap #2"));
+        assertTrue(rowOf(text, "panamap #3").strip().endsWith(" no"), rowOf(text, "panamap #3"));
+        assertTrue(text.contains("the noise max of its own JVM: panamap 2 of 3."), text);
+    }
+
     /**
      * Each grow figure comes from the run its note names. Five runs, given out of order, in which the median
      * build (run 3), the median worst put (run 4) and the median bytes per entry (run 2) are three different runs,
