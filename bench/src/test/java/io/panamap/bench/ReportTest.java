@@ -364,6 +364,71 @@ class ReportTest {
     }
 
     /**
+     * When the baseline contender has no result at all (every run failed), the others keep their figures, the
+     * ratio columns say "-" rather than a number, and a note says why. Its row gives its first failure.
+     */
+    @Test
+    void aBaselineWithoutAnyResultShouldLeaveTheRatiosEmpty() {
+        final List<Outcome> outcomes = new ArrayList<>();
+        for (int run = 1; run <= 2; run++) {
+            outcomes.add(ok("grow", "panamap", run, grow(2 * S, 3 * MS, 44, "")));
+            outcomes.add(ok("get", "panamap", run, get(400 * MS, 400 * MS, 400 * MS)));
+            outcomes.add(Outcome.failed("get", "fastutil", run, OOM));
+        }
+        outcomes.add(Outcome.failed("grow", "fastutil", 1, OOM));
+        outcomes.add(Outcome.failed("grow", "fastutil", 2, "java.lang.IllegalStateException: boom"));
+        final String text = TextRenderer.render(ReportBuilder.build(runInfo(2, List.of("grow", "get"),
+                List.of("panamap", "fastutil")), outcomes));
+        final String grow = rowOf(text, "panamap");
+        assertTrue(grow.matches("panamap\\s+2\\.00 s\\s+-\\s+2\\.50M/s\\s.*\\s3\\.00 ms\\s+44\\s+-\\s.*"), grow);
+        assertTrue(rowOf(text, "fastutil").matches("fastutil\\s+FAILED: " + OOM), rowOf(text, "fastutil"));
+        final String get = rowOf(text.substring(text.indexOf("== get: random gets")), "panamap");
+        assertTrue(get.matches("panamap\\s+40\\.0\\s+40\\.0\\s+-\\s.*"), get);
+        assertEquals(2, text.split("No fastutil result in this run, so there are no ratios\\.", -1).length - 1,
+                text);
+    }
+
+    /**
+     * A contender some of whose runs failed keeps its figures in every workload and names the failed runs under the
+     * table; one that failed every run is shown as failed, and a table of the others alone leaves it out.
+     */
+    @Test
+    void failedRunsShouldBeNamedInEveryWorkload() {
+        final String boom = "java.lang.IllegalStateException: boom";
+        final List<Outcome> outcomes = new ArrayList<>();
+        for (int run = 1; run <= 3; run++) {
+            outcomes.add(run == 2 ? Outcome.failed("get", "panamap", run, boom)
+                    : ok("get", "panamap", run, get(400 * MS, 400 * MS, 400 * MS)));
+            outcomes.add(run == 3 ? Outcome.failed("open-loop", "panamap", run, boom)
+                    : ok("open-loop", "panamap", run, openLoop(40_000, 1_000)));
+            outcomes.add(Outcome.failed("mixed-mt", "panamap-sharded", run, OOM));
+            outcomes.add(ok("mixed-mt", "panamap-sharded-bg", run, mixed(S, MS,
+                    new ShardGrowth(8, 2, 65_536, 20_000, 600 * MS, 20, 15 * MS),
+                    new ShardGrowth(8, 0, 0, 0, 640 * MS, 24, 19 * MS), "")));
+        }
+        final String text = TextRenderer.render(ReportBuilder.build(runInfo(3, List.of("get", "open-loop",
+                "mixed-mt"), List.of("panamap", "panamap-sharded", "panamap-sharded-bg")), outcomes));
+
+        final String get = text.substring(text.indexOf("== get: random gets"), text.indexOf("== get: latency"));
+        assertTrue(rowOf(get, "panamap").matches("panamap\\s+40\\.0\\s+40\\.0\\s.*"), get);
+        assertTrue(get.contains("\n  - panamap run 2 failed: " + boom + "\n"), get);
+        assertTrue(get.contains("Some runs of panamap failed (below)"), get);
+        final String openLoop = text.substring(text.indexOf("== open-loop: fixed-rate"),
+                text.indexOf("== open-loop: every run"));
+        assertTrue(rowOf(openLoop, "panamap").matches("panamap\\s+1\\.00M/s\\s.*"), openLoop);
+        assertTrue(openLoop.contains("\n  - panamap run 3 failed: " + boom + "\n"), openLoop);
+        assertTrue(openLoop.contains("Some runs of panamap failed (below)"), openLoop);
+
+        final String mixed = text.substring(text.indexOf("== mixed-mt: 2 threads"));
+        assertTrue(rowOf(mixed, "panamap-sharded").matches("panamap-sharded\\s+FAILED: " + OOM), mixed);
+        final String twoArrays = mixed.substring(mixed.indexOf("== mixed-mt: time with two arrays"),
+                mixed.indexOf("== mixed-mt: every run"));
+        assertTrue(rowOf(twoArrays, "panamap-sharded-bg").matches("panamap-sharded-bg\\s+8\\s+2 of 8\\s.*"),
+                twoArrays);
+        assertFalse(twoArrays.contains("\npanamap-sharded "), twoArrays);
+    }
+
+    /**
      * The whole Markdown report of a known run, locked by a checked-in fixture (regenerate it deliberately, and
      * read the diff, when the report is meant to change).
      */
