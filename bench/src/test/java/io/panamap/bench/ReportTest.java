@@ -388,6 +388,27 @@ class ReportTest {
                 text);
     }
 
+    /** The parent JVM's own command line is shown verbatim, next to the bench command and a child's. */
+    @Test
+    void theParentJvmShouldBeShownWithItsOwnCommandLine() {
+        final RunInfo info = new RunInfo("2025-01-02T03:04:05", "./panamap bench --quick",
+                "/jdk/bin/java -Xmx1g -cp bench.jar io.panamap.bench.Main bench --quick",
+                "java -Xmx12g -cp bench.jar io.panamap.bench.Main --child", 1_000, 1, 42, 1_000_000, S, 2,
+                List.of("grow"), List.of("panamap"), MACHINE, null, S);
+        final Report report = ReportBuilder.build(info, List.of(ok("grow", "panamap", 1, grow(S, MS, 1, ""))));
+        final String markdown = MarkdownRenderer.render(report);
+        assertTrue(markdown.contains("- **Command**: `./panamap bench --quick`\n"
+                + "- **Parent JVM**: `/jdk/bin/java -Xmx1g -cp bench.jar io.panamap.bench.Main bench --quick`\n"),
+                markdown);
+        assertTrue(markdown.contains("- **Child JVM**: `java -Xmx12g -cp bench.jar io.panamap.bench.Main --child`\n"),
+                markdown);
+        // On the console, the values start in one column, after the longest name.
+        final List<String> lines = TextRenderer.render(report).lines().toList();
+        final String command = lines.stream().filter(l -> l.startsWith("Command:")).findFirst().orElseThrow();
+        final String parent = lines.stream().filter(l -> l.startsWith("Parent JVM:")).findFirst().orElseThrow();
+        assertEquals(parent.indexOf("/jdk/bin/java"), command.indexOf("./panamap"), command + "\n" + parent);
+    }
+
     /**
      * A contender some of whose runs failed keeps its figures in every workload and names the failed runs under the
      * table; one that failed every run is shown as failed, and a table of the others alone leaves it out.
@@ -579,6 +600,18 @@ class ReportTest {
                 | a | 1 |
                 | longer | 1,000 |
                 | c | a message wider than any column |
+                """, MarkdownRenderer.render(table));
+    }
+
+    /** A failure message may hold any character: in Markdown it stays in its cell and reads as written. */
+    @Test
+    void aMessageWithMarkdownCharactersShouldStayInItsCell() {
+        final Table table = new Table.Builder().text("name").number("value")
+                .messageRow("c", "FAILED: a|b *c* d_e <f> g\\h").build();
+        assertEquals("""
+                | name | value |
+                |---|---:|
+                | c | FAILED: a\\|b \\*c\\* d\\_e &lt;f&gt; g\\\\h |
                 """, MarkdownRenderer.render(table));
     }
 }
