@@ -2,6 +2,7 @@ package io.panamap.bench.result;
 
 import io.panamap.bench.workload.LatencyHistograms;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,11 +11,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The percentile distribution files the harness leaves next to its report, locked by a fixture. */
+/** The percentile distribution files and interval logs the harness leaves next to its report. */
 class HistogramFilesTest {
 
     /** 1,000 latencies of 1..1,000 us, in ns, in the project's one histogram shape. */
@@ -52,5 +56,55 @@ class HistogramFilesTest {
         LatencyHistograms.record(histogram, Long.MAX_VALUE);
         assertEquals(1, histogram.getTotalCount());
         assertTrue(histogram.getMaxValue() >= LatencyHistograms.HIGHEST_NANOS);
+    }
+
+    /** Three one-second intervals of a pass that started at {@code startMillis}, the last cut short at 0.4 s. */
+    private static List<Histogram> threeIntervals(final long startMillis) {
+        final List<Histogram> intervals = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            final Histogram interval = LatencyHistograms.create();
+            for (long micros = 1; micros <= 100 * (i + 1); micros++) {
+                LatencyHistograms.record(interval, micros * 1_000 * (i + 1));
+            }
+            interval.setStartTimeStamp(startMillis + i * 1_000L);
+            interval.setEndTimeStamp(startMillis + Math.min(i * 1_000L + 1_000, 2_400));
+            intervals.add(interval);
+        }
+        return intervals;
+    }
+
+    @Test
+    void anIntervalLogShouldReadBackInHdrHistogramsOwnReaderWithEveryIntervalAndItsTimeStamps(@TempDir final Path dir)
+            throws IOException {
+        final long startMillis = 1_795_000_000_123L;
+        final List<Histogram> written = threeIntervals(startMillis);
+        final Path file = HistogramFiles.writeLog(dir, "grow-panamap-run1-put", written);
+        assertEquals(dir.resolve("grow-panamap-run1-put.hlog"), file);
+
+        try (HistogramLogReader reader = new HistogramLogReader(file.toFile())) {
+            for (final Histogram expected : written) {
+                final Histogram back = (Histogram) reader.nextIntervalHistogram();
+                // Same counts at the same values: nanoseconds in, nanoseconds out, nothing rescaled.
+                assertEquals(expected, back);
+                assertEquals(expected.getMaxValue(), back.getMaxValue());
+                assertEquals(expected.getStartTimeStamp(), back.getStartTimeStamp(), "when the interval began");
+                assertEquals(expected.getEndTimeStamp(), back.getEndTimeStamp(), "when it ended");
+            }
+            assertFalse(reader.hasNext());
+            // The log's start is the pass's, so a plotter's time axis begins at 0 with the first interval.
+            assertEquals(startMillis / 1_000.0, reader.getStartTimeSec(), 1e-6);
+        }
+    }
+
+    @Test
+    void writingALogAgainShouldReplaceItNotAppendToIt(@TempDir final Path dir) throws IOException {
+        // The child saves a recording's total first and its intervals after, under one name: a chart that read
+        // both would count every latency twice.
+        HistogramFiles.writeLog(dir, "x", List.of(knownLatencies()));
+        final List<Histogram> intervals = threeIntervals(1_795_000_000_000L);
+        final Path file = HistogramFiles.writeLog(dir, "x", intervals);
+
+        final long recorded = intervals.stream().mapToLong(Histogram::getTotalCount).sum();
+        assertEquals(recorded, HistogramFiles.readLog(file).getTotalCount());
     }
 }
