@@ -10,12 +10,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Saves raw histograms as HdrHistogram percentile distributions ({@code .hgrm}, values in nanoseconds), which
  * anyone can re-plot, e.g. with HdrHistogram's plotter.
  */
 public final class HistogramFiles {
+
+    /**
+     * The start time stamp of a histogram nobody has timed: HdrHistogram's initial value. Its end time stamp is
+     * 0, so writing it as it is would give an interval that ends 292 million years before it starts.
+     */
+    private static final long NOT_TIMED = Long.MAX_VALUE;
 
     private HistogramFiles() {
     }
@@ -31,8 +38,12 @@ public final class HistogramFiles {
     }
 
     /**
-     * Writes {@code intervals} (each with its start and end time stamps set) to {@code folder/stem.hlog} in
-     * HdrHistogram's interval log format, which {@link #readLog} and HdrHistogram's own tools read back.
+     * Writes {@code intervals} to {@code folder/stem.hlog} in HdrHistogram's interval log format, which
+     * {@link #readLog} and HdrHistogram's own tools read back, replacing any file there. The log starts when the
+     * first interval with time stamps does (epoch milliseconds, as {@code IntervalRecorder} sets them), and
+     * interval times are relative to that start. A histogram that was never timed (a whole-phase one, such as
+     * the noise floor's) is written as an interval of no length at the log's start, and a log that holds only
+     * such histograms has no start time.
      */
     public static Path writeLog(final Path folder, final String stem, final List<Histogram> intervals)
             throws IOException {
@@ -40,13 +51,20 @@ public final class HistogramFiles {
         final Path file = folder.resolve(stem + ".hlog");
         try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
             final HistogramLogWriter writer = new HistogramLogWriter(out);
-            final long start = intervals.isEmpty() ? 0 : intervals.getFirst().getStartTimeStamp();
+            final OptionalLong start = intervals.stream().mapToLong(Histogram::getStartTimeStamp)
+                    .filter(stamp -> stamp != NOT_TIMED).findFirst();
             writer.outputLogFormatVersion();
-            writer.outputStartTime(start);
-            writer.setBaseTime(start);
+            if (start.isPresent()) {
+                writer.outputStartTime(start.getAsLong());
+                writer.setBaseTime(start.getAsLong());
+            }
             writer.outputLegend();
             for (final Histogram interval : intervals) {
-                writer.outputIntervalHistogram(interval);
+                if (interval.getStartTimeStamp() == NOT_TIMED) {
+                    writer.outputIntervalHistogram(0.0, 0.0, interval);
+                } else {
+                    writer.outputIntervalHistogram(interval);
+                }
             }
         }
         return file;

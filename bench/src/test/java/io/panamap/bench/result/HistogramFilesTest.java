@@ -107,4 +107,25 @@ class HistogramFilesTest {
         final long recorded = intervals.stream().mapToLong(Histogram::getTotalCount).sum();
         assertEquals(recorded, HistogramFiles.readLog(file).getTotalCount());
     }
+
+    @Test
+    void aHistogramThatWasNeverTimedShouldBeLoggedAsAnIntervalOfNoLengthNotOneEndingBeforeItStarts(
+            @TempDir final Path dir) throws IOException {
+        // A whole-phase histogram (the noise floor, one thread's total) has no time stamps: HdrHistogram marks
+        // its start as Long.MAX_VALUE and its end as 0. Written as they are, the log would start in the year
+        // 292,278,994 with an interval of minus 292 million years, which HdrHistogram's tools print as such.
+        final Histogram untimed = knownLatencies();
+        final Path file = HistogramFiles.writeLog(dir, "grow-panamap-run1-noise", List.of(untimed));
+
+        try (HistogramLogReader reader = new HistogramLogReader(file.toFile())) {
+            final Histogram back = (Histogram) reader.nextIntervalHistogram();
+            assertEquals(untimed, back);
+            assertEquals(back.getStartTimeStamp(), back.getEndTimeStamp(), "an interval of no length");
+            assertTrue(reader.getStartTimeSec() * 1_000 <= System.currentTimeMillis(),
+                    "no start in the future: " + reader.getStartTimeSec());
+        }
+        assertFalse(Files.readString(file).lines().anyMatch(line -> line.matches("[0-9.]+,-.*")),
+                "no interval of negative length");
+        assertEquals(Long.MAX_VALUE, untimed.getStartTimeStamp(), "the caller's histogram is left as it was");
+    }
 }
