@@ -121,6 +121,75 @@ class IntervalRecorderTest {
     }
 
     @Test
+    void intervalsShouldBeStampedWithTheWallClockTimeOfTheirPassAndTheLastOneEndWhenThePassDid() {
+        // An interval log is read against GC logs and other clocks: its times must be the pass's, in epoch ms.
+        final IntervalRecorder recorder = new IntervalRecorder(10 * SECOND);
+        final long before = System.currentTimeMillis();
+        recorder.start(0);
+        final long after = System.currentTimeMillis();
+        recorder.record(100, SECOND / 2);
+        recorder.record(200, SECOND + SECOND / 5);
+        final List<Histogram> intervals = recorder.intervals(SECOND + SECOND / 2);
+
+        assertEquals(2, intervals.size());
+        final long start = intervals.getFirst().getStartTimeStamp();
+        assertTrue(start >= before && start <= after, start + " should be within " + before + ".." + after);
+        assertEquals(start + 1_000, intervals.getFirst().getEndTimeStamp());
+        assertEquals(start + 1_000, intervals.getLast().getStartTimeStamp());
+        assertEquals(start + 1_500, intervals.getLast().getEndTimeStamp(), "the pass ended 1.5 s in, not 2 s");
+    }
+
+    @Test
+    void aMergedRecorderShouldKeepTheWallClockStartOfItsParts() {
+        final IntervalRecorder first = new IntervalRecorder(10 * SECOND);
+        final IntervalRecorder second = new IntervalRecorder(10 * SECOND);
+        first.start(0);
+        second.start(0);
+        first.record(100, 10);
+        second.record(200, 20);
+        final long firstStart = first.intervals(SECOND).getFirst().getStartTimeStamp();
+
+        final List<Histogram> merged = IntervalRecorder.merge(List.of(first, second)).intervals(SECOND);
+
+        assertEquals(firstStart, merged.getFirst().getStartTimeStamp());
+        assertEquals(firstStart + 1_000, merged.getFirst().getEndTimeStamp());
+    }
+
+    @Test
+    void aThreadThatRanSeveralIntervalsLongerShouldBringThemAllIntoTheMerge() {
+        final IntervalRecorder first = new IntervalRecorder(10 * SECOND);
+        final IntervalRecorder second = new IntervalRecorder(10 * SECOND);
+        first.start(0);
+        second.start(0);
+        first.record(100, 10);
+        second.record(200, 20);
+        second.record(300, 3 * SECOND + 1); // three intervals past the first thread's last
+
+        final List<Histogram> intervals = IntervalRecorder.merge(List.of(first, second)).intervals(4 * SECOND);
+
+        assertEquals(List.of(2L, 0L, 0L, 1L), intervals.stream().map(Histogram::getTotalCount).toList());
+    }
+
+    @Test
+    void aRestartedRecorderShouldKeepNothingOfItsPreviousPass() {
+        // Priming reuses one recorder call after call: what an earlier call left must not reach the next one.
+        final IntervalRecorder recorder = new IntervalRecorder(10 * SECOND);
+        recorder.start(0);
+        recorder.record(100, 10);
+        recorder.record(200, SECOND + 10);
+        recorder.record(300, 2 * SECOND + 10);
+
+        recorder.start(100 * SECOND);
+        recorder.record(5_000, 100 * SECOND + 10);
+        final List<Histogram> intervals = recorder.intervals(100 * SECOND + 20);
+
+        assertEquals(1, intervals.size(), "the new pass is in its first interval");
+        assertEquals(1, intervals.getFirst().getTotalCount());
+        assertTrue(intervals.getFirst().valuesAreEquivalent(5_000, intervals.getFirst().getMaxValue()));
+        assertEquals(1, recorder.total().getTotalCount());
+    }
+
+    @Test
     void anIntervalLogShouldReadBackAsTheTotal(@TempDir final Path dir) throws Exception {
         final IntervalRecorder recorder = new IntervalRecorder(5 * SECOND);
         recorder.startNow();
