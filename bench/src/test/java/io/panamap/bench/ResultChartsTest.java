@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ResultChartsTest {
@@ -74,5 +75,48 @@ class ResultChartsTest {
         assertTrue(charts.get(1).title().startsWith("grow-str: latency of every put"), charts.get(1).title());
         assertTrue(charts.get(1).title().endsWith("(string ids, 64-byte records)"), charts.get(1).title());
         assertTrue(Files.size(dir.resolve("grow-str.png")) > 0);
+    }
+
+    @Test
+    void aContenderShouldNotTakeTheLogsOfAnotherWhoseNameBeginsWithItsOwn(@TempDir final Path dir)
+            throws IOException {
+        log(dir, "grow-panamap-run1-put", 200, 10);
+        log(dir, "grow-panamap-presized-run1-put", 100, 4);
+        log(dir, "grow-panamap-run1-noise", 30, 100);
+        log(dir, "grow-panamap-presized-run1-noise", 30, 50);
+
+        final LinkedHashMap<String, Histogram> grow = ResultCharts.series(dir, "grow",
+                List.of("panamap", "panamap-presized"));
+
+        assertEquals(10, grow.get("panamap").getTotalCount());
+        assertEquals(4, grow.get("panamap-presized").getTotalCount());
+        assertEquals(150, grow.get(ResultCharts.NOISE_SERIES).getTotalCount(), "each child's noise once");
+    }
+
+    @Test
+    void eachWorkloadShouldDrawTheRecordingACallerWaitsFor(@TempDir final Path dir) throws IOException {
+        // The open loop's latency counts from each operation's intended start, so a stall delays the queue too.
+        log(dir, "open-loop-panamap-run1-response", 900, 6);
+        log(dir, "open-loop-panamap-run1-noise", 30, 100);
+        log(dir, "get-str-panamap-run1-get", 80, 9);
+        log(dir, "get-str-panamap-run1-noise", 30, 100);
+
+        final LinkedHashMap<String, Histogram> openLoop = ResultCharts.series(dir, "open-loop", List.of("panamap"));
+        assertEquals(6, openLoop.get("panamap").getTotalCount());
+        assertTrue(openLoop.get("panamap").valuesAreEquivalent(900, openLoop.get("panamap").getMaxValue()));
+        final LinkedHashMap<String, Histogram> getStr = ResultCharts.series(dir, "get-str", List.of("panamap"));
+        assertEquals(9, getStr.get("panamap").getTotalCount());
+    }
+
+    @Test
+    void aWorkloadWhoseContendersLeftOnlyTheirNoiseFloorShouldGetNoChart(@TempDir final Path dir)
+            throws IOException {
+        // Every run failed after its noise floor: a chart of the machine alone would pass for one of the maps.
+        log(dir, "get-panamap-run1-noise", 30, 100);
+        log(dir, "get-hashmap-run1-noise", 30, 100);
+
+        assertTrue(ResultCharts.series(dir, "get", List.of("panamap", "hashmap")).isEmpty());
+        assertEquals(List.of(), ResultCharts.write(dir, List.of("get"), List.of("panamap", "hashmap")));
+        assertFalse(Files.exists(dir.resolve("get.png")));
     }
 }
