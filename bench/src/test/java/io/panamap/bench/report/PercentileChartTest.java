@@ -3,18 +3,21 @@ package io.panamap.bench.report;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import javax.imageio.ImageIO;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -207,6 +210,37 @@ class PercentileChartTest {
 
         assertEquals(1.0, chart.getStyler().getYAxisMin());
         assertEquals(10.0, chart.getStyler().getYAxisMax());
+    }
+
+    @Test
+    void theAxesShouldBeTitledAndTheirTicksLabelledAsPercentilesAndLatencies() {
+        final SequencedMap<String, Histogram> byContender = new LinkedHashMap<>();
+        byContender.put("panamap", oneToOneThousandMicros());
+
+        final XYChart chart = PercentileChart.chart("get", byContender);
+
+        assertEquals("percentile", chart.getXAxisTitle());
+        assertEquals("latency", chart.getYAxisTitle());
+        // Ticks sit at x = 1 / (1 - p) and at latencies in microseconds; read raw, they would say 1000 and 0.1.
+        assertEquals("99.9%", chart.getStyler().getxAxisTickLabelsFormattingFunction().apply(1_000.0));
+        assertEquals("100 ns", chart.getStyler().getyAxisTickLabelsFormattingFunction().apply(0.1));
+    }
+
+    @Test
+    void twelveLinesShouldEachBeDrawnInAColourOfTheirOwn() {
+        // A run with --numa draws up to eleven contenders and the noise floor; a colour used twice would make two
+        // of them one line to the reader.
+        final SequencedMap<String, Histogram> byContender = new LinkedHashMap<>();
+        for (int line = 1; line <= 12; line++) {
+            byContender.put("line" + line, flat(line * US, 100));
+        }
+        final XYChart chart = PercentileChart.chart("grow", byContender);
+
+        BitmapEncoder.getBufferedImage(chart); // XChart gives each series its colour when it paints the chart
+
+        final List<Color> colours = chart.getSeriesCollection().stream().map(XYSeries::getLineColor).toList();
+        assertEquals(12, colours.size());
+        assertEquals(12, new HashSet<>(colours).size(), colours::toString);
     }
 
     @Test
