@@ -51,6 +51,19 @@ class HistogramFilesTest {
     }
 
     @Test
+    void bothFilesShouldCreateTheFolderTheyAreWrittenTo(@TempDir final Path dir) throws IOException {
+        // A child started by hand with --histogram-dir gets its folder made, as the bench runner makes its own.
+        final Path folder = dir.resolve("results").resolve("histograms");
+        final Path hgrm = HistogramFiles.write(folder, "grow-panamap-run1-put", knownLatencies());
+        final Path hlog = HistogramFiles.writeLog(folder.resolve("logs"), "grow-panamap-run1-put",
+                List.of(knownLatencies()));
+
+        assertEquals(folder.resolve("grow-panamap-run1-put.hgrm"), hgrm);
+        assertTrue(Files.readString(hgrm).contains("Total count    =         1000"));
+        assertEquals(1_000, HistogramFiles.readLog(hlog).getTotalCount());
+    }
+
+    @Test
     void aMaximumBeyondTheTrackableRangeShouldBeClampedNotLost() {
         final Histogram histogram = LatencyHistograms.create();
         LatencyHistograms.record(histogram, Long.MAX_VALUE);
