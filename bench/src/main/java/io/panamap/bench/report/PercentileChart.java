@@ -86,8 +86,9 @@ public final class PercentileChart {
     /** Light enough that the minor (2..9) lines of every decade read as log paper, not as clutter. */
     private static final Color GRID = new Color(0xE8, 0xE8, 0xE8);
     /**
-     * Twelve colours that stay apart from each other (a reordered Tableau 20): XChart's default palette
-     * repeats a hue after nine series, and a full run draws ten or more.
+     * Twelve colours that stay apart from each other and from the white plot (a reordered Tableau 20). XChart's
+     * default also has twelve, but three of them (light grey, yellow, cyan) barely show on white, and a full run
+     * with {@code --numa} draws eleven contenders and the noise floor. A thirteenth line repeats the first colour.
      */
     private static final Color[] SERIES_COLORS = {
             new Color(0x1F77B4), new Color(0xFF7F0E), new Color(0x2CA02C), new Color(0xD62728),
