@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,6 +34,55 @@ class NativeViewTest {
             assertFalse(quiet.growing());
             assertEquals(0, quiet.oldAddress());
             assertEquals(map.stats().logBuckets(), quiet.logBuckets());
+        }
+    }
+
+    /**
+     * The view and the stats say which kind of growth is in progress, as Go's {@code sameSizeGrow} does: a tool
+     * walking the old array needs it to know whether an old chain's entries went to one new bucket or two.
+     */
+    @Test
+    void theViewAndTheStatsShouldTellADoublingFromASameSizeGrowth() {
+        try (LongLongMap map = LongLongMap.builder().expectedSize(100).backgroundMemoryWork(false).build()) {
+            for (long key = 0; !map.stats().growing(); key++) {
+                map.put(key * 0x9E3779B97F4A7C15L, key);
+            }
+            final NativeView doubling = map.nativeView();
+            final MapStats doublingStats = map.stats();
+            assertEquals(doubling.logBuckets() - 1, doubling.oldLogBuckets(), "premise: a doubling");
+            assertFalse(doubling.sameSizeGrowth(), "a doubling is not a same-size growth");
+            assertFalse(doublingStats.sameSizeGrowth(), doublingStats.toString());
+            assertTrue(doublingStats.toString().contains("growing=yes(doubling "), doublingStats.toString());
+        }
+        try (LongLongMap map = LongLongMap.builder().expectedSize(100).backgroundMemoryWork(false).build()) {
+            // 16 buckets holding 60-100 keys, inserts and deletes: chains overflow below a doubling's load
+            // until the overflow count reaches the bucket count and the next insert compacts them in place.
+            final SplittableRandom random = new SplittableRandom(36);
+            final List<Long> live = new ArrayList<>();
+            for (int step = 0; step < 1_000_000 && !map.stats().growing(); step++) {
+                if (live.size() < 60 || live.size() < 100 && random.nextBoolean()) {
+                    final long key = random.nextLong();
+                    map.put(key, step);
+                    live.add(key);
+                } else {
+                    final int victim = random.nextInt(live.size());
+                    map.remove(live.get(victim));
+                    live.set(victim, live.get(live.size() - 1));
+                    live.remove(live.size() - 1);
+                }
+            }
+            final NativeView sameSize = map.nativeView();
+            final MapStats sameSizeStats = map.stats();
+            assertTrue(sameSize.growing(), "churn should start a growth");
+            assertEquals(sameSize.logBuckets(), sameSize.oldLogBuckets(), "premise: a same-size growth");
+            assertTrue(sameSize.sameSizeGrowth(), "a growth that keeps the bucket count is same-size");
+            assertTrue(sameSizeStats.sameSizeGrowth(), sameSizeStats.toString());
+            assertTrue(sameSizeStats.toString().contains("growing=yes(same-size "), sameSizeStats.toString());
+
+            map.finishGrowth();
+            assertEquals(0, map.nativeView().evacuatedOldBuckets(), "no old array, no mark");
+            assertFalse(map.nativeView().sameSizeGrowth(), "no growth, no kind of growth");
+            assertFalse(map.stats().sameSizeGrowth(), map.stats().toString());
         }
     }
 
