@@ -98,6 +98,49 @@ class TableEventsTest {
         assertTrue(rejections.get(0).getLong("needed") > 0);
     }
 
+    /**
+     * A trim with nothing left to move still swaps the array for a smaller one and gives the big one back: the
+     * event is recorded for a table that deletes or a clear emptied, with the bytes {@code trimToSize} returned.
+     */
+    @Test
+    void aTrimOfAnEmptiedTableShouldBeRecorded() throws IOException {
+        final Path file = directory.resolve("emptied.jfr");
+        final long[] released = new long[2];
+        try (Recording recording = new Recording()) {
+            recording.enable("io.panamap.Trim").withThreshold(Duration.ZERO);
+            recording.start();
+            try (LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build()) {
+                for (long key = 0; key < 10_000; key++) {
+                    map.put(key, key);
+                }
+                map.finishGrowth();
+                assertEquals(11, map.stats().logBuckets(), "10,000 entries: 2^11 buckets");
+                for (long key = 0; key < 10_000; key++) {
+                    map.remove(key);
+                }
+                released[0] = map.trimToSize(); // emptied by deletes: marks left in the array, nothing to move
+                for (long key = 0; key < 10_000; key++) {
+                    map.put(key, key);
+                }
+                map.finishGrowth();
+                map.clear();
+                released[1] = map.trimToSize(); // emptied by a clear: a fresh array of the same size
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        final List<RecordedEvent> trims = inOrder(named(RecordingFile.readAllEvents(file), "io.panamap.Trim"));
+        assertEquals(2, trims.size(), "both trims of an empty table: " + trims);
+        for (int i = 0; i < 2; i++) {
+            final RecordedEvent trim = trims.get(i);
+            assertEquals(11, trim.getInt("oldLogBuckets"), trim.toString());
+            assertEquals(0, trim.getInt("newLogBuckets"), "an empty table fits one bucket: " + trim);
+            assertEquals(0, trim.getLong("entries"), trim.toString());
+            assertTrue(released[i] > 0, "the 2^11-bucket array was given back: " + released[i]);
+            assertEquals(released[i], trim.getLong("releasedBytes"), "what trimToSize() returned");
+        }
+    }
+
     @Test
     void anAllocatorRefusingOutOfLineStorageShouldBeRecorded() throws IOException {
         final io.panamap.memory.NativeAllocator refusesLargeMappings = new io.panamap.memory.NativeAllocator() {
