@@ -536,6 +536,29 @@ class OffHeapMapTest {
         }
     }
 
+    /**
+     * A typed map's stats cover its out-of-line storage as well as its buckets: what it maps is the bucket
+     * array's address space plus the storage's, as what it commits is (see the test above).
+     */
+    @Test
+    void theStatsShouldCountTheOutOfLineStoragesAddressSpace() {
+        // No background work: no next array or storage region is mapped ahead, no retired array kept.
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes())
+                .backgroundMemoryWork(false).build()) {
+            for (int i = 0; i < 50_000; i++) {
+                map.put("key-" + i, payload(i));
+            }
+            map.finishGrowth();
+            final StorageStats storage = map.storageStats();
+            final MapStats stats = map.stats();
+            assertTrue(storage.reservedBytes() > 0, storage.toString());
+            assertEquals(map.table().buckets.block.byteSize() + storage.reservedBytes(), stats.reservedBytes(),
+                    "the bucket array and the storage regions: " + stats + " / " + storage);
+            assertEquals(map.table().buckets.committedBytes() + storage.committedBytes(), stats.committedBytes(),
+                    stats + " / " + storage);
+        }
+    }
+
     @Test
     void removesDuringAnIterationShouldNotFreeKeysTheIteratorMayStillRead() {
         try (OffHeapMap<CharSequence, Long> map = OffHeapMap.builder(Codecs.utf8(), Codecs.longs())
