@@ -305,6 +305,37 @@ class MemoryTest {
     }
 
     /**
+     * An array a cursor kept alive past its retirement is charged until the cursor lets go, and not a byte
+     * after: otherwise the budget and the stats would count it for the table's whole life.
+     */
+    @Test
+    void aRetiredArrayShouldStopBeingChargedWhenItsLastCursorLetsGo() {
+        // No background work: no next array prepared, no small retired array kept, only the pinned one.
+        try (LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build()) {
+            long key = 0;
+            while (map.stats().logBuckets() < 11) {
+                map.put(key++, key);
+            }
+            map.finishGrowth();
+            final long pinnedBytes = map.table().buckets.committedBytes();
+            try (LongLongCursor cursor = map.cursor()) {
+                assertTrue(cursor.next()); // the cursor pins the current array
+                while (map.stats().logBuckets() == 11) {
+                    map.put(key++, key);
+                }
+                map.finishGrowth();
+                // Charged as it was when retired, with the overflow buckets the inserts since took in it.
+                assertTrue(map.stats().committedBytes() >= map.table().buckets.committedBytes() + pinnedBytes,
+                        "the retired array is still charged while the cursor reads it: " + map.stats());
+            }
+            final MapStats after = map.stats();
+            assertEquals(map.table().buckets.committedBytes(), after.committedBytes(),
+                    "only the current array once the cursor let go: " + after);
+            assertEquals(map.table().buckets.block.byteSize(), after.reservedBytes(), after.toString());
+        }
+    }
+
+    /**
      * Insert and delete churn of random keys, 2,000 to 3,000 of them live once filled: chains keep overflowing
      * while the load stays below a doubling (B = 9), so the overflow rule brings same-size growths.
      */
