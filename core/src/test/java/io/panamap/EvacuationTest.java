@@ -311,11 +311,14 @@ class EvacuationTest {
         final SplittableRandom random = new SplittableRandom(36);
         try (LongLongMap map = LongLongMap.builder().expectedSize(100).backgroundMemoryWork(false).build()) {
             churnUntilGrowing(map, random);
-            assertTrue(map.stats().growing() && map.stats().sameSizeGrowth(), "churn should start a same-size growth");
+            final MapStats before = map.stats();
+            assertTrue(before.growing() && before.sameSizeGrowth(), "churn should start a same-size growth");
             map.clear();
             final MapStats stats = map.stats();
             assertFalse(stats.growing());
             assertFalse(stats.sameSizeGrowth(), "no growth is in progress after a clear: " + stats);
+            assertEquals(before.sameSizeGrowths(), stats.sameSizeGrowths(), "the growth was started");
+            assertEquals(before.growthsFinished(), stats.growthsFinished(), "but dropped, not finished: " + stats);
             assertEquals(0, stats.overflowCounter());
             TableInvariants.check(map);
         }

@@ -98,6 +98,21 @@ class GrowthControlTest {
         }
     }
 
+    /** The time is what the table held two arrays, however the growth ended: a clear ends it too. */
+    @Test
+    void aGrowthAClearDropsShouldStillCountItsTimeWithTwoArrays() throws InterruptedException {
+        try (LongLongMap map = midGrowth(53_249)) {
+            Thread.sleep(5); // the clock of the growth in progress runs on
+            final long held = map.stats().timeWithTwoArraysNanos();
+            map.clear();
+            final long cleared = map.stats().timeWithTwoArraysNanos();
+            assertFalse(map.stats().growing());
+            assertTrue(cleared >= held, "the time held before the clear stays counted: " + held + " -> " + cleared);
+            Thread.sleep(5);
+            assertEquals(cleared, map.stats().timeWithTwoArraysNanos(), "and the clock stopped with the growth");
+        }
+    }
+
     @Test
     void countersAndMergesShouldUpdateInPlace() {
         try (LongLongMap map = LongLongMap.builder().missingValue(-1).build()) {
