@@ -504,6 +504,8 @@ class ConcurrentLongLongMapTest {
             assertEquals(0, stats.backgroundSlices(), "no background evacuator");
             assertEquals(0, stats.backgroundNanos());
             assertTrue(stats.toString().contains("growing=" + growing), stats.toString());
+            assertTrue(stats.toString().contains(" committed=" + committed + " "), stats.toString());
+            assertTrue(stats.toString().contains(" reserved=" + reserved + " "), stats.toString());
         }
     }
 
