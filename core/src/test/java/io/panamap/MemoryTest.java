@@ -234,7 +234,9 @@ class MemoryTest {
             }
             assertTrue(map.stats().committedBytes() >= keptAndLive,
                     "the kept arrays count as committed: " + map.stats().committedBytes() + " < " + keptAndLive);
-            assertTrue(map.stats().reservedBytes() >= keptAndLive, map.stats().toString());
+            // Every array still mapped, the current one and each kept, is the table's address space.
+            assertEquals(aliveBlocks(allocator).stream().mapToLong(NativeBlock::byteSize).sum(),
+                    map.stats().reservedBytes(), map.stats().toString());
 
             while (map.stats().doublings() < KEPT_BELOW + 1 || map.stats().growing()) { // retires the 2^13 array
                 map.put(key++, key);
@@ -318,6 +320,7 @@ class MemoryTest {
             }
             map.finishGrowth();
             final long pinnedBytes = map.table().buckets.committedBytes();
+            final NativeBlock pinned = map.table().buckets.block;
             try (LongLongCursor cursor = map.cursor()) {
                 assertTrue(cursor.next()); // the cursor pins the current array
                 while (map.stats().logBuckets() == 11) {
@@ -327,6 +330,9 @@ class MemoryTest {
                 // Charged as it was when retired, with the overflow buckets the inserts since took in it.
                 assertTrue(map.stats().committedBytes() >= map.table().buckets.committedBytes() + pinnedBytes,
                         "the retired array is still charged while the cursor reads it: " + map.stats());
+                assertEquals(map.table().buckets.block.byteSize() + pinned.byteSize(), map.stats().reservedBytes(),
+                        "and still mapped: " + map.stats());
+                assertEquals(0, map.stats().spareBytes(), "releaseSpareMemory() cannot free what a cursor reads");
             }
             final MapStats after = map.stats();
             assertEquals(map.table().buckets.committedBytes(), after.committedBytes(),
