@@ -1491,8 +1491,7 @@ final class HashTable {
      * Whether the array the next doubling of {@code current} needs is there. A published array can also be
      * stale: one the worker finished after a growth had mapped its own (it is released at the next request).
      */
-    private boolean nextArrayReady(final BucketArray current) {
-        final BucketArray ready = preparedArray();
+    private static boolean nextArrayReady(final BucketArray current, final BucketArray ready) {
         return ready != null && ready.logSize > current.logSize;
     }
 
@@ -1527,9 +1526,8 @@ final class HashTable {
         return bytes;
     }
 
-    /** Of {@link #committedBytes}, what {@link #releaseSpareMemory} would give back now. */
-    private long spareBytes() {
-        final BucketArray ready = preparedArray();
+    /** Of {@link #committedBytes}, what {@link #releaseSpareMemory} would give back now, {@code ready} included. */
+    private long spareBytes(final BucketArray ready) {
         return keptSmallRetiredBytes + (ready == null ? 0 : ready.committedBytes());
     }
 
@@ -2024,6 +2022,10 @@ final class HashTable {
         checkOpen();
         final BucketArray current = buckets;
         final BucketArray old = oldBuckets;
+        // Read once: the memory worker may publish an array at any moment, and one snapshot must not count it
+        // as ready and spare while leaving it out of the committed bytes.
+        final Object prepared = PREPARED.get(this);
+        final BucketArray ready = prepared instanceof BucketArray array ? array : null;
         return new MapStats(
                 count,
                 current.logSize,
@@ -2037,9 +2039,9 @@ final class HashTable {
                 doublings,
                 sameSizeGrowths,
                 growthsFinished,
-                nextArrayReady(current),
-                committedBytes(),
-                spareBytes(),
+                nextArrayReady(current, ready),
+                committedBytes(prepared),
+                spareBytes(ready),
                 reservedBytes(),
                 memoryBudget,
                 allocator.describe(),
