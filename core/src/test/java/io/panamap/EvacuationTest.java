@@ -157,7 +157,7 @@ class EvacuationTest {
         final SplittableRandom random = new SplittableRandom(32);
         try (LongLongMap map = LongLongMap.builder().expectedSize(100).backgroundMemoryWork(false).build()) {
             final HashTable table = map.table();
-            churnUntilGrowing(map, random);
+            SameSizeChurn.untilGrowing(map, random);
             assertTrue(table.isGrowing() && table.sameSizeGrow, "churn should start a same-size growth");
             final BucketArray old = table.oldBuckets;
             final long first = table.nevacuate;
@@ -310,7 +310,7 @@ class EvacuationTest {
         // must not see a same-size growth that is no longer there.
         final SplittableRandom random = new SplittableRandom(36);
         try (LongLongMap map = LongLongMap.builder().expectedSize(100).backgroundMemoryWork(false).build()) {
-            churnUntilGrowing(map, random);
+            SameSizeChurn.untilGrowing(map, random);
             final MapStats before = map.stats();
             assertTrue(before.growing() && before.sameSizeGrowth(), "churn should start a same-size growth");
             map.clear();
@@ -321,28 +321,6 @@ class EvacuationTest {
             assertEquals(before.growthsFinished(), stats.growthsFinished(), "but dropped, not finished: " + stats);
             assertEquals(0, stats.overflowCounter());
             TableInvariants.check(map);
-        }
-    }
-
-    /**
-     * Inserts and deletes on a 16-bucket table holding 60-100 keys, below a doubling's load, until a growth starts
-     * (at most 1,000,000 steps): chains overflow and empty again until the overflow count reaches the bucket count,
-     * and the next insert starts a same-size growth.
-     */
-    private static void churnUntilGrowing(final LongLongMap map, final SplittableRandom random) {
-        final HashTable table = map.table();
-        final List<Long> live = new ArrayList<>();
-        for (int step = 0; step < 1_000_000 && !table.isGrowing(); step++) {
-            if (live.size() < 60 || live.size() < 100 && random.nextBoolean()) {
-                final long key = random.nextLong();
-                map.put(key, step);
-                live.add(key);
-            } else {
-                final int victim = random.nextInt(live.size());
-                map.remove(live.get(victim));
-                live.set(victim, live.get(live.size() - 1));
-                live.remove(live.size() - 1);
-            }
         }
     }
 }

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,22 +53,7 @@ class NativeViewTest {
             assertTrue(doublingStats.toString().contains("growing=yes(doubling "), doublingStats.toString());
         }
         try (LongLongMap map = LongLongMap.builder().expectedSize(100).backgroundMemoryWork(false).build()) {
-            // 16 buckets holding 60-100 keys, inserts and deletes: chains overflow below a doubling's load
-            // until the overflow count reaches the bucket count and the next insert compacts them in place.
-            final SplittableRandom random = new SplittableRandom(36);
-            final List<Long> live = new ArrayList<>();
-            for (int step = 0; step < 1_000_000 && !map.stats().growing(); step++) {
-                if (live.size() < 60 || live.size() < 100 && random.nextBoolean()) {
-                    final long key = random.nextLong();
-                    map.put(key, step);
-                    live.add(key);
-                } else {
-                    final int victim = random.nextInt(live.size());
-                    map.remove(live.get(victim));
-                    live.set(victim, live.get(live.size() - 1));
-                    live.remove(live.size() - 1);
-                }
-            }
+            SameSizeChurn.untilGrowing(map, new SplittableRandom(36));
             final NativeView sameSize = map.nativeView();
             final MapStats sameSizeStats = map.stats();
             assertTrue(sameSize.growing(), "churn should start a growth");
