@@ -222,8 +222,8 @@ class PercentileChartTest {
         assertEquals("percentile", chart.getXAxisTitle());
         assertEquals("latency", chart.getYAxisTitle());
         // Ticks sit at x = 1 / (1 - p) and at latencies in microseconds; read raw, they would say 1000 and 0.1.
-        assertEquals("99.9%", chart.getStyler().getxAxisTickLabelsFormattingFunction().apply(1_000.0));
-        assertEquals("100 ns", chart.getStyler().getyAxisTickLabelsFormattingFunction().apply(0.1));
+        assertEquals("99.9%", chart.getStyler().getXAxisTickLabelsFormattingFunction().apply(1_000.0));
+        assertEquals("100 ns", chart.getStyler().getYAxisTickLabelsFormattingFunction().apply(0.1));
     }
 
     @Test
