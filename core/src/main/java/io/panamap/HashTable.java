@@ -1536,9 +1536,14 @@ final class HashTable {
      * the table's monitor, as the lists it walks change: a concurrent map's {@code stats()} runs beside cursor
      * steps of other threads, which let go of retired arrays.
      */
-    synchronized long reservedBytes() {
+    long reservedBytes() {
+        return reservedBytes(preparedArray());
+    }
+
+    /** {@link #reservedBytes()} with the prepared array a caller has read already ({@code null}: none). */
+    private synchronized long reservedBytes(final BucketArray ready) {
         long bytes = 0;
-        for (final BucketArray array : liveArrays()) {
+        for (final BucketArray array : liveArrays(ready)) {
             bytes += array.block.byteSize();
         }
         for (final NativeBlock block : emptiedMappings) {
@@ -1551,10 +1556,13 @@ final class HashTable {
     }
 
     /** Under the table's monitor: iterators' pins and retirements change the retired lists meanwhile. */
-    private synchronized List<BucketArray> liveArrays() {
+    private List<BucketArray> liveArrays() {
+        return liveArrays(preparedArray());
+    }
+
+    private synchronized List<BucketArray> liveArrays(final BucketArray ready) {
         final List<BucketArray> arrays = new ArrayList<>(pinnedRetired);
         arrays.addAll(keptSmallRetired);
-        final BucketArray ready = preparedArray();
         if (ready != null) {
             arrays.add(ready);
         }
@@ -2022,8 +2030,8 @@ final class HashTable {
         checkOpen();
         final BucketArray current = buckets;
         final BucketArray old = oldBuckets;
-        // Read once: the memory worker may publish an array at any moment, and one snapshot must not count it
-        // as ready and spare while leaving it out of the committed bytes.
+        // Read once: the memory worker may publish an array at any moment, and one snapshot must count it in all
+        // of its figures (ready, committed, spare, reserved) or in none.
         final Object prepared = PREPARED.get(this);
         final BucketArray ready = prepared instanceof BucketArray array ? array : null;
         return new MapStats(
@@ -2042,7 +2050,7 @@ final class HashTable {
                 nextArrayReady(current, ready),
                 committedBytes(prepared),
                 spareBytes(ready),
-                reservedBytes(),
+                reservedBytes(ready),
                 memoryBudget,
                 allocator.describe(),
                 allocator.placement(current.block),
