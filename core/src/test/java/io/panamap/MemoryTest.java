@@ -633,7 +633,14 @@ class MemoryTest {
             long key = 0;
             while (map.stats().logBuckets() < 16) {
                 map.put(key++, key);
+                if (key % 8_192 == 0) {
+                    // The worker prepares the next array tens of thousands of puts before the growth. Waiting
+                    // for it here keeps a loaded machine from making the growth map the array itself, inline,
+                    // and such an array's overflow is not pre-faulted (see HashTable.prefaultMoreOverflow).
+                    assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+                }
             }
+            assertTrue(map.table().buckets.prefaultedUpTo > 0, "test premise: the B = 16 array came from the worker");
             // Fill the B = 16 array towards its threshold: at loads above ~5 its overflow outgrows the spares.
             while (map.size() < 6 * (1L << 16)) {
                 map.put(key++, key);
