@@ -14,7 +14,9 @@ import java.util.OptionalLong;
 
 /**
  * Saves raw histograms as HdrHistogram percentile distributions ({@code .hgrm}, values in nanoseconds), which
- * anyone can re-plot, e.g. with HdrHistogram's plotter.
+ * anyone can re-plot, e.g. with HdrHistogram's plotter, and a recording's intervals as HdrHistogram interval logs
+ * ({@code .hlog}, written by {@code HistogramLogWriter}: wall-clock time stamps, the log's start and base time at
+ * its first timed interval), which HdrHistogram's {@code HistogramLogReader} and log processor read back.
  */
 public final class HistogramFiles {
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -140,14 +141,16 @@ class IntervalRecorderTest {
     }
 
     @Test
-    void aMergedRecorderShouldKeepTheWallClockStartOfItsParts() {
+    void aMergedRecorderShouldKeepTheWallClockStartOfItsParts() throws InterruptedException {
         final IntervalRecorder first = new IntervalRecorder(10 * SECOND);
         final IntervalRecorder second = new IntervalRecorder(10 * SECOND);
         first.start(0);
+        Thread.sleep(5); // so that the parts' wall-clock starts differ and the merge's shows which it kept
         second.start(0);
         first.record(100, 10);
         second.record(200, 20);
         final long firstStart = first.intervals(SECOND).getFirst().getStartTimeStamp();
+        assertNotEquals(firstStart, second.intervals(SECOND).getFirst().getStartTimeStamp(), "test premise");
 
         final List<Histogram> merged = IntervalRecorder.merge(List.of(first, second)).intervals(SECOND);
 
