@@ -30,15 +30,23 @@ class PreparationBudgetTest {
         return OffHeapMap.builder(Codecs.longs(), Codecs.bytes()).allocator(allocator).memoryBudget(budget).build();
     }
 
-    /** Fills {@code map} until the worker is inside the mapping of the next array; returns the bytes charged. */
+    /** The size at which a table of 2^{@code logSize} buckets asks for its next array: 5/8 of its threshold. */
+    private static long requestAt(final int logSize) {
+        final long growAt = HashTable.LOAD_FACTOR_NUM * ((1L << logSize) / HashTable.LOAD_FACTOR_DEN);
+        return growAt - growAt * 3 / 8;
+    }
+
+    /**
+     * Fills {@code map} up to the insert that asks for the 2^15 array, then waits until the worker is inside its
+     * mapping; returns the bytes committed then. Waiting, not filling on meanwhile: on a loaded machine the worker
+     * may start late, and a growth that outran it would map the array itself, leaving nothing being prepared.
+     */
     private static long fillUntilPreparing(final OffHeapMap<Long, byte[]> map, final HoldingAllocator worker)
             throws InterruptedException {
-        for (long key = 0; worker.inside.getCount() > 0; key++) {
+        for (long key = 0; key < requestAt(HashTable.MIN_PREPARED_LOG_SIZE - 1); key++) {
             map.put(key, new byte[] {(byte) key});
-            if (key % 1024 == 0) {
-                worker.inside.await(1, TimeUnit.MILLISECONDS);
-            }
         }
+        assertTrue(worker.inside.await(10, TimeUnit.SECONDS), "the worker should be mapping the next array");
         return map.table().committedBytes();
     }
 
@@ -101,10 +109,17 @@ class PreparationBudgetTest {
         }
     }
 
-    /** Fills {@code map} until its growth to 2^15 buckets has started; returns the bytes charged then. */
-    private static long fillUntilGrowing(final OffHeapMap<Long, byte[]> map) {
+    /**
+     * Fills {@code map} until its growth to 2^15 buckets has started, the worker held inside its mapping of that
+     * array from the request on, so that the growth outruns it whatever the machine's load; returns the bytes
+     * charged then.
+     */
+    private static long fillUntilGrowing(final OffHeapMap<Long, byte[]> map, final HoldingAllocator worker)
+            throws InterruptedException {
+        fillUntilPreparing(map, worker);
         final HashTable table = map.table();
-        for (long key = 0; !(table.isGrowing() && table.buckets.logSize == HashTable.MIN_PREPARED_LOG_SIZE); key++) {
+        for (long key = map.size(); !(table.isGrowing() && table.buckets.logSize == HashTable.MIN_PREPARED_LOG_SIZE);
+             key++) {
             map.put(key, new byte[] {(byte) key});
         }
         return table.chargedBytes();
@@ -125,15 +140,14 @@ class PreparationBudgetTest {
         final HoldingAllocator measuring = holdingTheWorker(heldBytes);
         final long chargedWhenGrowing;
         try (OffHeapMap<Long, byte[]> map = map(measuring, Long.MAX_VALUE)) {
-            chargedWhenGrowing = fillUntilGrowing(map);
+            chargedWhenGrowing = fillUntilGrowing(map, measuring);
             measuring.release.countDown();
         }
         assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
         final long budget = chargedWhenGrowing + preparedCharge + 1_000_000;
         final HoldingAllocator worker = holdingTheWorker(heldBytes);
         try (OffHeapMap<Long, byte[]> map = map(worker, budget)) {
-            fillUntilGrowing(map);
-            assertTrue(worker.inside.getCount() == 0, "the worker is still mapping the array the growth outran");
+            fillUntilGrowing(map, worker);
             int admitted = 0;
             try {
                 for (long key = -1; ; key--) {
