@@ -18,7 +18,7 @@ class MemoryWorkerTest {
 
         final CountDownLatch second = new CountDownLatch(1);
         MemoryWorker.execute(second::countDown);
-        assertTrue(second.await(2, TimeUnit.SECONDS), "a sleeping worker must be woken by the next task");
+        assertTrue(second.await(10, TimeUnit.SECONDS), "a sleeping worker must be woken by the next task");
     }
 
     @Test
@@ -36,7 +36,7 @@ class MemoryWorkerTest {
             }
         });
         assertTrue(MemoryWorker.busy(), "queued");
-        assertTrue(running.await(2, TimeUnit.SECONDS));
+        assertTrue(running.await(10, TimeUnit.SECONDS));
         assertTrue(MemoryWorker.busy(), "running");
         release.countDown();
         assertTrue(MemoryWorker.awaitIdle(5, TimeUnit.SECONDS));
@@ -52,7 +52,7 @@ class MemoryWorkerTest {
         MemoryWorker.execute(all::countDown);
         MemoryWorker.execute(all::countDown);
         MemoryWorker.execute(all::countDown);
-        assertTrue(all.await(2, TimeUnit.SECONDS), all.getCount() + " of 3 tasks left");
+        assertTrue(all.await(10, TimeUnit.SECONDS), all.getCount() + " of 3 tasks left");
     }
 
     /**
@@ -76,12 +76,24 @@ class MemoryWorkerTest {
         assertFalse(MemoryWorker.busy());
     }
 
-    /** Gives the worker a task, then waits past its polling spell: it parks until a submitter wakes it. */
+    /**
+     * Gives the worker a task, then waits past its polling spell until it parks for good (WAITING: its polls park
+     * with a timeout), so that only a submitter can wake it. Waited for, not slept for: on a loaded machine the
+     * worker may reach its sleep late, and a task handed over while it still polls would run without a wake-up.
+     */
     private static void putTheWorkerToSleep() throws InterruptedException {
         final CountDownLatch done = new CountDownLatch(1);
         MemoryWorker.execute(done::countDown);
         assertTrue(done.await(10, TimeUnit.SECONDS));
-        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(MemoryWorker.AWAKE_AFTER_WORK_NANOS) + 300);
+        final Thread worker = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> "panamap-memory-worker".equals(thread.getName()))
+                .findFirst().orElseThrow();
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(MemoryWorker.AWAKE_AFTER_WORK_NANOS));
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (worker.getState() != Thread.State.WAITING && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+        assertEquals(Thread.State.WAITING, worker.getState(), "test premise: the worker sleeps until woken");
     }
 
     @Test
