@@ -62,29 +62,59 @@ public final class ChildLauncher {
      * A child that cannot be started, crashes or prints no result line yields a failed outcome.
      */
     public Outcome run(final ChildArgs args, final Contender contender, final Consumer<String> stderrLines) {
-        final Process process;
-        try {
-            process = new ProcessBuilder(command(args, contender)).start();
-            process.getOutputStream().close(); // the child reads nothing
-        } catch (final IOException e) {
-            return Outcome.failed(args.workload(), args.contender(), args.run(), "could not start a JVM: " + e);
-        }
         // A parent stopped by a signal (kill, timeout, a CI job's end) takes its child along, rather than leave
-        // it measuring on its own, on a machine the next run will measure on.
-        final Thread stopChild = new Thread(process::destroy, "stop-child");
+        // it measuring on its own, on a machine the next run will measure on. The hook is in place before the
+        // child is started: a signal that came while it was starting would otherwise stop this JVM, hook-less.
+        final ChildStop stop = new ChildStop();
+        final Thread stopChild = new Thread(stop::stop, "stop-child");
         try {
             Runtime.getRuntime().addShutdownHook(stopChild);
         } catch (final IllegalStateException e) { // this JVM is stopping already
-            process.destroy();
             return Outcome.failed(args.workload(), args.contender(), args.run(), "the harness is stopping");
         }
         try {
+            final Process process;
+            try {
+                process = stop.start(new ProcessBuilder(command(args, contender)));
+                if (process == null) {
+                    return Outcome.failed(args.workload(), args.contender(), args.run(), "the harness is stopping");
+                }
+                process.getOutputStream().close(); // the child reads nothing
+            } catch (final IOException e) {
+                return Outcome.failed(args.workload(), args.contender(), args.run(), "could not start a JVM: " + e);
+            }
             return await(process, args, stderrLines);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(stopChild);
             } catch (final IllegalStateException e) {
                 // this JVM is shutting down: the hook is running
+            }
+        }
+    }
+
+    /**
+     * The child a shutdown hook must stop. Starting it and stopping it take one lock: a shutdown that comes while
+     * the child is being started waits until it can be stopped, and one that came before starts none.
+     */
+    private static final class ChildStop {
+        private Process child;
+        private boolean stopping;
+
+        /** Starts the child, or nothing (null) if this JVM is stopping already. */
+        synchronized Process start(final ProcessBuilder builder) throws IOException {
+            if (stopping) {
+                return null;
+            }
+            child = builder.start();
+            return child;
+        }
+
+        /** Stops the child, if one was started; none is started after this. */
+        synchronized void stop() {
+            stopping = true;
+            if (child != null) {
+                child.destroy();
             }
         }
     }
