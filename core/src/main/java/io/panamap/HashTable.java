@@ -1531,16 +1531,16 @@ final class HashTable {
         return keptSmallRetiredBytes + (ready == null ? 0 : ready.committedBytes());
     }
 
-    /**
-     * Bytes of address space mapped for live arrays and kept retired ones (only touched pages use memory). Under
-     * the table's monitor, as the lists it walks change: a concurrent map's {@code stats()} runs beside cursor
-     * steps of other threads, which let go of retired arrays.
-     */
+    /** Bytes of address space mapped for live arrays and kept retired ones (only touched pages use memory). */
     long reservedBytes() {
         return reservedBytes(preparedArray());
     }
 
-    /** {@link #reservedBytes()} with the prepared array a caller has read already ({@code null}: none). */
+    /**
+     * {@link #reservedBytes()} with the prepared array a caller has read already ({@code null}: none). Under the
+     * table's monitor, as the lists it walks change: a concurrent map's {@code stats()} runs beside cursor steps of
+     * other threads, which let go of retired arrays.
+     */
     private synchronized long reservedBytes(final BucketArray ready) {
         long bytes = 0;
         for (final BucketArray array : liveArrays(ready)) {
@@ -1555,11 +1555,12 @@ final class HashTable {
         return bytes;
     }
 
-    /** Under the table's monitor: iterators' pins and retirements change the retired lists meanwhile. */
+    /** Every array still mapped: live, prepared, pinned by an iterator or kept. */
     private List<BucketArray> liveArrays() {
         return liveArrays(preparedArray());
     }
 
+    /** Under the table's monitor: iterators' pins and retirements change the retired lists meanwhile. */
     private synchronized List<BucketArray> liveArrays(final BucketArray ready) {
         final List<BucketArray> arrays = new ArrayList<>(pinnedRetired);
         arrays.addAll(keptSmallRetired);
@@ -1931,7 +1932,7 @@ final class HashTable {
             final long length = Math.min(PREFAULT_STEP_BYTES / 2, halfBytes - doneInEachHalf);
             if (!table.prefaultUnlessFreed(array, doneInEachHalf, length)
                     || !table.prefaultUnlessFreed(array, halfBytes + doneInEachHalf, length)) {
-                return; // the table let the array go (clear, close, a newer array, releaseSpareMemory) meanwhile
+                return; // let go meanwhile (clear, close, a newer array, releaseSpareMemory), or the advice failed
             }
             doneInEachHalf += length;
             MemoryWorker.execute(this); // behind whatever was asked for meanwhile
@@ -1971,7 +1972,7 @@ final class HashTable {
             }
             final long stepEnd = Math.min(toByte, fromByte + PREFAULT_STEP_BYTES);
             if (!table.prefaultUnlessFreed(array, fromByte, stepEnd - fromByte)) {
-                return; // the table let the array go (clear, close, a newer array, releaseSpareMemory) meanwhile
+                return; // let go meanwhile (clear, close, a newer array, releaseSpareMemory), or the advice failed
             }
             fromByte = stepEnd;
             if (fromByte < toByte) {
