@@ -120,18 +120,9 @@ class MmapTest {
 
     /** The {@code Rss} of the mapping holding {@code address}, in KiB, as /proc/self/smaps lists it. */
     private static long residentKiB(final long address) throws IOException {
-        boolean inside = false;
-        for (final String line : Files.readAllLines(SMAPS)) {
-            final Matcher range = MAPPING.matcher(line);
-            if (range.lookingAt()) {
-                final long start = Long.parseUnsignedLong(range.group(1), 16);
-                final long end = Long.parseUnsignedLong(range.group(2), 16);
-                inside = Long.compareUnsigned(start, address) <= 0 && Long.compareUnsigned(address, end) < 0;
-            } else if (inside && line.startsWith("Rss:")) {
-                return Long.parseLong(line.substring("Rss:".length()).replace("kB", "").trim());
-            }
-        }
-        throw new AssertionError("no mapping holds 0x" + Long.toHexString(address) + " in " + SMAPS);
+        final String rss = smapsField(address, "Rss:").orElseThrow(
+                () -> new AssertionError("no mapping holds 0x" + Long.toHexString(address) + " in " + SMAPS));
+        return Long.parseLong(rss.replace("kB", "").trim());
     }
 
     @Test
@@ -190,6 +181,14 @@ class MmapTest {
 
     /** The {@code VmFlags} of the mapping holding {@code address}, or nothing if no mapping holds it. */
     private static Optional<Set<String>> vmFlagsIfMapped(final long address) throws IOException {
+        return smapsField(address, "VmFlags:").map(flags -> Set.of(flags.trim().split("\\s+")));
+    }
+
+    /**
+     * What follows {@code field} (e.g. {@code "Rss:"}) in the /proc/self/smaps entry of the mapping holding
+     * {@code address}, or nothing if no mapping holds it.
+     */
+    private static Optional<String> smapsField(final long address, final String field) throws IOException {
         boolean inside = false;
         for (final String line : Files.readAllLines(SMAPS)) {
             final Matcher range = MAPPING.matcher(line);
@@ -197,8 +196,8 @@ class MmapTest {
                 final long start = Long.parseUnsignedLong(range.group(1), 16);
                 final long end = Long.parseUnsignedLong(range.group(2), 16);
                 inside = Long.compareUnsigned(start, address) <= 0 && Long.compareUnsigned(address, end) < 0;
-            } else if (inside && line.startsWith("VmFlags:")) {
-                return Optional.of(Set.of(line.substring("VmFlags:".length()).trim().split("\\s+")));
+            } else if (inside && line.startsWith(field)) {
+                return Optional.of(line.substring(field.length()));
             }
         }
         return Optional.empty();
