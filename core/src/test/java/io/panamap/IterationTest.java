@@ -338,20 +338,34 @@ class IterationTest {
         }
     }
 
+    /** A cursor that has produced one entry of {@code array}, and the array, which two growths since retired. */
+    private record CursorBehindGrowths(BucketArray array, LongLongCursor cursor) {
+    }
+
+    /**
+     * Fills {@code map} through 12 doublings, starts a cursor on its array (one entry produced), then grows it
+     * twice more: the cursor's array is retired but must stay mapped for the cursor.
+     */
+    private static CursorBehindGrowths cursorBehindTwoGrowths(final LongLongMap map) {
+        long key = 0;
+        while (map.stats().doublings() < 12) {
+            map.put(key++, 1);
+        }
+        final BucketArray snapshot = map.table().buckets;
+        final LongLongCursor cursor = map.cursor();
+        assertTrue(cursor.next());
+        while (map.stats().growthsFinished() < 14) {
+            map.put(key++, 1);
+        }
+        return new CursorBehindGrowths(snapshot, cursor);
+    }
+
     @Test
     void aPinnedOldArrayShouldBeFreedOnlyWhenTheCursorLetsGo() {
         try (LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build()) {
-            long key = 0;
-            while (map.stats().doublings() < 12) {
-                map.put(key++, 1);
-            }
-            final BucketArray snapshot = map.table().buckets;
-            final LongLongCursor cursor = map.cursor();
-            assertTrue(cursor.next());
-            // Grow twice more: the snapshot array is retired but must stay mapped for the cursor.
-            while (map.stats().growthsFinished() < 14) {
-                map.put(key++, 1);
-            }
+            final CursorBehindGrowths started = cursorBehindTwoGrowths(map);
+            final BucketArray snapshot = started.array();
+            final LongLongCursor cursor = started.cursor();
             assertTrue(snapshot.retired);
             assertTrue(snapshot.block.isAlive(), "retired array freed while a cursor still reads it");
             int produced = 1;
@@ -366,16 +380,9 @@ class IterationTest {
     @Test
     void closingTheMapShouldFreeTheArraysAnOpenCursorStillPins() {
         final LongLongMap map = LongLongMap.builder().backgroundMemoryWork(false).build();
-        long key = 0;
-        while (map.stats().doublings() < 12) {
-            map.put(key++, 1);
-        }
-        final BucketArray snapshot = map.table().buckets;
-        final LongLongCursor cursor = map.cursor();
-        assertTrue(cursor.next());
-        while (map.stats().growthsFinished() < 14) {
-            map.put(key++, 1);
-        }
+        final CursorBehindGrowths started = cursorBehindTwoGrowths(map);
+        final BucketArray snapshot = started.array();
+        final LongLongCursor cursor = started.cursor();
         assertTrue(snapshot.retired && snapshot.block.isAlive(), "retired, and kept for the cursor");
         // A cursor abandoned mid-walk: its pins end with the map, whose close() frees everything it mapped.
         map.close();
