@@ -187,12 +187,8 @@ class BudgetTest {
             final long trigger = newKeyInNewBucket(seed, 0);
             final long intoNewBucket1 = newKeyInNewBucket(seed, 1);
             final long intoNewBucket2 = newKeyInNewBucket(seed, 2);
-            map.put(trigger, 1); // starts the doubling
-            keys.add(trigger);
-            assertTrue(table.isGrowing());
-            while (table.nevacuate < 3) {
-                map.put(trigger, 2); // moves chains 1 and 2: their new buckets are full
-            }
+            startDoubling(map, trigger, keys);
+            moveChainsOneAndTwo(map, trigger); // their new buckets are full
             for (final long key : new long[] {intoNewBucket1, intoNewBucket2}) {
                 try {
                     map.put(key, 3);
@@ -223,12 +219,8 @@ class BudgetTest {
             final long trigger = newKeyInNewBucket(seed, 0);
             final long intoOldChain14 = newKeyInNewBucket(seed, 14);
             final long intoNewBucket1 = newKeyInNewBucket(seed, 1);
-            map.put(trigger, 1); // starts the doubling
-            keys.add(trigger);
-            assertTrue(table.isGrowing());
-            while (table.nevacuate < 3) {
-                map.put(trigger, 2); // moves chains 1 and 2: new bucket 1 is full
-            }
+            startDoubling(map, trigger, keys);
+            moveChainsOneAndTwo(map, trigger); // new bucket 1 is full
             map.put(intoOldChain14, 3); // old chain 14 has not moved: the write links an overflow bucket there
             keys.add(intoOldChain14);
             assertEquals(2, table.oldBuckets.overflowUsed(), "test premise: " + map.stats());
@@ -260,6 +252,20 @@ class BudgetTest {
             }
         }
         return keys;
+    }
+
+    /** Inserts {@code trigger}, the new key whose insert starts the doubling, and adds it to {@code keys}. */
+    private static void startDoubling(final LongLongMap map, final long trigger, final List<Long> keys) {
+        map.put(trigger, 1);
+        keys.add(trigger);
+        assertTrue(map.table().isGrowing(), "the insert should start a doubling: " + map.stats());
+    }
+
+    /** Updates {@code trigger} (in old chain 0) until old chains 1 and 2 have moved too. */
+    private static void moveChainsOneAndTwo(final LongLongMap map, final long trigger) {
+        while (map.table().nevacuate < 3) {
+            map.put(trigger, 2);
+        }
     }
 
     /**
@@ -302,9 +308,7 @@ class BudgetTest {
             final List<Long> keys = putInXHalves(map, new int[] {0, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 16, 8});
             final long trigger = newKeyInNewBucket(seed, 0);
             final long intoOldChain14 = newKeyInNewBucket(seed, 14);
-            map.put(trigger, 1); // starts the doubling
-            keys.add(trigger);
-            assertTrue(table.isGrowing());
+            startDoubling(map, trigger, keys);
             map.put(intoOldChain14, 2);
             keys.add(intoOldChain14);
             assertTrue(table.committedBytes() <= budget, map.stats().toString());
