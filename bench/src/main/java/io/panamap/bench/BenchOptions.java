@@ -32,9 +32,12 @@ import java.util.Set;
  * @param quick      a smoke run (shorter noise floors and stream)
  * @param seed       key seed
  * @param resultsDir folder under which each run gets a time-stamped folder
+ * @param unused     options given that no workload of this run reads ({@code --threads} without mixed-mt, say),
+ *                   each with why: accepted, but worth a warning
  */
 public record BenchOptions(int n, List<String> contenders, List<String> workloads, int runs, long rate,
-                           long openLoopNanos, int threads, boolean quick, long seed, Path resultsDir) {
+                           long openLoopNanos, int threads, boolean quick, long seed, Path resultsDir,
+                           List<String> unused) {
 
     public static final int DEFAULT_N = 10_000_000;
     public static final int QUICK_N = 1_000_000;
@@ -95,6 +98,7 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
     public BenchOptions {
         contenders = List.copyOf(contenders);
         workloads = List.copyOf(workloads);
+        unused = List.copyOf(unused);
     }
 
     /**
@@ -202,7 +206,29 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
         }
         return new BenchOptions(keyCount, contenders, workloadNames,
                 runs != null ? runs : quick ? QUICK_RUNS : DEFAULT_RUNS,
-                rate, openLoopNanos, threads, quick, seed, resultsDir);
+                rate, openLoopNanos, threads, quick, seed, resultsDir, unusedOptions(given, workloads));
+    }
+
+    /**
+     * The options in {@code given} that only a workload missing from {@code baseNames} reads, each with why. They
+     * stay accepted (a script may pass them to every run), but a rate or thread count that silently changes
+     * nothing reads as a measurement of something that was never run.
+     */
+    private static List<String> unusedOptions(final Set<String> given, final List<String> baseNames) {
+        final List<String> unused = new ArrayList<>();
+        addIfUnused(unused, given, baseNames, "--rate", "open-loop");
+        addIfUnused(unused, given, baseNames, "--duration", "open-loop");
+        addIfUnused(unused, given, baseNames, "--threads", "mixed-mt");
+        return unused;
+    }
+
+    private static void addIfUnused(final List<String> unused, final Set<String> given, final List<String> baseNames,
+                                    final String option, final String reader) {
+        if (given.contains(option) && !baseNames.contains(reader)) {
+            unused.add(option + " is read by " + reader + " only, which this run leaves out"
+                    + (Workloads.defaultBaseNames().contains(reader) ? " (--workloads does not name it)"
+                    : " (it runs only when --workloads names it)"));
+        }
     }
 
     /**

@@ -36,6 +36,9 @@ public final class Main {
             System.exit(2);
             return;
         }
+        for (final String unused : options.unused()) {
+            System.err.println("panamap bench: warning: " + unused);
+        }
         System.exit(new BenchRunner(options, args).run());
     }
 }

@@ -274,6 +274,22 @@ class BenchOptionsTest {
         assertEquals(4, parse("--workloads", "mixed-mt", "--n", "4", "--threads", "4").threads());
     }
 
+    /** Accepted as above, but named: a rate or thread count that changes nothing would read as if it had. */
+    @Test
+    void anOptionOnlyALeftOutWorkloadReadsShouldBeListedAsUnused() throws UsageException {
+        assertEquals(List.of(), parse().unused());
+        assertEquals(List.of(), parse("--workloads", "open-loop,mixed-mt", "--rate", "5k", "--duration", "2",
+                "--threads", "3").unused());
+        assertEquals(List.of("--rate is read by open-loop only, which this run leaves out (--workloads does not"
+                        + " name it)", "--duration is read by open-loop only, which this run leaves out (--workloads"
+                        + " does not name it)"),
+                parse("--workloads", "grow,get", "--rate", "5k", "--duration", "2").unused());
+        assertEquals(List.of("--threads is read by mixed-mt only, which this run leaves out (it runs only when"
+                + " --workloads names it)"), parse("--threads", "4").unused());
+        assertEquals(List.of(), parse("--keys", "string", "--workloads", "open-loop", "--rate", "5k").unused(),
+                "open-loop-str reads it too");
+    }
+
     @Test
     void shouldRecogniseHelp() {
         assertTrue(BenchOptions.wantsHelp(List.of("--help")));

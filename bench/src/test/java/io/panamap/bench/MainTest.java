@@ -41,6 +41,17 @@ class MainTest {
         assertTrue(Files.notExists(dir.resolve("results")), "nothing run, nothing written");
     }
 
+    @Test
+    void anOptionNoWorkloadOfTheRunReadsShouldBeWarnedOfBeforeAnyChildStarts(@TempDir final Path dir)
+            throws Exception {
+        // A results path under a file: the run stops right after the warnings, before any child JVM.
+        final Path file = Files.writeString(dir.resolve("file"), "");
+        final Exit exit = main(dir, "--workloads", "get", "--threads", "4", "--results", file.toString());
+        assertEquals(2, exit.code(), exit.err());
+        assertEquals("panamap bench: warning: --threads is read by mixed-mt only, which this run leaves out (it runs"
+                + " only when --workloads names it)", exit.err().lines().findFirst().orElse(""), exit.err());
+    }
+
     private static Exit main(final Path dir, final String... args) throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
