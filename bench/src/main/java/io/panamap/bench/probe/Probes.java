@@ -20,23 +20,35 @@ import java.util.function.Consumer;
 public final class Probes {
 
     private static final Map<String, Probe> PROBES = new TreeMap<>(Map.of(
-            "growth-starts", new Probe(GrowthStartProbe::main,
-                    "[builds] [keys]: p50/p99/max of the insert that starts each doubling, over many builds"),
-            "first-table", new Probe(FirstTableProbe::main,
-                    "[keys]: a fresh JVM's first table: construction, first insert, first growth, slow inserts"),
-            "slow-puts", new Probe(SlowPutProbe::main,
-                    "[keys] [builds]: puts over 15 µs per build, growing and presized, and the gaps between them"),
-            "memory", new Probe(MemoryProbe::main,
-                    "[keys]: native memory of a grown, a presized and a drained table; releaseSpareMemory(), trimToSize()")));
+            "growth-starts", new Probe(GrowthStartProbe::main, List.of("builds", "keys"),
+                    "p50/p99/max of the insert that starts each doubling, over many builds"),
+            "first-table", new Probe(FirstTableProbe::main, List.of("keys"),
+                    "a fresh JVM's first table: construction, first insert, first growth, slow inserts"),
+            "slow-puts", new Probe(SlowPutProbe::main, List.of("keys", "builds"),
+                    "puts over 15 µs per build, growing and presized, and the gaps between them"),
+            "memory", new Probe(MemoryProbe::main, List.of("keys"),
+                    "native memory of a grown, a presized and a drained table; releaseSpareMemory(), trimToSize()")));
 
-    private record Probe(Consumer<String[]> main, String usage) {
+    /** The words that ask for the list rather than name a probe, as {@code ./panamap bench} takes them. */
+    private static final List<String> HELP = List.of("help", "-h", "--help");
+
+    /**
+     * @param arguments   the names of its optional arguments, in order
+     * @param description one line
+     */
+    private record Probe(Consumer<String[]> main, List<String> arguments, String description) {
+
+        /** "[keys] [builds]" */
+        String synopsis() {
+            return String.join(" ", arguments.stream().map(name -> "[" + name + "]").toList());
+        }
     }
 
     private Probes() {
     }
 
     public static void main(final String[] args) {
-        if (args.length == 0) {
+        if (args.length == 0 || HELP.contains(args[0])) {
             System.out.print(usage(null)); // the list asked for
             return;
         }
@@ -45,11 +57,26 @@ public final class Probes {
             System.exit(2);
         }
         try {
-            PROBES.get(args[0]).main().accept(Arrays.copyOfRange(args, 1, args.length));
-        } catch (final IllegalArgumentException e) { // a bad count, or not a number at all
+            PROBES.get(args[0]).main().accept(probeArgs(args));
+        } catch (final IllegalArgumentException e) { // a bad count, not a number at all, or one too many
             System.err.println("probe " + args[0] + ": " + e.getMessage() + "\n" + usage(null));
             System.exit(2);
         }
+    }
+
+    /**
+     * The arguments for the probe {@code args[0]} names, those after its name. More than it reads is an error
+     * rather than ignored: {@code memory 10M 3} does not make three builds.
+     */
+    static String[] probeArgs(final String[] args) {
+        final Probe probe = PROBES.get(args[0]);
+        final String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        final int most = probe.arguments().size();
+        if (rest.length > most) {
+            throw new IllegalArgumentException("takes at most " + most + (most == 1 ? " argument, " : " arguments, ")
+                    + probe.synopsis() + "; got " + rest.length + ": " + String.join(" ", rest));
+        }
+        return rest;
     }
 
     static String usage(final String unknown) {
@@ -58,7 +85,8 @@ public final class Probes {
             text.append("unknown probe: ").append(unknown).append('\n');
         }
         text.append("Usage: ./panamap probe <name> [args]\n");
-        PROBES.forEach((name, probe) -> text.append("  ").append(name).append(' ').append(probe.usage()).append('\n'));
+        PROBES.forEach((name, probe) -> text.append("  ").append(name).append(' ').append(probe.synopsis())
+                .append(": ").append(probe.description()).append('\n'));
         return text.toString();
     }
 
