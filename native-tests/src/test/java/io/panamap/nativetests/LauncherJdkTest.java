@@ -65,6 +65,7 @@ class LauncherJdkTest {
         final Run run = launch(home, List.of(onPath.resolve("bin")), search.toString());
 
         run.assertChose(home, "22.0.2");
+        assertEquals("", run.err(), "nothing to say when JAVA_HOME is taken");
     }
 
     @Test
@@ -78,6 +79,19 @@ class LauncherJdkTest {
 
         // The search folders come last: their newer JDK does not beat a good java on the PATH.
         run.assertChose(onPath, "23.0.1");
+        // Whoever set JAVA_HOME expects that JDK: the launcher says why it took another, even for `jdk`.
+        assertEquals("panamap: not using JAVA_HOME=" + home + " (java 17, too old)", run.err().strip());
+    }
+
+    @Test
+    void aJavaHomeThatIsNoJdkShouldBeNamedAsPassedOver() throws Exception {
+        final Path home = Files.createDirectories(dir.resolve("not-a-jdk"));
+        final Path onPath = jdk(dir.resolve("path"), "25");
+
+        final Run run = launch(home, List.of(onPath.resolve("bin")), dir.resolve("none").toString());
+
+        run.assertChose(onPath, "25");
+        assertEquals("panamap: not using JAVA_HOME=" + home + " (no bin/java)", run.err().strip());
     }
 
     @Test
@@ -88,6 +102,8 @@ class LauncherJdkTest {
         final Run run = launch(home, List.of(onPath.resolve("bin")), dir.resolve("none").toString());
 
         run.assertChose(onPath, "22");
+        assertEquals("panamap: not using JAVA_HOME=" + home + " (java 25, but no javac: a JRE, not a JDK)",
+                run.err().strip());
     }
 
     @Test
