@@ -36,9 +36,20 @@ final class BenchRunner {
     private static final String INDENT = "        ";
     /** File in the results folder holding one {@link ResultLine} per child, in run order. */
     static final String RESULT_LINES = "results.txt";
+    /** Written instead of the report into the folder of a run that stopped before its end (a signal, an error). */
+    static final String INCOMPLETE = "INCOMPLETE.txt";
 
     private final BenchOptions options;
     private final List<String> args;
+    /**
+     * Whether the results folder holds its report or the note that it never will: whichever of the two is written
+     * first, under {@link #settling}, is the only one, so a report half-written when a signal came is finished
+     * rather than joined by the note, and a note is not joined by a report of children stopped mid-run.
+     */
+    private boolean settled;
+    private final Object settling = new Object();
+    /** Children that have ended, ok or not; read by the shutdown hook. */
+    private volatile int childrenEnded;
 
     BenchRunner(final BenchOptions options, final List<String> args) {
         this.options = options;
@@ -65,6 +76,10 @@ final class BenchRunner {
             pairs += Workloads.contendersFor(workload, options.contenders()).size();
         }
         final int total = options.runs() * pairs;
+        // Until the report is written, stopping this JVM (Ctrl-C, kill, an exception) leaves a note beside the
+        // histograms of the children that ended, so that the folder is not taken for a run's results.
+        final Thread noteIfStopped = new Thread(() -> noteIncomplete(dir, total), "note-incomplete-run");
+        Runtime.getRuntime().addShutdownHook(noteIfStopped);
         System.err.printf("panamap bench: %d workload(s), %d contender(s) (each on the workloads it has a map for),"
                         + " %d run(s) = %d child JVMs, N = %s; results in %s%n", options.workloads().size(),
                 options.contenders().size(), options.runs(), total, Format.count(options.n()), dir);
@@ -84,6 +99,7 @@ final class BenchRunner {
                     System.err.println(INDENT + (outcome.ok() ? "done in " + took
                             : "FAILED after " + took + ": " + outcome.failure()));
                     outcomes.add(outcome);
+                    childrenEnded = outcomes.size();
                 }
             }
         }
@@ -103,9 +119,20 @@ final class BenchRunner {
         System.out.println();
         System.out.print(TextRenderer.render(report));
         final Path markdown = dir.resolve("REPORT.md");
-        Files.writeString(markdown, MarkdownRenderer.render(report));
-        // The children's result lines, so that a later tool can re-render or compare runs without re-running.
-        Files.write(dir.resolve(RESULT_LINES), outcomes.stream().map(ResultLine::encode).toList());
+        synchronized (settling) {
+            if (settled) { // stopping: the note is written
+                return 1;
+            }
+            Files.writeString(markdown, MarkdownRenderer.render(report));
+            // The children's result lines, so that a later tool can re-render or compare runs without re-running.
+            Files.write(dir.resolve(RESULT_LINES), outcomes.stream().map(ResultLine::encode).toList());
+            settled = true;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(noteIfStopped);
+        } catch (final IllegalStateException e) {
+            // this JVM is stopping: the hook runs, and finds the report written
+        }
         System.out.println();
         System.out.println("Report written to " + markdown);
 
@@ -115,6 +142,26 @@ final class BenchRunner {
             return 1;
         }
         return 0;
+    }
+
+    /** Writes {@link #INCOMPLETE} into {@code dir}, unless the report is written there. */
+    private void noteIncomplete(final Path dir, final int total) {
+        synchronized (settling) {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            final String ended = childrenEnded + " of " + total + " child JVMs";
+            try {
+                Files.writeString(dir.resolve(INCOMPLETE), "This run stopped after " + ended + " had ended, before"
+                        + " its report was written: REPORT.md and " + RESULT_LINES + " are missing, and the"
+                        + " histograms here are those of the children that ended.\n");
+            } catch (final IOException e) {
+                // stopping: the message below is all that is left to give
+            }
+            System.err.println("panamap bench: stopped after " + ended + ", without a report; " + dir
+                    + " holds the histograms of those that ended (" + INCOMPLETE + ")");
+        }
     }
 
     /** The charts of this run; a chart that cannot be drawn costs only itself (the report says why). */
