@@ -198,6 +198,17 @@ class LauncherJdkTest {
         run.assertFailedListing("JAVA_HOME: not set", "java on PATH: none", empty + ": no JDKs in it");
     }
 
+    @Test
+    void anArgumentToACommandThatTakesNoneShouldBeRefusedNotIgnored() throws Exception {
+        final Path home = jdk(dir.resolve("home"), "25");
+
+        final Run run = launch(home, List.of(), dir.resolve("none").toString(), "--verbose", "x");
+
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("", run.out());
+        assertEquals("panamap: jdk takes no arguments, got: --verbose x", run.err().strip());
+    }
+
     /** What one run of the launcher left behind. */
     private record Run(int exitCode, String out, String err) {
 
@@ -223,11 +234,11 @@ class LauncherJdkTest {
     }
 
     /**
-     * Runs {@code bash panamap jdk} with nothing in its environment but a PATH of the launcher's tools and
-     * {@code bins}, {@code $JAVA_HOME} if {@code javaHome} is not null, and {@code $PANAMAP_JDK_SEARCH_DIRS}.
+     * Runs {@code bash panamap jdk extraArgs...} with nothing in its environment but a PATH of the launcher's tools
+     * and {@code bins}, {@code $JAVA_HOME} if {@code javaHome} is not null, and {@code $PANAMAP_JDK_SEARCH_DIRS}.
      */
-    private Run launch(final Path javaHome, final List<Path> bins, final String searchDirs)
-            throws IOException, InterruptedException {
+    private Run launch(final Path javaHome, final List<Path> bins, final String searchDirs,
+                       final String... extraArgs) throws IOException, InterruptedException {
         final List<String> path = new ArrayList<>();
         bins.forEach(bin -> path.add(bin.toString()));
         path.add(tools.toString());
@@ -237,8 +248,9 @@ class LauncherJdkTest {
         if (javaHome != null) {
             environment.put("JAVA_HOME", javaHome.toString());
         }
-        final ProcessBuilder builder = new ProcessBuilder(bash.toString(), LAUNCHER.toString(), "jdk")
-                .directory(dir.toFile());
+        final List<String> command = new ArrayList<>(List.of(bash.toString(), LAUNCHER.toString(), "jdk"));
+        command.addAll(List.of(extraArgs));
+        final ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().clear();
         builder.environment().putAll(environment);
         // To files, not pipes, so that a launcher that hangs is caught by the timeout below.
