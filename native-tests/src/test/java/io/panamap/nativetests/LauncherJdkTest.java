@@ -44,11 +44,11 @@ class LauncherJdkTest {
 
     @BeforeEach
     void putTheToolsTheLauncherNeedsOnThePath() throws IOException {
-        bash = onPath("bash");
+        bash = NativeTools.onPath("bash");
         NativeTools.requireThat(bash != null, "bash is not on the PATH");
         tools = Files.createDirectories(dir.resolve("tools"));
         for (final String tool : TOOLS) {
-            final Path real = onPath(tool);
+            final Path real = NativeTools.onPath(tool);
             NativeTools.requireThat(real != null, tool + " is not on the PATH");
             // A script that runs the tool, not a link to it: JUnit warns of every link out of a @TempDir it deletes.
             script(tools.resolve(tool), "exec " + quoted(real.toString()) + " \"$@\"\n");
@@ -312,22 +312,5 @@ class LauncherJdkTest {
 
     private static String quoted(final String word) {
         return "'" + word.replace("'", "'\\''") + "'";
-    }
-
-    /** The first executable file named {@code name} on this JVM's PATH, or null. */
-    private static Path onPath(final String name) {
-        final String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (final String folder : path.split(File.pathSeparator)) {
-            if (!folder.isEmpty()) {
-                final Path candidate = Path.of(folder, name);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        return null;
     }
 }

@@ -2,6 +2,7 @@ package io.panamap.nativetests;
 
 import org.junit.jupiter.api.Assumptions;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,5 +84,22 @@ final class NativeTools {
         } catch (final IOException | InterruptedException e) {
             return false;
         }
+    }
+
+    /** The first executable file named {@code name} on this JVM's PATH, or null. */
+    static Path onPath(final String name) {
+        final String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (final String folder : path.split(File.pathSeparator)) {
+            if (!folder.isEmpty()) {
+                final Path candidate = Path.of(folder, name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
     }
 }
