@@ -147,6 +147,10 @@ public record BenchOptions(int n, List<String> contenders, List<String> workload
                 value = arg.substring(eq + 1);
             } else if (arg.startsWith("--") && i + 1 < args.size()) {
                 value = args.get(++i);
+                // "--results --quick" forgot the folder: taken as one, it would run the full benchmark into it.
+                if (value.startsWith("--")) {
+                    throw new UsageException(option + " needs a value, not the option " + value);
+                }
             } else if (arg.startsWith("--")) {
                 throw new UsageException(option + " needs a value");
             } else {

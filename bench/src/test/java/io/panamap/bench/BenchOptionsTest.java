@@ -231,6 +231,7 @@ class BenchOptionsTest {
             "stray;                     unexpected argument; 'stray'",
             "--quick=yes;               --quick takes no value; yes",
             "--n;                       --n needs a value; --n",
+            "--results --quick;         --results needs a value, not the option --quick; --quick",
             "--contenders hashmap --contenders fastutil; --contenders is given twice; once",
             "--workload grow --workloads get; --workloads is given twice; once",
             "--workloads mixed-mt --n 3 --threads 4; --threads; --n 3",
