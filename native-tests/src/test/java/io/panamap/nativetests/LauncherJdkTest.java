@@ -21,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * How {@code ./panamap} finds a JDK: {@code $JAVA_HOME} if it is a JDK of at least 22, else the {@code java} on
+ * How {@code ./panamap} finds a JDK: {@code $JAVA_HOME} if it is a JDK of at least 25, else the {@code java} on
  * the PATH judged by the {@code java.home} it reports (a version manager's shim is a script elsewhere), else the
- * newest JDK of at least 22 under {@code $PANAMAP_JDK_SEARCH_DIRS}; JREs and older JDKs are passed over, and when
+ * newest JDK of at least 25 under {@code $PANAMAP_JDK_SEARCH_DIRS}; JREs and older JDKs are passed over, and when
  * nothing fits it says what it looked at. Each case runs {@code bash panamap jdk} in an environment of its own
  * whose JDKs are fakes: a {@code bin/java} script that prints the banner a given version prints, and a
  * {@code bin/javac} or not. The PATH holds only the few tools the launcher needs, so that the machine's own
@@ -57,28 +57,28 @@ class LauncherJdkTest {
 
     @Test
     void aJdkInJavaHomeShouldWinOverTheJavaOnThePathAndTheSearchFolders() throws Exception {
-        final Path home = jdk(dir.resolve("home"), "22.0.2");
-        final Path onPath = jdk(dir.resolve("path"), "25.0.1");
+        final Path home = jdk(dir.resolve("home"), "25.0.2");
+        final Path onPath = jdk(dir.resolve("path"), "26.0.1");
         final Path search = Files.createDirectories(dir.resolve("jvm"));
-        jdk(search.resolve("jdk-26"), "26");
+        jdk(search.resolve("jdk-27"), "27");
 
         final Run run = launch(home, List.of(onPath.resolve("bin")), search.toString());
 
-        run.assertChose(home, "22.0.2");
+        run.assertChose(home, "25.0.2");
         assertEquals("", run.err(), "nothing to say when JAVA_HOME is taken");
     }
 
     @Test
     void aJavaHomeTooOldShouldGiveWayToTheJavaOnThePath() throws Exception {
         final Path home = jdk(dir.resolve("home"), "17.0.2");
-        final Path onPath = jdk(dir.resolve("path"), "23.0.1");
+        final Path onPath = jdk(dir.resolve("path"), "25.0.1");
         final Path search = Files.createDirectories(dir.resolve("jvm"));
-        jdk(search.resolve("jdk-25"), "25");
+        jdk(search.resolve("jdk-26"), "26");
 
         final Run run = launch(home, List.of(onPath.resolve("bin")), search.toString());
 
         // The search folders come last: their newer JDK does not beat a good java on the PATH.
-        run.assertChose(onPath, "23.0.1");
+        run.assertChose(onPath, "25.0.1");
         // Whoever set JAVA_HOME expects that JDK: the launcher says why it took another, even for `jdk`.
         assertEquals("panamap: not using JAVA_HOME=" + home + " (java 17, too old)", run.err().strip());
     }
@@ -97,11 +97,11 @@ class LauncherJdkTest {
     @Test
     void aJreInJavaHomeShouldGiveWayToTheJavaOnThePath() throws Exception {
         final Path home = jre(dir.resolve("home"), "25");
-        final Path onPath = jdk(dir.resolve("path"), "22");
+        final Path onPath = jdk(dir.resolve("path"), "25.0.1");
 
         final Run run = launch(home, List.of(onPath.resolve("bin")), dir.resolve("none").toString());
 
-        run.assertChose(onPath, "22");
+        run.assertChose(onPath, "25.0.1");
         assertEquals("panamap: not using JAVA_HOME=" + home + " (java 25, but no javac: a JRE, not a JDK)",
                 run.err().strip());
     }
@@ -122,21 +122,21 @@ class LauncherJdkTest {
 
     @Test
     void theNewestJdkInTheSearchFoldersShouldBeChosenWhereverItIsListed() throws Exception {
-        // Listed in this order: 21, 23, 22 | 25, a JRE 26 that is passed over, 24. The newest is neither the first
-        // nor the last good one, nor the newest of the first folder that holds a good one.
+        // Listed in this order: 24 (too old), 26, 25 | 28, a JRE 29 that is passed over, 27. The newest is neither
+        // the first nor the last good one, nor the newest of the first folder that holds a good one.
         final Path one = Files.createDirectories(dir.resolve("one"));
         final Path two = Files.createDirectories(dir.resolve("two"));
-        jdk(one.resolve("a-jdk-21"), "21.0.5");
-        jdk(one.resolve("b-jdk-23"), "23.0.2");
-        jdk(one.resolve("c-jdk-22"), "22.0.2");
-        final Path newest = jdk(two.resolve("jdk-25"), "25.0.1");
-        jre(two.resolve("jre-26"), "26");
-        jdk(two.resolve("zulu-24"), "24.0.2");
+        jdk(one.resolve("a-jdk-24"), "24.0.2");
+        jdk(one.resolve("b-jdk-26"), "26.0.2");
+        jdk(one.resolve("c-jdk-25"), "25.0.2");
+        final Path newest = jdk(two.resolve("jdk-28"), "28.0.1");
+        jre(two.resolve("jre-29"), "29");
+        jdk(two.resolve("zulu-27"), "27.0.2");
 
         // A folder may be written with a trailing slash; the home printed has no double slash.
         final Run run = launch(null, List.of(), one + ":" + two + "/");
 
-        run.assertChose(newest, "25.0.1");
+        run.assertChose(newest, "28.0.1");
     }
 
     @Test
@@ -157,17 +157,17 @@ class LauncherJdkTest {
 
     @Test
     void anEarlyAccessBuildShouldCountAsItsVersionButGiveWayToItsRelease() throws Exception {
-        // "25-ea" is 25: newer than 22.0.2 and 24.0.2.
+        // "26-ea" is 26: newer than 25.0.2 and 25.0.3.
         final Path search = Files.createDirectories(dir.resolve("jvm"));
-        jdk(search.resolve("jdk-22"), "22.0.2");
-        final Path early = jdk(search.resolve("jdk-25-ea"), "25-ea");
-        jdk(search.resolve("jdk-24"), "24.0.2");
+        jdk(search.resolve("jdk-25"), "25.0.2");
+        final Path early = jdk(search.resolve("jdk-26-ea"), "26-ea");
+        jdk(search.resolve("jdk-25.0.3"), "25.0.3");
 
-        launch(null, List.of(), search.toString()).assertChose(early, "25-ea");
+        launch(null, List.of(), search.toString()).assertChose(early, "26-ea");
 
-        // Once 25 itself is installed (listed after the early-access build), it is the newer of the two.
-        final Path release = jdk(search.resolve("zulu-25"), "25");
-        launch(null, List.of(), search.toString()).assertChose(release, "25");
+        // Once 26 itself is installed (listed after the early-access build), it is the newer of the two.
+        final Path release = jdk(search.resolve("zulu-26"), "26");
+        launch(null, List.of(), search.toString()).assertChose(release, "26");
     }
 
     @Test
@@ -177,6 +177,8 @@ class LauncherJdkTest {
         final Path jdk8 = jdk(dir.resolve("jdk8"), "1.8.0_392", true, "jre");
         final Path search = Files.createDirectories(dir.resolve("jvm"));
         final Path jdk17 = jdk(search.resolve("jdk-17"), "17.0.2");
+        // Its FFM API is final, but it can neither compile for release 25 nor load what was compiled for it.
+        final Path jdk24 = jdk(search.resolve("jdk-24"), "24.0.2");
         final Path missing = dir.resolve("missing");
 
         final Run run = launch(home, List.of(jdk8.resolve("bin")), search + ":" + missing);
@@ -185,6 +187,7 @@ class LauncherJdkTest {
                 "JAVA_HOME: " + home + " (java 25, but no javac: a JRE, not a JDK)",
                 "java on PATH (" + jdk8.resolve("bin/java") + "): " + jdk8 + " (java 8, too old)",
                 search + ": " + jdk17 + " (java 17, too old)",
+                search + ": " + jdk24 + " (java 24, too old)",
                 missing + ": no such folder");
     }
 
@@ -220,7 +223,7 @@ class LauncherJdkTest {
         void assertFailedListing(final String... lookedAt) {
             assertNotEquals(0, exitCode, "exit code; stdout:\n" + out);
             assertEquals("", out, "nothing on stdout, where a script would read the JDK's home");
-            assertTrue(err.startsWith("panamap: error: no JDK 22 or newer found."), err);
+            assertTrue(err.startsWith("panamap: error: no JDK 25 or newer found."), err);
             final List<String> lines = err.lines().toList();
             for (final String line : lookedAt) {
                 assertTrue(lines.contains("  - " + line), "missing '" + line + "' in:\n" + err);
