@@ -1370,13 +1370,32 @@ final class HashTable {
     }
 
     private BucketArray newArray(final int logSize) {
-        final NativeBlock block = allocator.allocate(BucketArray.mappedBytes(layout, logSize));
+        final NativeBlock block = allocate(allocator, BucketArray.mappedBytes(layout, logSize));
         try {
             return new BucketArray(layout, block, logSize);
         } catch (final RuntimeException e) {
             block.close(); // an allocator that handed out too little: nothing else holds the block to free it
             throw e;
         }
+    }
+
+    /**
+     * {@code allocator.allocate(bytes)}, refusing a block that breaks {@link NativeAllocator}'s contract (none at
+     * all, or fewer bytes than asked) with a message naming the allocator. The table would otherwise fail later,
+     * on some access, with nothing to say why; a short block is freed, since nothing else holds it.
+     */
+    static NativeBlock allocate(final NativeAllocator allocator, final long bytes) {
+        final NativeBlock block = allocator.allocate(bytes);
+        if (block == null) {
+            throw new IllegalStateException("allocator " + allocator.describe() + " returned no block for " + bytes
+                    + " bytes");
+        }
+        if (block.byteSize() < bytes) {
+            block.close();
+            throw new IllegalArgumentException("block of " + block.byteSize() + " bytes from allocator "
+                    + allocator.describe() + " is too small for the " + bytes + " bytes asked");
+        }
+        return block;
     }
 
     /**

@@ -845,7 +845,7 @@ final class OutOfLineStore implements AutoCloseable {
     /** Maps {@code bytes}, telling the budget guard (so the table's events show it) if the allocator refuses. */
     private NativeBlock allocateReporting(final long bytes, final String purpose) {
         try {
-            return allocator.allocate(bytes);
+            return HashTable.allocate(allocator, bytes);
         } catch (final RuntimeException e) {
             budget.allocatorFailed(purpose, bytes, e);
             throw e;
@@ -887,7 +887,7 @@ final class OutOfLineStore implements AutoCloseable {
     private void prepareRegion(final long bytes) {
         final NativeBlock block;
         try {
-            block = allocator.allocate(bytes);
+            block = HashTable.allocate(allocator, bytes);
         } catch (final RuntimeException e) {
             return; // the writer maps it inline, and reports the failure there
         }

@@ -1,5 +1,6 @@
 package io.panamap;
 
+import io.panamap.codec.Codecs;
 import io.panamap.layout.BucketLayout;
 import io.panamap.memory.MemoryBudgetExceededException;
 import io.panamap.memory.NativeAllocator;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -161,6 +163,70 @@ class MemoryTest {
         assertTrue(failure.getMessage().contains("too small"), failure.getMessage());
         assertEquals(1, oneBucketShort.blocks.size());
         assertEquals(List.of(), aliveBlocks(oneBucketShort), "the short block is not leaked");
+    }
+
+    /**
+     * An allocator that breaks its contract by returning no block is named in the failure, for bucket arrays and
+     * for out-of-line storage alike, instead of a bare NullPointerException from inside the table; the table keeps
+     * what it stored and works once the allocator does.
+     */
+    @Test
+    void anAllocatorReturningNoBlockShouldBeNamedInTheFailureAndLoseNothing() {
+        final boolean[] broken = {true};
+        final RecordingAllocator noBlocks = new RecordingAllocator() {
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                return broken[0] ? null : super.allocate(byteSize);
+            }
+
+            @Override
+            public String describe() {
+                return "returning null";
+            }
+        };
+        final IllegalStateException atBuild = assertThrows(IllegalStateException.class,
+                () -> LongLongMap.builder().allocator(noBlocks).backgroundMemoryWork(false).build());
+        assertTrue(atBuild.getMessage().contains("allocator returning null returned no block"), atBuild.getMessage());
+        broken[0] = false;
+        try (OffHeapMap<Long, byte[]> map = OffHeapMap.builder(Codecs.longs(), Codecs.bytes()).allocator(noBlocks)
+                .backgroundMemoryWork(false).build()) {
+            map.put(1L, new byte[] {1});
+            broken[0] = true;
+            // Larger than a slab's biggest size class: a block of its own, mapped for this value.
+            final IllegalStateException atPut = assertThrows(IllegalStateException.class,
+                    () -> map.put(2L, new byte[1 << 20]));
+            assertTrue(atPut.getMessage().contains("allocator returning null returned no block"), atPut.getMessage());
+            assertEquals(1, map.size());
+            assertArrayEquals(new byte[] {1}, map.get(1L));
+            broken[0] = false;
+            map.put(2L, new byte[1 << 20]);
+            assertEquals(1 << 20, map.get(2L).length);
+        }
+    }
+
+    /** Out-of-line storage refuses, and frees, a block shorter than it asked for, as bucket arrays do. */
+    @Test
+    void anOutOfLineBlockShorterThanAskedShouldBeRefusedAndFreed() {
+        final boolean[] shortBlocks = {false};
+        final RecordingAllocator halves = new RecordingAllocator() {
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                return super.allocate(shortBlocks[0] ? byteSize / 2 : byteSize);
+            }
+        };
+        try (OffHeapMap<Long, byte[]> map = OffHeapMap.builder(Codecs.longs(), Codecs.bytes()).allocator(halves)
+                .backgroundMemoryWork(false).build()) {
+            shortBlocks[0] = true;
+            final IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
+                    () -> map.put(1L, new byte[] {1}));
+            assertTrue(failure.getMessage().contains("from allocator recording is too small"), failure.getMessage());
+            final NativeBlock refused = halves.blocks.get(halves.blocks.size() - 1);
+            assertFalse(refused.isAlive(), "the short block is not leaked");
+            assertEquals(0, map.size());
+            shortBlocks[0] = false;
+            map.put(1L, new byte[] {1});
+            assertArrayEquals(new byte[] {1}, map.get(1L));
+        }
     }
 
     @Test
