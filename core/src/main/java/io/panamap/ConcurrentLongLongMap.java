@@ -159,7 +159,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                         return result;
                     }
                 } catch (final RuntimeException e) {
-                    ShardSet.raced(lock, stamp, e);
+                    set.raced(lock, stamp, e);
                 }
             }
             Thread.onSpinWait();

@@ -162,7 +162,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
                         return result;
                     }
                 } catch (final RuntimeException e) {
-                    ShardSet.raced(lock, stamp, e);
+                    set.raced(lock, stamp, e);
                 }
             }
             Thread.onSpinWait();
@@ -224,7 +224,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
                         return length;
                     }
                 } catch (final RuntimeException e) {
-                    ShardSet.raced(lock, stamp, e);
+                    set.raced(lock, stamp, e);
                 }
             }
             Thread.onSpinWait();

@@ -117,10 +117,14 @@ final class ShardSet implements AutoCloseable {
     /**
      * Whether an optimistic read that threw {@code e} was racing a write (its stamp no longer validates): then
      * it is retried under the read lock. Otherwise the exception is real (a closed map, a bad argument) and is
-     * thrown.
+     * thrown; for a closed map, as the map's own, since a read that met closed memory has only the JDK's
+     * "Already closed" to say.
      */
-    static void raced(final StampedLock lock, final long stamp, final RuntimeException e) {
+    void raced(final StampedLock lock, final long stamp, final RuntimeException e) {
         if (lock.validate(stamp)) {
+            if (closed) {
+                throw new IllegalStateException(owner + " is closed", e);
+            }
             throw e;
         }
     }
