@@ -14,13 +14,24 @@ public final class NumaThreads {
     /** A pinning that {@link #close()} undoes, restoring the thread's previous CPUs. */
     public static final class Pinning implements AutoCloseable {
         private final long[] previous;
+        private final Thread thread = Thread.currentThread();
 
         private Pinning(final long[] previous) {
             this.previous = previous;
         }
 
+        /**
+         * Gives the pinned thread its previous CPUs back.
+         *
+         * @throws IllegalStateException on any other thread, changing nothing: the kernel call sets the CPUs of the
+         *                               thread that makes it
+         */
         @Override
         public void close() {
+            if (Thread.currentThread() != thread) {
+                throw new IllegalStateException("a pinning is undone on the thread it pinned, " + thread
+                        + ", not on " + Thread.currentThread());
+            }
             NumaSyscalls.setAffinity(previous);
         }
     }
@@ -28,16 +39,18 @@ public final class NumaThreads {
     /**
      * Restricts the calling thread to the CPUs of {@code node} until the returned pinning is closed. On a kernel
      * without NUMA, node 0 (the implicit node {@link NumaAllocator} accepts there too) holds every CPU, so the
-     * thread keeps the CPUs it has.
+     * thread keeps the CPUs it has. Close the pinning on the same thread.
      *
      * @throws IllegalArgumentException naming the nodes that exist if {@code node} does not
-     * @throws IllegalStateException    with the errno if the kernel refuses
+     * @throws IllegalStateException    with the errno if the kernel refuses, or on a virtual thread (its carrier,
+     *                                  shared with other virtual threads, would be pinned instead)
      */
     public static Pinning pinCurrentThread(final int node) {
         return pinCurrentThread(node, NumaTopology.detect());
     }
 
     static Pinning pinCurrentThread(final int node, final NumaTopology topology) {
+        refuseVirtualThread();
         if (!topology.supported() && node == 0) {
             return new Pinning(NumaSyscalls.affinity());
         }
@@ -52,6 +65,7 @@ public final class NumaThreads {
     }
 
     static Pinning pin(final List<Integer> cpus) {
+        refuseVirtualThread();
         final long[] mask = cpuMask(cpus);
         final long[] previous = NumaSyscalls.affinity();
         final int errno = NumaSyscalls.setAffinity(mask);
@@ -60,6 +74,17 @@ public final class NumaThreads {
                     + NumaSyscalls.errnoName(errno));
         }
         return new Pinning(previous);
+    }
+
+    /**
+     * A virtual thread runs on a carrier it does not own and may move to another: sched_setaffinity would pin the
+     * carrier, for every virtual thread it runs, and a later close could restore another carrier's CPUs.
+     */
+    private static void refuseVirtualThread() {
+        if (Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("a virtual thread cannot be pinned to a node: its carrier thread would be"
+                    + " (" + Thread.currentThread() + "); pin a platform thread");
+        }
     }
 
     /**

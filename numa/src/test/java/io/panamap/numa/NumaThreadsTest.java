@@ -33,6 +33,54 @@ class NumaThreadsTest {
     }
 
     /**
+     * sched_setaffinity sets the CPUs of the thread that calls it: a pinning closed on another thread would give that
+     * thread the pinned one's old CPUs and leave the pinned one where it was. It is refused and changes nothing. The
+     * other thread starts from the pinned thread, so it inherits the one CPU, and a wrong restore would show.
+     */
+    @Test
+    void aPinningShouldBeUndoneOnlyOnTheThreadItPinned() throws Exception {
+        onFreshThread(() -> {
+            final long[] before = NumaSyscalls.affinity();
+            final int cpu = NumaTopology.detect().node(0).cpus().getFirst();
+            final NumaThreads.Pinning pinning = NumaThreads.pin(List.of(cpu));
+            final long[] pinned = NumaSyscalls.affinity();
+            try {
+                onFreshThread(() -> {
+                    final IllegalStateException e = assertThrows(IllegalStateException.class, pinning::close);
+                    assertTrue(e.getMessage().contains("the thread it pinned"), e.getMessage());
+                    assertArrayEquals(pinned, NumaSyscalls.affinity(), "the other thread keeps its CPUs");
+                });
+            } catch (final InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertArrayEquals(pinned, NumaSyscalls.affinity(), "the pinned thread is still pinned");
+            pinning.close();
+            assertArrayEquals(before, NumaSyscalls.affinity());
+        });
+    }
+
+    /**
+     * A virtual thread runs on a carrier thread it does not own, and may move to another: pinning it would pin the
+     * carrier, for every virtual thread that carrier runs, and closing it could restore the wrong carrier's CPUs.
+     */
+    @Test
+    void aVirtualThreadShouldNotBePinned() throws Exception {
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread.ofVirtual().start(() -> failure.set(catchThrowable(() -> NumaThreads.pinCurrentThread(0)))).join();
+        assertTrue(failure.get() instanceof IllegalStateException e && e.getMessage().contains("virtual thread"),
+                String.valueOf(failure.get()));
+    }
+
+    private static Throwable catchThrowable(final Runnable action) {
+        try {
+            action.run();
+            return null;
+        } catch (final Throwable t) {
+            return t;
+        }
+    }
+
+    /**
      * Runs {@code test} on a new platform thread, so pinning leaves the test runner's thread alone, and rethrows
      * what it throws (a failed assertion on another thread would otherwise only be printed).
      */
