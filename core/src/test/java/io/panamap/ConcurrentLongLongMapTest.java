@@ -801,7 +801,8 @@ class ConcurrentLongLongMapTest {
         // Each names the map, the optimistic reads too, rather than the JDK's "Already closed" of its memory.
         uses.forEach((name, use) -> {
             final String message = assertThrows(IllegalStateException.class, use, name + " after close").getMessage();
-            assertTrue(message.startsWith("ConcurrentLongLongMap") && message.endsWith(" is closed"), name + ": " + message);
+            assertTrue(message.startsWith("ConcurrentLongLongMap") && message.endsWith(" is closed"),
+                    name + ": " + message);
         });
         assertEquals(4, map.shardCount(), "what needs no memory still answers");
     }

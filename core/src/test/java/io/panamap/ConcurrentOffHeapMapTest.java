@@ -285,7 +285,8 @@ class ConcurrentOffHeapMapTest {
         // Each names the map, the optimistic reads too, rather than the JDK's "Already closed" of its memory.
         uses.forEach((name, use) -> {
             final String message = assertThrows(IllegalStateException.class, use, name + " after close").getMessage();
-            assertTrue(message.startsWith("ConcurrentOffHeapMap") && message.endsWith(" is closed"), name + ": " + message);
+            assertTrue(message.startsWith("ConcurrentOffHeapMap") && message.endsWith(" is closed"),
+                    name + ": " + message);
         });
     }
 

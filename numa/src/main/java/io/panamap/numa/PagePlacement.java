@@ -22,8 +22,20 @@ public record PagePlacement(Map<Integer, Long> pagesPerNode, long notFaulted) {
         pagesPerNode = Map.copyOf(pagesPerNode);
     }
 
-    /** The placement of every 4 KiB page of {@code memory} (move_pages in query mode, page by page). */
+    /**
+     * The placement of every 4 KiB page of {@code memory} (move_pages in query mode, page by page).
+     *
+     * @throws IllegalArgumentException for a heap segment, whose address is no place in memory
+     * @throws IllegalStateException    for a segment whose memory has been freed
+     */
     public static PagePlacement of(final MemorySegment memory) {
+        if (!memory.isNative()) {
+            throw new IllegalArgumentException("pages are placed only for native memory, not a heap segment: "
+                    + memory);
+        }
+        if (!memory.scope().isAlive()) {
+            throw new IllegalStateException("the segment's memory has been freed: " + memory);
+        }
         final Map<Integer, Long> perNode = new TreeMap<>();
         long notFaulted = 0;
         final long start = memory.address() & ~(PAGE - 1);

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,22 @@ class NumaAllocatorTest {
             assertEquals(Map.of(0, 16L), touched.pagesPerNode());
             assertEquals(48, touched.notFaulted());
         }
+    }
+
+    /**
+     * Only live native memory has pages to place: a heap segment's address is an offset into its array, and a freed
+     * segment's pages are gone, so either would read as unfaulted pages at some unrelated address.
+     */
+    @Test
+    void placementShouldRefuseHeapAndFreedSegments() {
+        final IllegalArgumentException heap = assertThrows(IllegalArgumentException.class,
+                () -> PagePlacement.of(MemorySegment.ofArray(new byte[8192])));
+        assertTrue(heap.getMessage().contains("heap segment"), heap.getMessage());
+        final NativeBlock block = NumaAllocator.bind(0).allocate(4096);
+        final MemorySegment freed = block.segment();
+        block.close();
+        final IllegalStateException closed = assertThrows(IllegalStateException.class, () -> PagePlacement.of(freed));
+        assertTrue(closed.getMessage().contains("freed"), closed.getMessage());
     }
 
     @Test
