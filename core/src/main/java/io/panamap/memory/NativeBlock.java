@@ -11,18 +11,26 @@ import java.util.Objects;
  */
 public final class NativeBlock implements AutoCloseable {
 
+    /** A thread that owns no memory: a segment it may access is one every thread may. */
+    private static final Thread NO_OWNER = Thread.ofPlatform().unstarted(() -> { });
+
     private final Arena arena;
     private final MemorySegment segment;
 
     /**
      * @param arena   the shared arena whose closing frees {@code segment}
      * @param segment the memory, whose scope must be {@code arena}'s
+     * @throws IllegalArgumentException if {@code segment} is not {@code arena}'s, or is confined to one thread
      */
     public NativeBlock(final Arena arena, final MemorySegment segment) {
         this.arena = Objects.requireNonNull(arena, "arena");
         this.segment = Objects.requireNonNull(segment, "segment");
         if (!segment.scope().equals(arena.scope())) {
             throw new IllegalArgumentException("segment is not owned by the given arena");
+        }
+        if (!segment.isAccessibleBy(NO_OWNER)) {
+            throw new IllegalArgumentException("segment is confined to one thread; a table's memory needs a shared"
+                    + " arena, since its memory worker and readers use it from other threads");
         }
     }
 

@@ -216,6 +216,25 @@ class MmapTest {
         assertTrue(e.getMessage().contains("errno"), e.getMessage());
     }
 
+    /**
+     * Tables use their memory from other threads than the allocating one (the memory worker, readers): a block
+     * confined to one thread would fail later, on the worker, with nothing naming the allocator's mistake. It is
+     * refused where it is made.
+     */
+    @Test
+    void aBlockConfinedToOneThreadShouldBeRefused() {
+        try (Arena confined = Arena.ofConfined()) {
+            final MemorySegment segment = confined.allocate(4096);
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new NativeBlock(confined, segment));
+            assertTrue(e.getMessage().contains("shared arena"), e.getMessage());
+        }
+        final Arena shared = Arena.ofShared();
+        try (NativeBlock block = new NativeBlock(shared, shared.allocate(4096))) {
+            assertTrue(block.isAlive());
+        }
+    }
+
     @Test
     void theArenaFallbackShouldAlsoGiveZeroedFreeableMemory() {
         final NativeBlock block = NativeAllocators.arena().allocate(10_000);
