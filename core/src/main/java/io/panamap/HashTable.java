@@ -283,6 +283,11 @@ final class HashTable {
     private boolean fixedSeed;
     /** This table's index among a concurrent map's shards, or -1: for events and stats. */
     int shard = -1;
+    /**
+     * What a budget refusal adds for a shard whose budget is its share of a concurrent map's: ", whose budget is
+     * 1/n of the map's ..." ("" otherwise), since the share, not the map's budget, is what ran out.
+     */
+    String budgetShare = "";
     /** When the growth in progress started ({@link System#nanoTime}). */
     private long growthStartNanos;
     /** Time spent with two arrays by growths that have ended. */
@@ -1483,7 +1488,7 @@ final class HashTable {
             event.needed = needed;
             event.commit();
         }
-        throw new MemoryBudgetExceededException(purpose + " of " + owner, memoryBudget, used, needed);
+        throw new MemoryBudgetExceededException(purpose + " of " + owner + budgetShare, memoryBudget, used, needed);
     }
 
     /** Lets go of the prepared array, and gives up on a preparation under way (the worker then frees it). */

@@ -59,6 +59,7 @@ final class ShardSet implements AutoCloseable {
         table.useFixedSeed(seed);
         table.keepRetiredMappings(options.retiredMappingsPerShard());
         table.shard = shard;
+        table.budgetShare = options.budgetShare();
         tables[shard] = table;
     }
 
@@ -392,15 +393,19 @@ final class ShardSet implements AutoCloseable {
          */
         RuntimeException shardFailure(final RuntimeException failure, final int shard, final String mapName) {
             if (failure instanceof MemoryBudgetExceededException refused && memoryBudget != Long.MAX_VALUE) {
-                final int shards = 1 << logShards;
                 final MemoryBudgetExceededException restated = new MemoryBudgetExceededException(
-                        "the first array of " + mapName + " shard " + shard + ", whose budget is 1/" + shards
-                                + " of the map's " + memoryBudget + " bytes (fewer shards, or a larger budget, give"
-                                + " each more)", refused.budgetBytes(), refused.usedBytes(), refused.requestedBytes());
+                        "the first array of " + mapName + " shard " + shard + budgetShare(),
+                        refused.budgetBytes(), refused.usedBytes(), refused.requestedBytes());
                 restated.initCause(refused);
                 return restated;
             }
             return failure;
+        }
+
+        /** How a shard's budget refusal says that the budget is its share of the map's ("" for no budget). */
+        String budgetShare() {
+            return memoryBudget == Long.MAX_VALUE ? "" : ", whose budget is 1/" + (1 << logShards) + " of the map's "
+                    + memoryBudget + " bytes (fewer shards, or a larger budget, give each more)";
         }
 
         long perShardBudget() {

@@ -519,6 +519,7 @@ class ConcurrentLongLongMapTest {
                 }
             });
             assertTrue(e.getMessage().contains("ConcurrentLongLongMap shard "), e.getMessage());
+            assertTrue(e.getMessage().contains("whose budget is 1/4 of the map's 65536 bytes"), e.getMessage());
             assertEquals(16_384, e.budgetBytes(), "the shard's share of the budget");
             final long size = map.size();
             assertTrue(size > 0, "the map kept what it admitted");

@@ -1,6 +1,7 @@
 package io.panamap;
 
 import io.panamap.codec.Codecs;
+import io.panamap.memory.MemoryBudgetExceededException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
@@ -288,6 +289,25 @@ class ConcurrentOffHeapMapTest {
             assertTrue(message.startsWith("ConcurrentOffHeapMap") && message.endsWith(" is closed"),
                     name + ": " + message);
         });
+    }
+
+    /**
+     * Out-of-line storage takes the budget a 256 KiB slab at a time, per shard: a map whose total budget looks
+     * ample can refuse its first value when each shard's share is smaller than a slab. The refusal says the
+     * budget is a share of the map's, and what gives each shard more.
+     */
+    @Test
+    void aShardRefusingOutOfLineStorageShouldSayItsBudgetIsAShareOfTheMaps() {
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map = ConcurrentOffHeapMap.builder(Codecs.utf8(),
+                Codecs.bytes()).shards(8).memoryBudget(8 * 100_000).build()) {
+            final MemoryBudgetExceededException e = assertThrows(MemoryBudgetExceededException.class,
+                    () -> map.set("key", bytes("value")));
+            assertTrue(e.getMessage().contains("slab"), e.getMessage());
+            assertTrue(e.getMessage().contains("whose budget is 1/8 of the map's 800000 bytes (fewer shards, or a"
+                    + " larger budget, give each more)"), e.getMessage());
+            assertEquals(100_000, e.budgetBytes());
+            assertEquals(0, map.size());
+        }
     }
 
     /** The map's storage figures are its shards' added up: the bytes of every encoding, wherever it landed. */
