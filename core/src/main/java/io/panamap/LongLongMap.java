@@ -588,7 +588,10 @@ public final class LongLongMap implements AutoCloseable {
         return table.closed;
     }
 
-    /** Frees all native memory now; every later use throws {@link IllegalStateException}. Idempotent. */
+    /**
+     * Frees all native memory now; every later use throws {@link IllegalStateException}. Idempotent. Nothing else
+     * frees it: a table dropped unclosed keeps its memory until the JVM exits.
+     */
     @Override
     public void close() {
         table.close();

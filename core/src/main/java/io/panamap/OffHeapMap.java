@@ -638,7 +638,10 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         return table.closed;
     }
 
-    /** Frees all native memory, buckets and out-of-line storage; every later use throws {@link IllegalStateException}. */
+    /**
+     * Frees all native memory, buckets and out-of-line storage; every later use throws {@link IllegalStateException}.
+     * Nothing else frees it: a table dropped unclosed keeps its memory until the JVM exits.
+     */
     @Override
     public void close() {
         table.close();
