@@ -11,8 +11,11 @@ import java.util.Objects;
  */
 public final class NativeBlock implements AutoCloseable {
 
-    /** A thread that owns no memory: a segment it may access is one every thread may. */
-    private static final Thread NO_OWNER = Thread.ofPlatform().unstarted(() -> { });
+    /**
+     * A thread that owns no memory: a segment it may access is one every thread may. Never started; named, so that
+     * it takes no number from the JVM's "Thread-n" names of the application's threads.
+     */
+    private static final Thread NO_OWNER = Thread.ofPlatform().name("panamap-no-owner").unstarted(() -> { });
 
     private final Arena arena;
     private final MemorySegment segment;
