@@ -461,9 +461,8 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
         /**
          * Native bytes for the whole map, buckets and out-of-line storage, split evenly between shards, each of
-         * which refuses past its share. Out-of-line storage takes a shard's share a 256 KiB slab at a time (one
-         * at least per size class in use), so each share must hold a slab before the shard stores any
-         * variable-length or large encoding.
+         * which refuses past its share. Out-of-line storage is charged to a shard's share by the 4 KiB page as
+         * its slabs hand blocks out.
          */
         public Builder<K, V> memoryBudget(final long bytes) {
             options.memoryBudget(bytes);

@@ -86,10 +86,14 @@ import java.util.Objects;
  *
  * <h2>Budget</h2>
  *
- * <p>{@link #committedBytes()} is what the table charges against its memory budget: slabs in use times
- * 256 KiB, plus the size of every dedicated block. The {@link BudgetGuard} is asked before a slab is taken
- * and before a dedicated block is mapped; a refusal changes nothing. Regions are not charged (address space
- * only), nor is the Java-heap bookkeeping (28 bytes per slab).
+ * <p>{@link #committedBytes()} is what the table charges against its memory budget: the pages of each slab
+ * in use from its start to the end of the last block it has handed out (the pages its blocks can have
+ * touched), plus the size of every dedicated block. Charging whole slabs instead would make a table that stores
+ * a few short strings in each of several classes, or a concurrent map's shards with small shares of a
+ * budget, refuse at a fraction of what they hold. The {@link BudgetGuard} is asked before a block is handed
+ * out past a slab's last charged page (a new slab's first block included) and before a dedicated block is
+ * mapped; a refusal changes nothing. Regions are not charged (address space only), nor is the Java-heap
+ * bookkeeping (28 bytes per slab).
  *
  * <h2>Threads and misuse</h2>
  *
@@ -114,7 +118,7 @@ final class OutOfLineStore implements AutoCloseable {
         };
 
         /**
-         * Returns if the table may commit {@code bytes} more, for {@code purpose} (e.g. "a 256 KiB slab of
+         * Returns if the table may commit {@code bytes} more, for {@code purpose} (e.g. "slab pages of
          * 40-byte out-of-line blocks"); otherwise throws, and the store changes nothing.
          *
          * @throws MemoryBudgetExceededException to refuse
@@ -131,9 +135,9 @@ final class OutOfLineStore implements AutoCloseable {
     /**
      * Bytes of one slab: 256 KiB. Large enough that the largest class still fits 4 blocks (tail waste at
      * most 12.5%) and that a class of short strings takes a new slab only every few thousand blocks; small
-     * enough that a class with a handful of live blocks commits little (49 classes with one block each
-     * commit 12.25 MiB, of which only the touched pages are resident). A multiple of the page size, so
-     * giving a slab back drops whole pages.
+     * enough that a slab pinned by one live block holds little. A slab commits only the pages its blocks were
+     * handed out in ({@link #committedBytes}). A multiple of the page size, so giving a slab back drops whole
+     * pages.
      */
     static final long SLAB_BYTES = 1L << SLAB_SHIFT;
     /** log2 of {@link #MIN_CLASS_BYTES}. */
@@ -187,7 +191,7 @@ final class OutOfLineStore implements AutoCloseable {
         SLAB_PURPOSE = new String[count];
         for (int c = 0; c < count; c++) {
             BLOCKS_PER_SLAB[c] = (int) (SLAB_BYTES / CLASS_BYTES[c]);
-            SLAB_PURPOSE[c] = "a " + (SLAB_BYTES >> 10) + " KiB slab of " + CLASS_BYTES[c] + "-byte out-of-line blocks";
+            SLAB_PURPOSE[c] = "slab pages of " + CLASS_BYTES[c] + "-byte out-of-line blocks";
         }
     }
 
@@ -286,6 +290,8 @@ final class OutOfLineStore implements AutoCloseable {
     // ---- accounting
     /** Slabs serving a class. */
     private int slabsInUse;
+    /** The pages of those slabs their blocks were handed out in (see {@link #committedBytes}). */
+    private long slabPageBytes;
     /** Dedicated blocks live. */
     private long dedicatedBlocks;
     /** Their bytes. */
@@ -368,10 +374,18 @@ final class OutOfLineStore implements AutoCloseable {
             return allocateDedicated(length);
         }
         final int sizeClass = classIndex(length);
-        final int slab = partialHead[sizeClass] != NONE ? partialHead[sizeClass] : takeSlab(sizeClass);
+        final int classBytes = CLASS_BYTES[sizeClass];
+        // The budget is charged by the page as a slab's blocks are first handed out, so it is asked before
+        // anything changes: for the pages a bump past the slab's last touched page adds (a new slab's first).
+        final int head = partialHead[sizeClass];
+        final long newPages = head == NONE ? pageRounded(classBytes)
+                : slabFreeHead[head] != NONE ? 0 : pagesAdded((long) slabBump[head] * classBytes, classBytes);
+        if (newPages != 0) {
+            budget.admit(newPages, SLAB_PURPOSE[sizeClass]);
+        }
+        final int slab = head != NONE ? head : takeSlab(sizeClass);
         final int region = slabRegion[slab];
         final long slabStart = slabStart(slab);
-        final int classBytes = CLASS_BYTES[sizeClass];
         final long block;
         if (slabFreeHead[slab] != NONE) {
             block = slabFreeHead[slab];
@@ -386,6 +400,7 @@ final class OutOfLineStore implements AutoCloseable {
             // The free list is empty and the slab has room, so it has never handed out its next block.
             block = (long) slabBump[slab] * classBytes;
             slabBump[slab]++;
+            slabPageBytes += newPages;
         }
         slabLive[slab]++;
         if (slabLive[slab] == BLOCKS_PER_SLAB[sizeClass]) {
@@ -555,6 +570,7 @@ final class OutOfLineStore implements AutoCloseable {
         Arrays.fill(partialHead, NONE);
         deferredCount = 0;
         slabsInUse = 0;
+        slabPageBytes = 0;
         dedicatedBlocks = 0;
         dedicatedBytes = 0;
         liveBlocks = 0;
@@ -589,6 +605,7 @@ final class OutOfLineStore implements AutoCloseable {
         setRecent(NONE);
         deferredCount = 0;
         slabsInUse = 0;
+        slabPageBytes = 0;
         dedicatedBlocks = 0;
         dedicatedBytes = 0;
         reservedBytes = 0;
@@ -604,9 +621,13 @@ final class OutOfLineStore implements AutoCloseable {
 
     // ---------------------------------------------------------------- accounting
 
-    /** Bytes charged against the budget: slabs in use × {@link #SLAB_BYTES} plus every dedicated block's size. */
+    /**
+     * Bytes charged against the budget: the pages of the slabs' blocks handed out so far (each slab's, from its
+     * start to the end of the last block it has ever handed out, in whole pages) plus every dedicated block's
+     * size.
+     */
     long committedBytes() {
-        return slabsInUse * SLAB_BYTES + dedicatedBytes;
+        return slabPageBytes + dedicatedBytes;
     }
 
     /**
@@ -701,14 +722,23 @@ final class OutOfLineStore implements AutoCloseable {
         return (length + PAGE_BYTES - 1) & -PAGE_BYTES;
     }
 
+    /** The bytes of the pages a block of {@code classBytes} at offset {@code handedOut} of a slab first touches. */
+    private static long pagesAdded(final long handedOut, final int classBytes) {
+        return pageRounded(handedOut + classBytes) - pageRounded(handedOut);
+    }
+
+    /** The bytes of the pages {@code slab}'s blocks were handed out in: what it charges to the budget. */
+    private long slabPages(final int slab) {
+        return pageRounded((long) slabBump[slab] * CLASS_BYTES[slabClass[slab]]);
+    }
+
     // ---------------------------------------------------------------- slabs
 
     /**
      * A slab for {@code sizeClass}, at the head of its list: a released one if any, else the next fresh one,
-     * reserving a region when none is left. Asks the budget first, so a refusal changes nothing.
+     * reserving a region when none is left. The caller has asked the budget for the pages of its first block.
      */
     private int takeSlab(final int sizeClass) {
-        budget.admit(SLAB_BYTES, SLAB_PURPOSE[sizeClass]);
         final int slab;
         if (freeSlabTop != NONE) {
             slab = freeSlabTop;
@@ -757,6 +787,7 @@ final class OutOfLineStore implements AutoCloseable {
 
     /** Gives an empty slab's pages back and puts it on the free stack. */
     private void releaseSlab(final int slab) {
+        slabPageBytes -= slabPages(slab);
         slabClass[slab] = NONE;
         slabNext[slab] = freeSlabTop;
         freeSlabTop = slab;

@@ -7,7 +7,8 @@ package io.panamap;
  * @param blocks          live blocks (freed ones waiting for an iterator to finish included)
  * @param requestedBytes  bytes of the encodings they hold
  * @param allocatedBytes  bytes of the blocks holding them (each rounded up to its size class)
- * @param committedBytes  bytes charged against the memory budget: slabs in use and dedicated blocks
+ * @param committedBytes  bytes charged against the memory budget: the pages of slabs that blocks were
+ *                        handed out in, and dedicated blocks
  * @param reservedBytes   address space mapped for storage (only touched pages use memory)
  */
 public record StorageStats(long blocks, long requestedBytes, long allocatedBytes, long committedBytes,

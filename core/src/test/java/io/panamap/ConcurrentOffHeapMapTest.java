@@ -292,21 +292,27 @@ class ConcurrentOffHeapMapTest {
     }
 
     /**
-     * Out-of-line storage takes the budget a 256 KiB slab at a time, per shard: a map whose total budget looks
-     * ample can refuse its first value when each shard's share is smaller than a slab. The refusal says the
-     * budget is a share of the map's, and what gives each shard more.
+     * Each shard refuses past its share of the map's budget, out-of-line storage included, which takes the share
+     * by the page: short values fit in a share far smaller than a slab, and a value larger than the share is
+     * refused with a message that says the budget is a share of the map's, and what gives each shard more.
      */
     @Test
     void aShardRefusingOutOfLineStorageShouldSayItsBudgetIsAShareOfTheMaps() {
         try (ConcurrentOffHeapMap<CharSequence, byte[]> map = ConcurrentOffHeapMap.builder(Codecs.utf8(),
                 Codecs.bytes()).shards(8).memoryBudget(8 * 100_000).build()) {
+            for (int i = 0; i < 1000; i++) { // 32 bytes of keys and values each: a few pages per shard
+                map.set("key " + i, bytes("value " + i));
+            }
             final MemoryBudgetExceededException e = assertThrows(MemoryBudgetExceededException.class,
-                    () -> map.set("key", bytes("value")));
-            assertTrue(e.getMessage().contains("slab"), e.getMessage());
+                    () -> map.set("large", new byte[100_000]));
+            assertTrue(e.getMessage().contains("an out-of-line block of 100000 bytes"), e.getMessage());
             assertTrue(e.getMessage().contains("whose budget is 1/8 of the map's 800000 bytes (fewer shards, or a"
                     + " larger budget, give each more)"), e.getMessage());
             assertEquals(100_000, e.budgetBytes());
-            assertEquals(0, map.size());
+            assertEquals(1000, map.size());
+            for (int i = 0; i < 1000; i++) {
+                assertArrayEquals(bytes("value " + i), map.get("key " + i));
+            }
         }
     }
 

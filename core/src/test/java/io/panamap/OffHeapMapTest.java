@@ -299,20 +299,21 @@ class OffHeapMapTest {
 
     @Test
     void storageStatsShouldCountBlocksBytesClassesSlabsAndMappings() {
-        final long slab = OutOfLineStore.SLAB_BYTES;
+        final long page = OutOfLineStore.PAGE_BYTES;
         final long region = OutOfLineStore.FIRST_REGION_BYTES;
         final long dedicated = 25 * OutOfLineStore.PAGE_BYTES; // 100,000 bytes rounded up to pages
         // No background work: a region mapped ahead would count as reserved.
         try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes())
                 .backgroundMemoryWork(false).build()) {
-            map.put("key", filled(100, 1));     // 3 bytes in a 16-byte block, 100 in a 112-byte one: two slabs
-            assertEquals(new StorageStats(2, 103, 16 + 112, 2 * slab, region), map.storageStats());
-            map.put("big", filled(100_000, 2)); // another 16-byte block, and a mapping of its own
-            assertEquals(new StorageStats(4, 100_106, 16 + 112 + 16 + dedicated, 2 * slab + dedicated,
+            // 3 bytes in a 16-byte block, 100 in a 112-byte one: two slabs, each charged the page of its block
+            map.put("key", filled(100, 1));
+            assertEquals(new StorageStats(2, 103, 16 + 112, 2 * page, region), map.storageStats());
+            map.put("big", filled(100_000, 2)); // another 16-byte block (same page), and a mapping of its own
+            assertEquals(new StorageStats(4, 100_106, 16 + 112 + 16 + dedicated, 2 * page + dedicated,
                     region + dedicated), map.storageStats());
-            assertEquals(1 - 100_106.0 / (2 * slab + dedicated), map.storageStats().fragmentation(), 1e-12);
+            assertEquals(1 - 100_106.0 / (2 * page + dedicated), map.storageStats().fragmentation(), 1e-12);
             assertTrue(map.delete("big"));
-            assertEquals(new StorageStats(2, 103, 16 + 112, 2 * slab, region), map.storageStats());
+            assertEquals(new StorageStats(2, 103, 16 + 112, 2 * page, region), map.storageStats());
         }
     }
 

@@ -211,11 +211,16 @@ class OutOfLineStoreTest {
         }
     }
 
-    /** What the store should hold: every live block with its length, and which of them are queued. */
+    /**
+     * What the store should hold: every live block with its length, which of them are queued, and per slab in
+     * use its live blocks and the end of the last block it has handed out (what it charges, in whole pages).
+     */
     private static final class Model {
 
         private final List<long[]> live = new ArrayList<>();
         private final List<long[]> deferred = new ArrayList<>();
+        /** Per slab in use, by its start address: {live blocks, end of the furthest block handed out}. */
+        private final Map<Long, long[]> slabs = new HashMap<>();
 
         void apply(final Op op, final OutOfLineStore store) {
             switch (op.kind()) {
@@ -223,11 +228,19 @@ class OutOfLineStoreTest {
                     final long address = store.allocate(op.length());
                     fill(store, address, op.length());
                     live.add(new long[] {address, op.length()});
+                    if (op.length() <= LARGEST_CLASS) {
+                        final long slab = slabOf(store, address, op.length());
+                        final long end = address - slab + store.capacityOf(address, op.length());
+                        final long[] counts = slabs.computeIfAbsent(slab, start -> new long[2]);
+                        counts[0]++;
+                        counts[1] = Math.max(counts[1], end);
+                    }
                 }
                 case FREE -> {
                     if (!live.isEmpty()) {
                         final long[] block = live.remove(op.pick() % live.size());
                         verify(store, block[0], block[1]);
+                        freed(store, block);
                         store.free(block[0], block[1]);
                     }
                 }
@@ -241,6 +254,7 @@ class OutOfLineStoreTest {
                 case RELEASE_DEFERRED -> {
                     for (final long[] block : deferred) {
                         verify(store, block[0], block[1]);
+                        freed(store, block);
                     }
                     store.releaseDeferred();
                     deferred.clear();
@@ -268,13 +282,36 @@ class OutOfLineStoreTest {
         }
 
         void freeAll(final OutOfLineStore store) {
+            for (final long[] block : deferred) {
+                freed(store, block);
+            }
             store.releaseDeferred();
             deferred.clear();
             for (final long[] block : live) {
                 verify(store, block[0], block[1]);
+                freed(store, block);
                 store.free(block[0], block[1]);
             }
             live.clear();
+        }
+
+        /** Counts {@code block}, about to be freed, out of its slab: a slab with no live block is given back. */
+        private void freed(final OutOfLineStore store, final long[] block) {
+            if (block[1] <= LARGEST_CLASS) {
+                final long slab = slabOf(store, block[0], block[1]);
+                if (--slabs.get(slab)[0] == 0) {
+                    slabs.remove(slab);
+                }
+            }
+        }
+
+        /** What the slabs in use charge: each its blocks' pages, up to the end of the furthest handed out. */
+        private long slabPages() {
+            long bytes = 0;
+            for (final long[] counts : slabs.values()) {
+                bytes += (counts[1] + PAGE - 1) / PAGE * PAGE;
+            }
+            return bytes;
         }
 
         void check(final OutOfLineStore store) {
@@ -305,7 +342,8 @@ class OutOfLineStoreTest {
             }
             assertEquals(requested, store.requestedBytes(), "requested bytes");
             assertEquals(allocated, store.allocatedBytes(), "allocated bytes");
-            assertEquals(store.slabsInUse() * SLAB + dedicated, store.committedBytes(), "committed bytes");
+            assertEquals(slabs.size(), store.slabsInUse(), "slabs in use");
+            assertEquals(slabPages() + dedicated, store.committedBytes(), "committed bytes");
             assertTrue(store.committedBytes() >= allocated);
             final double fragmentation = store.fragmentation();
             assertTrue(fragmentation >= 0 && fragmentation < 1, "fragmentation " + fragmentation);
@@ -323,13 +361,14 @@ class OutOfLineStoreTest {
     @Test
     void freedBlocksShouldBeReusedWithoutCommittingMore() {
         try (OutOfLineStore store = newStore()) {
-            final int n = 10_000; // 40-byte blocks: two slabs
+            final int n = 10_000; // 40-byte blocks: a full slab, and the pages of the rest in a second one
             final long[] addresses = new long[n];
             for (int i = 0; i < n; i++) {
                 addresses[i] = store.allocate(40);
             }
             final long committed = store.committedBytes();
-            assertEquals(2 * SLAB, committed);
+            final long inSecondSlab = n - SLAB / 40;
+            assertEquals(SLAB + (inSecondSlab * 40 + PAGE - 1) / PAGE * PAGE, committed);
             final Set<Long> freed = new HashSet<>();
             for (int i = 0; i < n; i += 2) {
                 store.free(addresses[i], 40);
@@ -350,7 +389,7 @@ class OutOfLineStoreTest {
         Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
         try (OutOfLineStore store = new OutOfLineStore(new MmapAllocator(false), OutOfLineStore.BudgetGuard.UNLIMITED,
                 OWNER)) {
-            final int n = 200; // page-sized blocks: 64 per slab, so whole pages to give back
+            final int n = 200; // page-sized blocks: 64 per slab, so three full slabs and 8 pages of a fourth
             final long[] addresses = new long[n];
             for (int i = 0; i < n; i++) {
                 addresses[i] = store.allocate(PAGE);
@@ -360,7 +399,7 @@ class OutOfLineStoreTest {
             final long dedicated = store.allocate(3L * LARGEST_CLASS);
             final MemorySegment dedicatedSegment = store.regionOf(dedicated, 3L * LARGEST_CLASS);
             final MemorySegment region = store.regionOf(addresses[0], PAGE);
-            assertEquals(4 * SLAB + 3L * LARGEST_CLASS, store.committedBytes());
+            assertEquals(3 * SLAB + 8 * PAGE + 3L * LARGEST_CLASS, store.committedBytes());
             for (final long address : addresses) {
                 store.free(address, PAGE);
             }
@@ -390,7 +429,7 @@ class OutOfLineStoreTest {
             store.free(small, 16);
             final long large = store.allocate(LARGEST_CLASS);
             assertEquals(small, large, "the one released slab is taken again, by another class");
-            assertEquals(SLAB, store.committedBytes());
+            assertEquals(LARGEST_CLASS, store.committedBytes(), "charged for the pages of its one block");
         }
     }
 
@@ -411,16 +450,18 @@ class OutOfLineStoreTest {
                     final int perSlab = (int) (SLAB / length);
                     final long address = store.allocate(length);
                     final long slab = slabOf(store, address, length);
+                    final int handedOut = (int) ((address - slab) / length) + 1; // at least, this block included
                     final int[] counts = slabs.get(slab);
                     if (counts == null) {
                         for (final int[] other : slabs.values()) {
                             assertTrue(other[0] != length || other[1] == perSlab, "step " + step + ": a new slab"
                                     + " for " + length + "-byte blocks while one of its slabs has room");
                         }
-                        slabs.put(slab, new int[] {length, 1});
+                        slabs.put(slab, new int[] {length, 1, handedOut});
                     } else {
                         assertEquals(length, counts[0], "a slab serves one class");
                         counts[1]++;
+                        counts[2] = Math.max(counts[2], handedOut);
                     }
                     live.add(new long[] {address, length});
                 } else {
@@ -431,7 +472,9 @@ class OutOfLineStoreTest {
                         slabs.remove(slab);
                     }
                 }
-                assertEquals(slabs.size() * SLAB, store.committedBytes(), "step " + step + ": slabs in use");
+                // Both classes are whole pages, so a slab charges exactly the blocks it has handed out.
+                final long charged = slabs.values().stream().mapToLong(counts -> (long) counts[0] * counts[2]).sum();
+                assertEquals(charged, store.committedBytes(), "step " + step + ": blocks handed out in slabs in use");
             }
             assertTrue(slabs.size() > 20, "the walk should keep many slabs in use: " + store.describe());
         }
@@ -650,8 +693,9 @@ class OutOfLineStoreTest {
             final String before = store.describe();
             final MemoryBudgetExceededException refused = assertThrows(MemoryBudgetExceededException.class,
                     () -> store.allocate(LARGEST_CLASS));
-            assertTrue(refused.getMessage().contains("a 256 KiB slab of 65536-byte out-of-line blocks"),
+            assertTrue(refused.getMessage().contains("slab pages of 65536-byte out-of-line blocks"),
                     refused.getMessage());
+            assertEquals(LARGEST_CLASS, refused.requestedBytes(), "the pages of the block a new slab would hand out");
             final MemoryBudgetExceededException refusedDedicated = assertThrows(MemoryBudgetExceededException.class,
                     () -> store.allocate(LARGEST_CLASS + 1));
             assertEquals(LARGEST_CLASS + PAGE, refusedDedicated.requestedBytes());
@@ -666,7 +710,39 @@ class OutOfLineStoreTest {
             assertEquals(asked, budget.purposes.size(), "and the budget is not even asked");
             budget.limit = Long.MAX_VALUE;
             store.allocate(LARGEST_CLASS);
-            assertEquals(3 * SLAB, store.committedBytes());
+            assertEquals(2 * SLAB + LARGEST_CLASS, store.committedBytes());
+        }
+    }
+
+    /**
+     * A slab is charged by the page as it first hands out blocks there, not by its 256 KiB: a table with a few
+     * short strings in each of several classes, or a concurrent map's shard with a small share of a budget, can
+     * use the budget it was given.
+     */
+    @Test
+    void aSlabShouldChargeTheBudgetOnlyForThePagesItHasHandedOutBlocksIn() {
+        final LimitedBudget budget = new LimitedBudget(3 * PAGE);
+        try (OutOfLineStore store = new OutOfLineStore(NativeAllocators.defaultAllocator(), budget, OWNER)) {
+            budget.store = store;
+            store.allocate(16);
+            store.allocate(40);
+            assertEquals(2, store.slabsInUse());
+            assertEquals(2 * PAGE, store.committedBytes(), "a page for each slab's first block");
+            final int perPage = (int) (PAGE / 16);
+            final List<Long> small = new ArrayList<>();
+            for (int i = 1; i < 2 * perPage; i++) { // the rest of the first page, then a second page of the slab
+                small.add(store.allocate(16));
+            }
+            assertEquals(3 * PAGE, store.committedBytes(), "the 16-byte slab's second page is charged");
+            final MemoryBudgetExceededException refused = assertThrows(MemoryBudgetExceededException.class,
+                    () -> store.allocate(16));
+            assertEquals(PAGE, refused.requestedBytes(), "its third page is refused");
+            assertTrue(refused.getMessage().contains("slab pages of 16-byte out-of-line blocks"), refused.getMessage());
+            assertEquals(2 * perPage, store.liveBlocks() - 1, "the refusal handed nothing out");
+            assertEquals(3 * PAGE, store.committedBytes());
+            store.free(small.getLast(), 16);
+            assertEquals(small.getLast(), store.allocate(16), "a freed block is reused with no new page");
+            assertEquals(3 * PAGE, store.committedBytes());
         }
     }
 
@@ -677,11 +753,11 @@ class OutOfLineStoreTest {
             budget.store = store;
             final long small = store.allocate(16);
             store.allocate(LARGEST_CLASS);
-            store.free(small, 16); // its slab is given back: one slab committed
-            assertEquals(SLAB, store.committedBytes());
-            store.allocate(SLAB); // a dedicated block takes the room the released slab left
+            store.free(small, 16); // its slab is given back: the other slab's block committed
+            assertEquals(LARGEST_CLASS, store.committedBytes());
+            store.allocate(2 * SLAB - LARGEST_CLASS); // a dedicated block takes the room the released slab left
             assertEquals(2 * SLAB, store.committedBytes());
-            // The released slab is still mapped and waiting, but taking it again commits 256 KiB all the same.
+            // The released slab is still mapped and waiting, but taking it again commits its first page all the same.
             assertThrows(MemoryBudgetExceededException.class, () -> store.allocate(16));
             assertEquals(2 * SLAB, store.committedBytes(), "nothing committed past the budget");
         }
@@ -948,7 +1024,7 @@ class OutOfLineStoreTest {
             store.allocate(30);
             final String text = store.describe();
             assertTrue(text.startsWith("the out-of-line store of " + OWNER + ": 1 live blocks"), text);
-            assertTrue(text.contains("requested 30 B, allocated 32 B, committed " + SLAB + " B"), text);
+            assertTrue(text.contains("requested 30 B, allocated 32 B, committed " + PAGE + " B"), text);
         }
     }
 }
