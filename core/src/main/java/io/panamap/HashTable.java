@@ -3,6 +3,7 @@ package io.panamap;
 import io.panamap.layout.BucketLayout;
 import io.panamap.layout.TopHash;
 import io.panamap.memory.MemoryBudgetExceededException;
+import io.panamap.memory.MemoryLimits;
 import io.panamap.memory.NativeAllocator;
 import io.panamap.memory.NativeBlock;
 import io.panamap.memory.NativeMemoryException;
@@ -742,8 +743,12 @@ final class HashTable {
                 array.block.close(); // given up on while being published: freed before a page is touched
                 return;
             }
-            new PrefaultDoubling(this, array, layout.bytesFor(array.bucketCount / 2),
-                    layout.bytesFor(array.bucketCount + array.preallocatedSpares)).run();
+            // An array the process could not hold twice over is left to fault in as the evacuation writes it:
+            // faulting it in would not fail but, with the machine or the cgroup out of memory, end the JVM.
+            final long bytes = layout.bytesFor(array.bucketCount + array.preallocatedSpares);
+            if (MemoryLimits.canPrefault(bytes)) {
+                new PrefaultDoubling(this, array, layout.bytesFor(array.bucketCount / 2), bytes).run();
+            }
         }
     }
 

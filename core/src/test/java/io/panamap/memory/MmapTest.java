@@ -118,6 +118,29 @@ class MmapTest {
         }
     }
 
+    /**
+     * A range the process could not hold twice over is not faulted in: {@code MADV_POPULATE_WRITE} would not fail
+     * on it but wake the OOM killer. The same range with room enough is; a short range is whatever the figure.
+     */
+    @Test
+    void aLargeRangeShouldOnlyBePopulatedIfTheProcessCanHoldItTwiceOver() throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
+        Assumptions.assumeTrue(Files.isReadable(SMAPS), "no " + SMAPS + " to read the resident set from");
+        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
+        final long length = MemoryLimits.CHECKED_PREFAULT_BYTES;
+        try (NativeBlock block = new MmapAllocator(false).allocate(2 * length)) {
+            final MemorySegment segment = block.segment();
+            assertFalse(Mmap.populate(segment, 0, length, () -> 2 * length - 1), "just under twice over");
+            assertEquals(0, residentKiB(segment.address()), "nothing faulted in");
+            Assumptions.assumeTrue(Mmap.populate(segment, 0, length, () -> 2 * length),
+                    "MADV_POPULATE_WRITE needs Linux 5.14");
+            assertTrue(residentKiB(segment.address()) >= length / 1024, residentKiB(segment.address()) + " kB");
+            final long page = 4096;
+            assertTrue(Mmap.populate(segment, length, length - page, () -> 0), "under the checked length");
+            assertTrue(residentKiB(segment.address()) >= (2 * length - page) / 1024);
+        }
+    }
+
     /** The {@code Rss} of the mapping holding {@code address}, in KiB, as /proc/self/smaps lists it. */
     private static long residentKiB(final long address) throws IOException {
         final String rss = smapsField(address, "Rss:").orElseThrow(
