@@ -54,6 +54,12 @@ final class BucketArray {
      * for more as overflow buckets are handed out. Writer thread only.
      */
     long prefaultedUpTo;
+    /**
+     * Whether pre-faulting this array was ruled out because the process could not hold it twice over
+     * ({@link io.panamap.memory.MemoryLimits#canPrefault}): then neither it nor its overflow buckets are faulted
+     * in ahead of the writes. Set before the array is published or installed.
+     */
+    boolean faultsInLazily;
     /** Iterators currently reading this array; it is not freed while any are. */
     int pins;
     /**

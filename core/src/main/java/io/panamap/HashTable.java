@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
  * The table engine: the one place that owns the bucket arrays, growth, evacuation, deletion
@@ -363,9 +364,12 @@ final class HashTable {
         // the single page of a default table's first bucket (its first put took 15-78 µs after warm-up). Done
         // here, on the constructing thread: in the background it raced the first inserts, which then waited
         // on pages being faulted in (1.4-1.8 ms stalls in the first few hundred operations of the open loop).
-        buckets.prefaultedUpTo = buckets.bucketCount + buckets.preallocatedSpares;
         try {
-            allocator.prefault(buckets.block, 0, layout.bytesFor(buckets.prefaultedUpTo));
+            decidePrefault(buckets);
+            if (!buckets.faultsInLazily) {
+                buckets.prefaultedUpTo = buckets.bucketCount + buckets.preallocatedSpares;
+                allocator.prefault(buckets.block, 0, layout.bytesFor(buckets.prefaultedUpTo));
+            }
         } catch (final RuntimeException | Error e) { // a hint that must not throw; one that does leaks nothing
             close();
             throw e;
@@ -666,7 +670,7 @@ final class HashTable {
                 // just before that request's generation moved on): the last one is of no use now either.
                 abandonPreparation();
             }
-            array.prefaultedUpTo = array.bucketCount + array.preallocatedSpares;
+            array.prefaultedUpTo = array.faultsInLazily ? 0 : array.bucketCount + array.preallocatedSpares;
             final long needed = BucketArray.initialCommittedBytes(layout, logSize);
             if (!budgetAdmits(needed)) {
                 release(array);
@@ -726,6 +730,23 @@ final class HashTable {
         MemoryWorker.execute(new Prepare(this, logSize, ++preparationGeneration));
     }
 
+    /**
+     * What the process can still make resident, in bytes ({@link MemoryLimits#availableBytes}); tests replace it
+     * to play a machine or a container short of memory.
+     */
+    static volatile LongSupplier memoryHeadroom = MemoryLimits::availableBytes;
+
+    /**
+     * Rules out pre-faulting {@code array} (and, later, its overflow buckets) if the process could not hold its
+     * buckets and spares twice over: faulting them in would not fail but, with the machine or the process's
+     * cgroup out of memory, bring the OOM killer on the JVM. Its pages then fault in as writes touch them, as
+     * a growing table's did before the memory worker. Decided once per array, never on a write.
+     */
+    private void decidePrefault(final BucketArray array) {
+        final long bytes = layout.bytesFor(array.bucketCount + array.preallocatedSpares);
+        array.faultsInLazily = !MemoryLimits.canPrefault(bytes, memoryHeadroom);
+    }
+
     /** Runs on the memory worker, for request {@code generation}. */
     private void prepare(final int logSize, final long generation) {
         final BucketArray array;
@@ -738,16 +759,15 @@ final class HashTable {
             array.block.close(); // the writer gave up on this request: it is no longer charged
             return;
         }
+        decidePrefault(array); // before it is published: the writer reads the decision when it adopts the array
         if (publish(array)) {
             if (generation != preparationGeneration && PREPARED.compareAndSet(this, array, null)) {
                 array.block.close(); // given up on while being published: freed before a page is touched
                 return;
             }
-            // An array the process could not hold twice over is left to fault in as the evacuation writes it:
-            // faulting it in would not fail but, with the machine or the cgroup out of memory, end the JVM.
-            final long bytes = layout.bytesFor(array.bucketCount + array.preallocatedSpares);
-            if (MemoryLimits.canPrefault(bytes)) {
-                new PrefaultDoubling(this, array, layout.bytesFor(array.bucketCount / 2), bytes).run();
+            if (!array.faultsInLazily) {
+                new PrefaultDoubling(this, array, layout.bytesFor(array.bucketCount / 2),
+                        layout.bytesFor(array.bucketCount + array.preallocatedSpares)).run();
             }
         }
     }

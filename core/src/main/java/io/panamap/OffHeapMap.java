@@ -690,7 +690,9 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         /**
          * The most native memory the table may hold, in bytes: every live bucket array (main buckets, Go's
          * spares, overflow buckets) plus the out-of-line storage of keys and values. A write that would need
-         * more throws {@link io.panamap.memory.MemoryBudgetExceededException} and changes nothing.
+         * more throws {@link io.panamap.memory.MemoryBudgetExceededException} and changes no entry. It may leave
+         * the table holding a little more than before (a page a storage class, an overflow bucket), all of it
+         * within the budget and used by the next writes.
          */
         public Builder<K, V> memoryBudget(final long bytes) {
             if (bytes <= 0) {

@@ -334,7 +334,7 @@ final class OutOfLineStore implements AutoCloseable {
      * An empty store; nothing is mapped until the first allocation.
      *
      * @param allocator where regions and dedicated blocks come from (the table's allocator)
-     * @param budget    asked before every slab and dedicated block is committed
+     * @param budget    asked before a slab first hands out blocks in a page, and before a dedicated block is mapped
      * @param owner     the table, as messages name it
      */
     OutOfLineStore(final NativeAllocator allocator, final BudgetGuard budget, final String owner) {
@@ -362,7 +362,7 @@ final class OutOfLineStore implements AutoCloseable {
      *
      * @return the block's absolute native address; reach it through {@link #regionOf}
      * @throws IllegalArgumentException      if {@code length} is less than 1
-     * @throws MemoryBudgetExceededException if the budget guard refuses the slab or dedicated block needed
+     * @throws MemoryBudgetExceededException if the budget guard refuses the slab pages or dedicated block needed
      * @throws NativeMemoryException         if the allocator cannot map a region or dedicated block
      */
     long allocate(final long length) {
@@ -685,8 +685,8 @@ final class OutOfLineStore implements AutoCloseable {
             return describeOwner() + ": closed";
         }
         return String.format(Locale.ROOT, "%s: %d live blocks (%d deferred), requested %d B, allocated %d B,"
-                        + " committed %d B (%d slabs of %d KiB, %d dedicated blocks of %d B in all), reserved %d B"
-                        + " in %d regions, fragmentation %.1f%%",
+                        + " committed %d B (pages of %d slabs of %d KiB, %d dedicated blocks of %d B in all),"
+                        + " reserved %d B in %d regions, fragmentation %.1f%%",
                 describeOwner(), liveBlocks, deferredCount, requestedBytes, allocatedBytes, committedBytes(),
                 slabsInUse, SLAB_BYTES >> 10, dedicatedBlocks, dedicatedBytes, reservedBytes(), regionCount,
                 100 * fragmentation());

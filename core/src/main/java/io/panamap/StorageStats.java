@@ -31,7 +31,10 @@ public record StorageStats(long blocks, long requestedBytes, long allocatedBytes
         return new StorageStats(blocks, requested, allocated, committed, reserved);
     }
 
-    /** Share of the committed bytes that hold no encoding: rounding, free blocks, unused slab tails. 0 when empty. */
+    /**
+     * Share of the committed bytes that hold no encoding: rounding, free blocks, the rest of each slab's last
+     * charged page. 0 when empty.
+     */
     public double fragmentation() {
         return committedBytes == 0 ? 0.0 : 1.0 - (double) requestedBytes / committedBytes;
     }

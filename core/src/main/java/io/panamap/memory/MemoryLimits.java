@@ -20,15 +20,19 @@ import java.util.function.LongSupplier;
 public final class MemoryLimits {
 
     /**
-     * Pre-faults shorter than this are made whatever the figures say: they cannot bring on the OOM killer
-     * by themselves, and checking would read /proc for each of the overflow pre-fault's chunks.
+     * Arrays shorter than this are pre-faulted whatever the figures say: they cannot bring on the OOM killer by
+     * themselves, and the small tables' frequent doublings need not read /proc each time.
      */
     public static final long CHECKED_PREFAULT_BYTES = 64L << 20;
 
-    /** Where the cgroup file systems are mounted on Linux. */
+    /**
+     * Where the cgroup file systems are mounted on Linux: v2's tree itself, or one folder per v1 controller (a
+     * hybrid layout's v2 tree, under {@code unified}, has no memory controller, so looking for v2 files here
+     * finds none and changes nothing).
+     */
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
-    /** cgroup v1's "no limit": the largest page-aligned long. */
-    private static final long V1_UNLIMITED = Long.MAX_VALUE & -4096L;
+    /** cgroup v1's "no limit" is the largest long aligned to the page size; this covers pages up to 64 KiB. */
+    private static final long V1_UNLIMITED = Long.MAX_VALUE & -65536L;
 
     private MemoryLimits() {
     }
@@ -43,7 +47,7 @@ public final class MemoryLimits {
     }
 
     /** {@link #canPrefault(long)}, with what the process can still make resident from {@code available}. */
-    static boolean canPrefault(final long bytes, final LongSupplier available) {
+    public static boolean canPrefault(final long bytes, final LongSupplier available) {
         return bytes < CHECKED_PREFAULT_BYTES || bytes <= available.getAsLong() / 2;
     }
 
@@ -74,37 +78,51 @@ public final class MemoryLimits {
     }
 
     /**
-     * The least headroom (limit minus usage) of the memory cgroups named in {@code procSelfCgroup} (the lines
-     * of {@code /proc/self/cgroup}) and of their ancestors, under {@code root}; {@link Long#MAX_VALUE} if none
-     * has a limit. A cgroup v2 line is {@code 0::/path}, with {@code memory.max} and {@code memory.current}; a
-     * v1 line names the memory controller, {@code 4:memory:/path}, with {@code memory.limit_in_bytes} and
-     * {@code memory.usage_in_bytes} under {@code root/memory}. In a container the process's own cgroup is
-     * usually the root of what it sees, so the files at the mount's top are read too.
+     * The least headroom (limit minus working set) of the memory cgroups named in {@code procSelfCgroup} (the
+     * lines of {@code /proc/self/cgroup}) and of their ancestors, under {@code root}; {@link Long#MAX_VALUE} if
+     * none has a limit. A cgroup v2 line is {@code 0::/path}, with {@code memory.max}, {@code memory.current}
+     * and {@code memory.stat}; a v1 line names the memory controller, {@code 4:memory:/path}, with
+     * {@code memory.limit_in_bytes}, {@code memory.usage_in_bytes} and {@code memory.stat} under the folder
+     * named by its controllers ({@code root/memory}, or e.g. {@code root/cpu,memory} where they share a mount).
+     * In a container the process's own cgroup is usually the root of what it sees, so the files at the mount's
+     * top are read too.
      */
     static long cgroupHeadroom(final List<String> procSelfCgroup, final Path root) {
         long headroom = Long.MAX_VALUE;
         for (final String line : procSelfCgroup) {
-            final String[] parts = line.split(":", 3);
-            if (parts.length != 3) {
-                continue;
-            }
-            if (parts[0].equals("0") && parts[1].isEmpty()) {
-                headroom = Math.min(headroom, headroomUpTo(root, parts[2], "memory.max", "memory.current"));
-            } else if (List.of(parts[1].split(",")).contains("memory")) {
-                headroom = Math.min(headroom, headroomUpTo(root.resolve("memory"), parts[2],
-                        "memory.limit_in_bytes", "memory.usage_in_bytes"));
+            try {
+                headroom = Math.min(headroom, headroomOfLine(line, root));
+            } catch (final RuntimeException e) { // a line this cannot read (a path the file system refuses)
             }
         }
         return headroom;
     }
 
+    /** The headroom of the memory cgroup one line of {@code /proc/self/cgroup} names, if it names one. */
+    private static long headroomOfLine(final String line, final Path root) {
+        final String[] parts = line.split(":", 3);
+        if (parts.length != 3) {
+            return Long.MAX_VALUE;
+        }
+        if (parts[0].equals("0") && parts[1].isEmpty()) {
+            return headroomUpTo(root, parts[2], "memory.max", "memory.current", "inactive_file");
+        }
+        if (!List.of(parts[1].split(",")).contains("memory")) {
+            return Long.MAX_VALUE;
+        }
+        final Path shared = root.resolve(parts[1]);
+        return headroomUpTo(Files.isDirectory(shared) ? shared : root.resolve("memory"), parts[2],
+                "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file");
+    }
+
     /** The least headroom of cgroup {@code path} under {@code mount} and of each of its ancestors. */
     private static long headroomUpTo(final Path mount, final String path, final String limitFile,
-                                     final String usageFile) {
+                                     final String usageFile, final String inactiveFileKey) {
         long headroom = Long.MAX_VALUE;
         Path relative = Path.of(path.startsWith("/") ? path.substring(1) : path);
         while (true) {
-            headroom = Math.min(headroom, headroomOf(mount.resolve(relative.toString()), limitFile, usageFile));
+            headroom = Math.min(headroom,
+                    headroomOf(mount.resolve(relative.toString()), limitFile, usageFile, inactiveFileKey));
             if (relative.toString().isEmpty()) {
                 return headroom;
             }
@@ -113,8 +131,13 @@ public final class MemoryLimits {
         }
     }
 
-    /** Limit minus usage of one cgroup folder; {@link Long#MAX_VALUE} without a limit or its files. */
-    private static long headroomOf(final Path cgroup, final String limitFile, final String usageFile) {
+    /**
+     * Limit minus working set of one cgroup folder; {@link Long#MAX_VALUE} without a limit or its files. The
+     * working set is the usage less the inactive file cache (as the kubelet counts it): a cgroup that has read
+     * files sits near its limit with cache the kernel reclaims before it calls the OOM killer.
+     */
+    private static long headroomOf(final Path cgroup, final String limitFile, final String usageFile,
+                                   final String inactiveFileKey) {
         try {
             final String limit = Files.readString(cgroup.resolve(limitFile)).trim();
             if (limit.equals("max")) {
@@ -125,9 +148,23 @@ public final class MemoryLimits {
                 return Long.MAX_VALUE;
             }
             final long usage = Long.parseLong(Files.readString(cgroup.resolve(usageFile)).trim());
-            return Math.max(0, bytes - usage);
+            final long workingSet = Math.max(0, usage - statField(cgroup.resolve("memory.stat"), inactiveFileKey));
+            return Math.max(0, bytes - workingSet);
         } catch (final IOException | RuntimeException e) { // not this cgroup's files: no limit known here
             return Long.MAX_VALUE;
         }
+    }
+
+    /** The value of {@code key} in a cgroup's {@code memory.stat}; 0 if the file or the key is missing. */
+    private static long statField(final Path stat, final String key) {
+        try {
+            for (final String line : Files.readAllLines(stat)) {
+                if (line.startsWith(key + " ")) {
+                    return Long.parseLong(line.substring(key.length() + 1).trim());
+                }
+            }
+        } catch (final IOException | RuntimeException e) { // no statistics: the usage counts in full
+        }
+        return 0;
     }
 }

@@ -12,7 +12,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
  * Anonymous memory mappings through libc, reached with {@link Linker} downcalls (no JNI, no Unsafe).
@@ -86,26 +85,14 @@ public final class Mmap {
      * Faults in {@code byteLength} bytes at {@code byteOffset} of a mapping made by {@link #map}, as a
      * write would but without changing any byte, so it is safe while another thread writes there.
      *
-     * <p>Not a range the process could not hold twice over ({@link MemoryLimits#canPrefault}): that would not fail
-     * but bring the OOM killer down on the JVM. Such a range is left to fault in as it is written.
-     *
      * @return whether the kernel did it ({@code MADV_POPULATE_WRITE} needs Linux 5.14)
      */
     public static boolean populate(final MemorySegment mapping, final long byteOffset, final long byteLength) {
-        return populate(mapping, byteOffset, byteLength, MemoryLimits::availableBytes);
-    }
-
-    /** {@link #populate}, with what the process can still make resident from {@code available}. */
-    static boolean populate(final MemorySegment mapping, final long byteOffset, final long byteLength,
-                            final LongSupplier available) {
         final Syscalls calls = requireAvailable();
         final long pageMask = PAGE_BYTES - 1;
         final long start = (mapping.address() + byteOffset) & ~pageMask;
         final long end = Math.min(mapping.address() + mapping.byteSize(), mapping.address() + byteOffset + byteLength);
         if (end <= start || !mapping.scope().isAlive()) {
-            return false;
-        }
-        if (!MemoryLimits.canPrefault(end - start, available)) {
             return false;
         }
         try {

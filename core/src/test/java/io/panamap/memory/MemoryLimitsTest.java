@@ -21,11 +21,12 @@ class MemoryLimitsTest {
     Path root;
 
     /** Writes {@code limit} and {@code usage} into cgroup folder {@code path} of {@code root}. */
-    private void cgroup(final String path, final String limitFile, final String limit, final String usageFile,
+    private Path cgroup(final String path, final String limitFile, final String limit, final String usageFile,
                         final long usage) throws IOException {
         final Path folder = Files.createDirectories(root.resolve(path));
         Files.writeString(folder.resolve(limitFile), limit + "\n");
         Files.writeString(folder.resolve(usageFile), usage + "\n");
+        return folder;
     }
 
     @Test
@@ -55,6 +56,33 @@ class MemoryLimitsTest {
         assertEquals(2 * GIB - GIB / 2, MemoryLimits.cgroupHeadroom(lines, root), "the root's limit is v1's none");
     }
 
+    /** File cache the kernel would reclaim before calling the OOM killer is not counted as used. */
+    @Test
+    void theInactiveFileCacheShouldNotCountAsUsed() throws IOException {
+        final Path v2 = cgroup("svc", "memory.max", Long.toString(4 * GIB), "memory.current", 4 * GIB);
+        Files.writeString(v2.resolve("memory.stat"), "anon 1073741824\nfile 3221225472\ninactive_file "
+                + 3 * GIB + "\nactive_file 0\n");
+        assertEquals(3 * GIB, MemoryLimits.cgroupHeadroom(List.of("0::/svc"), root));
+        final Path v1 = cgroup("memory/job", "memory.limit_in_bytes", Long.toString(2 * GIB),
+                "memory.usage_in_bytes", 2 * GIB);
+        Files.writeString(v1.resolve("memory.stat"), "cache 1073741824\ninactive_file 7\ntotal_inactive_file "
+                + GIB + "\n");
+        assertEquals(GIB, MemoryLimits.cgroupHeadroom(List.of("5:memory:/job"), root), "the hierarchy's total");
+    }
+
+    @Test
+    void aV1MemoryControllerSharingAMountShouldBeReadUnderIt() throws IOException {
+        cgroup("cpu,memory/app", "memory.limit_in_bytes", Long.toString(GIB), "memory.usage_in_bytes", GIB / 4);
+        assertEquals(GIB - GIB / 4, MemoryLimits.cgroupHeadroom(List.of("3:cpu,memory:/app"), root));
+    }
+
+    @Test
+    void aV1ContainerWhoseCgroupIsTheMountsTopShouldBeReadThere() throws IOException {
+        cgroup("memory", "memory.limit_in_bytes", Long.toString(GIB), "memory.usage_in_bytes", GIB / 2);
+        assertEquals(GIB / 2, MemoryLimits.cgroupHeadroom(List.of("7:memory:/docker/0123abcd"), root),
+                "the host's path of the container, which the container does not see: its own files are at the top");
+    }
+
     @Test
     void aContainerWhoseCgroupIsTheMountsTopShouldBeReadThere() throws IOException {
         cgroup("", "memory.max", Long.toString(GIB), "memory.current", GIB + 4096);
@@ -79,8 +107,14 @@ class MemoryLimitsTest {
     }
 
     @Test
-    void thisProcessShouldHaveSomeRoomToRunIn() {
+    void thisMachinesFiguresShouldBeRead() throws IOException {
         final long available = MemoryLimits.availableBytes();
-        assertTrue(available > 0, "the JVM running this test holds memory, and has some left: " + available);
+        assertTrue(available >= 0, "never negative: " + available);
+        final Path meminfo = Path.of("/proc/meminfo");
+        if (Files.isReadable(meminfo)) { // Linux: MemAvailable is there (since 3.14), so a figure is known
+            final long memAvailable = MemoryLimits.memAvailable(Files.readAllLines(meminfo));
+            assertTrue(memAvailable != Long.MAX_VALUE, "MemAvailable read from " + meminfo);
+            assertTrue(available <= memAvailable + GIB, available + " against MemAvailable " + memAvailable);
+        }
     }
 }

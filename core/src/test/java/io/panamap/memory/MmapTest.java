@@ -118,34 +118,6 @@ class MmapTest {
         }
     }
 
-    /**
-     * A range the process could not hold twice over is not faulted in: {@code MADV_POPULATE_WRITE} would not fail
-     * on it but wake the OOM killer. The same range with room enough is; a short range is whatever the figure.
-     */
-    @Test
-    void aLargeRangeShouldOnlyBePopulatedIfTheProcessCanHoldItTwiceOver() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Mmap.isAvailable(), "mmap not available on this platform");
-        Assumptions.assumeTrue(Files.isReadable(SMAPS), "no " + SMAPS + " to read the resident set from");
-        assertTrue(MemoryWorker.awaitIdle(10, TimeUnit.SECONDS));
-        final long length = MemoryLimits.CHECKED_PREFAULT_BYTES;
-        try (NativeBlock block = new MmapAllocator(false).allocate(2 * length)) {
-            final MemorySegment segment = block.segment();
-            // Compared with what smaps said before: the kernel may merge the mapping with a neighbour of the same
-            // flags, whose pages its line then counts too.
-            final long before = residentKiB(segment.address());
-            assertFalse(Mmap.populate(segment, 0, length, () -> 2 * length - 1), "just under twice over");
-            assertEquals(before, residentKiB(segment.address()), "nothing faulted in");
-            Assumptions.assumeTrue(Mmap.populate(segment, 0, length, () -> 2 * length),
-                    "MADV_POPULATE_WRITE needs Linux 5.14");
-            final long populated = residentKiB(segment.address());
-            assertTrue(populated - before >= length / 1024, before + " kB before, " + populated + " kB after");
-            final long page = 4096;
-            assertTrue(Mmap.populate(segment, length, length - page, () -> 0), "under the checked length");
-            final long after = residentKiB(segment.address());
-            assertTrue(after - populated >= (length - page) / 1024, populated + " kB before, " + after + " kB after");
-        }
-    }
-
     /** The {@code Rss} of the mapping holding {@code address}, in KiB, as /proc/self/smaps lists it. */
     private static long residentKiB(final long address) throws IOException {
         final String rss = smapsField(address, "Rss:").orElseThrow(

@@ -177,7 +177,8 @@ class ProbesTest {
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Probes.class.getName()));
+                // Read back as UTF-8 whatever the locale: under LANG=C the usage's "µs" would print as "?s".
+                "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8", Probes.class.getName()));
         command.addAll(List.of(args));
         final File out = dir.resolve("out.txt").toFile();
         final File err = dir.resolve("err.txt").toFile();
