@@ -330,10 +330,17 @@ final class ShardSet implements AutoCloseable {
             memoryBudget = bytes;
         }
 
+        /** The longest period the evacuator is scheduled with: what a long counts in nanoseconds (some 292 years). */
+        private static final Duration LONGEST_PERIOD = Duration.ofNanos(Long.MAX_VALUE);
+
         void backgroundEvacuation(final Duration work, final Duration period) {
             if (work.isNegative() || work.isZero() || period.compareTo(work) < 0) {
                 throw new IllegalArgumentException("background evacuation needs 0 < work <= period, not "
                         + work + " per " + period);
+            }
+            if (period.compareTo(LONGEST_PERIOD) > 0) {
+                throw new IllegalArgumentException("background evacuation needs a period of at most " + LONGEST_PERIOD
+                        + ", not " + period);
             }
             backgroundWorkNanos = work.toNanos();
             backgroundPeriodNanos = period.toNanos();

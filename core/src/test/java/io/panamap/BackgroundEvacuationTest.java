@@ -406,6 +406,24 @@ class BackgroundEvacuationTest {
                             .backgroundEvacuation(pair[0], pair[1]));
             assertEquals(plain.getMessage(), typed.getMessage());
         }
+        // Periods beyond what a long counts in nanoseconds (some 292 years) cannot be scheduled: said so, rather
+        // than the "long overflow" of Duration.toNanos().
+        final Duration longest = Duration.ofNanos(Long.MAX_VALUE);
+        final Duration[][] tooLong = {
+                {SLICE, longest.plusNanos(1)},
+                {longest.plusNanos(1), longest.plusNanos(1)},
+                {SLICE, Duration.ofSeconds(Long.MAX_VALUE)},
+        };
+        for (final Duration[] pair : tooLong) {
+            final IllegalArgumentException plain = assertThrows(IllegalArgumentException.class,
+                    () -> ConcurrentLongLongMap.builder().backgroundEvacuation(pair[0], pair[1]));
+            assertEquals("background evacuation needs a period of at most " + longest + ", not " + pair[1],
+                    plain.getMessage());
+            final IllegalArgumentException typed = assertThrows(IllegalArgumentException.class,
+                    () -> ConcurrentOffHeapMap.builder(Codecs.longs(), Codecs.longs())
+                            .backgroundEvacuation(pair[0], pair[1]));
+            assertEquals(plain.getMessage(), typed.getMessage());
+        }
         assertThrows(NullPointerException.class,
                 () -> ConcurrentLongLongMap.builder().backgroundEvacuation(null, PERIOD));
         assertThrows(NullPointerException.class,
