@@ -46,7 +46,10 @@ import java.util.function.LongBinaryOperator;
  * <h2>Writes</h2>
  * Every write takes its shard's write lock, once, allocation-free, including the compute-style
  * {@link #putIfAbsent}, {@link #replace}, {@link #addTo} and {@link #merge}. Writers of different shards
- * never wait for each other; readers never block writers.
+ * never wait for each other, and an optimistic read never holds a writer up. What takes a shard's read lock
+ * does, for as long as it holds it: a read whose optimistic attempts all failed, a cursor step, and
+ * {@link #size()} and {@link #stats()}, for one lookup or one shard each. Waiting for a shard's lock is
+ * not interruptible: an interrupted thread waits on, and keeps its interrupt status.
  *
  * <h2>Growth without writes</h2>
  * Go evacuates only on writes, so a shard that stops being written keeps both its arrays. {@link #evacuate}
@@ -197,7 +200,9 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /**
      * Stores {@code merger.applyAsLong(existing, value)}, or {@code value} if absent, atomically; returns what
-     * it stored. The merger runs under the shard's write lock: keep it short, and do not touch the map in it.
+     * it stored. The merger runs under the shard's write lock: keep it short, and do not touch the map in it (a
+     * merger that does, even for a {@code get}, waits for its own thread for ever, and nothing detects it). A
+     * merger that throws leaves the entry as it was and the shard unlocked; its exception reaches the caller.
      */
     public long merge(final long key, final long value, final LongBinaryOperator merger) {
         return write(key, value, Objects.requireNonNull(merger, "merger"), MERGE);

@@ -30,6 +30,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -755,6 +756,34 @@ class ConcurrentLongLongMapTest {
             state = thread.getState();
         }
         return state;
+    }
+
+    @Test
+    void aMergerThatThrowsShouldLeaveTheEntryAsItWasAndTheShardUnlocked() throws InterruptedException {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1).missingValue(-1).build()) {
+            final long keys = 5_000;
+            for (long key = 0; key < keys; key++) {
+                map.put(key, ~key);
+            }
+            final IllegalArgumentException refusal = new IllegalArgumentException("refused");
+            for (long key = 0; key < keys; key++) {
+                final long stored = key;
+                assertSame(refusal, assertThrows(IllegalArgumentException.class,
+                        () -> map.merge(stored, 1, (existing, given) -> {
+                            throw refusal;
+                        })));
+            }
+            assertEquals(keys, map.size());
+            for (long key = 0; key < keys; key++) {
+                assertEquals(~key, map.get(key), "the merger's failure changes nothing");
+            }
+            // Another thread can write the one shard at once: no merger left it locked.
+            final Thread writer = new Thread(() -> map.put(keys, keys));
+            writer.start();
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(writer.isAlive(), "the shard's write lock was released");
+            assertEquals(keys, map.get(keys));
+        }
     }
 
     // ------------------------------------------------------------------ closing
