@@ -232,6 +232,11 @@ final class HashTable {
     /** Bumped by {@link #clear}: iterators started before a clear stop. */
     long clearEpoch;
     boolean closed;
+    /**
+     * What closed the table, for "... is closed" messages: its owner, or the concurrent map that closed all of its
+     * shards at once (whose user never closed a shard). Written before {@link #closed}.
+     */
+    private String closedBy;
 
     /** Entries at which the next insert of a new key must start a doubling (Go's overLoadFactor). */
     private long growAt;
@@ -393,7 +398,7 @@ final class HashTable {
         synchronized (this) {
             if (closed) {
                 freeOffWorker(array.block);
-                throw new IllegalStateException(owner + " is closed");
+                throw closedException();
             }
             buckets = array;
         }
@@ -483,15 +488,20 @@ final class HashTable {
 
     private RuntimeException refused(final int current, final String concurrentMessage) {
         if ((current & CLOSED_BIT) != 0) {
-            return new IllegalStateException(owner + " is closed");
+            return closedException();
         }
         return new ConcurrentModificationException(concurrentMessage + owner);
     }
 
     void checkOpen() {
         if (closed) {
-            throw new IllegalStateException(owner + " is closed");
+            throw closedException();
         }
+    }
+
+    private IllegalStateException closedException() {
+        final String by = closedBy;
+        return new IllegalStateException((by == null ? owner : by) + " is closed");
     }
 
     // ---------------------------------------------------------------- reads
@@ -1893,10 +1903,19 @@ final class HashTable {
     }
 
     /** Frees every array now, on the calling thread. Idempotent. */
-    synchronized void close() {
+    void close() {
+        closeAs(owner);
+    }
+
+    /**
+     * {@link #close()}, for a concurrent map closing its shards: later uses say that {@code closedBy} (the map)
+     * is closed, not the shard the use reached.
+     */
+    synchronized void closeAs(final String closedBy) {
         if (closed) {
             return;
         }
+        this.closedBy = closedBy;
         closed = true;
         STATE.getAndBitwiseOr(this, CLOSED_BIT);
         if (PREPARED.getAndSet(this, CLOSED) instanceof BucketArray ready) {

@@ -270,7 +270,7 @@ final class ShardSet implements AutoCloseable {
         }
         forEachWriteLocked(shard -> {
             if (tables[shard] != null) {
-                tables[shard].close();
+                tables[shard].closeAs(owner);
             }
         });
     }
