@@ -60,7 +60,9 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
     private ConcurrentOffHeapMap(final Builder<K, V> builder) {
         final ShardSet.Options options = builder.options;
-        this.set = new ShardSet(options.logShards, "ConcurrentOffHeapMap");
+        // Named as the single-writer map is, with its codecs; a shard adds its index after them.
+        final String name = OffHeapMap.nameOf("ConcurrentOffHeapMap", builder.keyCodec, builder.valueCodec);
+        this.set = new ShardSet(options.logShards, name);
         this.shards = new ArrayList<>(set.count());
         final BucketLayout layout = OffHeapMap.layoutOf(builder.keyCodec, builder.valueCodec);
         this.smallestShardSize = options.smallestShardSize(layout);
@@ -72,13 +74,13 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
                         .allocator(options.allocatorOf(shard))
                         .memoryBudget(options.perShardBudget())
                         .backgroundMemoryWork(options.backgroundMemoryWork)
-                        .owner("ConcurrentOffHeapMap shard " + shard)
+                        .owner(name + " shard " + shard)
                         .build());
                 set.adopt(shard, shards.get(shard).table(), options);
             }
         } catch (final RuntimeException e) {
             set.close();
-            throw options.shardFailure(e, shard, "ConcurrentOffHeapMap");
+            throw options.shardFailure(e, shard, name);
         } catch (final Error e) {
             set.close();
             throw e;

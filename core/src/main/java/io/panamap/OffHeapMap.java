@@ -81,11 +81,15 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         return BucketLayout.forSizes(keys.typeSize(), values.typeSize());
     }
 
+    /** {@code type<key codec, value codec>}: how a typed table, or a concurrent map of them, names itself. */
+    static String nameOf(final String type, final Codec<?> keyCodec, final Codec<?> valueCodec) {
+        return type + "<" + keyCodec.name() + ", " + valueCodec.name() + ">";
+    }
+
     private OffHeapMap(final Builder<K, V> builder) {
         this.keys = new SlotCodec<>(builder.keyCodec);
         this.values = new SlotCodec<>(builder.valueCodec);
-        this.name = (builder.owner != null ? builder.owner : "OffHeapMap") + "<" + builder.keyCodec.name() + ", "
-                + builder.valueCodec.name() + ">";
+        this.name = builder.owner != null ? builder.owner : nameOf("OffHeapMap", builder.keyCodec, builder.valueCodec);
         this.layout = layoutOf(keys, values);
         final SlotCodec<K> keySide = keys;
         this.table = new HashTable(layout, (segment, keyOffset, seed) -> keySide.hashStored(segment, keyOffset, seed),
@@ -708,7 +712,10 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
             return this;
         }
 
-        /** The name the table gives itself in messages and events (a concurrent map names its shards). */
+        /**
+         * The name the table gives itself in messages and events, in full (a concurrent map names its shards);
+         * by default {@code OffHeapMap<key codec, value codec>}.
+         */
         Builder<K, V> owner(final String name) {
             this.owner = Objects.requireNonNull(name, "name");
             return this;

@@ -309,6 +309,9 @@ class ConcurrentOffHeapMapTest {
             final MemoryBudgetExceededException e = assertThrows(MemoryBudgetExceededException.class,
                     () -> map.set("large", new byte[100_000]));
             assertTrue(e.getMessage().contains("an out-of-line block of 100000 bytes"), e.getMessage());
+            // The shard is named after its map, codecs included, as the events and messages of a shard are.
+            assertTrue(e.getMessage().matches("(?s).* of ConcurrentOffHeapMap<utf8, bytes> shard [0-7], .*"),
+                    e.getMessage());
             assertTrue(e.getMessage().contains("whose budget is 1/8 of the map's 800000 bytes (fewer shards, or a"
                     + " larger budget, give each more)"), e.getMessage());
             assertEquals(100_000, e.budgetBytes());
