@@ -2102,6 +2102,15 @@ final class HashTable {
     }
 
     MapStats stats() {
+        return stats(true);
+    }
+
+    /**
+     * The stats, with the current array's placement only if {@code withPlacement} ({@code ""} otherwise): asking
+     * an allocator where every page is can take time proportional to the array's pages, and a concurrent map
+     * asks it after the shard's lock is released (see {@link #placementOf}).
+     */
+    MapStats stats(final boolean withPlacement) {
         checkOpen();
         final BucketArray current = buckets;
         final BucketArray old = oldBuckets;
@@ -2128,8 +2137,22 @@ final class HashTable {
                 reservedBytes(ready),
                 memoryBudget,
                 allocator.describe(),
-                allocator.placement(current.block),
+                withPlacement ? allocator.placement(current.block) : "",
                 timeWithTwoArraysNanos());
+    }
+
+    /** The current array's memory, for {@link #placementOf}: read under the lock that stats are read under. */
+    NativeBlock currentBlock() {
+        return buckets.block;
+    }
+
+    /**
+     * Where {@code block}'s pages are, as the table's allocator reports it.
+     *
+     * @throws IllegalStateException if the block has been freed (the table retired and freed it, or was closed)
+     */
+    String placementOf(final NativeBlock block) {
+        return allocator.placement(block);
     }
 
     /** Where the arrays are, for tools outside Java. */

@@ -29,7 +29,10 @@ package io.panamap;
  * @param reservedBytes        native address space mapped (pages are only backed once touched)
  * @param memoryBudgetBytes    the budget, or {@link Long#MAX_VALUE} for none
  * @param allocator            description of the allocator
- * @param placement            where the current array's pages are, if the allocator reports it ("" if not)
+ * @param placement            where the current array's pages are, if the allocator reports it ("" if not).
+ *                             Asked anew by every {@code stats()} call: a NUMA allocator queries every page of
+ *                             the array ({@code move_pages}), in time proportional to its size, on the calling
+ *                             thread (for a concurrent map's shard, after the shard's lock is released)
  * @param timeWithTwoArraysNanos how long, in all, the table has held an old and a new array (growths that
  *                             ended, plus the one in progress so far): the cost of evacuating only on writes,
  *                             which {@code evacuate(budget)} and a background evacuator cut short
@@ -55,6 +58,14 @@ public record MapStats(
         String allocator,
         String placement,
         long timeWithTwoArraysNanos) {
+
+    /** These stats with {@code placement} for theirs (a concurrent map asks for it after the shard's lock). */
+    MapStats withPlacement(final String placement) {
+        return new MapStats(size, logBuckets, buckets, overflowBuckets, overflowCounter, growing, sameSizeGrowth,
+                evacuatedOldBuckets, oldBuckets, doublings, sameSizeGrowths, growthsFinished, nextArrayPrepared,
+                committedBytes, spareBytes, reservedBytes, memoryBudgetBytes, allocator, placement,
+                timeWithTwoArraysNanos);
+    }
 
     /** Average entries per bucket of the current array. */
     public double loadFactor() {

@@ -4,6 +4,7 @@ import io.panamap.layout.BucketLayout;
 import io.panamap.memory.MemoryBudgetExceededException;
 import io.panamap.memory.NativeAllocator;
 import io.panamap.memory.NativeAllocators;
+import io.panamap.memory.NativeBlock;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -240,12 +241,47 @@ final class ShardSet implements AutoCloseable {
         return allDone;
     }
 
-    /** Every shard's stats, each under its read lock, with the totals. */
+    /**
+     * Every shard's stats, each under its read lock, with the totals. A shard's placement (where its array's pages
+     * are, from an allocator that reports it) is asked for after the lock is released: a NUMA allocator queries
+     * every page, which takes time in proportion to the array, and a stats() call from a monitoring thread must not
+     * hold up the shard's writers for that long.
+     */
     ShardedStats stats() {
+        checkOpen();
         final List<MapStats> all = new ArrayList<>(tables.length);
-        forEachReadLocked(shard -> all.add(tables[shard].stats()));
+        for (int shard = 0; shard < tables.length; shard++) {
+            final HashTable table = tables[shard];
+            final MapStats locked;
+            final NativeBlock current;
+            final long stamp = locks[shard].readLock();
+            try {
+                locked = table.stats(false);
+                current = table.currentBlock();
+            } finally {
+                locks[shard].unlockRead(stamp);
+            }
+            all.add(locked.withPlacement(placementOf(shard, current)));
+        }
         return ShardedStats.of(all, evacuator == null ? 0 : evacuator.slices(),
                 evacuator == null ? 0 : evacuator.busyNanos());
+    }
+
+    /**
+     * Where the pages of {@code current}, the array shard {@code shard} had when its stats were read, are. Should a
+     * growth or a close have freed that array since, the shard is asked again under its lock, as it now is.
+     */
+    private String placementOf(final int shard, final NativeBlock current) {
+        try {
+            return tables[shard].placementOf(current);
+        } catch (final IllegalStateException freed) {
+            final long stamp = locks[shard].readLock();
+            try {
+                return tables[shard].stats(true).placement();
+            } finally {
+                locks[shard].unlockRead(stamp);
+            }
+        }
     }
 
     void checkOpen() {

@@ -3,6 +3,9 @@ package io.panamap;
 import io.panamap.layout.BucketLayout;
 import io.panamap.memory.MemoryBudgetExceededException;
 import io.panamap.memory.MemoryWorker;
+import io.panamap.memory.NativeAllocator;
+import io.panamap.memory.NativeAllocators;
+import io.panamap.memory.NativeBlock;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -878,5 +881,54 @@ class ConcurrentLongLongMapTest {
         assertTrue(cursor.next());
         map.close();
         assertThrows(IllegalStateException.class, cursor::next);
+    }
+
+    /**
+     * A NUMA allocator's placement queries every page of a shard's array, which takes time in proportion to it:
+     * a stats() call from a monitoring thread must not hold the shard's lock meanwhile, or the shard's writers
+     * wait for the whole query. The allocator here writes to the map from another thread while it is asked.
+     */
+    @Test
+    void aShardsWritersShouldNotWaitWhileStatsAsksWhereItsPagesAre() throws InterruptedException {
+        final CountDownLatch[] written = new CountDownLatch[1];
+        final ConcurrentLongLongMap[] under = new ConcurrentLongLongMap[1];
+        final NativeAllocator placing = new NativeAllocator() {
+            private final NativeAllocator pages = NativeAllocators.defaultAllocator();
+
+            @Override
+            public NativeBlock allocate(final long byteSize) {
+                return pages.allocate(byteSize);
+            }
+
+            @Override
+            public String placement(final NativeBlock block) {
+                final CountDownLatch done = new CountDownLatch(1);
+                written[0] = done;
+                Thread.ofPlatform().start(() -> {
+                    under[0].put(1, 1);
+                    done.countDown();
+                });
+                try {
+                    // Far longer than a put takes; with the lock held the put waits for this to return.
+                    return done.await(30, TimeUnit.SECONDS) ? "node0=1 pages, not faulted=0" : "writer waited";
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return "interrupted";
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "mmap, reporting placement";
+            }
+        };
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1).allocators(shard -> placing)
+                .backgroundMemoryWork(false).build()) {
+            under[0] = map;
+            final ShardedStats stats = map.stats();
+            assertTrue(written[0].await(60, TimeUnit.SECONDS), "the write finished");
+            assertEquals("node0=1 pages, not faulted=0", stats.shards().get(0).placement());
+            assertEquals(1, map.get(1));
+        }
     }
 }
