@@ -1,6 +1,7 @@
 package io.panamap.numa;
 
 import io.panamap.LongLongMap;
+import io.panamap.MapStats;
 import io.panamap.memory.NativeBlock;
 import io.panamap.memory.NativeMemoryException;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,24 @@ class NumaAllocatorTest {
             assertTrue(stats.contains("allocator=mmap, NUMA bind node(s) 0, strict"), stats);
             assertTrue(stats.matches(".* placement=node0=\\d+ pages, not faulted=\\d+"), stats);
             assertEquals(199_999L, map.get(199_999 * 0x9E3779B97F4A7C15L));
+        }
+    }
+
+    /**
+     * The placement the READMEs show: a table presized for 1,000,000 entries (B = 18) faults its buckets and
+     * spares in at construction, so every page of them is on the bound node, and only the rest of its mapping
+     * (room for overflow buckets) is not faulted yet.
+     */
+    @Test
+    void aPresizedTableShouldReportEveryPageItFaultedInOnTheBoundNode() {
+        final NumaAllocator allocator = NumaAllocator.bind(0);
+        assumeFalse(allocator.describe().contains("not applied"), allocator.describe());
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).expectedSize(1_000_000).build()) {
+            final MapStats stats = map.stats();
+            assertEquals(18, stats.logBuckets());
+            assertEquals("node0=" + stats.committedBytes() / 4096 + " pages, not faulted="
+                    + ((stats.reservedBytes() + 4095) / 4096 - stats.committedBytes() / 4096), stats.placement());
+            assertEquals("node0=9792 pages, not faulted=17857", stats.placement());
         }
     }
 
