@@ -19,7 +19,7 @@ import jdk.jfr.Timespan;
  *   <li>{@code io.panamap.Growth}: a growth, from its start to the moment its last old chain moved and the
  *       old array was retired (a duration: how long the table held two arrays);
  *   <li>{@code io.panamap.EvacuationSlice}: one call of an owner's {@code evacuate(budget)} or
- *       {@code finishGrowth()}, or one slice of the background evacuator. The chain each write during a
+ *       {@code finishGrowth()} that found a growth in progress, or one slice of the background evacuator. The chain each write during a
  *       growth moves is not an event: far too many, and the {@code Growth} event covers them;
  *   <li>{@code io.panamap.Trim}: an owner's {@code trimToSize()} that moved the entries into a smaller array
  *       (a duration: the whole move, on the owner's thread);
@@ -27,8 +27,9 @@ import jdk.jfr.Timespan;
  *   <li>{@code io.panamap.AllocatorFailure}: the allocator could not provide a bucket array or out-of-line storage.
  * </ul>
  *
- * <p>Every event names the table ({@code table}: its owner's description) and, for a shard of a concurrent
- * map, its shard index ({@code shard}, -1 otherwise). Emitting costs nothing measurable: growths, slices
+ * <p>Every event names the table ({@code table}: its type, such as {@code LongLongMap},
+ * {@code OffHeapMap<utf8, bytes>} or {@code ConcurrentLongLongMap shard 3}, so tables of one type share a name)
+ * and, for a shard of a concurrent map, its shard index ({@code shard}, -1 otherwise). Emitting costs nothing measurable: growths, slices
  * and failures are rare, and an event that is not enabled in the recording is dropped at {@code commit}.
  */
 final class TableEvents {
