@@ -318,7 +318,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         return missingValue;
     }
 
-    /** Totals and every shard's stats, each shard read under its read lock. */
+    /** Totals and every shard's stats, each shard read under its read lock (its placement just after). */
     public ShardedStats stats() {
         return set.stats();
     }

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A snapshot of a concurrent map: totals over its shards, and each shard's own {@link MapStats}. Shards are
  * read one after the other, each under its read lock, so the totals are a sum of per-shard snapshots, not
- * one instant.
+ * one instant. A shard's {@link MapStats#placement()} is asked for just after its lock is released.
  *
  * @param size                    live entries in all shards
  * @param committedBytes          native bytes charged against the shards' budgets, in all
