@@ -504,7 +504,9 @@ public final class LongLongMap implements AutoCloseable {
     /**
      * Evacuates old chains of a growth in progress for about {@code timeBudget}, then returns: beyond Go, whose
      * tables evacuate only on writes and so keep both arrays for as long as nobody writes. For owners who
-     * have a moment to spare (an idle loop, a timer) and want the old array gone.
+     * have a moment to spare (an idle loop, a timer) and want the old array gone. However small the budget (zero
+     * or negative included), a growth in progress moves at least {@value HashTable#CHAINS_PER_CLOCK_CHECK} old
+     * chains, so that a loop calling this until it returns true gets there.
      *
      * @return true when no growth is left in progress
      */
