@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,26 +53,9 @@ class BenchRunnerTest {
     @Test
     void aRunStoppedBeforeItsReportShouldLeaveANoteInsteadOfOne(@TempDir final Path tmp) throws Exception {
         final Path results = tmp.resolve("results");
-        final Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "--quick", "--n", "1000", "--workloads", "open-loop", "--contenders", "hashmap",
-                "--rate", "1000", "--duration", "600", "--results", results.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        ProcessHandle child = null;
-        try {
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (child == null && System.nanoTime() < deadline && parent.isAlive()) {
-                child = parent.descendants().findFirst().orElse(null);
-                Thread.sleep(20); // each look scans /proc: spinning would take a CPU from the JVMs it waits for
-            }
-            assertNotNull(child, "the parent started no child");
-            parent.destroy(); // SIGTERM, as kill sends; Ctrl-C's SIGINT stops a JVM the same way
-            assertTrue(parent.waitFor(60, TimeUnit.SECONDS), "the parent did not stop");
-        } finally {
-            if (child != null) {
-                child.destroyForcibly();
-            }
-            parent.destroyForcibly();
+        try (StoppableRun run = StoppableRun.start(results)) {
+            assertNotNull(run.awaitChild(false), "the parent started no child");
+            assertTrue(run.stopParent(), "the parent did not stop");
         }
         final List<Path> folders;
         try (Stream<Path> list = Files.list(results)) {

@@ -1,6 +1,6 @@
 package io.panamap.bench.fork;
 
-import io.panamap.bench.Main;
+import io.panamap.bench.StoppableRun;
 import io.panamap.bench.contender.Contender;
 import io.panamap.bench.contender.Contenders;
 import io.panamap.bench.result.GetResult;
@@ -160,29 +160,12 @@ class ChildLauncherTest {
      */
     @Test
     void aParentStoppedBySignalShouldStopItsChild(@TempDir final Path dir) throws Exception {
-        final Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "--quick", "--n", "1000", "--workloads", "open-loop", "--contenders", "hashmap",
-                "--rate", "1000", "--duration", "600", "--results", dir.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        ProcessHandle child = null;
-        try {
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (child == null && System.nanoTime() < deadline && parent.isAlive()) {
-                child = parent.descendants().findFirst().orElse(null);
-                Thread.onSpinWait();
-            }
+        try (StoppableRun run = StoppableRun.start(dir)) {
+            final ProcessHandle child = run.awaitChild(true);
             assertNotNull(child, "the parent started no child");
-            parent.destroy(); // SIGTERM, as kill and timeout send
-            assertTrue(parent.waitFor(60, TimeUnit.SECONDS), "the parent did not stop");
-            final ProcessHandle started = child;
-            started.onExit().get(60, TimeUnit.SECONDS);
-            assertFalse(started.isAlive());
-        } finally {
-            if (child != null) {
-                child.destroyForcibly();
-            }
-            parent.destroyForcibly();
+            assertTrue(run.stopParent(), "the parent did not stop"); // SIGTERM, as kill and timeout send
+            child.onExit().get(60, TimeUnit.SECONDS);
+            assertFalse(child.isAlive());
         }
     }
 }
