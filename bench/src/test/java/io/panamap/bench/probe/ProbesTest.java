@@ -1,19 +1,16 @@
 package io.panamap.bench.probe;
 
+import io.panamap.bench.JavaMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -141,12 +138,12 @@ class ProbesTest {
 
     @Test
     void anArgumentMoreThanTheProbeReadsShouldBeAnErrorNotIgnored(@TempDir final Path dir) throws Exception {
-        final Exit exit = probes(dir, "first-table", "1000", "3");
+        final JavaMain.Exit exit = probes(dir, "first-table", "1000", "3");
         assertEquals(2, exit.code(), exit.err());
         assertEquals("", exit.out(), "nothing run");
         assertTrue(exit.err().startsWith("probe first-table: takes at most 1 argument, [keys]; got 2: 1000 3\n"),
                 exit.err());
-        final Exit two = probes(dir, "slow-puts", "1000", "1", "x");
+        final JavaMain.Exit two = probes(dir, "slow-puts", "1000", "1", "x");
         assertEquals(2, two.code(), two.err());
         assertTrue(two.err().startsWith("probe slow-puts: takes at most 2 arguments, [keys] [builds]; got 3: "),
                 two.err());
@@ -155,7 +152,7 @@ class ProbesTest {
     @Test
     void theHelpWordsTheBenchTakesShouldListTheProbes(@TempDir final Path dir) throws Exception {
         for (final String help : List.of("--help", "-h", "help")) {
-            final Exit exit = probes(dir, help);
+            final JavaMain.Exit exit = probes(dir, help);
             assertEquals(0, exit.code(), help + ": " + exit.err());
             assertEquals(Probes.usage(null), exit.out(), help);
         }
@@ -169,27 +166,9 @@ class ProbesTest {
         assertEquals(1, Probes.quantile(sorted, 0.0));
     }
 
-    private record Exit(int code, String out, String err) {
-    }
-
     /** Runs {@code ./panamap probe args} in a JVM of its own: a usage error ends it with {@code System.exit}. */
-    private static Exit probes(final Path dir, final String... args) throws IOException, InterruptedException {
-        final List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                // Read back as UTF-8 whatever the locale: under LANG=C the usage's "µs" would print as "?s".
-                "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8", Probes.class.getName()));
-        command.addAll(List.of(args));
-        final File out = dir.resolve("out.txt").toFile();
-        final File err = dir.resolve("err.txt").toFile();
-        final Process process = new ProcessBuilder(command).redirectOutput(out).redirectError(err).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("the probe did not finish within 60 s");
-        }
-        return new Exit(process.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+    private static JavaMain.Exit probes(final Path dir, final String... args) throws IOException, InterruptedException {
+        return JavaMain.run(dir, Probes.class, args);
     }
 
     private static String run(final String... args) {
