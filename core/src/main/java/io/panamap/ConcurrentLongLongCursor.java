@@ -1,7 +1,5 @@
 package io.panamap;
 
-import java.util.concurrent.locks.StampedLock;
-
 /**
  * A cursor over a {@link ConcurrentLongLongMap}: shard after shard, each step under that shard's read lock,
  * held only for the step, so writers carry on between steps. The entry is copied out under the lock, so
@@ -12,16 +10,16 @@ import java.util.concurrent.locks.StampedLock;
 public final class ConcurrentLongLongCursor implements AutoCloseable {
 
     private final LongLongMap[] shards;
-    private final StampedLock[] locks;
+    private final ShardSet set;
     private LongLongCursor current;
     private int shard = -1;
     private long key;
     private long value;
     private boolean positioned;
 
-    ConcurrentLongLongCursor(final LongLongMap[] shards, final StampedLock[] locks) {
+    ConcurrentLongLongCursor(final LongLongMap[] shards, final ShardSet set) {
         this.shards = shards;
-        this.locks = locks;
+        this.set = set;
     }
 
     /** Moves to the next entry; false when every shard has been walked. */
@@ -33,14 +31,14 @@ public final class ConcurrentLongLongCursor implements AutoCloseable {
                     return false;
                 }
                 shard++;
-                final long stamp = locks[shard].readLock();
+                final long stamp = set.readLock(shard);
                 try {
                     current = shards[shard].cursor();
                 } finally {
-                    locks[shard].unlockRead(stamp);
+                    set.locks[shard].unlockRead(stamp);
                 }
             }
-            final long stamp = locks[shard].readLock();
+            final long stamp = set.readLock(shard);
             try {
                 if (current.next()) {
                     key = current.key();
@@ -49,7 +47,7 @@ public final class ConcurrentLongLongCursor implements AutoCloseable {
                     return true;
                 }
             } finally {
-                locks[shard].unlockRead(stamp);
+                set.locks[shard].unlockRead(stamp);
             }
             current = null; // exhausted: it has let go of its arrays
         }
@@ -78,11 +76,11 @@ public final class ConcurrentLongLongCursor implements AutoCloseable {
     public void close() {
         positioned = false;
         if (current != null) {
-            final long stamp = locks[shard].readLock();
+            final long stamp = set.readLock(shard);
             try {
                 current.close();
             } finally {
-                locks[shard].unlockRead(stamp);
+                set.locks[shard].unlockRead(stamp);
             }
             current = null;
         }

@@ -167,7 +167,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
             }
             Thread.onSpinWait();
         }
-        final long readStamp = lock.readLock();
+        final long readStamp = set.readLock(shard);
         try {
             table.beginRead();
             return operation.read(table, hash, key, argument);
@@ -200,9 +200,10 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /**
      * Stores {@code merger.applyAsLong(existing, value)}, or {@code value} if absent, atomically; returns what
-     * it stored. The merger runs under the shard's write lock: keep it short, and do not touch the map in it (a
-     * merger that does, even for a {@code get}, waits for its own thread for ever, and nothing detects it). A
-     * merger that throws leaves the entry as it was and the shard unlocked; its exception reaches the caller.
+     * it stored. The merger runs under the shard's write lock: keep it short, and do not touch the map in it. A
+     * merger that calls into its own shard (even for a {@code get}) would wait for its own thread for ever; it
+     * gets an {@link IllegalStateException} instead. A merger that throws leaves the entry as it was and the
+     * shard unlocked; its exception reaches the caller.
      */
     public long merge(final long key, final long value, final LongBinaryOperator merger) {
         return write(key, value, Objects.requireNonNull(merger, "merger"), MERGE);
@@ -216,9 +217,17 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     private long write(final long key, final long value, final LongBinaryOperator merger, final ShardWrite operation) {
         final int shard = set.shardOf(Hashing.hashLong(key, set.seed));
         final StampedLock lock = set.locks[shard];
-        final long stamp = ShardSet.lockForWrite(lock);
+        final long stamp = set.lockForWrite(shard);
         try {
-            return operation.write(shards[shard], key, value, merger);
+            if (merger == null) {
+                return operation.write(shards[shard], key, value, null);
+            }
+            set.runningCallback(shard);
+            try {
+                return operation.write(shards[shard], key, value, merger);
+            } finally {
+                set.callbackDone(shard);
+            }
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -295,7 +304,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     /** A cursor over all shards; each step takes one shard's read lock, briefly. */
     public ConcurrentLongLongCursor cursor() {
         set.checkOpen();
-        return new ConcurrentLongLongCursor(shards, set.locks);
+        return new ConcurrentLongLongCursor(shards, set);
     }
 
     /** Live entries, summed over the shards (each read under its lock, one after the other). */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -174,7 +175,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
     private Object readLocked(final int shard, final StagingBuffer k, final Object argument,
                               final ShardRead operation) {
-        final long readStamp = set.locks[shard].readLock();
+        final long readStamp = set.readLock(shard);
         try {
             set.tables[shard].beginRead();
             return operation.read(shards.get(shard), k, argument);
@@ -197,7 +198,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         if (length != SlotCodec.NOT_STAGED) {
             return length < 0 ? -1 : shards.get(shard).copyStagedValue(staged, target, offset);
         }
-        final long readStamp = set.locks[shard].readLock();
+        final long readStamp = set.readLock(shard);
         try {
             set.tables[shard].beginRead();
             return shards.get(shard).copyValueEncoded(k, target, offset);
@@ -253,11 +254,84 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         return write(key, value, false, false) == OffHeapMap.INSERTED;
     }
 
+    /**
+     * Maps {@code key} to {@code value} unless it already has a value (atomically), {@code Map.putIfAbsent}.
+     *
+     * @return the value already there, decoded (left unchanged), or null if {@code value} was inserted
+     */
+    @SuppressWarnings("unchecked")
+    public V putIfAbsent(final K key, final V value) {
+        final Object previous = write(key, value, false, true);
+        return previous == OffHeapMap.INSERTED ? null : (V) previous;
+    }
+
+    /**
+     * Maps {@code key} to {@code value} only if it already has a value (atomically), {@code Map.replace}.
+     *
+     * @return the previous value, decoded, or null if there was none (and nothing was inserted)
+     */
+    @SuppressWarnings("unchecked")
+    public V replace(final K key, final V value) {
+        Objects.requireNonNull(value, "value");
+        final StagingBuffer k = encode(key);
+        final int shard = set.shardOf(k.hash);
+        final long stamp = set.lockForWrite(shard);
+        try {
+            final Object previous = shards.get(shard).replaceEncoded(k, value, true);
+            return previous == OffHeapMap.ABSENT ? null : (V) previous;
+        } finally {
+            set.locks[shard].unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * The value for {@code key}, decoded; if there is none, {@code mappingFunction}'s value for it, stored and
+     * returned, atomically: for a key that stays absent, one thread's function runs and the others get its value,
+     * as {@code ConcurrentHashMap.computeIfAbsent} does. A present key is found by an optimistic read, without a
+     * lock. The function runs under the shard's write lock: keep it short, and do not touch the map in it (a
+     * function that calls into its own shard gets an {@link IllegalStateException}, where it would otherwise wait
+     * for itself for ever). If it returns null nothing is stored and null is returned; if it throws, nothing is
+     * stored, the shard is unlocked and its exception reaches the caller.
+     */
+    @SuppressWarnings("unchecked")
+    public V computeIfAbsent(final K key, final Function<? super K, ? extends V> mappingFunction) {
+        Objects.requireNonNull(mappingFunction, "mappingFunction");
+        final V present = get(key);
+        if (present != null) {
+            return present;
+        }
+        final int shard = set.shardOf(encode(key).hash);
+        final long stamp = set.lockForWrite(shard);
+        try {
+            final OffHeapMap<K, V> map = shards.get(shard);
+            set.tables[shard].beginRead();
+            final V raced = map.readValue(encode(key), null); // another thread's function may have run meanwhile
+            if (raced != null) {
+                return raced;
+            }
+            final V computed;
+            set.runningCallback(shard);
+            try {
+                computed = mappingFunction.apply(key);
+            } finally {
+                set.callbackDone(shard);
+            }
+            if (computed == null) {
+                return null;
+            }
+            // Encoded again: the function may have used this thread's key buffer (for another map, say).
+            final Object previous = map.upsertEncoded(encode(key), computed, false, true);
+            return previous == OffHeapMap.INSERTED ? computed : (V) previous;
+        } finally {
+            set.locks[shard].unlockWrite(stamp);
+        }
+    }
+
     private Object write(final K key, final V value, final boolean overwrite, final boolean decodePrevious) {
         Objects.requireNonNull(value, "value");
         final StagingBuffer k = encode(key);
         final int shard = set.shardOf(k.hash);
-        final long stamp = ShardSet.lockForWrite(set.locks[shard]);
+        final long stamp = set.lockForWrite(shard);
         try {
             return shards.get(shard).upsertEncoded(k, value, overwrite, decodePrevious);
         } finally {
@@ -280,7 +354,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     private Object removeEntry(final K key, final boolean decodePrevious) {
         final StagingBuffer k = encode(key);
         final int shard = set.shardOf(k.hash);
-        final long stamp = ShardSet.lockForWrite(set.locks[shard]);
+        final long stamp = set.lockForWrite(shard);
         try {
             return shards.get(shard).removeEncoded(k, decodePrevious);
         } finally {
@@ -354,7 +428,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
                 while (true) {
                     final K key;
                     final V value;
-                    final long stamp = lock.readLock();
+                    final long stamp = set.readLock(shard);
                     try {
                         if (cursor == null) {
                             cursor = shards.get(shard).cursor();
@@ -371,7 +445,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
                 }
             } finally {
                 if (cursor != null) {
-                    final long stamp = lock.readLock();
+                    final long stamp = set.readLock(shard);
                     try {
                         cursor.close();
                     } finally {
@@ -385,6 +459,11 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     /** Live entries, summed over the shards. */
     public long size() {
         return set.size();
+    }
+
+    /** Whether there are no entries. */
+    public boolean isEmpty() {
+        return size() == 0;
     }
 
     /** Number of shards. */

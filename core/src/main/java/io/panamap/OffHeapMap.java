@@ -10,6 +10,7 @@ import io.panamap.memory.NativeAllocators;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * A hash table from any key type to any value type, its buckets in native memory laid out as Go lays out
@@ -353,6 +354,52 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
     }
 
     /**
+     * Maps {@code key} to {@code value} unless it already has a value, which is then left as it is
+     * ({@code Map.putIfAbsent}).
+     *
+     * @return the value already there, decoded, or null if {@code value} was inserted
+     */
+    @SuppressWarnings("unchecked")
+    public V putIfAbsent(final K key, final V value) {
+        final Object previous = upsert(key, value, false, true);
+        return previous == INSERTED ? null : (V) previous;
+    }
+
+    /**
+     * Maps {@code key} to {@code value} only if it already has a value ({@code Map.replace}).
+     *
+     * @return the previous value, decoded, or null if there was none (and nothing was inserted)
+     */
+    @SuppressWarnings("unchecked")
+    public V replace(final K key, final V value) {
+        Objects.requireNonNull(value, "value");
+        final Object previous = replaceEncoded(encodeKey(key, table.seed), value, true);
+        return previous == ABSENT ? null : (V) previous;
+    }
+
+    /**
+     * The value for {@code key}, decoded; if there is none, {@code mappingFunction}'s value for it, stored and
+     * returned ({@code Map.computeIfAbsent}). The function runs outside any write, so it may read this map (a
+     * loader that consults other entries, say). If it returns null, nothing is stored and null is returned; if
+     * it throws, nothing is stored and its exception reaches the caller. Should the function itself store a
+     * value for the key, that value is kept and returned.
+     */
+    @SuppressWarnings("unchecked")
+    public V computeIfAbsent(final K key, final Function<? super K, ? extends V> mappingFunction) {
+        Objects.requireNonNull(mappingFunction, "mappingFunction");
+        final V present = get(key);
+        if (present != null) {
+            return present;
+        }
+        final V computed = mappingFunction.apply(key);
+        if (computed == null) {
+            return null;
+        }
+        final Object previous = upsert(key, computed, false, true); // encodes again: the function may have used
+        return previous == INSERTED ? computed : (V) previous;      // this thread's key buffer
+    }
+
+    /**
      * The write path. A failure (budget, codec, native memory) leaves every entry as it was: keys and
      * values are encoded or staged before anything they would replace is touched.
      *
@@ -435,6 +482,35 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
                 t.entryAdded();
                 return INSERTED;
             }
+        } finally {
+            t.endWrite();
+        }
+    }
+
+    /**
+     * {@link #replace} of a key already encoded in {@code k}: the value of an entry already there is replaced,
+     * as {@link #upsertEncoded} replaces it (encoded or staged before the old one is touched); nothing is inserted.
+     */
+    Object replaceEncoded(final StagingBuffer k, final V value, final boolean decodePrevious) {
+        final HashTable t = table;
+        t.beginWrite();
+        try {
+            releaseDeferredFrees(t);
+            final long valueLength = values.encodedLength(value);
+            if (t.count == 0) {
+                return ABSENT;
+            }
+            final BucketArray array = t.arrayToWrite(k.hash);
+            final long position = find(array, k.hash, k.segment, 0, k.length);
+            if (position < 0) {
+                return ABSENT;
+            }
+            final MemorySegment segment = array.segment;
+            final long valueOffset = valueSlot(position);
+            final Object previous = decodePrevious ? values.read(segment, valueOffset) : PRESENT;
+            values.replace(value, valueLength, segment, valueOffset, StagingBuffer.forCurrentThread().value,
+                    t.iterationsActive());
+            return previous;
         } finally {
             t.endWrite();
         }

@@ -34,6 +34,12 @@ final class ShardSet implements AutoCloseable {
 
     final HashTable[] tables;
     final StampedLock[] locks;
+    /**
+     * Per shard, the thread running a caller's function under that shard's write lock ({@code computeIfAbsent},
+     * {@code merge}), else null. Only that thread ever compares itself with it, so plain accesses do: it reads
+     * its own writes, and no other thread can see itself there.
+     */
+    private final Thread[] callbackThreads;
     /** The hash seed of every shard: the map's. */
     final long seed;
     private final int shardShift;
@@ -46,6 +52,7 @@ final class ShardSet implements AutoCloseable {
         final int count = 1 << logShards;
         this.tables = new HashTable[count];
         this.locks = new StampedLock[count];
+        this.callbackThreads = new Thread[count];
         for (int shard = 0; shard < count; shard++) {
             locks[shard] = new StampedLock();
         }
@@ -104,8 +111,12 @@ final class ShardSet implements AutoCloseable {
      */
     static final int WRITE_LOCK_ATTEMPTS = 64;
 
-    /** The shard's write lock: spins on {@code tryWriteLock} for a while, then queues. */
-    static long lockForWrite(final StampedLock lock) {
+    /**
+     * Shard {@code shard}'s write lock: spins on {@code tryWriteLock} for a while, then queues, unless the caller is
+     * the thread running a function under that very lock (see {@link #runningCallback}).
+     */
+    long lockForWrite(final int shard) {
+        final StampedLock lock = locks[shard];
         for (int attempt = 0; attempt < WRITE_LOCK_ATTEMPTS; attempt++) {
             final long stamp = lock.tryWriteLock();
             if (stamp != 0) {
@@ -113,7 +124,48 @@ final class ShardSet implements AutoCloseable {
             }
             Thread.onSpinWait();
         }
+        checkNotInCallback(shard);
         return lock.writeLock();
+    }
+
+    /** Shard {@code shard}'s read lock, unless the caller would wait for itself (see {@link #lockForWrite}). */
+    long readLock(final int shard) {
+        final StampedLock lock = locks[shard];
+        final long stamp = lock.tryReadLock();
+        if (stamp != 0) {
+            return stamp;
+        }
+        checkNotInCallback(shard);
+        return lock.readLock();
+    }
+
+    /**
+     * Marks the current thread as running a caller's function under shard {@code shard}'s write lock, which it
+     * holds; {@link #callbackDone} ends it. A {@code StampedLock} is not reentrant: should the function touch the
+     * same shard, its thread would wait for itself for ever, silently. Marked, it gets an exception instead,
+     * found only once a lock attempt has failed, so that uncontended locking pays nothing for it.
+     */
+    void runningCallback(final int shard) {
+        callbackThreads[shard] = Thread.currentThread();
+    }
+
+    void callbackDone(final int shard) {
+        callbackThreads[shard] = null;
+    }
+
+    private void checkNotInCallback(final int shard) {
+        if (callbackThreads[shard] == Thread.currentThread()) {
+            throw new IllegalStateException("a function running under " + owner + " shard " + shard
+                    + "'s write lock (computeIfAbsent, merge) called into that shard, and would wait for itself for"
+                    + " ever: it must not touch the map");
+        }
+    }
+
+    /** {@link #checkNotInCallback} for every shard: for what locks them all, such as {@link #close}. */
+    private void checkNotInAnyCallback() {
+        for (int shard = 0; shard < callbackThreads.length; shard++) {
+            checkNotInCallback(shard);
+        }
     }
 
     /**
@@ -134,7 +186,7 @@ final class ShardSet implements AutoCloseable {
     /** Runs {@code action} for each shard in turn, under that shard's write lock. */
     void forEachWriteLocked(final IntConsumer action) {
         for (int shard = 0; shard < tables.length; shard++) {
-            final long stamp = locks[shard].writeLock();
+            final long stamp = lockForWrite(shard);
             try {
                 action.accept(shard);
             } finally {
@@ -195,7 +247,7 @@ final class ShardSet implements AutoCloseable {
     /** Runs {@code action} for each shard in turn, under that shard's read lock. */
     void forEachReadLocked(final IntConsumer action) {
         for (int shard = 0; shard < tables.length; shard++) {
-            final long stamp = locks[shard].readLock();
+            final long stamp = readLock(shard);
             try {
                 action.accept(shard);
             } finally {
@@ -231,7 +283,7 @@ final class ShardSet implements AutoCloseable {
                 return false;
             }
             sliced = true;
-            final long stamp = locks[shard].writeLock();
+            final long stamp = lockForWrite(shard);
             try {
                 allDone &= tables[shard].evacuateForAsWrite(left);
             } finally {
@@ -254,7 +306,7 @@ final class ShardSet implements AutoCloseable {
             final HashTable table = tables[shard];
             final MapStats locked;
             final NativeBlock current;
-            final long stamp = locks[shard].readLock();
+            final long stamp = readLock(shard);
             try {
                 locked = table.stats(false);
                 current = table.currentBlock();
@@ -275,7 +327,7 @@ final class ShardSet implements AutoCloseable {
         try {
             return tables[shard].placementOf(current);
         } catch (final IllegalStateException freed) {
-            final long stamp = locks[shard].readLock();
+            final long stamp = readLock(shard);
             try {
                 return tables[shard].stats(true).placement();
             } finally {
@@ -300,6 +352,7 @@ final class ShardSet implements AutoCloseable {
         if (closed) {
             return;
         }
+        checkNotInAnyCallback(); // before anything is closed: a close refused halfway would leave shards open
         closed = true;
         if (evacuator != null) {
             evacuator.close();

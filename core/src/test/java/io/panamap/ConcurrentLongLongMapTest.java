@@ -639,6 +639,49 @@ class ConcurrentLongLongMapTest {
     // ------------------------------------------------------------------ the shard's lock
 
     /**
+     * A merger runs under its shard's write lock, and a StampedLock is not reentrant: a merger that calls into its
+     * own shard would wait for its own thread for ever. It gets an exception instead, whatever the call, and the
+     * entry, the lock and the map are left as they were.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aMergerCallingIntoItsOwnShardShouldGetAnExceptionRatherThanWaitForItself() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(1).build()) {
+            map.put(1, 10);
+            final Map<String, Function<ConcurrentLongLongMap, Object>> calls = new LinkedHashMap<>();
+            calls.put("get", m -> m.get(1));
+            calls.put("containsKey", m -> m.containsKey(2));
+            calls.put("put", m -> m.put(2, 20));
+            calls.put("merge", m -> m.merge(2, 20, Long::sum));
+            calls.put("size", ConcurrentLongLongMap::size);
+            calls.put("cursor", m -> {
+                try (ConcurrentLongLongCursor cursor = m.cursor()) {
+                    return cursor.next();
+                }
+            });
+            calls.put("stats", ConcurrentLongLongMap::stats);
+            calls.put("close", m -> {
+                m.close();
+                return null;
+            });
+            calls.forEach((name, call) -> {
+                final IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> map.merge(1, 5, (existing, given) -> {
+                            call.apply(map);
+                            return existing + given;
+                        }), name);
+                assertTrue(e.getMessage().contains("ConcurrentLongLongMap shard 0")
+                        && e.getMessage().contains("wait for itself"), name + ": " + e.getMessage());
+                assertFalse(map.isClosed(), name + " left the map open");
+                assertEquals(10, map.get(1), name + ": the entry as it was");
+                assertFalse(map.containsKey(2), name + ": nothing else stored");
+                assertEquals(15, map.merge(1, 5, Long::sum), name + ": the shard unlocked");
+                map.put(1, 10);
+            });
+        }
+    }
+
+    /**
      * Every path into a shard goes through its lock: while a write holds the shard (here a merge whose merger
      * waits), a read that cannot validate, a cursor's step, the stats, the size, the calls that visit every shard,
      * and close() all wait for the write, then go on with the shard as the write left it. Without the lock they

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -87,6 +89,212 @@ class ConcurrentOffHeapMapTest {
     }
 
     /** A value of no bytes is a value: every read finds it, as on the single-writer map, and none calls it absent. */
+    @Test
+    void putIfAbsentReplaceAndIsEmptyShouldAnswerAsConcurrentMapsDo() {
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(4)) {
+            assertTrue(map.isEmpty());
+            assertNull(map.putIfAbsent("a", bytes("one")), "inserted: null");
+            assertFalse(map.isEmpty());
+            assertArrayEquals(bytes("one"), map.putIfAbsent("a", bytes("two")), "present: what is there");
+            assertArrayEquals(bytes("one"), map.get("a"), "left as it was");
+            assertNull(map.replace("b", bytes("bee")), "absent: nothing replaced");
+            assertFalse(map.containsKey("b"), "nor inserted");
+            assertArrayEquals(bytes("one"), map.replace("a", bytes("three")));
+            assertArrayEquals(bytes("three"), map.get("a"));
+            assertEquals(1, map.size());
+            assertTrue(map.delete("a"));
+            assertTrue(map.isEmpty());
+        }
+    }
+
+    @Test
+    void computeIfAbsentShouldStoreWhatTheFunctionReturnsOnlyForAnAbsentKey() {
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(4)) {
+            final AtomicInteger calls = new AtomicInteger();
+            assertArrayEquals(bytes("value of a"), map.computeIfAbsent("a", key -> {
+                calls.incrementAndGet();
+                return bytes("value of " + key);
+            }));
+            assertArrayEquals(bytes("value of a"), map.computeIfAbsent("a", key -> {
+                calls.incrementAndGet();
+                return bytes("another");
+            }), "present: the stored value, the function not called");
+            assertEquals(1, calls.get());
+            assertArrayEquals(bytes("value of a"), map.get("a"));
+
+            assertNull(map.computeIfAbsent("b", key -> null), "null: nothing stored");
+            final IllegalArgumentException thrown = new IllegalArgumentException("no value for c");
+            assertSame(thrown, assertThrows(IllegalArgumentException.class, () -> map.computeIfAbsent("c", key -> {
+                throw thrown;
+            })));
+            assertEquals(1, map.size(), "neither b nor c stored");
+            assertNull(map.put("c", bytes("sea")), "and c's shard unlocked");
+
+            // Keys go through this thread's one key buffer, which the function may use for another map: what it
+            // returns must still be stored under the key asked for.
+            try (OffHeapMap<CharSequence, byte[]> other = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+                other.put("a key much longer than the one asked for", bytes("x"));
+                assertArrayEquals(bytes("x"), map.computeIfAbsent("d", key ->
+                        other.get("a key much longer than the one asked for")));
+            }
+            assertArrayEquals(bytes("x"), map.get("d"));
+            assertEquals(3, map.size());
+        }
+    }
+
+    /** For a key that stays absent, one thread's function runs; every thread gets the value it returned. */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void computeIfAbsentShouldRunTheFunctionOnceForAKeyHoweverManyThreadsAskAtOnce() throws InterruptedException {
+        final int keys = 2_000;
+        final int threads = 4;
+        try (ConcurrentOffHeapMap<Long, byte[]> map = ConcurrentOffHeapMap.builder(Codecs.longs(), Codecs.bytes())
+                .shards(8).build()) {
+            final AtomicInteger[] calls = new AtomicInteger[keys];
+            Arrays.setAll(calls, key -> new AtomicInteger());
+            final byte[][][] seen = new byte[threads][keys][];
+            final CountDownLatch start = new CountDownLatch(1);
+            final Thread[] workers = new Thread[threads];
+            final Throwable[] failures = new Throwable[threads];
+            for (int t = 0; t < threads; t++) {
+                final int thread = t;
+                workers[t] = Thread.ofPlatform().name("computer-" + t).start(() -> {
+                    try {
+                        start.await();
+                        for (int i = 0; i < keys; i++) {
+                            final int key = thread % 2 == 0 ? i : keys - 1 - i; // half of them from the other end
+                            seen[thread][key] = map.computeIfAbsent((long) key, k -> {
+                                calls[key].incrementAndGet();
+                                return bytes("thread " + thread + " key " + k);
+                            });
+                        }
+                    } catch (final Throwable e) {
+                        failures[thread] = e;
+                    }
+                });
+            }
+            start.countDown();
+            for (final Thread worker : workers) {
+                worker.join();
+            }
+            for (final Throwable failure : failures) {
+                if (failure != null) {
+                    throw new AssertionError("a thread failed", failure);
+                }
+            }
+            assertEquals(keys, map.size());
+            for (int key = 0; key < keys; key++) {
+                assertEquals(1, calls[key].get(), "calls of the function for key " + key);
+                final byte[] stored = map.get((long) key);
+                for (int t = 0; t < threads; t++) {
+                    assertArrayEquals(stored, seen[t][key], "what thread " + t + " got for key " + key);
+                }
+            }
+        }
+    }
+
+    /**
+     * The race computeIfAbsent is atomic against: a thread reads the key as absent, and before it takes the shard's
+     * lock another thread stores it. It must then return that value, not run its own function and store over it.
+     * The first thread is paused there by its key codec: at its second encoding of the key, the one between the
+     * lock-free read and the lock.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void computeIfAbsentShouldNotRunTheFunctionForAKeyStoredBetweenItsReadAndItsLock() throws InterruptedException {
+        final PausingKeys keys = new PausingKeys();
+        try (ConcurrentOffHeapMap<byte[], byte[]> map = ConcurrentOffHeapMap.builder(keys, Codecs.bytes())
+                .shards(2).build()) {
+            final byte[] key = bytes("contested");
+            final AtomicInteger lateCalls = new AtomicInteger();
+            final byte[][] lateResult = new byte[1][];
+            final Throwable[] lateFailure = new Throwable[1];
+            final Thread late = Thread.ofPlatform().name(PausingKeys.PAUSED_THREAD).start(() -> {
+                try {
+                    lateResult[0] = map.computeIfAbsent(key, k -> {
+                        lateCalls.incrementAndGet();
+                        return bytes("late");
+                    });
+                } catch (final Throwable t) {
+                    lateFailure[0] = t;
+                }
+            });
+            assertTrue(keys.paused.await(30, TimeUnit.SECONDS), "the late thread read the key as absent");
+            assertArrayEquals(bytes("early"), map.computeIfAbsent(key, k -> bytes("early")));
+            keys.resume.countDown();
+            late.join();
+            assertNull(lateFailure[0], () -> "the late thread failed: " + lateFailure[0]);
+            assertEquals(0, lateCalls.get(), "the late thread's function ran for a key stored before its lock");
+            assertArrayEquals(bytes("early"), lateResult[0], "the late thread gets the value stored first");
+            assertArrayEquals(bytes("early"), map.get(key));
+        }
+    }
+
+    /** Byte-array keys whose encoding pauses the thread named {@link #PAUSED_THREAD} the second time it encodes. */
+    private static final class PausingKeys extends ForwardingBytesCodec {
+        static final String PAUSED_THREAD = "paused-after-its-read";
+        private final CountDownLatch paused = new CountDownLatch(1);
+        private final CountDownLatch resume = new CountDownLatch(1);
+        private int encodings; // only the paused thread counts
+
+        PausingKeys() {
+            super("pausing keys");
+        }
+
+        @Override
+        public void encode(final byte[] value, final MemorySegment target, final long offset) {
+            if (Thread.currentThread().getName().equals(PAUSED_THREAD) && ++encodings == 2) {
+                paused.countDown();
+                try {
+                    if (!resume.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("never resumed");
+                    }
+                } catch (final InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            super.encode(value, target, offset);
+        }
+    }
+
+    /**
+     * A function run under its shard's write lock that calls into that shard would wait for its own thread for
+     * ever (a StampedLock is not reentrant). It gets an exception instead, whatever the call, and the map is left
+     * as it was and usable: nothing stored for the key, the shard unlocked, the map open.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFunctionCallingIntoItsOwnShardShouldGetAnExceptionRatherThanWaitForItself() {
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(1)) {
+            map.put("there", bytes("before"));
+            final Map<String, Consumer<ConcurrentOffHeapMap<CharSequence, byte[]>>> calls = new LinkedHashMap<>();
+            calls.put("get", m -> m.get("there"));
+            calls.put("containsKey", m -> m.containsKey("there"));
+            calls.put("copyValue", m -> m.copyValue("there", MemorySegment.ofArray(new byte[16]), 0));
+            calls.put("put", m -> m.put("other", bytes("x")));
+            calls.put("delete", m -> m.delete("there"));
+            calls.put("computeIfAbsent", m -> m.computeIfAbsent("other", key -> bytes("y")));
+            calls.put("size", ConcurrentOffHeapMap::size);
+            calls.put("forEach", m -> m.forEach((key, value) -> { }));
+            calls.put("stats", ConcurrentOffHeapMap::stats);
+            calls.put("clear", ConcurrentOffHeapMap::clear);
+            calls.put("close", ConcurrentOffHeapMap::close);
+            calls.forEach((name, call) -> {
+                final IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> map.computeIfAbsent("asked", key -> {
+                            call.accept(map);
+                            return bytes("never stored");
+                        }), name);
+                assertTrue(e.getMessage().contains("shard 0") && e.getMessage().contains("wait for itself"),
+                        name + ": " + e.getMessage());
+                assertFalse(map.isClosed(), name + " left the map open");
+                assertFalse(map.containsKey("asked"), name + ": nothing stored");
+                assertArrayEquals(bytes("before"), map.put("there", bytes("before")), name + ": the shard unlocked");
+            });
+            assertEquals(1, map.size());
+        }
+    }
+
     @Test
     void anEmptyValueShouldReadAsAValueNotAsAMissingOne() {
         try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(2)) {
@@ -199,6 +407,13 @@ class ConcurrentOffHeapMapTest {
                 map.copyValue(3L, MemorySegment.ofArray(new byte[heldValue(3).length]), 0)));
         operations.put("containsKey", map -> () -> assertTrue(map.containsKey(2L)));
         operations.put("set", map -> () -> assertFalse(map.set(2L, heldValue(2))));
+        operations.put("putIfAbsent", map -> () -> assertArrayEquals(heldValue(2), map.putIfAbsent(2L, heldValue(9))));
+        operations.put("replace", map -> () -> assertArrayEquals(heldValue(2), map.replace(2L, heldValue(2))));
+        operations.put("computeIfAbsent of a present key", map -> () ->
+                assertArrayEquals(heldValue(2), map.computeIfAbsent(2L, key -> heldValue(9))));
+        operations.put("computeIfAbsent of an absent key", map -> () ->
+                assertArrayEquals(heldValue(7), map.computeIfAbsent(7L, key -> heldValue(7))));
+        operations.put("isEmpty", map -> () -> assertFalse(map.isEmpty()));
         operations.put("delete", map -> () -> assertTrue(map.delete(2L)));
         operations.put("forEach", map -> () -> map.forEach((key, value) ->
                 assertArrayEquals(heldValue(key), value, "key " + key)));
@@ -271,6 +486,10 @@ class ConcurrentOffHeapMapTest {
         uses.put("put", () -> map.put("key-1", bytes("x")));
         uses.put("set", () -> map.set("key-1", bytes("x")));
         uses.put("setIfAbsent", () -> map.setIfAbsent("key-1", bytes("x")));
+        uses.put("putIfAbsent", () -> map.putIfAbsent("key-1", bytes("x")));
+        uses.put("replace", () -> map.replace("key-1", bytes("x")));
+        uses.put("computeIfAbsent", () -> map.computeIfAbsent("key-1", key -> bytes("x")));
+        uses.put("isEmpty", map::isEmpty);
         uses.put("remove", () -> map.remove("key-1"));
         uses.put("delete", () -> map.delete("key-1"));
         uses.put("clear", map::clear);

@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -361,6 +362,86 @@ class OffHeapMapTest {
     }
 
     @Test
+    void putIfAbsentAndReplaceShouldAnswerAsMapsDo() {
+        try (OffHeapMap<CharSequence, CharSequence> map = OffHeapMap.builder(Codecs.utf8(), Codecs.utf8()).build()) {
+            assertNull(map.putIfAbsent("a", "1"), "inserted: null");
+            assertEquals("1", map.putIfAbsent("a", "2"), "present: what is there, left as it is");
+            assertEquals("1", map.get("a"));
+            assertNull(map.replace("b", "3"), "absent: nothing to replace");
+            assertFalse(map.containsKey("b"), "and nothing inserted");
+            assertEquals("1", map.replace("a", "4"));
+            assertEquals("4", map.get("a"));
+            assertEquals(1, map.size());
+        }
+    }
+
+    /** A value replaced by one of another size class moves to a new block; the old one is freed, not leaked. */
+    @Test
+    void replaceShouldFreeTheBlockOfTheValueItReplaces() {
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+            map.put("k", filled(300, 1));
+            final long blocks = map.storageStats().blocks();
+            assertArrayEquals(filled(300, 1), map.replace("k", filled(5_000, 2)));
+            assertArrayEquals(filled(5_000, 2), map.get("k"));
+            assertEquals(blocks, map.storageStats().blocks(), map.storageStats().toString());
+            assertArrayEquals(filled(5_000, 2), map.replace("k", filled(40, 3)));
+            assertArrayEquals(filled(40, 3), map.get("k"));
+            assertEquals(blocks, map.storageStats().blocks(), map.storageStats().toString());
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
+    void computeIfAbsentShouldCallTheFunctionOnlyForAnAbsentKeyAndStoreWhatItReturns() {
+        try (OffHeapMap<CharSequence, CharSequence> map = OffHeapMap.builder(Codecs.utf8(), Codecs.utf8()).build()) {
+            final int[] calls = {0};
+            assertEquals("value of a", map.computeIfAbsent("a", key -> {
+                calls[0]++;
+                return "value of " + key;
+            }));
+            assertEquals("value of a", map.get("a"));
+            assertEquals("value of a", map.computeIfAbsent("a", key -> {
+                calls[0]++;
+                return "another";
+            }), "present: the stored value, the function not called");
+            assertEquals(1, calls[0]);
+
+            assertNull(map.computeIfAbsent("b", key -> null), "null: nothing stored");
+            assertFalse(map.containsKey("b"));
+            final IllegalArgumentException thrown = new IllegalArgumentException("no value for c");
+            assertSame(thrown, assertThrows(IllegalArgumentException.class, () -> map.computeIfAbsent("c", key -> {
+                throw thrown;
+            })));
+            assertFalse(map.containsKey("c"), "a function that throws stores nothing");
+            assertEquals(1, map.size());
+            assertThrows(NullPointerException.class, () -> map.computeIfAbsent("d", null));
+        }
+    }
+
+    /**
+     * The function may use the map, and every key goes through this thread's one key buffer: what it stores must
+     * still land under the key asked for, and a value it stored for that key itself is kept.
+     */
+    @Test
+    void computeIfAbsentShouldStoreUnderItsKeyWhateverTheFunctionDidWithTheMap() {
+        try (OffHeapMap<CharSequence, CharSequence> map = OffHeapMap.builder(Codecs.utf8(), Codecs.utf8()).build()) {
+            map.put("a much longer key than the one asked for", "x");
+            assertEquals("derived from x", map.computeIfAbsent("key", key ->
+                    "derived from " + map.get("a much longer key than the one asked for")));
+            assertEquals("derived from x", map.get("key"));
+            assertEquals(2, map.size());
+            assertFalse(map.containsKey("a much longer key than the one asked fo"), "no key made of two");
+
+            assertEquals("stored inside", map.computeIfAbsent("self", key -> {
+                map.put(key, "stored inside");
+                return "returned";
+            }));
+            assertEquals("stored inside", map.get("self"));
+            TableInvariants.check(map);
+        }
+    }
+
+    @Test
     void getUsingShouldDecodeIntoTheCallersObject() {
         try (OffHeapMap<CharSequence, CharSequence> map = OffHeapMap.builder(Codecs.utf8(), Codecs.utf8()).build()) {
             map.put("greeting", "grüezi");
@@ -432,6 +513,9 @@ class OffHeapMapTest {
         assertThrows(IllegalStateException.class, () -> map.get("k"));
         assertThrows(IllegalStateException.class, () -> map.put("k", new byte[1]));
         assertThrows(IllegalStateException.class, () -> map.delete("k"));
+        assertThrows(IllegalStateException.class, () -> map.putIfAbsent("k", new byte[1]));
+        assertThrows(IllegalStateException.class, () -> map.replace("k", new byte[1]));
+        assertThrows(IllegalStateException.class, () -> map.computeIfAbsent("k", key -> new byte[1]));
         assertThrows(IllegalStateException.class, map::size);
         assertThrows(IllegalStateException.class, map::storageStats);
         assertThrows(IllegalStateException.class, map::releaseSpareMemory);

@@ -29,7 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TypedDifferentialTest {
 
-    enum Kind { PUT, SET, SET_IF_ABSENT, REMOVE, DELETE, GET, VIEW, CONTAINS, CLEAR, ITERATE, FINISH_GROWTH, TRIM }
+    enum Kind {
+        PUT, SET, SET_IF_ABSENT, PUT_IF_ABSENT, REPLACE, COMPUTE_IF_ABSENT, REMOVE, DELETE, GET, VIEW, CONTAINS, CLEAR,
+        ITERATE, FINISH_GROWTH, TRIM
+    }
 
     record Op(Kind kind, String key, byte[] value) {
     }
@@ -52,6 +55,9 @@ class TypedDifferentialTest {
                 Tuple.of(30, Arbitraries.just(Kind.PUT)),
                 Tuple.of(15, Arbitraries.just(Kind.SET)),
                 Tuple.of(6, Arbitraries.just(Kind.SET_IF_ABSENT)),
+                Tuple.of(4, Arbitraries.just(Kind.PUT_IF_ABSENT)),
+                Tuple.of(5, Arbitraries.just(Kind.REPLACE)),
+                Tuple.of(4, Arbitraries.just(Kind.COMPUTE_IF_ABSENT)),
                 Tuple.of(15, Arbitraries.just(Kind.REMOVE)),
                 Tuple.of(10, Arbitraries.just(Kind.DELETE)),
                 Tuple.of(10, Arbitraries.just(Kind.GET)),
@@ -86,6 +92,11 @@ class TypedDifferentialTest {
             case SET -> assertEquals(reference.put(key, op.value()) == null, map.set(key, op.value()));
             case SET_IF_ABSENT -> assertEquals(reference.putIfAbsent(key, op.value()) == null,
                     map.setIfAbsent(key, op.value()));
+            case PUT_IF_ABSENT -> assertArrayEquals(reference.putIfAbsent(key, op.value()),
+                    map.putIfAbsent(key, op.value()));
+            case REPLACE -> assertArrayEquals(reference.replace(key, op.value()), map.replace(key, op.value()));
+            case COMPUTE_IF_ABSENT -> assertArrayEquals(reference.computeIfAbsent(key, k -> op.value()),
+                    map.computeIfAbsent(key, k -> op.value()));
             case REMOVE -> assertArrayEquals(reference.remove(key), map.remove(key));
             case DELETE -> assertEquals(reference.remove(key) != null, map.delete(key));
             case GET -> assertArrayEquals(reference.get(key), map.get(new StringBuilder(key)));
