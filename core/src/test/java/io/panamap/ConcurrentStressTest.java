@@ -763,7 +763,7 @@ class ConcurrentStressTest {
             if (choice < (growing ? 12 : 6)) {
                 final int version = nextVersion++;
                 final byte[] value = typedValue(id, version);
-                switch (choice % 3) {
+                switch (choice % 6) {
                     case 0 -> {
                         final byte[] previous = map.put(key, value);
                         if (was == 0 ? previous != null : !Arrays.equals(typedValue(id, was), previous)) {
@@ -777,9 +777,36 @@ class ConcurrentStressTest {
                         }
                         versions[index] = version;
                     }
-                    default -> {
+                    case 2 -> {
                         if (map.setIfAbsent(key, value) != (was == 0)) {
                             throw new AssertionError("setIfAbsent of key " + id + " misjudged whether it was absent");
+                        }
+                        if (was == 0) {
+                            versions[index] = version;
+                        }
+                    }
+                    case 3 -> {
+                        final byte[] present = map.putIfAbsent(key, value);
+                        if (was == 0 ? present != null : !Arrays.equals(typedValue(id, was), present)) {
+                            throw new AssertionError("putIfAbsent of key " + id + " returned the wrong value");
+                        }
+                        if (was == 0) {
+                            versions[index] = version;
+                        }
+                    }
+                    case 4 -> {
+                        final byte[] previous = map.replace(key, value);
+                        if (was == 0 ? previous != null : !Arrays.equals(typedValue(id, was), previous)) {
+                            throw new AssertionError("replace of key " + id + " returned the wrong previous value");
+                        }
+                        if (was != 0) {
+                            versions[index] = version;
+                        }
+                    }
+                    default -> {
+                        final byte[] result = map.computeIfAbsent(key, k -> value);
+                        if (!Arrays.equals(typedValue(id, was == 0 ? version : was), result)) {
+                            throw new AssertionError("computeIfAbsent of key " + id + " returned the wrong value");
                         }
                         if (was == 0) {
                             versions[index] = version;
