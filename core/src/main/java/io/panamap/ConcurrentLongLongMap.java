@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.IntFunction;
 import java.util.function.LongBinaryOperator;
+import java.util.function.LongUnaryOperator;
 
 /**
  * A {@code long → long} map for many threads: 2^k shards, each a {@link LongLongMap} with its own lock,
@@ -207,6 +208,53 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      */
     public long merge(final long key, final long value, final LongBinaryOperator merger) {
         return write(key, value, Objects.requireNonNull(merger, "merger"), MERGE);
+    }
+
+    /**
+     * The value for {@code key}; if there is none, {@code mappingFunction}'s value for it, stored and returned,
+     * atomically: for a key that stays absent, one thread's function runs and the others get its value, as
+     * {@code ConcurrentHashMap.computeIfAbsent} does. A present key is found by an optimistic read, without a lock.
+     * The function runs under the shard's write lock, as {@link #merge}'s merger does, with the same rules: keep
+     * it short and off the map (a call into its own shard gets an {@link IllegalStateException}); if it throws,
+     * nothing is stored and its exception reaches the caller. A non-capturing lambda allocates nothing.
+     */
+    public long computeIfAbsent(final long key, final LongUnaryOperator mappingFunction) {
+        Objects.requireNonNull(mappingFunction, "mappingFunction");
+        final long hash = Hashing.hashLong(key, set.seed);
+        final int shard = set.shardOf(hash);
+        final HashTable table = set.tables[shard];
+        final StampedLock lock = set.locks[shard];
+        final long stamp = lock.tryOptimisticRead(); // one attempt: a raced or absent key goes to the lock
+        if (stamp != 0) {
+            try {
+                if (LongLongMap.contains(table, hash, key)) {
+                    final long value = LongLongMap.lookup(table, hash, key, missingValue);
+                    if (lock.validate(stamp)) {
+                        return value;
+                    }
+                }
+            } catch (final RuntimeException e) {
+                set.raced(lock, stamp, e);
+            }
+        }
+        final long writeStamp = set.lockForWrite(shard);
+        try {
+            final LongLongMap map = shards[shard];
+            if (map.containsKey(key)) {
+                return map.get(key); // another thread's function ran meanwhile
+            }
+            final long computed;
+            set.runningCallback(shard);
+            try {
+                computed = mappingFunction.applyAsLong(key);
+            } finally {
+                set.callbackDone(shard);
+            }
+            map.put(key, computed);
+            return computed;
+        } finally {
+            lock.unlockWrite(writeStamp);
+        }
     }
 
     /** Removes {@code key}; returns its value or {@link #missingValue()}. */

@@ -9,6 +9,7 @@ import io.panamap.memory.NativeAllocators;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.function.LongBinaryOperator;
+import java.util.function.LongUnaryOperator;
 
 /**
  * A {@code long → long} hash table whose buckets live in native memory, laid out and grown exactly like
@@ -260,6 +261,29 @@ public final class LongLongMap implements AutoCloseable {
     public long merge(final long key, final long value, final LongBinaryOperator merger) {
         Objects.requireNonNull(merger, "merger");
         return update(key, value, 0, MERGE, merger);
+    }
+
+    /**
+     * The value for {@code key}; if there is none, {@code mappingFunction}'s value for it, stored and returned
+     * ({@code Map.computeIfAbsent} for primitives; every {@code long} is a value, so there is no "store nothing").
+     * The function runs outside any write, so it may read this map. If it throws, nothing is stored and its
+     * exception reaches the caller; should it store a value for the key itself, that value is kept and returned.
+     * A non-capturing lambda allocates nothing.
+     */
+    public long computeIfAbsent(final long key, final LongUnaryOperator mappingFunction) {
+        Objects.requireNonNull(mappingFunction, "mappingFunction");
+        final HashTable t = table;
+        t.beginRead();
+        final long hash = Hashing.hashLong(key, t.seed);
+        final BucketArray array = t.arrayToRead(hash);
+        final long position = find(array, hash, key);
+        if (position >= 0) {
+            return array.segment.get(BucketLayout.WORD, valueAt(position));
+        }
+        final long computed = mappingFunction.applyAsLong(key);
+        final long entries = t.count;
+        final long present = update(key, computed, 0, PUT_IF_ABSENT, null);
+        return t.count > entries ? computed : present;
     }
 
     /** {@link #update} modes: what happens to an existing value, and whether an absent key is inserted. */

@@ -28,7 +28,7 @@ class AllocationTest {
             final long before = allocated();
             final long sum = runAll(map, keys);
             final long bytes = allocated() - before;
-            final long operations = 5L * n;
+            final long operations = 6L * n;
             assertTrue(bytes < 4096, "hot paths allocated " + bytes + " bytes over " + operations
                     + " operations (checksum " + sum + ")");
         }
@@ -91,6 +91,9 @@ class AllocationTest {
         }
         for (final long key : keys) {
             sum += map.put(key, key + 1);
+        }
+        for (final long key : keys) {
+            sum += map.computeIfAbsent(key, absent -> absent * 3); // present: the function is not called
         }
         final LongLongCursor cursor = map.cursor();
         for (int i = 0; i < keys.length && cursor.next(); i++) {

@@ -27,7 +27,7 @@ class ConcurrentAllocationTest {
             final long before = allocated();
             final long checksum = runLong(map);
             final long bytes = allocated() - before;
-            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 8L * KEYS + " operations (checksum "
+            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 11L * KEYS + " operations (checksum "
                     + checksum + ")");
         }
     }
@@ -42,6 +42,9 @@ class ConcurrentAllocationTest {
             checksum += map.get(key);
             checksum += map.containsKey(key + KEYS) ? 1 : 0;
             checksum += map.put(key + KEYS, key);
+            checksum += map.remove(key + KEYS);
+            checksum += map.computeIfAbsent(key + KEYS, absent -> absent * 3); // absent: stored, under the lock
+            checksum += map.computeIfAbsent(key, absent -> absent * 3); // present: an optimistic read
             checksum += map.remove(key + KEYS);
         }
         return checksum;

@@ -191,6 +191,13 @@ class ConcurrentLongLongMapTest {
             assertEquals(9, map.get(5));
             assertThrows(NullPointerException.class, () -> map.merge(5, 1, null));
 
+            assertEquals(missing, map.computeIfAbsent(6, key -> missing), "an absent key gets the function's value");
+            assertTrue(map.containsKey(6), "even the missing value");
+            assertEquals(missing, map.computeIfAbsent(6, key -> 60), "a present key keeps its own");
+            assertThrows(ArithmeticException.class, () -> map.computeIfAbsent(7, key -> key / 0));
+            assertFalse(map.containsKey(7), "a function that throws stores nothing");
+            assertEquals(missing, map.remove(6));
+
             assertEquals(4, map.size());
             assertEquals(11, map.remove(1));
             assertEquals(missing, map.remove(1));
@@ -639,6 +646,62 @@ class ConcurrentLongLongMapTest {
     // ------------------------------------------------------------------ the shard's lock
 
     /**
+     * For a key that stays absent, one thread's function runs and every thread gets its value. Each function call
+     * takes about 20 µs, so that threads reaching a key while another computes it pile up behind it: what they
+     * must then do is find the value stored, not compute their own over it.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void computeIfAbsentShouldRunTheFunctionOnceForAKeyHoweverManyThreadsAskAtOnce() throws InterruptedException {
+        final int keys = 2_000;
+        final int threads = 4;
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build()) {
+            final java.util.concurrent.atomic.AtomicIntegerArray calls =
+                    new java.util.concurrent.atomic.AtomicIntegerArray(keys);
+            final long[][] seen = new long[threads][keys];
+            final CountDownLatch start = new CountDownLatch(1);
+            final Thread[] workers = new Thread[threads];
+            final Throwable[] failures = new Throwable[threads];
+            for (int t = 0; t < threads; t++) {
+                final int thread = t;
+                workers[t] = Thread.ofPlatform().name("computer-" + t).start(() -> {
+                    try {
+                        start.await();
+                        for (int key = 0; key < keys; key++) {
+                            seen[thread][key] = map.computeIfAbsent(key, k -> {
+                                calls.incrementAndGet((int) k);
+                                final long until = System.nanoTime() + 20_000;
+                                while (System.nanoTime() < until) {
+                                    Thread.onSpinWait();
+                                }
+                                return k * 1_000 + thread;
+                            });
+                        }
+                    } catch (final Throwable e) {
+                        failures[thread] = e;
+                    }
+                });
+            }
+            start.countDown();
+            for (final Thread worker : workers) {
+                worker.join();
+            }
+            for (final Throwable failure : failures) {
+                if (failure != null) {
+                    throw new AssertionError("a thread failed", failure);
+                }
+            }
+            assertEquals(keys, map.size());
+            for (int key = 0; key < keys; key++) {
+                assertEquals(1, calls.get(key), "calls of the function for key " + key);
+                for (int t = 0; t < threads; t++) {
+                    assertEquals(map.get(key), seen[t][key], "what thread " + t + " got for key " + key);
+                }
+            }
+        }
+    }
+
+    /**
      * A merger runs under its shard's write lock, and a StampedLock is not reentrant: a merger that calls into its
      * own shard would wait for its own thread for ever. It gets an exception instead, whatever the call, and the
      * entry, the lock and the map are left as they were.
@@ -653,6 +716,7 @@ class ConcurrentLongLongMapTest {
             calls.put("containsKey", m -> m.containsKey(2));
             calls.put("put", m -> m.put(2, 20));
             calls.put("merge", m -> m.merge(2, 20, Long::sum));
+            calls.put("computeIfAbsent", m -> m.computeIfAbsent(2, key -> 20));
             calls.put("size", ConcurrentLongLongMap::size);
             calls.put("cursor", m -> {
                 try (ConcurrentLongLongCursor cursor = m.cursor()) {

@@ -20,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** LongLongMap against java.util.HashMap, with the structural invariants checked between steps. */
 class DifferentialTest {
 
-    enum Kind { PUT, PUT_IF_ABSENT, REMOVE, GET, CONTAINS, CLEAR, ITERATE, FINISH_GROWTH, TRIM }
+    enum Kind {
+        PUT, PUT_IF_ABSENT, REPLACE, ADD_TO, MERGE, COMPUTE_IF_ABSENT, REMOVE, GET, CONTAINS, CLEAR, ITERATE,
+        FINISH_GROWTH, TRIM
+    }
 
     record Op(Kind kind, long key, long value) {
     }
@@ -35,6 +38,10 @@ class DifferentialTest {
         final Arbitrary<Kind> kinds = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(50, Arbitraries.just(Kind.PUT)),
                 net.jqwik.api.Tuple.of(8, Arbitraries.just(Kind.PUT_IF_ABSENT)),
+                net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.REPLACE)),
+                net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.ADD_TO)),
+                net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.MERGE)),
+                net.jqwik.api.Tuple.of(6, Arbitraries.just(Kind.COMPUTE_IF_ABSENT)),
                 net.jqwik.api.Tuple.of(25, Arbitraries.just(Kind.REMOVE)),
                 net.jqwik.api.Tuple.of(10, Arbitraries.just(Kind.GET)),
                 net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.CONTAINS)),
@@ -99,6 +106,13 @@ class DifferentialTest {
             case PUT -> assertEquals(orMissing(reference.put(op.key(), op.value()), missing), map.put(op.key(), op.value()));
             case PUT_IF_ABSENT -> assertEquals(orMissing(reference.putIfAbsent(op.key(), op.value()), missing),
                     map.putIfAbsent(op.key(), op.value()));
+            case REPLACE -> assertEquals(orMissing(reference.replace(op.key(), op.value()), missing),
+                    map.replace(op.key(), op.value()));
+            case ADD_TO -> assertEquals(reference.merge(op.key(), op.value(), Long::sum), map.addTo(op.key(), op.value()));
+            case MERGE -> assertEquals(reference.merge(op.key(), op.value(), Math::max),
+                    map.merge(op.key(), op.value(), Math::max));
+            case COMPUTE_IF_ABSENT -> assertEquals(reference.computeIfAbsent(op.key(), key -> key ^ op.value()),
+                    map.computeIfAbsent(op.key(), key -> key ^ op.value()));
             case REMOVE -> assertEquals(orMissing(reference.remove(op.key()), missing), map.remove(op.key()));
             case GET -> assertEquals(orMissing(reference.get(op.key()), missing), map.get(op.key()));
             case CONTAINS -> assertEquals(reference.containsKey(op.key()), map.containsKey(op.key()));

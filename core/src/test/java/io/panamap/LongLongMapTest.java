@@ -7,6 +7,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,44 @@ class LongLongMapTest {
             assertEquals(12, map.remove(1));
             assertEquals(-7, map.remove(1));
             assertEquals(42, map.remove(1, 42));
+        }
+    }
+
+    /**
+     * Every long is a value, so an absent key always gets the function's value, even one that equals the
+     * missing value, and a present one keeps its own, even then. The function may use the map; a value it stores
+     * for the key itself is kept.
+     */
+    @Test
+    void computeIfAbsentShouldCallTheFunctionOnlyForAnAbsentKeyWhateverTheValues() {
+        try (LongLongMap map = LongLongMap.builder().missingValue(-7).build()) {
+            final int[] calls = {0};
+            assertEquals(-7, map.computeIfAbsent(1, key -> {
+                calls[0]++;
+                return -7;
+            }), "an absent key gets the function's value, the missing value included");
+            assertTrue(map.containsKey(1));
+            assertEquals(-7, map.computeIfAbsent(1, key -> {
+                calls[0]++;
+                return 99;
+            }), "a present key keeps its value");
+            assertEquals(1, calls[0]);
+
+            map.put(2, 20);
+            assertEquals(21, map.computeIfAbsent(3, key -> map.get(2) + 1), "the function may read the map");
+            assertEquals(30, map.computeIfAbsent(4, key -> {
+                map.put(key, 30);
+                return 40;
+            }), "what the function stored for the key itself is kept");
+            assertEquals(30, map.get(4));
+
+            final IllegalStateException thrown = new IllegalStateException("no value for 5");
+            assertSame(thrown, assertThrows(IllegalStateException.class, () -> map.computeIfAbsent(5, key -> {
+                throw thrown;
+            })));
+            assertFalse(map.containsKey(5), "a function that throws stores nothing");
+            assertEquals(4, map.size());
+            assertThrows(NullPointerException.class, () -> map.computeIfAbsent(6, null));
         }
     }
 
