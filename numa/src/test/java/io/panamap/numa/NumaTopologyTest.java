@@ -76,6 +76,18 @@ class NumaTopologyTest {
         assertTrue(e.getMessage().contains("'0-x'"), e.getMessage());
     }
 
+    /** A damaged list must not make the reader list two billion numbers (or loop forever at int's end). */
+    @Test
+    void aCpuListPastTheHighestCpuNumberShouldBeRefusedRatherThanListed() {
+        final int past = CpuList.MAX_NUMBER + 1;
+        assertEquals(List.of(CpuList.MAX_NUMBER - 1, CpuList.MAX_NUMBER),
+                CpuList.parse((CpuList.MAX_NUMBER - 1) + "-" + CpuList.MAX_NUMBER));
+        for (final String text : List.of("0-" + past, String.valueOf(past), "0-2147483647", "2147483647")) {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CpuList.parse(text));
+            assertTrue(e.getMessage().contains("goes past " + CpuList.MAX_NUMBER), e.getMessage());
+        }
+    }
+
     @Test
     void thisMachineShouldHaveANodeZeroWithAllItsCpus() {
         final NumaTopology here = NumaTopology.detect();
