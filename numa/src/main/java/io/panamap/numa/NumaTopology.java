@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +32,12 @@ public record NumaTopology(Path root, List<NumaNode> nodes) {
         return read(SYSFS);
     }
 
-    /** The topology described under {@code root} (each node a {@code nodeN} folder). */
+    /**
+     * The topology described under {@code root} (each node a {@code nodeN} folder).
+     *
+     * @throws IllegalArgumentException naming the file, if a node's cpulist, meminfo or distance is not as the
+     *                                  kernel writes it
+     */
     public static NumaTopology read(final Path root) {
         if (!Files.isDirectory(root)) {
             return new NumaTopology(root, List.of());
@@ -43,15 +49,31 @@ public record NumaTopology(Path root, List<NumaNode> nodes) {
                 if (id < 0) {
                     continue;
                 }
-                nodes.add(new NumaNode(id, CpuList.parse(readOr(folder.resolve("cpulist"), "")),
-                        meminfo(folder, "MemTotal"), meminfo(folder, "MemFree"),
-                        distances(readOr(folder.resolve("distance"), ""))));
+                final Path meminfo = folder.resolve("meminfo");
+                nodes.add(new NumaNode(id, parsed(folder.resolve("cpulist"), CpuList::parse),
+                        parsed(meminfo, text -> meminfo(text, "MemTotal")),
+                        parsed(meminfo, text -> meminfo(text, "MemFree")),
+                        parsed(folder.resolve("distance"), NumaTopology::distances)));
             }
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read the NUMA topology under " + root, e);
         }
         nodes.sort(Comparator.comparingInt(NumaNode::id));
         return new NumaTopology(root, nodes);
+    }
+
+    /**
+     * What {@code parser} makes of {@code file} ("" where it cannot be read), or an exception naming the file: a
+     * number alone does not say which of a machine's many sysfs files is damaged.
+     *
+     * @throws IllegalArgumentException with the file and what in it is not as the kernel writes it
+     */
+    private static <T> T parsed(final Path file, final Function<String, T> parser) {
+        try {
+            return parser.apply(readOr(file, ""));
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read the NUMA topology from " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -111,9 +133,9 @@ public record NumaTopology(Path root, List<NumaNode> nodes) {
         return out.toString();
     }
 
-    private static long meminfo(final Path node, final String field) {
+    private static long meminfo(final String text, final String field) {
         // Lines read "Node 0 MemTotal:       24576000 kB".
-        for (final String line : readOr(node.resolve("meminfo"), "").split("\n")) {
+        for (final String line : text.split("\n")) {
             final String[] words = line.strip().split("\\s+");
             if (words.length >= 4 && words[2].equals(field + ":")) {
                 return Long.parseLong(words[3]) * 1024;

@@ -89,6 +89,20 @@ class NumaTopologyTest {
     }
 
     @Test
+    void aDamagedNodeFileShouldBeNamedInTheMessage(@TempDir final Path sysfs) throws IOException {
+        final List<String> files = List.of("cpulist", "meminfo", "distance");
+        final List<String> damaged = List.of("0-x\n", "Node 0 MemTotal:       lots kB\n", "10 twenty\n");
+        for (int i = 0; i < files.size(); i++) {
+            final Path root = NumaAllocatorTest.fakeNodes(Files.createDirectories(sysfs.resolve(files.get(i))), 0);
+            final Path file = root.resolve("node0").resolve(files.get(i));
+            Files.writeString(file, damaged.get(i));
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> NumaTopology.read(root));
+            assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        }
+    }
+
+    @Test
     void thisMachineShouldHaveANodeZeroWithAllItsCpus() {
         final NumaTopology here = NumaTopology.detect();
         assertTrue(here.supported(), here::describe);
