@@ -41,8 +41,10 @@ public final class NumaThreads {
      * without NUMA, node 0 (the implicit node {@link NumaAllocator} accepts there too) holds every CPU, so the
      * thread keeps the CPUs it has. Close the pinning on the same thread.
      *
-     * @throws IllegalArgumentException naming the nodes that exist if {@code node} does not
-     * @throws IllegalStateException    with the errno if the kernel refuses, or on a virtual thread (its carrier,
+     * @throws IllegalArgumentException naming the nodes that exist if {@code node} does not, or those with CPUs if
+     *                                  it has none
+     * @throws IllegalStateException    with the errno if the kernel refuses (none of the node's CPUs is online and
+     *                                  in this process's cpuset), or on a virtual thread (its carrier,
      *                                  shared with other virtual threads, would be pinned instead)
      */
     public static Pinning pinCurrentThread(final int node) {
@@ -54,7 +56,14 @@ public final class NumaThreads {
         if (!topology.supported() && node == 0) {
             return new Pinning(NumaSyscalls.affinity());
         }
-        return pin(topology.node(node).cpus());
+        final List<Integer> cpus = topology.node(node).cpus();
+        if (cpus.isEmpty()) {
+            // A node of memory alone (CXL or HBM memory, a memory-only socket): there is nowhere to run.
+            throw new IllegalArgumentException("NUMA node " + node + " has no CPUs to pin to (a node of memory"
+                    + " only); node(s) with CPUs: " + topology.nodes().stream().filter(n -> !n.cpus().isEmpty())
+                    .map(NumaNode::id).toList());
+        }
+        return pin(cpus);
     }
 
     /** Runs {@code task} on the calling thread, pinned to {@code node}'s CPUs, then restores its CPUs. */
@@ -70,8 +79,11 @@ public final class NumaThreads {
         final long[] previous = NumaSyscalls.affinity();
         final int errno = NumaSyscalls.setAffinity(mask);
         if (errno != 0) {
+            // EINVAL is the kernel's answer when not one of the CPUs is both online and in the process's cpuset.
             throw new IllegalStateException("sched_setaffinity to CPUs " + cpus + " failed: "
-                    + NumaSyscalls.errnoName(errno));
+                    + NumaSyscalls.errnoName(errno) + (errno == NumaSyscalls.EINVAL
+                    ? " (none of them is online and allowed to this process: offline, missing, or outside the"
+                    + " cpuset of its container)" : ""));
         }
         return new Pinning(previous);
     }

@@ -120,6 +120,23 @@ class NumaThreadsTest {
         });
     }
 
+    /** A node of memory alone (CXL, HBM) has no CPU to run on: the message says so, not only that a list is empty. */
+    @Test
+    void pinningToANodeWithoutCpusShouldBeRefusedNamingTheNodesWithCpus(@TempDir final Path sysfs) throws Exception {
+        NumaAllocatorTest.fakeNodes(sysfs, 0);
+        Files.createDirectories(sysfs.resolve("node1"));
+        Files.writeString(sysfs.resolve("node1").resolve("cpulist"), "\n");
+        final NumaTopology memoryOnly = NumaTopology.read(sysfs);
+        onFreshThread(() -> {
+            final long[] before = NumaSyscalls.affinity();
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> NumaThreads.pinCurrentThread(1, memoryOnly));
+            assertEquals("NUMA node 1 has no CPUs to pin to (a node of memory only); node(s) with CPUs: [0]",
+                    e.getMessage());
+            assertArrayEquals(before, NumaSyscalls.affinity());
+        });
+    }
+
     /**
      * runOn keeps the thread on the node's CPUs while the task runs, and only then. The thread is first narrowed to
      * one CPU of node 0, so that the task's CPUs (all of node 0's the thread may use) differ from the thread's own.
@@ -183,6 +200,7 @@ class NumaThreadsTest {
             final IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> NumaThreads.pin(List.of(4000)));
             assertTrue(e.getMessage().contains("[4000]") && e.getMessage().contains("EINVAL"), e.getMessage());
+            assertTrue(e.getMessage().contains("none of them is online and allowed"), e.getMessage());
             assertArrayEquals(before, NumaSyscalls.affinity(), "a refused pinning changes nothing");
             // With a real CPU next to it, the kernel keeps the one it has.
             try (NumaThreads.Pinning _ = NumaThreads.pin(List.of(cpu, 4000))) {
