@@ -65,10 +65,10 @@ public record PagePlacement(Map<Integer, Long> pagesPerNode, long notFaulted) {
         return pagesPerNode.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** {@code "node0=1234 pages, not faulted=56"}. */
+    /** {@code "node0=1234 pages, not faulted=56"}; {@code "0 pages, not faulted=56"} while no page is backed. */
     @Override
     public String toString() {
-        final StringBuilder out = new StringBuilder();
+        final StringBuilder out = new StringBuilder(pagesPerNode.isEmpty() ? "0 " : "");
         pagesPerNode.forEach((node, pages) -> out.append("node").append(node).append('=').append(pages).append(' '));
         return out.append("pages, not faulted=").append(notFaulted).toString();
     }

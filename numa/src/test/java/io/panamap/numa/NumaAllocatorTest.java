@@ -67,12 +67,14 @@ class NumaAllocatorTest {
             final PagePlacement untouched = PagePlacement.of(block.segment());
             assertEquals(64, untouched.notFaulted());
             assertEquals(0, untouched.faulted());
+            assertEquals("0 pages, not faulted=64", untouched.toString(), "with no page backed, still a count");
             for (long page = 0; page < 16; page++) {
                 block.segment().set(ValueLayout.JAVA_LONG, page * 4096, page);
             }
             final PagePlacement touched = PagePlacement.of(block.segment());
             assertEquals(Map.of(0, 16L), touched.pagesPerNode());
             assertEquals(48, touched.notFaulted());
+            assertEquals("node0=16 pages, not faulted=48", touched.toString());
         }
     }
 
