@@ -103,10 +103,21 @@ public final class NumaAllocator implements NativeAllocator {
         return of(Policy.PREFERRED, List.of(node), NumaTopology.detect());
     }
 
-    /** Pages spread round-robin over {@code nodes}. */
+    /**
+     * Pages spread round-robin over {@code nodes}, each named once.
+     *
+     * @throws IllegalArgumentException if {@code nodes} is empty, names a node twice (the kernel interleaves over a
+     *                                  set: a repeated node would not get a larger share), or names one that does not
+     *                                  exist
+     */
     public static NumaAllocator interleave(final int... nodes) {
         if (nodes.length == 0) {
             throw new IllegalArgumentException("interleave needs at least one node");
+        }
+        if (java.util.Arrays.stream(nodes).distinct().count() < nodes.length) {
+            throw new IllegalArgumentException("interleave names a node more than once, in "
+                    + java.util.Arrays.toString(nodes) + ": the kernel spreads pages evenly over a set of nodes,"
+                    + " so naming one twice would not give it a larger share");
         }
         return of(Policy.INTERLEAVE, java.util.Arrays.stream(nodes).boxed().toList(), NumaTopology.detect());
     }

@@ -226,6 +226,21 @@ class NumaAllocatorTest {
         assertTrue(e.getMessage().endsWith("has node(s) [0, 1, 2, 3]"), e.getMessage());
     }
 
+    /**
+     * The kernel interleaves over a node set: interleave(0, 0, 1) would spread pages half and half, not two to one as
+     * its caller may mean, so a repeated node is refused, and an empty list too.
+     */
+    @Test
+    void interleaveShouldRefuseANodeNamedTwiceAndAnEmptyList() {
+        final IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> NumaAllocator.interleave(0, 0));
+        assertTrue(twice.getMessage().startsWith("interleave names a node more than once, in [0, 0]"),
+                twice.getMessage());
+        assertEquals("interleave needs at least one node",
+                assertThrows(IllegalArgumentException.class, NumaAllocator::interleave).getMessage());
+        assertEquals(List.of(0), NumaAllocator.interleave(0).nodes());
+    }
+
     /** Node n is bit n % 64 of word n / 64: a machine of more than 64 nodes needs the second word. */
     @Test
     void aNodePastSixtyThreeShouldBeInTheMasksSecondWord(@TempDir final Path sysfs) throws IOException {
