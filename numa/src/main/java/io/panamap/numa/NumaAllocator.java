@@ -35,7 +35,7 @@ public final class NumaAllocator implements NativeAllocator {
         PREFERRED(NumaSyscalls.MPOL_PREFERRED),
         /** Round-robin over the given nodes, page by page. */
         INTERLEAVE(NumaSyscalls.MPOL_INTERLEAVE),
-        /** The node of the CPU that first touches each page. */
+        /** The node of the CPU that first touches each page (or faults it in ahead of time: see {@link #local()}). */
         LOCAL(NumaSyscalls.MPOL_LOCAL);
 
         final int mode;
@@ -128,7 +128,14 @@ public final class NumaAllocator implements NativeAllocator {
         return of(Policy.INTERLEAVE, topology.supported() ? topology.nodeIds() : List.of(0), topology);
     }
 
-    /** Each page on the node of the thread that first writes it (pair with {@link NumaThreads}). */
+    /**
+     * Each page on the node of the thread that first writes it (pair with {@link NumaThreads}). Faulting a page in
+     * ahead of time counts as that first write: a presized table's constructor places its first array on the node
+     * of the thread that builds it, and a table's background memory work (the default) faults in its next arrays
+     * on core's memory worker thread, so they land on that thread's node, wherever it runs (as do the pages a
+     * concurrent map's {@code backgroundEvacuation()} writes first). For pages on the writer's node, build the table
+     * on the pinned writer with {@code backgroundMemoryWork(false)}, or name the node with {@link #bind}.
+     */
     public static NumaAllocator local() {
         return of(Policy.LOCAL, List.of(), NumaTopology.detect());
     }
