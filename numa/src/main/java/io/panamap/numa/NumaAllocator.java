@@ -35,7 +35,7 @@ public final class NumaAllocator implements NativeAllocator {
         PREFERRED(NumaSyscalls.MPOL_PREFERRED),
         /** Round-robin over the given nodes, page by page. */
         INTERLEAVE(NumaSyscalls.MPOL_INTERLEAVE),
-        /** The node of the CPU that first touches each page (or faults it in ahead of time: see {@link #local()}). */
+        /** The node of the CPU that first touches each page, or faults it in early ({@link NumaAllocator#local()}). */
         LOCAL(NumaSyscalls.MPOL_LOCAL);
 
         final int mode;
