@@ -58,10 +58,11 @@ public final class NumaThreads {
         }
         final List<Integer> cpus = topology.node(node).cpus();
         if (cpus.isEmpty()) {
-            // A node of memory alone (CXL or HBM memory, a memory-only socket): there is nowhere to run.
-            throw new IllegalArgumentException("NUMA node " + node + " has no CPUs to pin to (a node of memory"
-                    + " only); node(s) with CPUs: " + topology.nodes().stream().filter(n -> !n.cpus().isEmpty())
-                    .map(NumaNode::id).toList());
+            // sysfs lists a node's online CPUs: none on a node of memory alone (CXL or HBM memory), nor on a node
+            // whose CPUs have all been taken offline. Either way there is nowhere to run.
+            throw new IllegalArgumentException("NUMA node " + node + " has no online CPUs to pin to (a node of"
+                    + " memory only, or its CPUs are offline); node(s) with CPUs: " + topology.nodes().stream()
+                    .filter(n -> !n.cpus().isEmpty()).map(NumaNode::id).toList());
         }
         return pin(cpus);
     }

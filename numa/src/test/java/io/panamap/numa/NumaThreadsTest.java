@@ -120,7 +120,10 @@ class NumaThreadsTest {
         });
     }
 
-    /** A node of memory alone (CXL, HBM) has no CPU to run on: the message says so, not only that a list is empty. */
+    /**
+     * A node of memory alone (CXL, HBM), or one whose CPUs are offline, lists no CPU: the message says so, not only
+     * that a list is empty.
+     */
     @Test
     void pinningToANodeWithoutCpusShouldBeRefusedNamingTheNodesWithCpus(@TempDir final Path sysfs) throws Exception {
         NumaAllocatorTest.fakeNodes(sysfs, 0);
@@ -131,8 +134,8 @@ class NumaThreadsTest {
             final long[] before = NumaSyscalls.affinity();
             final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> NumaThreads.pinCurrentThread(1, memoryOnly));
-            assertEquals("NUMA node 1 has no CPUs to pin to (a node of memory only); node(s) with CPUs: [0]",
-                    e.getMessage());
+            assertEquals("NUMA node 1 has no online CPUs to pin to (a node of memory only, or its CPUs are offline);"
+                    + " node(s) with CPUs: [0]", e.getMessage());
             assertArrayEquals(before, NumaSyscalls.affinity());
         });
     }
