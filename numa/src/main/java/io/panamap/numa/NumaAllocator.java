@@ -182,8 +182,11 @@ public final class NumaAllocator implements NativeAllocator {
             final int errno = NumaSyscalls.mbind(segment.address(), segment.byteSize(), policy.mode, nodeMask());
             if (errno != 0 && strict) {
                 block.close();
+                // EINVAL is mbind's answer when no node of the mask is online, with memory, in the cpuset.
                 throw new NativeMemoryException("mbind(" + policy + " " + nodes + ") failed: "
-                        + NumaSyscalls.errnoName(errno));
+                        + NumaSyscalls.errnoName(errno) + (errno == NumaSyscalls.EINVAL ? " (none of these nodes is"
+                        + " online, has memory and is allowed to this process: a node of CPUs only, or outside the"
+                        + " cpuset of its container)" : ""));
             }
             if (errno != 0) {
                 // Best effort: the pages keep the default placement, and describe() says how often.
