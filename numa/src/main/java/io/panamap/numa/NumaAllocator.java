@@ -29,7 +29,11 @@ public final class NumaAllocator implements NativeAllocator {
 
     /** The placement policies of {@code mbind(2)} this allocator offers. */
     public enum Policy {
-        /** Only the given nodes; allocation fails rather than spill elsewhere. */
+        /**
+         * Only the given nodes: no page spills elsewhere. The mapping is lazily faulted, so a full node does not make
+         * {@link NumaAllocator#allocate} fail: its pages are taken when first touched, and on a full node that touch
+         * meets the kernel's reclaim and, failing it, its OOM killer (cap the table with a memory budget).
+         */
         BIND(NumaSyscalls.MPOL_BIND),
         /** The given node first, others when it is full. */
         PREFERRED(NumaSyscalls.MPOL_PREFERRED),
@@ -93,7 +97,7 @@ public final class NumaAllocator implements NativeAllocator {
         }
     }
 
-    /** Every page on {@code node} only. */
+    /** Every page on {@code node} only ({@link Policy#BIND}: what a full node does then). */
     public static NumaAllocator bind(final int node) {
         return of(Policy.BIND, List.of(node), NumaTopology.detect());
     }
