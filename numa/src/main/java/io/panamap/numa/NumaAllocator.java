@@ -97,7 +97,7 @@ public final class NumaAllocator implements NativeAllocator {
         }
     }
 
-    /** Every page on {@code node} only ({@link Policy#BIND}: what a full node does then). */
+    /** Every page on {@code node} only (what a full node does then: {@link Policy#BIND}). */
     public static NumaAllocator bind(final int node) {
         return of(Policy.BIND, List.of(node), NumaTopology.detect());
     }
