@@ -37,9 +37,10 @@ public final class NumaThreads {
     }
 
     /**
-     * Restricts the calling thread to the CPUs of {@code node} until the returned pinning is closed. On a kernel
-     * without NUMA, node 0 (the implicit node {@link NumaAllocator} accepts there too) holds every CPU, so the
-     * thread keeps the CPUs it has. Close the pinning on the same thread.
+     * Puts the calling thread on the CPUs of {@code node} until the returned pinning is closed: all of them that its
+     * cpuset allows, whatever CPUs it had before, so a thread a taskset kept on fewer gets the whole node. On a
+     * kernel without NUMA, node 0 (the implicit node {@link NumaAllocator} accepts there too) holds every CPU, so
+     * the thread keeps the CPUs it has. Close the pinning on the same thread.
      *
      * @throws IllegalArgumentException naming the nodes that exist if {@code node} does not, or those with CPUs if
      *                                  it has none
