@@ -31,19 +31,19 @@ final class CpuList {
             final int dash = part.indexOf('-');
             try {
                 if (dash < 0) {
-                    numbers.add(requireListable(Integer.parseInt(part.strip()), part, text));
+                    numbers.add(requireListable(Integer.parseInt(part.strip()), part, trimmed));
                 } else {
                     final int from = Integer.parseInt(part.substring(0, dash).strip());
-                    final int to = requireListable(Integer.parseInt(part.substring(dash + 1).strip()), part, text);
+                    final int to = requireListable(Integer.parseInt(part.substring(dash + 1).strip()), part, trimmed);
                     if (to < from) {
-                        throw new IllegalArgumentException("descending range '" + part + "' in '" + text + "'");
+                        throw new IllegalArgumentException("descending range '" + part + "' in '" + trimmed + "'");
                     }
                     for (int n = from; n <= to; n++) {
                         numbers.add(n);
                     }
                 }
             } catch (final NumberFormatException e) {
-                throw new IllegalArgumentException("not a number or a range: '" + part + "' in '" + text + "'", e);
+                throw new IllegalArgumentException("not a number or a range: '" + part + "' in '" + trimmed + "'", e);
             }
         }
         return numbers;

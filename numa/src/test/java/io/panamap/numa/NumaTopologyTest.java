@@ -99,6 +99,7 @@ class NumaTopologyTest {
             final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> NumaTopology.read(root));
             assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), "the file's own line break stays out of the message");
         }
     }
 
