@@ -737,7 +737,8 @@ final class HashTable {
         PREPARED.compareAndSet(this, WITHDRAWN, null); // an owner's release covers only what was asked before
         preparingBytes = needed;
         preparingLogSize = logSize;
-        MemoryWorker.execute(new Prepare(this, logSize, ++preparationGeneration));
+        MemoryWorker.execute(new Prepare(this, logSize, ++preparationGeneration,
+                allocator.forWorkHandedOverByCallingThread()));
     }
 
     /**
@@ -758,10 +759,10 @@ final class HashTable {
     }
 
     /** Runs on the memory worker, for request {@code generation}. */
-    private void prepare(final int logSize, final long generation) {
+    private void prepare(final int logSize, final long generation, final NativeAllocator preparer) {
         final BucketArray array;
         try {
-            array = newArray(logSize);
+            array = newArray(logSize, preparer);
         } catch (final RuntimeException e) {
             return; // the growth will map inline, and report the failure there
         }
@@ -1410,7 +1411,12 @@ final class HashTable {
     }
 
     private BucketArray newArray(final int logSize) {
-        final NativeBlock block = allocate(allocator, BucketArray.mappedBytes(layout, logSize));
+        return newArray(logSize, allocator);
+    }
+
+    /** {@link #newArray(int)} from {@code from}: the table's allocator, or what it chose for the memory worker. */
+    private BucketArray newArray(final int logSize, final NativeAllocator from) {
+        final NativeBlock block = allocate(from, BucketArray.mappedBytes(layout, logSize));
         try {
             return new BucketArray(layout, block, logSize);
         } catch (final RuntimeException e) {
@@ -1958,16 +1964,19 @@ final class HashTable {
         private final HashTable table;
         private final int logSize;
         private final long generation;
+        /** The allocator the writer chose for this work ({@link NativeAllocator#forWorkHandedOverByCallingThread}). */
+        private final NativeAllocator preparer;
 
-        Prepare(final HashTable table, final int logSize, final long generation) {
+        Prepare(final HashTable table, final int logSize, final long generation, final NativeAllocator preparer) {
             this.table = table;
             this.logSize = logSize;
             this.generation = generation;
+            this.preparer = preparer;
         }
 
         @Override
         public void run() {
-            table.prepare(logSize, generation);
+            table.prepare(logSize, generation, preparer);
         }
     }
 

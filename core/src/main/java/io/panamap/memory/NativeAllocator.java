@@ -31,6 +31,17 @@ public interface NativeAllocator {
     }
 
     /**
+     * The allocator the {@link MemoryWorker} is to map and fault in memory with when the calling thread, a table's
+     * writer, hands it that work: the array for the table's next doubling. Asked on the writer, once per doubling;
+     * by default this allocator. One that places pages by the thread that first touches them
+     * ({@code NumaAllocator.local()}) returns one that places them where the calling thread runs: otherwise they
+     * would land wherever the worker runs, since it touches them first.
+     */
+    default NativeAllocator forWorkHandedOverByCallingThread() {
+        return this;
+    }
+
+    /**
      * Gives the memory of {@code byteLength} bytes at {@code byteOffset} of {@code block} back to the
      * operating system, if this allocator can; a hint, so the default does nothing. Afterwards the contents
      * of the range are unspecified (mmap memory reads zeros), but the block stays mapped and usable: the

@@ -6,7 +6,9 @@ import io.panamap.memory.NativeBlock;
 import io.panamap.memory.NativeMemoryException;
 
 import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -58,14 +60,26 @@ public final class NumaAllocator implements NativeAllocator {
     /** The nodes the allocator was checked against; {@link #strict()} keeps them. */
     private final NumaTopology topology;
     private final String unsupportedReason;
-    private final PolicyRefusals refusals = new PolicyRefusals();
+    private final PolicyRefusals refusals;
+    /**
+     * For {@link Policy#LOCAL}: by node id, an allocator preferring that node, for the memory worker's work on a
+     * writer's behalf ({@link #forWorkHandedOverByCallingThread}); made once, as making one reads sysfs. Nodes
+     * without memory have none (the kernel would refuse to prefer them).
+     */
+    private final Map<Integer, NumaAllocator> preferringNode;
 
     private NumaAllocator(final Policy policy, final List<Integer> nodes, final boolean strict,
                           final NumaTopology topology) {
+        this(policy, nodes, strict, topology, new PolicyRefusals());
+    }
+
+    private NumaAllocator(final Policy policy, final List<Integer> nodes, final boolean strict,
+                          final NumaTopology topology, final PolicyRefusals refusals) {
         this.policy = policy;
         this.nodes = List.copyOf(nodes);
         this.strict = strict;
         this.topology = topology;
+        this.refusals = refusals;
         for (final int node : nodes) {
             requireNode(topology, node);
         }
@@ -80,6 +94,17 @@ public final class NumaAllocator implements NativeAllocator {
         if (unsupportedReason != null && strict) {
             throw new UnsupportedOperationException("NUMA placement is not available: " + unsupportedReason);
         }
+        final Map<Integer, NumaAllocator> preferring = new HashMap<>();
+        if (policy == Policy.LOCAL && unsupportedReason == null) {
+            for (final NumaNode node : topology.nodes()) {
+                if (node.totalBytes() > 0) {
+                    // Refusals are counted with this allocator's, so that describe() and the stats tell of them.
+                    preferring.put(node.id(), new NumaAllocator(Policy.PREFERRED, List.of(node.id()), strict, topology,
+                            refusals));
+                }
+            }
+        }
+        this.preferringNode = Map.copyOf(preferring);
     }
 
     /**
@@ -135,10 +160,12 @@ public final class NumaAllocator implements NativeAllocator {
     /**
      * Each page on the node of the thread that first writes it (pair with {@link NumaThreads}). Faulting a page in
      * ahead of time counts as that first write: a presized table's constructor places its first array on the node
-     * of the thread that builds it, and a table's background memory work (the default) faults in its next arrays
-     * on core's memory worker thread, so they land on that thread's node, wherever it runs (as do the pages a
-     * concurrent map's {@code backgroundEvacuation()} writes first). For pages on the writer's node, build the table
-     * on the pinned writer with {@code backgroundMemoryWork(false)}, or name the node with {@link #bind}.
+     * of the thread that builds it. A table's background memory work (the default) faults in the array for its
+     * next doubling on core's memory worker thread, so that array is mapped preferring the node the writer ran on
+     * when it asked for it ({@link #forWorkHandedOverByCallingThread}), not the worker's. Pages another thread
+     * touches first still land on its node: overflow buckets the worker faults in ahead in an array the writer
+     * mapped itself (up to 2^14 buckets), and what a concurrent map's {@code backgroundEvacuation()} writes first
+     * in an array the writer mapped. For every page on one node whatever the thread, name it with {@link #bind}.
      */
     public static NumaAllocator local() {
         return of(Policy.LOCAL, List.of(), NumaTopology.detect());
@@ -198,6 +225,21 @@ public final class NumaAllocator implements NativeAllocator {
             }
         }
         return block;
+    }
+
+    /**
+     * For {@link Policy#LOCAL}, an allocator preferring the node of the CPU the calling thread (a table's writer)
+     * runs on: the memory worker faults in the array for the table's next doubling, and under the local policy its
+     * pages would land on the worker's node, not the writer's. This allocator otherwise, and where the node cannot
+     * be told or has no memory.
+     */
+    @Override
+    public NativeAllocator forWorkHandedOverByCallingThread() {
+        if (preferringNode.isEmpty()) {
+            return this;
+        }
+        final NumaAllocator preferring = preferringNode.get(topology.nodeOfCpu(NumaSyscalls.currentCpu()));
+        return preferring == null ? this : preferring;
     }
 
     @Override

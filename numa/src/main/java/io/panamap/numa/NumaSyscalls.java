@@ -70,6 +70,7 @@ final class NumaSyscalls {
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
     private static final MethodHandle GET_AFFINITY = find("sched_getaffinity", FunctionDescriptor.of(
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+    private static final MethodHandle GET_CPU = find("sched_getcpu", FunctionDescriptor.of(ValueLayout.JAVA_INT));
 
     /** libnuma's {@code mbind} and {@code move_pages}, or null where libnuma is not installed. */
     private static final MethodHandle LIBNUMA_MBIND;
@@ -192,6 +193,20 @@ final class NumaSyscalls {
             } catch (final Throwable t) {
                 throw new IllegalStateException("sched_getaffinity failed", t);
             }
+        }
+    }
+
+    /** The CPU the calling thread runs on at this moment ({@code sched_getcpu}), or -1 where it cannot be told. */
+    static int currentCpu() {
+        if (GET_CPU == null) {
+            return -1;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) GET_CPU.invokeExact(arena.allocate(CAPTURED));
+        } catch (final RuntimeException | Error e) {
+            throw e;
+        } catch (final Throwable t) {
+            throw new IllegalStateException("sched_getcpu failed", t);
         }
     }
 

@@ -2,6 +2,7 @@ package io.panamap.numa;
 
 import io.panamap.LongLongMap;
 import io.panamap.MapStats;
+import io.panamap.memory.NativeAllocator;
 import io.panamap.memory.NativeBlock;
 import io.panamap.memory.NativeMemoryException;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -279,6 +281,49 @@ class NumaAllocatorTest {
                 assertTrue(map.stats().placement().startsWith("node0="), allocator.describe() + ": " + map.stats());
             }
         }
+    }
+
+    /**
+     * The memory worker faults in a table's next array: under the local policy its pages would land on the worker's
+     * node. So the table asks its allocator, on the writing thread, for one to hand the worker, and a local
+     * allocator answers with one preferring the node of the CPU the caller runs on. Fake two-node trees put every
+     * CPU this thread may run on in node 1, then in node 0; a node without memory gets no such allocator.
+     */
+    @Test
+    void localShouldHandTheMemoryWorkerAnAllocatorPreferringTheCallersNode(@TempDir final Path sysfs)
+            throws IOException {
+        final long[] allowed = NumaSyscalls.affinity();
+        int highestCpu = 0;
+        for (int word = 0; word < allowed.length; word++) {
+            if (allowed[word] != 0) {
+                highestCpu = word * 64 + 63 - Long.numberOfLeadingZeros(allowed[word]);
+            }
+        }
+        final String everyCpu = "0-" + highestCpu + "\n";
+        for (final int callersNode : new int[] {1, 0}) {
+            final Path root = Files.createDirectories(sysfs.resolve("callers-node-" + callersNode));
+            for (final int node : new int[] {0, 1}) {
+                final Path folder = Files.createDirectories(root.resolve("node" + node));
+                Files.writeString(folder.resolve("cpulist"), node == callersNode ? everyCpu : "\n");
+                Files.writeString(folder.resolve("meminfo"), "Node " + node + " MemTotal:  1048576 kB\n");
+            }
+            final NumaAllocator local = NumaAllocator.of(NumaAllocator.Policy.LOCAL, List.of(),
+                    NumaTopology.read(root));
+            assumeFalse(local.describe().contains("not applied"), local.describe());
+            final NativeAllocator forWorker = local.forWorkHandedOverByCallingThread();
+            assertTrue(forWorker instanceof NumaAllocator, forWorker.describe());
+            assertEquals(NumaAllocator.Policy.PREFERRED, ((NumaAllocator) forWorker).policy(), forWorker.describe());
+            assertEquals(List.of(callersNode), ((NumaAllocator) forWorker).nodes(), forWorker.describe());
+            assertSame(forWorker, local.forWorkHandedOverByCallingThread(), "made once, not per request");
+
+            // The same tree with the caller's node out of memory: nothing to prefer, the local allocator itself.
+            Files.writeString(root.resolve("node" + callersNode).resolve("meminfo"), "");
+            final NumaAllocator noMemory = NumaAllocator.of(NumaAllocator.Policy.LOCAL, List.of(),
+                    NumaTopology.read(root));
+            assertSame(noMemory, noMemory.forWorkHandedOverByCallingThread());
+        }
+        final NumaAllocator bound = NumaAllocator.bind(0);
+        assertSame(bound, bound.forWorkHandedOverByCallingThread(), "other policies place pages whoever faults them");
     }
 
     /**
