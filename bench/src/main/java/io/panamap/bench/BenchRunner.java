@@ -7,6 +7,7 @@ import io.panamap.bench.fork.ChildLauncher;
 import io.panamap.bench.report.Format;
 import io.panamap.bench.report.MachineInfo;
 import io.panamap.bench.report.MarkdownRenderer;
+import io.panamap.bench.report.PortablePaths;
 import io.panamap.bench.report.Report;
 import io.panamap.bench.report.ReportBuilder;
 import io.panamap.bench.report.RunInfo;
@@ -108,13 +109,14 @@ final class BenchRunner {
         final Contender sample = Contenders.byName(
                 Workloads.contendersFor(sampleWorkload, options.contenders()).getFirst());
         final ChildArgs sampleChild = childArgs(sampleWorkload, sample.name(), 1, dir);
+        final PortablePaths paths = PortablePaths.ofThisJvm(); // the report is read on other machines
         final RunInfo info = new RunInfo(startedAt,
                 ShellWords.join(prepend("./panamap", "bench", args)),
-                ProcessHandle.current().info().commandLine().orElse(null),
-                ShellWords.join(launcher.command(sampleChild, sample)),
+                paths.apply(ProcessHandle.current().info().commandLine().orElse(null)),
+                paths.apply(ShellWords.join(launcher.command(sampleChild, sample))),
                 options.n(), options.runs(), options.seed(), options.rate(), options.openLoopNanos(),
                 options.threads(), options.workloads(), options.contenders(),
-                MachineInfo.detect(), dir.toString(), System.nanoTime() - start);
+                MachineInfo.detect(), paths.apply(dir.toString()), System.nanoTime() - start);
         final Report report = ReportBuilder.build(info, outcomes).withCharts(charts(dir));
         System.out.println();
         System.out.print(TextRenderer.render(report));

@@ -56,7 +56,7 @@ class ReportTest {
     }
 
     private static final MachineInfo MACHINE = new MachineInfo("Intel(R) Xeon(R) Test CPU", 2, 24L << 30,
-            "6.1.0-test", "madvise", "25.0.3+9-LTS (OpenJDK 64-Bit Server VM, Eclipse Adoptium)", "/jdk",
+            "6.1.0-test", "madvise", "25.0.3+9-LTS (OpenJDK 64-Bit Server VM, Eclipse Adoptium)",
             "G1 Young Generation, G1 Old Generation");
 
     private static Report knownReport() {

@@ -19,11 +19,10 @@ import java.util.regex.Pattern;
  * @param kernel    kernel release
  * @param thp       transparent huge page mode ({@code madvise}, {@code always}, {@code never}) or "unknown"
  * @param jdk       JDK version and VM
- * @param javaHome  where the JDK lives
  * @param collector the garbage collectors of this JVM (the children use the same flags, so the same ones)
  */
 public record MachineInfo(String cpu, int cores, long memory, String kernel, String thp, String jdk,
-                          String javaHome, String collector) {
+                          String collector) {
 
     private static final Pattern THP_SELECTED = Pattern.compile("\\[(\\w+)]");
 
@@ -39,7 +38,7 @@ public record MachineInfo(String cpu, int cores, long memory, String kernel, Str
         final String jdk = System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name")
                 + ", " + System.getProperty("java.vm.vendor") + ")";
         return new MachineInfo(cpu, Runtime.getRuntime().availableProcessors(), memory, kernel, thp, jdk,
-                System.getProperty("java.home"), GcMeter.collectorNames());
+                GcMeter.collectorNames());
     }
 
     /** One line: "CPU, N cores, M GiB, kernel K, THP T". */

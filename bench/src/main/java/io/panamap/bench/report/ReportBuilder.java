@@ -64,7 +64,8 @@ public final class ReportBuilder {
         if (info.contenders().stream().anyMatch(Contenders.numaNames()::contains)) {
             facts.add(new Report.Fact("NUMA", numaFact(NumaTopology.detect()), false));
         }
-        facts.add(new Report.Fact("JDK", info.machine().jdk() + " at " + info.machine().javaHome(), false));
+        facts.add(new Report.Fact("JDK", info.machine().jdk() + ", " + PortablePaths.JAVA_HOME + " in the commands",
+                false));
         facts.add(new Report.Fact("GC", info.machine().collector(), false));
         facts.add(new Report.Fact("Child JVM", info.childCommand(), true));
         for (final String name : info.contenders()) {

@@ -21,9 +21,9 @@ class MachineInfoTest {
     @Test
     void theSummaryShouldGiveTheMemoryInGibibytesOrSayItIsUnknown() {
         final long memory = MachineInfo.memTotalBytes(List.of("MemTotal:       24542080 kB"));
-        final MachineInfo known = new MachineInfo("CPU", 2, memory, "6.1", "madvise", "25", "/jdk", "G1");
+        final MachineInfo known = new MachineInfo("CPU", 2, memory, "6.1", "madvise", "25", "G1");
         assertEquals("CPU, 2 cores, 23.4 GiB, kernel 6.1, transparent huge pages: madvise", known.summary());
-        final MachineInfo unknown = new MachineInfo("CPU", 2, -1, "6.1", "never", "25", "/jdk", "G1");
+        final MachineInfo unknown = new MachineInfo("CPU", 2, -1, "6.1", "never", "25", "G1");
         assertEquals("CPU, 2 cores, unknown memory, kernel 6.1, transparent huge pages: never", unknown.summary());
     }
 
