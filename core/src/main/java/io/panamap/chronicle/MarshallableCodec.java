@@ -104,7 +104,7 @@ public final class MarshallableCodec<T extends BytesMarshallable> implements Cod
     /** Marshals {@code value} into this thread's buffer; the {@link #encode} of the same object that follows copies it. */
     @Override
     public long encodedSize(final T value) {
-        return MarshallingScratch.forCurrentThread().marshal(value);
+        return MarshallingScratch.forCurrentThread().marshal(nonNull(value));
     }
 
     /**
@@ -113,7 +113,19 @@ public final class MarshallableCodec<T extends BytesMarshallable> implements Cod
      */
     @Override
     public void encode(final T value, final MemorySegment target, final long offset) {
-        MarshallingScratch.forCurrentThread().copyMarshalled(value, target, offset);
+        MarshallingScratch.forCurrentThread().copyMarshalled(nonNull(value), target, offset);
+    }
+
+    /**
+     * {@code value}, or the {@link NullPointerException} the shipped codecs throw, naming this one. Checked here
+     * because the thread's buffer marks "nothing marshalled" with null: an unchecked null would pass for the
+     * object marshalled last, and {@link #encode} would copy that object's bytes.
+     */
+    private T nonNull(final T value) {
+        if (value == null) {
+            throw new NullPointerException(name + " codec cannot encode null");
+        }
+        return value;
     }
 
     /** A new object from the factory, filled by {@code readMarshallable} from a copy of the stored bytes. */

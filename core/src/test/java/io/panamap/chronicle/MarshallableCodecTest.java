@@ -215,6 +215,24 @@ class MarshallableCodecTest {
         assertEquals(new Order(7, 2.5, "MSFT", 20), codec.decode(second, 0, length));
     }
 
+    /**
+     * As every shipped codec: null is refused by name, and nothing is written. After an encode the thread's
+     * buffer still holds that object's bytes, which an unchecked null would have copied as its own.
+     */
+    @Test
+    void encodingNullShouldThrowNullPointerExceptionNamingTheCodecAndWriteNothing() {
+        final MarshallableCodec<Order> codec = MarshallableCodec.of(Order.class);
+        final Order order = new Order(7, 1.5, "MSFT", 10);
+        codec.encode(order, MemorySegment.ofArray(new byte[(int) codec.encodedSize(order)]), 0);
+        final MemorySegment target = MemorySegment.ofArray(new byte[64]);
+        final NullPointerException encoding = assertThrows(NullPointerException.class,
+                () -> codec.encode(null, target, 0));
+        assertEquals("marshallable Order codec cannot encode null", encoding.getMessage());
+        assertEquals(-1, target.mismatch(MemorySegment.ofArray(new byte[64])), "nothing written");
+        final NullPointerException sizing = assertThrows(NullPointerException.class, () -> codec.encodedSize(null));
+        assertEquals("marshallable Order codec cannot encode null", sizing.getMessage());
+    }
+
     @Test
     void readingPastTheStoredBytesShouldThrowNotReadOtherMemory() {
         final MarshallableCodec<Order> codec = MarshallableCodec.of(Order.class);
