@@ -90,7 +90,10 @@ public final class Codecs {
      * @throws IllegalArgumentException if {@code type} is not a record; the layout is not a struct; a
      *                                  component is not primitive or has no member of its name and type; or
      *                                  a member is not a value layout or padding, has no name, repeats a
-     *                                  name, or names no component. The message says which.
+     *                                  name, or names no component; or the components take more than 251
+     *                                  of a method handle's parameter slots (a {@code long} or
+     *                                  {@code double} two, any other one: 125 {@code long}s and an
+     *                                  {@code int} fit). The message says which.
      */
     public static <R extends Record> Codec<R> record(final Class<R> type, final MemoryLayout layout) {
         return RecordCodec.of(type, layout);

@@ -33,11 +33,14 @@ import java.util.function.UnaryOperator;
  *
  * <h2>No reflection, no boxing per call</h2>
  * Everything reflective happens once, here. Decoding is one method handle
- * {@code (MemorySegment, long) → R}: the canonical constructor with each argument fed by that member's
- * getter ({@code collectArguments}), and the n copies of the (segment, offset) pair folded into one
- * ({@code permuteArguments}). Encoding is one handle {@code (MemorySegment, long, R) → void} too: per
- * component the member's setter with its value argument fed by the component's accessor
- * ({@code filterArguments}), per run of padding a zeroing, run in sequence ({@code foldArguments}).
+ * {@code (MemorySegment, long) → R}: the canonical constructor given the (segment, offset) pair as two
+ * parameters more, then each argument, last first, replaced by that member's getter of the pair
+ * ({@code foldArguments}). No step has more parameters than the constructor and the pair (a handle takes at
+ * most 255 slots, a {@code long} two of them; expanding every argument into its own pair first, as
+ * {@code collectArguments} would, ran out at 85 {@code int} components). Encoding is one handle
+ * {@code (MemorySegment, long, R) → void} too: per component the member's setter with its value argument
+ * fed by the component's accessor ({@code filterArguments}), per run of padding a zeroing, run in sequence
+ * ({@code foldArguments}).
  * Handles of exact types pass primitives unboxed, so a decode allocates the record and nothing else, and
  * an encode nothing.
  *
@@ -234,21 +237,24 @@ final class RecordCodec<R extends Record> implements Codec<R> {
         MethodHandle handle;
         try {
             handle = lookup.findConstructor(type, MethodType.methodType(void.class, parameterTypes));
+            // (T0 … Tn-1) → R becomes (T0 … Tn-1, MemorySegment, long) → R, then, right to left, each Ti is
+            // folded away: its getter reads the pair that follows it and the result takes its place, so
+            // (T0 … Ti, MemorySegment, long) → R becomes (T0 … Ti-1, MemorySegment, long) → R.
+            handle = MethodHandles.dropArguments(handle, components.length, MemorySegment.class, long.class);
         } catch (final ReflectiveOperationException e) {
             throw inaccessible(name, type, e);
+        } catch (final IllegalArgumentException e) {
+            // Only a handle type over the JVM's limit of parameter slots gets here.
+            final int slots = Arrays.stream(parameterTypes).mapToInt(t -> t == long.class || t == double.class ? 2 : 1)
+                    .sum();
+            throw new IllegalArgumentException(name + ": its " + components.length + " components take " + slots
+                    + " parameter slots (a long or double two), too many for a method handle that also takes the"
+                    + " segment and offset (3 slots more); split the record", e);
         }
-        // Right to left, so that argument i is still at position i when its getter replaces it:
-        // (T0 … Tn-1) → R becomes (MemorySegment, long, … n times) → R.
         for (int i = components.length - 1; i >= 0; i--) {
             final VarHandle member = unaligned.varHandle(PathElement.groupElement(components[i].getName()));
-            handle = MethodHandles.collectArguments(handle, i, member.toMethodHandle(VarHandle.AccessMode.GET));
+            handle = MethodHandles.foldArguments(handle, i, member.toMethodHandle(VarHandle.AccessMode.GET));
         }
-        final int[] sameSegmentAndOffset = new int[2 * components.length];
-        for (int i = 0; i < sameSegmentAndOffset.length; i++) {
-            sameSegmentAndOffset[i] = i & 1; // 0, 1, 0, 1, …: every getter gets argument 0 and argument 1
-        }
-        handle = MethodHandles.permuteArguments(handle,
-                MethodType.methodType(type, MemorySegment.class, long.class), sameSegmentAndOffset);
         return handle.asType(DECODER_TYPE);
     }
 
