@@ -110,8 +110,8 @@ public final class Codecs {
      * built from a transient copy of the bytes (every public way to make a String starts from an array);
      * {@code decodeUsing} with a {@link StringBuilder} refills that builder instead, garbage-free. Equal
      * text encodes alike whatever its {@code CharSequence} class, so a {@code StringBuilder} finds the key
-     * a {@code String} stored. Always the same instance, so a map may recognise it and use {@link Utf8}
-     * to compare a looked-up key with stored bytes without encoding it.
+     * a {@code String} stored. Always the same instance. {@link Utf8} does the same encoding (and compares a
+     * text with encoded bytes) for code that works with the encodings itself.
      */
     public static Codec<CharSequence> utf8() {
         return Utf8Codec.INSTANCE;

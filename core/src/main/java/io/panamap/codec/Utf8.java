@@ -7,8 +7,10 @@ import java.util.Objects;
 
 /**
  * UTF-8 straight between a {@link CharSequence} and memory, allocating nothing: what
- * {@link Codecs#utf8()} is made of, public so that a map can compare a looked-up text key with the bytes it
- * stored ({@link #equalsEncoded}) instead of encoding the key first.
+ * {@link Codecs#utf8()} is made of. Public for code that handles encoded text itself: writing a key's
+ * encoding for {@code OffHeapMap.containsEncodedKey}, say, or comparing a text with a cursor's
+ * {@code keyView()} ({@link #equalsEncoded}) without decoding it. (The maps themselves encode a looked-up
+ * text key into a per-thread buffer and hash those bytes; none compares text with stored bytes directly.)
  *
  * <p>The encoding is exactly {@code String.getBytes(StandardCharsets.UTF_8)}'s: a surrogate pair becomes
  * one 4-byte sequence, an unpaired surrogate the single byte {@code '?'}. Encoding is two passes, as the
