@@ -6,6 +6,7 @@ import net.openhft.chronicle.bytes.BytesMarshallable;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -58,10 +59,16 @@ public final class MarshallableCodec<T extends BytesMarshallable> implements Cod
     /**
      * A codec for {@code type}, which {@link #decode} instantiates with its no-argument constructor.
      *
-     * @throws IllegalArgumentException if {@code type} has no no-argument constructor this package can call
+     * @throws IllegalArgumentException if {@code type} is abstract (an interface, say) or has no no-argument
+     *                                  constructor this package can call
      */
     public static <T extends BytesMarshallable> MarshallableCodec<T> of(final Class<T> type) {
         Objects.requireNonNull(type, "type");
+        if (Modifier.isAbstract(type.getModifiers())) {
+            // Its constructor exists but makes no instance: refused now rather than at the first decode.
+            throw new IllegalArgumentException(type.getName() + " is abstract: give a factory of a concrete class to"
+                    + " of(type, factory)");
+        }
         final Constructor<T> constructor;
         try {
             constructor = type.getDeclaredConstructor();

@@ -252,6 +252,28 @@ class MarshallableCodecTest {
         }
     }
 
+    /**
+     * An abstract class has a no-argument constructor, but no instance can be made with it: refused when the codec
+     * is built, not at the first decode, with the message pointing to a factory.
+     */
+    @Test
+    void anAbstractClassNeedsAFactory() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MarshallableCodec.of(AbstractQuote.class));
+        assertTrue(e.getMessage().contains("is abstract"), e.getMessage());
+        assertTrue(e.getMessage().contains("of(type, factory)"), e.getMessage());
+        final MarshallableCodec<AbstractQuote> codec = MarshallableCodec.of(AbstractQuote.class,
+                () -> new AbstractQuote() {
+                });
+        try (OffHeapMap<Long, AbstractQuote> map = OffHeapMap.builder(Codecs.longs(), codec).build()) {
+            final AbstractQuote quote = new AbstractQuote() {
+            };
+            quote.price = 42;
+            map.put(3L, quote);
+            assertEquals(42, map.get(3L).price);
+        }
+    }
+
     /** A private no-argument constructor is enough for decode: the codec makes it accessible when it is built. */
     @Test
     void aClassWithAPrivateNoArgumentConstructorShouldDecode() {
@@ -415,6 +437,20 @@ class MarshallableCodecTest {
         @Override
         public void readMarshallable(final BytesIn<?> bytes) {
             value = bytes.readInt();
+        }
+    }
+
+    abstract static class AbstractQuote implements BytesMarshallable {
+        long price;
+
+        @Override
+        public void writeMarshallable(final BytesOut<?> bytes) {
+            bytes.writeLong(price);
+        }
+
+        @Override
+        public void readMarshallable(final BytesIn<?> bytes) {
+            price = bytes.readLong();
         }
     }
 
