@@ -38,8 +38,11 @@ import java.util.function.Supplier;
  * As a key codec, the class must write equal keys as equal bytes ({@link Codec}'s canonical encoding):
  * the map hashes and compares what {@code writeMarshallable} wrote, not what {@code equals} says.
  *
- * <p>{@code writeMarshallable} and {@code readMarshallable} must not themselves use a
- * {@code MarshallableCodec} (write to or read from such a map): that throws {@link IllegalStateException}.
+ * <p>As {@link Codec} requires of every codec, {@code writeMarshallable} and {@code readMarshallable} must not
+ * use a panamap table at all: a table encodes the key of a call into a per-thread buffer before it asks for
+ * the value's size, and a lookup made from {@code writeMarshallable} (interning a symbol in another map, say)
+ * overwrites that key, so the entry is stored under the wrong one. That is not detected; using a
+ * {@code MarshallableCodec} from either method is, and throws {@link IllegalStateException}.
  * See the {@linkplain io.panamap.chronicle package comment} for the JVM options Chronicle needs.
  *
  * @param <T> the marshallable type
