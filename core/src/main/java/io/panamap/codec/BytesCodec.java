@@ -58,4 +58,10 @@ final class BytesCodec implements Codec<byte[]> {
     public String name() {
         return NAME;
     }
+
+    /** The {@link #name()}, as the map's messages use it. */
+    @Override
+    public String toString() {
+        return name();
+    }
 }

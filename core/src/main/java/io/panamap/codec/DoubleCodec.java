@@ -43,4 +43,10 @@ final class DoubleCodec implements Codec<Double> {
     public String name() {
         return NAME;
     }
+
+    /** The {@link #name()}, as the map's messages use it. */
+    @Override
+    public String toString() {
+        return name();
+    }
 }

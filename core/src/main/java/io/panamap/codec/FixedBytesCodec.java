@@ -58,4 +58,10 @@ final class FixedBytesCodec implements Codec<byte[]> {
     public String name() {
         return name;
     }
+
+    /** The {@link #name()}, as the map's messages use it. */
+    @Override
+    public String toString() {
+        return name();
+    }
 }

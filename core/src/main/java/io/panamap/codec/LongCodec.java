@@ -38,4 +38,10 @@ final class LongCodec implements Codec<Long> {
     public String name() {
         return NAME;
     }
+
+    /** The {@link #name()}, as the map's messages use it. */
+    @Override
+    public String toString() {
+        return name();
+    }
 }

@@ -342,6 +342,12 @@ final class RecordCodec<R extends Record> implements Codec<R> {
         return name;
     }
 
+    /** The {@link #name()}, as the map's messages use it. */
+    @Override
+    public String toString() {
+        return name();
+    }
+
     /** Zeros {@code length} bytes {@code start} bytes after {@code offset}: eight at a time, then one at a time. */
     private static void zero(final MemorySegment target, final long offset, final long start, final long length) {
         long at = offset + start;

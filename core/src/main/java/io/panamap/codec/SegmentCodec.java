@@ -59,4 +59,10 @@ final class SegmentCodec implements Codec<MemorySegment> {
     public String name() {
         return NAME;
     }
+
+    /** The {@link #name()}, as the map's messages use it. */
+    @Override
+    public String toString() {
+        return name();
+    }
 }

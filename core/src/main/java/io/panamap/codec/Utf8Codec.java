@@ -75,4 +75,10 @@ final class Utf8Codec implements Codec<CharSequence> {
     public String name() {
         return NAME;
     }
+
+    /** The {@link #name()}, as the map's messages use it. */
+    @Override
+    public String toString() {
+        return name();
+    }
 }

@@ -45,4 +45,10 @@ final class UuidCodec implements Codec<UUID> {
     public String name() {
         return NAME;
     }
+
+    /** The {@link #name()}, as the map's messages use it. */
+    @Override
+    public String toString() {
+        return name();
+    }
 }

@@ -99,6 +99,7 @@ class CodecsRoundTripTest {
         for (final Case<?> c : CodecCases.all()) {
             actual.put(c.codec().name(), c.codec().fixedSize());
             assertEquals(c.codec().fixedSize() != Codec.VARIABLE_SIZE, c.codec().isFixedSize(), c.codec().name());
+            assertEquals(c.codec().name(), c.codec().toString(), "a codec prints as its name");
         }
         assertEquals(expected, actual);
     }
