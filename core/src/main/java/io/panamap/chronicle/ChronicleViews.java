@@ -53,7 +53,8 @@ public final class ChronicleViews {
      * A new store over the bytes of {@code view}, not a copy. See the class comment for how long it is valid.
      *
      * @throws IllegalArgumentException if {@code view} is not native memory (and not empty)
-     * @throws IllegalStateException    if its memory has been freed (the map is closed, say)
+     * @throws IllegalStateException    if its memory has been freed (the map is closed, or a large value's
+     *                                  entry removed, say)
      */
     public static PointerBytesStore wrap(final MemorySegment view) {
         return pointTo(new PointerBytesStore(), view);
@@ -64,7 +65,8 @@ public final class ChronicleViews {
      * {@link #wrap}. See the class comment for how long it is valid.
      *
      * @throws IllegalArgumentException if {@code view} is not native memory (and not empty)
-     * @throws IllegalStateException    if its memory has been freed (the map is closed, say)
+     * @throws IllegalStateException    if its memory has been freed (the map is closed, or a large value's
+     *                                  entry removed, say)
      */
     public static PointerBytesStore pointTo(final PointerBytesStore store, final MemorySegment view) {
         Objects.requireNonNull(store, "store");
@@ -86,7 +88,9 @@ public final class ChronicleViews {
     /** Throws {@link IllegalStateException} as a segment access would if the memory of {@code segment} is freed. */
     private static void requireAlive(final MemorySegment segment) {
         if (!segment.scope().isAlive()) {
-            throw new IllegalStateException("the memory of this segment has been freed (is its map closed?)");
+            // A map's close frees every view's memory; a remove or replace frees a large value's own mapping.
+            throw new IllegalStateException("the memory of this segment has been freed: its map is closed, or its"
+                    + " entry was removed or replaced since the view was taken");
         }
     }
 }

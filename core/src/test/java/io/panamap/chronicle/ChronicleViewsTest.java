@@ -134,6 +134,22 @@ class ChronicleViewsTest {
         assertThrows(IllegalStateException.class, () -> ChronicleViews.wrap(keyView));
     }
 
+    /**
+     * A value over 64 KiB has a mapping of its own, which a delete unmaps: a view of it kept from before is
+     * refused as one of a closed map is, and the message names both causes, not only a close.
+     */
+    @Test
+    void aViewOfARemovedValueWithAMappingOfItsOwnShouldBeRefusedNamingTheRemove() {
+        try (OffHeapMap<Long, byte[]> map = OffHeapMap.builder(Codecs.longs(), Codecs.bytes()).build()) {
+            map.put(1L, new byte[1 << 20]);
+            final MemorySegment view = map.getView(1L);
+            assertTrue(map.delete(1L));
+            final IllegalStateException e = assertThrows(IllegalStateException.class, () -> ChronicleViews.wrap(view));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            assertTrue(e.getMessage().contains("removed"), e.getMessage());
+        }
+    }
+
     @Test
     void aNativeSegmentOfTheCallersOwnShouldBeWrappedInPlace() {
         try (Arena arena = Arena.ofConfined()) {
