@@ -80,8 +80,11 @@ public final class Codecs {
      * 0 or 1), in any order and byte order, plus any padding. The encoding is {@code layout.byteSize()}
      * bytes: each component where its member sits, every padding byte zero, {@code float} and {@code double}
      * components as {@link Float#floatToIntBits} and {@link Double#doubleToLongBits}; so records encode alike
-     * exactly when they are {@link Record#equals equal}. The layout's alignment is ignored: the codec reads
-     * and writes at any offset.
+     * exactly when they are {@link Record#equals equal}. That holds for records that keep the accessors and
+     * {@code equals} Java generates: components are read through their accessors, so an accessor that
+     * returns something else than its field (a masked id, say) is what is stored, and decodes to a record
+     * built from it; an {@code equals} of one's own is not consulted. The layout's alignment is ignored: the
+     * codec reads and writes at any offset.
      *
      * <p>Everything reflective happens here, once; encode and decode are method handles that pass
      * components unboxed, so a decode allocates only the record and an encode nothing. Outside the class

@@ -29,7 +29,9 @@ import java.util.function.UnaryOperator;
  * Bytes no component covers (padding members) are written as zeros by every encode, whatever the slot
  * held before, and {@code float} and {@code double} components are stored as {@link Float#floatToIntBits}
  * and {@link Double#doubleToLongBits}: so two records encode alike exactly when {@link Record#equals} says
- * they are equal, which is what a key codec must promise.
+ * they are equal, which is what a key codec must promise. (Components are read through their accessors: a
+ * record whose accessor returns something else than its field, or whose {@code equals} is its own, breaks
+ * that promise, and {@link Codecs#record} says so.)
  *
  * <h2>No reflection, no boxing per call</h2>
  * Everything reflective happens once, here. Decoding is one method handle
