@@ -14,7 +14,10 @@ import java.lang.foreign.MemorySegment;
  * <h2>Contract</h2>
  * <ul>
  *   <li>{@link #encode} writes exactly {@link #encodedSize} bytes, and nothing else, at the given offset.
- *       The table trusts this: a codec that writes more overwrites its neighbours' bytes.
+ *       The table trusts this: a codec that writes more overwrites its neighbours' bytes (another entry's,
+ *       or the bucket's own overflow link, after which a later operation may throw an
+ *       {@link IndexOutOfBoundsException} at an absurd offset), and one that writes fewer leaves whatever
+ *       the memory held before (a removed entry's bytes, say) in the rest.
  *   <li>For a <em>key</em> codec the encoding is canonical: two keys are equal (in the sense the user
  *       expects of the map) exactly when their encodings are byte-for-byte equal, because the table hashes
  *       and compares encoded bytes. Padding must therefore be written (as zeros), and types with several
