@@ -272,12 +272,12 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public V replace(final K key, final V value) {
-        Objects.requireNonNull(value, "value");
+        final long valueLength = shards.get(0).measure(value); // before the key takes this thread's buffer
         final StagingBuffer k = encode(key);
         final int shard = set.shardOf(k.hash);
         final long stamp = set.lockForWrite(shard);
         try {
-            final Object previous = shards.get(shard).replaceEncoded(k, value, true);
+            final Object previous = shards.get(shard).replaceEncoded(k, value, valueLength, true);
             return previous == OffHeapMap.ABSENT ? null : (V) previous;
         } finally {
             set.locks[shard].unlockWrite(stamp);
@@ -319,8 +319,10 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
             if (computed == null) {
                 return null;
             }
-            // Encoded again: the function may have used this thread's key buffer (for another map, say).
-            final Object previous = map.upsertEncoded(encode(key), computed, false, true);
+            // Encoded again, after the value is measured: the function may have used this thread's key buffer (for
+            // another map, say).
+            final long valueLength = map.measure(computed);
+            final Object previous = map.upsertEncoded(encode(key), computed, valueLength, false, true);
             return previous == OffHeapMap.INSERTED ? computed : (V) previous;
         } finally {
             set.locks[shard].unlockWrite(stamp);
@@ -328,12 +330,12 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     }
 
     private Object write(final K key, final V value, final boolean overwrite, final boolean decodePrevious) {
-        Objects.requireNonNull(value, "value");
+        final long valueLength = shards.get(0).measure(value); // before the key takes this thread's buffer
         final StagingBuffer k = encode(key);
         final int shard = set.shardOf(k.hash);
         final long stamp = set.lockForWrite(shard);
         try {
-            return shards.get(shard).upsertEncoded(k, value, overwrite, decodePrevious);
+            return shards.get(shard).upsertEncoded(k, value, valueLength, overwrite, decodePrevious);
         } finally {
             set.locks[shard].unlockWrite(stamp);
         }

@@ -372,8 +372,8 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public V replace(final K key, final V value) {
-        Objects.requireNonNull(value, "value");
-        final Object previous = replaceEncoded(encodeKey(key, table.seed), value, true);
+        final long valueLength = measure(value);
+        final Object previous = replaceEncoded(encodeKey(key, table.seed), value, valueLength, true);
         return previous == ABSENT ? null : (V) previous;
     }
 
@@ -408,19 +408,31 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
      * decision about growth (when, how, where an overflow bucket comes from) is {@link HashTable}'s in both.
      */
     private Object upsert(final K key, final V value, final boolean overwrite, final boolean decodePrevious) {
-        Objects.requireNonNull(value, "value");
-        return upsertEncoded(encodeKey(key, table.seed), value, overwrite, decodePrevious);
+        final long valueLength = measure(value);
+        return upsertEncoded(encodeKey(key, table.seed), value, valueLength, overwrite, decodePrevious);
     }
 
-    /** {@link #upsert} of a key already encoded (and hashed under this table's seed) in {@code k}. */
-    Object upsertEncoded(final StagingBuffer k, final V value, final boolean overwrite, final boolean decodePrevious) {
+    /**
+     * The encoded length of {@code value}, asked of its codec before the key is encoded: the key goes into this
+     * thread's one key buffer, which a codec that (against {@link Codec}'s rule) looked something up in any map
+     * while measuring would overwrite, storing the entry under that other key.
+     */
+    long measure(final V value) {
         Objects.requireNonNull(value, "value");
+        return values.encodedLength(value);
+    }
+
+    /**
+     * {@link #upsert} of a key already encoded (and hashed under this table's seed) in {@code k}, its value
+     * {@link #measure measured} first.
+     */
+    Object upsertEncoded(final StagingBuffer k, final V value, final long valueLength, final boolean overwrite,
+                         final boolean decodePrevious) {
         final HashTable t = table;
         t.beginWrite();
         try {
             releaseDeferredFrees(t);
             final StagingBuffer.Pair staging = StagingBuffer.forCurrentThread();
-            final long valueLength = values.encodedLength(value);
             final int top = TopHash.of(k.hash);
             while (true) {
                 final BucketArray array = t.arrayToWrite(k.hash);
@@ -491,12 +503,11 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
      * {@link #replace} of a key already encoded in {@code k}: the value of an entry already there is replaced,
      * as {@link #upsertEncoded} replaces it (encoded or staged before the old one is touched); nothing is inserted.
      */
-    Object replaceEncoded(final StagingBuffer k, final V value, final boolean decodePrevious) {
+    Object replaceEncoded(final StagingBuffer k, final V value, final long valueLength, final boolean decodePrevious) {
         final HashTable t = table;
         t.beginWrite();
         try {
             releaseDeferredFrees(t);
-            final long valueLength = values.encodedLength(value);
             if (t.count == 0) {
                 return ABSENT;
             }
@@ -640,28 +651,46 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
     }
 
     /**
-     * Gives back the bucket arrays held only for growths to come (see {@link LongLongMap#releaseSpareMemory()}).
-     * The out-of-line store keeps its slabs.
+     * Gives back the bucket arrays held only for growths to come (see {@link LongLongMap#releaseSpareMemory()}),
+     * and frees the out-of-line bytes of entries removed while a cursor was open, if none is open now (a put or
+     * delete would free them too). The out-of-line store keeps its slabs.
      *
      * @return the bytes no longer charged to the table
      */
     public long releaseSpareMemory() {
-        return table.releaseSpareMemoryAsWrite();
+        return releaseDeferredFreesAsWrite() + table.releaseSpareMemoryAsWrite();
     }
 
     /**
-     * Moves every entry into the smallest array that holds them (see {@link LongLongMap#trimToSize()}). Keys
+     * Moves every entry into the smallest array that holds them (see {@link LongLongMap#trimToSize()}), and frees
+     * the out-of-line bytes of entries removed while a cursor was open, as {@link #releaseSpareMemory()} does. Keys
      * and values stored out of line stay where they are.
      *
      * @return the bytes no longer charged to the table
      */
     public long trimToSize() {
-        return table.trimToSizeAsWrite(0);
+        return trimToSize(0);
     }
 
     /** {@link #trimToSize()}, leaving room for {@code expectedSize} entries (see {@link LongLongMap#trimToSize(long)}). */
     public long trimToSize(final long expectedSize) {
-        return table.trimToSizeAsWrite(expectedSize);
+        if (expectedSize < 0) { // refused before anything changes, as the table refuses it
+            return table.trimToSizeAsWrite(expectedSize);
+        }
+        return releaseDeferredFreesAsWrite() + table.trimToSizeAsWrite(expectedSize);
+    }
+
+    /** {@link #releaseDeferredFrees} as a write of its own; returns the bytes no longer charged. */
+    private long releaseDeferredFreesAsWrite() {
+        final HashTable t = table;
+        t.beginWrite();
+        try {
+            final long before = t.committedBytes();
+            releaseDeferredFrees(t);
+            return before - t.committedBytes();
+        } finally {
+            t.endWrite();
+        }
     }
 
     /** Evacuates a growth in progress for about {@code timeBudget} (see {@link LongLongMap#evacuate}). */

@@ -142,6 +142,34 @@ class ConcurrentOffHeapMapTest {
         }
     }
 
+    /** As on the single-writer map: a value codec that uses another map while measuring does not change the key. */
+    @Test
+    void aValueCodecThatUsesAnotherMapWhileMeasuringShouldNotChangeTheKeyStored() {
+        try (OffHeapMap<CharSequence, byte[]> symbols = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+            final ForwardingBytesCodec interning = new ForwardingBytesCodec("interning bytes") {
+                @Override
+                public long encodedSize(final byte[] value) {
+                    symbols.containsKey("a symbol looked up while measuring");
+                    return super.encodedSize(value);
+                }
+            };
+            try (ConcurrentOffHeapMap<CharSequence, byte[]> map = ConcurrentOffHeapMap
+                    .builder(Codecs.utf8(), interning).shards(4).build()) {
+                assertNull(map.put("a", bytes("one")));
+                assertTrue(map.set("b", bytes("bee")));
+                assertNull(map.putIfAbsent("c", bytes("sea")));
+                assertArrayEquals(bytes("one"), map.replace("a", bytes("won")));
+                assertArrayEquals(bytes("dee"), map.computeIfAbsent("d", key -> bytes("dee")));
+                assertArrayEquals(bytes("won"), map.get("a"));
+                assertArrayEquals(bytes("bee"), map.get("b"));
+                assertArrayEquals(bytes("sea"), map.get("c"));
+                assertArrayEquals(bytes("dee"), map.get("d"));
+                assertFalse(map.containsKey("a symbol looked up while measuring"));
+                assertEquals(4, map.size());
+            }
+        }
+    }
+
     /** For a key that stays absent, one thread's function runs; every thread gets the value it returned. */
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -356,8 +384,9 @@ class ConcurrentOffHeapMapTest {
     }
 
     /**
-     * {@link Codecs#bytes()}, whose {@code encodedSize}, once armed, waits until released. A write asks it under
-     * its shard's write lock, so the write then holds the shard for as long as a test needs.
+     * {@link Codecs#bytes()}, whose {@code encode}, once armed, waits until released. A write has it encode the new
+     * value under its shard's write lock (its size is asked before the lock), so the write then holds the shard for
+     * as long as a test needs.
      */
     private static final class HoldingBytes extends ForwardingBytesCodec {
         private final AtomicBoolean armed = new AtomicBoolean();
@@ -369,7 +398,7 @@ class ConcurrentOffHeapMapTest {
         }
 
         @Override
-        public long encodedSize(final byte[] value) {
+        public void encode(final byte[] value, final MemorySegment target, final long offset) {
             if (armed.compareAndSet(true, false)) {
                 inside.countDown();
                 try {
@@ -378,7 +407,7 @@ class ConcurrentOffHeapMapTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return super.encodedSize(value);
+            super.encode(value, target, offset);
         }
     }
 

@@ -441,6 +441,37 @@ class OffHeapMapTest {
         }
     }
 
+    /**
+     * Keys are encoded into this thread's one key buffer. A value codec that looks something up in another map
+     * while it measures a value (Codec forbids it, but a Chronicle marshallable interning a symbol does it) must
+     * not make the entry land under that other key: the value is measured before the key is encoded.
+     */
+    @Test
+    void aValueCodecThatUsesAnotherMapWhileMeasuringShouldNotChangeTheKeyStored() {
+        try (OffHeapMap<CharSequence, byte[]> symbols = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+            final ForwardingBytesCodec interning = new ForwardingBytesCodec("interning bytes") {
+                @Override
+                public long encodedSize(final byte[] value) {
+                    symbols.containsKey("a symbol looked up while measuring");
+                    return super.encodedSize(value);
+                }
+            };
+            try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), interning).build()) {
+                assertNull(map.put("a", filled(10, 1)));
+                assertTrue(map.set("b", filled(10, 2)));
+                assertNull(map.putIfAbsent("c", filled(10, 3)));
+                assertArrayEquals(filled(10, 1), map.replace("a", filled(10, 4)));
+                assertArrayEquals(filled(10, 5), map.computeIfAbsent("d", key -> filled(10, 5)));
+                assertArrayEquals(filled(10, 4), map.get("a"));
+                assertArrayEquals(filled(10, 2), map.get("b"));
+                assertArrayEquals(filled(10, 3), map.get("c"));
+                assertArrayEquals(filled(10, 5), map.get("d"));
+                assertFalse(map.containsKey("a symbol looked up while measuring"));
+                assertEquals(4, map.size());
+            }
+        }
+    }
+
     @Test
     void getUsingShouldDecodeIntoTheCallersObject() {
         try (OffHeapMap<CharSequence, CharSequence> map = OffHeapMap.builder(Codecs.utf8(), Codecs.utf8()).build()) {
@@ -641,6 +672,36 @@ class OffHeapMapTest {
                     "the bucket array and the storage regions: " + stats + " / " + storage);
             assertEquals(map.table().buckets.committedBytes() + storage.committedBytes(), stats.committedBytes(),
                     stats + " / " + storage);
+        }
+    }
+
+    /**
+     * What removes queue while a cursor is open is freed by the first write after it closes; the calls made to give
+     * memory back, trimToSize and releaseSpareMemory, free it too, rather than leave it to a write that may not come.
+     */
+    @Test
+    void trimToSizeAndReleaseSpareMemoryShouldFreeWhatRemovesQueuedWhileACursorWasOpen() {
+        for (final boolean trim : new boolean[] {true, false}) {
+            try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+                for (int i = 0; i < 1_000; i++) {
+                    map.put("key-" + i, filled(40, i));
+                }
+                try (OffHeapCursor<CharSequence, byte[]> cursor = map.cursor()) {
+                    assertTrue(cursor.next());
+                    for (int i = 0; i < 1_000; i++) {
+                        assertTrue(map.delete("key-" + i));
+                    }
+                }
+                assertTrue(map.table().storage().hasDeferred(), "the removes were queued while the cursor was open");
+                final long committed = map.storageStats().committedBytes();
+                final long released = trim ? map.trimToSize() : map.releaseSpareMemory();
+                final String call = trim ? "trimToSize" : "releaseSpareMemory";
+                assertFalse(map.table().storage().hasDeferred(), call + " freed them");
+                assertEquals(0, map.storageStats().blocks(), call + ": " + map.storageStats());
+                assertTrue(released >= committed - map.storageStats().committedBytes(),
+                        call + " counts what the storage gave back: " + released);
+                TableInvariants.check(map);
+            }
         }
     }
 
