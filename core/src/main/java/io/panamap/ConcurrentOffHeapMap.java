@@ -189,6 +189,9 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
      * Allocates nothing. Writes nothing of {@code target} but the value's bytes, and those from one consistent
      * value: nothing at all when it returns -1 or throws. (Written out rather than a {@link ShardRead}: its
      * {@code long} result would be boxed.)
+     *
+     * @throws IndexOutOfBoundsException if the value does not fit
+     * @throws IllegalArgumentException if {@code target} is read-only
      */
     public long copyValue(final K key, final MemorySegment target, final long offset) {
         final StagingBuffer k = encode(key);

@@ -219,6 +219,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
      *
      * @return the value's length in bytes, or -1 if there is no entry
      * @throws IndexOutOfBoundsException if the value does not fit (nothing is copied)
+     * @throws IllegalArgumentException if {@code target} is read-only (nothing is copied)
      */
     public long copyValue(final K key, final MemorySegment target, final long offset) {
         final HashTable t = table;

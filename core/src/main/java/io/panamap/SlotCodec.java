@@ -308,9 +308,13 @@ final class SlotCodec<T> {
     }
 
     private void checkFits(final long length, final MemorySegment target, final long offset) {
+        if (target.isReadOnly()) {
+            throw new IllegalArgumentException("the value's encoding (" + codec.name() + ") cannot be copied into a"
+                    + " read-only segment");
+        }
         if (offset < 0 || length > target.byteSize() - offset) {
-            throw new IndexOutOfBoundsException("a stored " + codec.name() + " of " + length + " bytes does not fit at "
-                    + offset + " of a " + target.byteSize() + "-byte segment");
+            throw new IndexOutOfBoundsException("the value's encoding (" + codec.name() + ") of " + length
+                    + " bytes does not fit at " + offset + " of a " + target.byteSize() + "-byte segment");
         }
     }
 

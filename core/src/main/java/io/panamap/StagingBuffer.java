@@ -31,9 +31,20 @@ final class StagingBuffer {
         return PER_THREAD.get();
     }
 
+    /**
+     * Most a buffer keeps between uses: one that grew past it for a longer encoding (a 100 MB key, say) goes back
+     * to what the next use needs, or a thread would hold that much heap for good. Keys and staged values that long
+     * are rare, and encoding one costs far more than the allocation this takes.
+     */
+    static final int MAX_KEPT_CAPACITY = 1 << 20;
+
     /** Makes room for {@code needed} bytes (contents are not kept). */
     void ensureCapacity(final long needed) {
         if (needed <= bytes.length) {
+            if (bytes.length > MAX_KEPT_CAPACITY && needed <= MAX_KEPT_CAPACITY) {
+                bytes = new byte[(int) Math.max(needed, INITIAL_CAPACITY)];
+                segment = MemorySegment.ofArray(bytes);
+            }
             return;
         }
         if (needed > MAX_LENGTH) {

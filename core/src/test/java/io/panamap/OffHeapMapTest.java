@@ -499,6 +499,9 @@ class OffHeapMapTest {
             final IndexOutOfBoundsException tooSmall = assertThrows(IndexOutOfBoundsException.class,
                     () -> map.copyValue("k", target, 2));
             assertTrue(tooSmall.getMessage().contains("3 bytes"), tooSmall.getMessage());
+            final IllegalArgumentException readOnly = assertThrows(IllegalArgumentException.class,
+                    () -> map.copyValue("k", MemorySegment.ofArray(new byte[8]).asReadOnly(), 0));
+            assertTrue(readOnly.getMessage().contains("read-only"), readOnly.getMessage());
             assertNull(map.getView("absent"));
         }
     }
