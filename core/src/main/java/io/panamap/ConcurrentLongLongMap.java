@@ -100,7 +100,8 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     private ConcurrentLongLongMap(final Builder builder) {
         final ShardSet.Options options = builder.options;
         this.smallestShardSize = options.smallestShardSize(BucketLayout.LONG_LONG);
-        this.set = new ShardSet(options.logShards, "ConcurrentLongLongMap");
+        final String name = options.mapName("ConcurrentLongLongMap");
+        this.set = new ShardSet(options.logShards, name);
         this.shards = new LongLongMap[set.count()];
         this.missingValue = builder.missingValue;
         int shard = 0;
@@ -112,13 +113,13 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
                         .memoryBudget(options.perShardBudget())
                         .missingValue(missingValue)
                         .backgroundMemoryWork(options.backgroundMemoryWork)
-                        .owner("ConcurrentLongLongMap shard " + shard)
+                        .owner(name + " shard " + shard)
                         .build();
                 set.adopt(shard, shards[shard].table(), options);
             }
         } catch (final RuntimeException e) {
             set.close();
-            throw options.shardFailure(e, shard, "ConcurrentLongLongMap");
+            throw options.shardFailure(e, shard, name);
         } catch (final Error e) {
             set.close();
             throw e;
@@ -432,6 +433,19 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
          */
         public Builder allocators(final IntFunction<NativeAllocator> perShard) {
             options.allocators(perShard);
+            return this;
+        }
+
+        /**
+         * A name for the map, so that an application's maps can be told apart: its messages and JFR events
+         * then say {@code ConcurrentLongLongMap 'positions' shard 3} where they said
+         * {@code ConcurrentLongLongMap shard 3}.
+         *
+         * @throws IllegalArgumentException if {@code name} is blank or more than one line
+         */
+        public Builder name(final String name) {
+            TableNames.named("", name); // refused now, not when the map is built
+            options.name = name;
             return this;
         }
 

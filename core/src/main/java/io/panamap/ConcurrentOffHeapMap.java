@@ -62,7 +62,8 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     private ConcurrentOffHeapMap(final Builder<K, V> builder) {
         final ShardSet.Options options = builder.options;
         // Named as the single-writer map is, with its codecs; a shard adds its index after them.
-        final String name = OffHeapMap.nameOf("ConcurrentOffHeapMap", builder.keyCodec, builder.valueCodec);
+        final String name = options.mapName(OffHeapMap.nameOf("ConcurrentOffHeapMap", builder.keyCodec,
+                builder.valueCodec));
         this.set = new ShardSet(options.logShards, name);
         this.shards = new ArrayList<>(set.count());
         final BucketLayout layout = OffHeapMap.layoutOf(builder.keyCodec, builder.valueCodec);
@@ -542,6 +543,19 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         /** An allocator per shard (e.g. NUMA binding). */
         public Builder<K, V> allocators(final IntFunction<NativeAllocator> perShard) {
             options.allocators(perShard);
+            return this;
+        }
+
+        /**
+         * A name for the map, so that an application's maps can be told apart: its messages and JFR events
+         * then say {@code ConcurrentOffHeapMap<utf8, bytes> 'positions' shard 3} where they said
+         * {@code ConcurrentOffHeapMap<utf8, bytes> shard 3}.
+         *
+         * @throws IllegalArgumentException if {@code name} is blank or more than one line
+         */
+        public Builder<K, V> name(final String name) {
+            TableNames.named("", name); // refused now, not when the map is built
+            options.name = name;
             return this;
         }
 

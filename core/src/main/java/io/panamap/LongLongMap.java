@@ -692,7 +692,18 @@ public final class LongLongMap implements AutoCloseable {
             return this;
         }
 
-        /** The name the table gives itself in messages and events (a concurrent map names its shards). */
+        /**
+         * A name for the table, so that an application's tables can be told apart: its messages and JFR events
+         * then say "LongLongMap 'orders'" where they said "LongLongMap".
+         *
+         * @throws IllegalArgumentException if {@code name} is blank or more than one line
+         */
+        public Builder name(final String name) {
+            this.owner = TableNames.named("LongLongMap", name);
+            return this;
+        }
+
+        /** The name the table gives itself in messages and events, whole (a concurrent map names its shards). */
         Builder owner(final String name) {
             this.owner = Objects.requireNonNull(name, "name");
             return this;

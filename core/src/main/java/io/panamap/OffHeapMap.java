@@ -819,6 +819,17 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         }
 
         /**
+         * A name for the table, so that an application's tables can be told apart: its messages and JFR events
+         * then say {@code OffHeapMap<utf8, bytes> 'orders'} where they said {@code OffHeapMap<utf8, bytes>}.
+         *
+         * @throws IllegalArgumentException if {@code name} is blank or more than one line
+         */
+        public Builder<K, V> name(final String name) {
+            this.owner = TableNames.named(nameOf("OffHeapMap", keyCodec, valueCodec), name);
+            return this;
+        }
+
+        /**
          * The name the table gives itself in messages and events, in full (a concurrent map names its shards);
          * by default {@code OffHeapMap<key codec, value codec>}.
          */

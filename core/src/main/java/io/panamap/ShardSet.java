@@ -378,6 +378,8 @@ final class ShardSet implements AutoCloseable {
         long expectedSize;
         IntFunction<NativeAllocator> allocators = shard -> NativeAllocators.defaultAllocator();
         long memoryBudget = Long.MAX_VALUE;
+        /** The caller's name for the map, or null (see {@link #mapName}). */
+        String name;
         boolean backgroundMemoryWork = true;
         long backgroundWorkNanos;
         long backgroundPeriodNanos;
@@ -410,6 +412,11 @@ final class ShardSet implements AutoCloseable {
 
         void allocators(final IntFunction<NativeAllocator> perShard) {
             allocators = Objects.requireNonNull(perShard, "perShard");
+        }
+
+        /** {@code type}, named as the builder's {@code name(...)} asked ("ConcurrentLongLongMap 'positions'"). */
+        String mapName(final String type) {
+            return name == null ? type : TableNames.named(type, name);
         }
 
         void memoryBudget(final long bytes) {

@@ -108,7 +108,8 @@ class DifferentialTest {
                     map.putIfAbsent(op.key(), op.value()));
             case REPLACE -> assertEquals(orMissing(reference.replace(op.key(), op.value()), missing),
                     map.replace(op.key(), op.value()));
-            case ADD_TO -> assertEquals(reference.merge(op.key(), op.value(), Long::sum), map.addTo(op.key(), op.value()));
+            case ADD_TO -> assertEquals(reference.merge(op.key(), op.value(), Long::sum),
+                    map.addTo(op.key(), op.value()));
             case MERGE -> assertEquals(reference.merge(op.key(), op.value(), Math::max),
                     map.merge(op.key(), op.value(), Math::max));
             case COMPUTE_IF_ABSENT -> assertEquals(reference.computeIfAbsent(op.key(), key -> key ^ op.value()),

@@ -1,5 +1,6 @@
 package io.panamap;
 
+import io.panamap.codec.Codecs;
 import io.panamap.layout.BucketLayout;
 import io.panamap.memory.MemoryBudgetExceededException;
 import jdk.jfr.Recording;
@@ -15,7 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -357,6 +360,64 @@ class TableEventsTest {
 
     private static List<RecordedEvent> inOrder(final List<RecordedEvent> events) {
         return events.stream().sorted(Comparator.comparing(RecordedEvent::getStartTime)).toList();
+    }
+
+    /** Tables built with a name carry it in their events, their budget refusals and their "closed" messages. */
+    @Test
+    void aTableGivenANameShouldCarryItInItsEventsAndMessages() throws IOException {
+        final Path file = directory.resolve("named.jfr");
+        final LongLongMap orders = LongLongMap.builder().name("orders").build();
+        final OffHeapMap<CharSequence, Long> symbols = OffHeapMap.builder(Codecs.utf8(), Codecs.longs())
+                .name("symbols").build();
+        final ConcurrentLongLongMap positions = ConcurrentLongLongMap.builder().shards(2).name("positions").build();
+        try (Recording recording = new Recording()) {
+            recording.enable("io.panamap.GrowthStart").withThreshold(Duration.ZERO);
+            recording.start();
+            for (long key = 0; key < 1_000; key++) {
+                orders.put(key, key);
+                symbols.put("symbol-" + key, key);
+                positions.put(key, key);
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        final Set<String> tables = RecordingFile.readAllEvents(file).stream().map(event -> event.getString("table"))
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("LongLongMap 'orders'", "OffHeapMap<utf8, long> 'symbols'",
+                "ConcurrentLongLongMap 'positions' shard 0", "ConcurrentLongLongMap 'positions' shard 1"), tables);
+
+        orders.close();
+        symbols.close();
+        positions.close();
+        assertEquals("LongLongMap 'orders' is closed",
+                assertThrows(IllegalStateException.class, () -> orders.get(1)).getMessage());
+        assertEquals("OffHeapMap<utf8, long> 'symbols' is closed",
+                assertThrows(IllegalStateException.class, () -> symbols.get("symbol-1")).getMessage());
+        assertEquals("ConcurrentLongLongMap 'positions' is closed",
+                assertThrows(IllegalStateException.class, () -> positions.get(1)).getMessage());
+
+        try (LongLongMap small = LongLongMap.builder().name("small").memoryBudget(4096).build()) {
+            final MemoryBudgetExceededException refused = assertThrows(MemoryBudgetExceededException.class, () -> {
+                for (long key = 0; key < 1_000; key++) {
+                    small.put(key, key);
+                }
+            });
+            assertTrue(refused.getMessage().contains("of LongLongMap 'small'"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aBlankOrMultiLineNameShouldBeRefusedWhenGiven() {
+        for (final String bad : List.of("", "  ", "two\nlines", "cr\r")) {
+            assertThrows(IllegalArgumentException.class, () -> LongLongMap.builder().name(bad), bad);
+            assertThrows(IllegalArgumentException.class,
+                    () -> OffHeapMap.builder(Codecs.utf8(), Codecs.longs()).name(bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> ConcurrentLongLongMap.builder().name(bad), bad);
+            assertThrows(IllegalArgumentException.class,
+                    () -> ConcurrentOffHeapMap.builder(Codecs.utf8(), Codecs.longs()).name(bad), bad);
+        }
+        assertThrows(NullPointerException.class, () -> LongLongMap.builder().name(null));
+        assertThrows(NullPointerException.class, () -> ConcurrentLongLongMap.builder().name(null));
     }
 
     private static List<RecordedEvent> named(final List<RecordedEvent> events, final String name) {
