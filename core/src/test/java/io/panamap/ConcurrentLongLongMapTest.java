@@ -26,6 +26,7 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -652,45 +653,29 @@ class ConcurrentLongLongMapTest {
      */
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void computeIfAbsentShouldRunTheFunctionOnceForAKeyHoweverManyThreadsAskAtOnce() throws InterruptedException {
+    void computeIfAbsentShouldRunTheFunctionOnceForAKeyHoweverManyThreadsAskAtOnce() {
         final int keys = 2_000;
         final int threads = 4;
         try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build()) {
-            final java.util.concurrent.atomic.AtomicIntegerArray calls =
-                    new java.util.concurrent.atomic.AtomicIntegerArray(keys);
+            final AtomicIntegerArray calls = new AtomicIntegerArray(keys);
             final long[][] seen = new long[threads][keys];
-            final CountDownLatch start = new CountDownLatch(1);
-            final Thread[] workers = new Thread[threads];
-            final Throwable[] failures = new Throwable[threads];
+            final Crew crew = new Crew();
             for (int t = 0; t < threads; t++) {
                 final int thread = t;
-                workers[t] = Thread.ofPlatform().name("computer-" + t).start(() -> {
-                    try {
-                        start.await();
-                        for (int key = 0; key < keys; key++) {
-                            seen[thread][key] = map.computeIfAbsent(key, k -> {
-                                calls.incrementAndGet((int) k);
-                                final long until = System.nanoTime() + 20_000;
-                                while (System.nanoTime() < until) {
-                                    Thread.onSpinWait();
-                                }
-                                return k * 1_000 + thread;
-                            });
-                        }
-                    } catch (final Throwable e) {
-                        failures[thread] = e;
+                crew.start("computer-" + t, () -> {
+                    for (int key = 0; key < keys; key++) {
+                        seen[thread][key] = map.computeIfAbsent(key, k -> {
+                            calls.incrementAndGet((int) k);
+                            final long until = System.nanoTime() + 20_000;
+                            while (System.nanoTime() < until) {
+                                Thread.onSpinWait();
+                            }
+                            return k * 1_000 + thread;
+                        });
                     }
                 });
             }
-            start.countDown();
-            for (final Thread worker : workers) {
-                worker.join();
-            }
-            for (final Throwable failure : failures) {
-                if (failure != null) {
-                    throw new AssertionError("a thread failed", failure);
-                }
-            }
+            crew.join(Duration.ofSeconds(60));
             assertEquals(keys, map.size());
             for (int key = 0; key < keys; key++) {
                 assertEquals(1, calls.get(key), "calls of the function for key " + key);

@@ -146,13 +146,7 @@ class ConcurrentOffHeapMapTest {
     @Test
     void aValueCodecThatUsesAnotherMapWhileMeasuringShouldNotChangeTheKeyStored() {
         try (OffHeapMap<CharSequence, byte[]> symbols = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
-            final ForwardingBytesCodec interning = new ForwardingBytesCodec("interning bytes") {
-                @Override
-                public long encodedSize(final byte[] value) {
-                    symbols.containsKey("a symbol looked up while measuring");
-                    return super.encodedSize(value);
-                }
-            };
+            final LookingUpBytes interning = new LookingUpBytes(symbols, "a symbol looked up while measuring");
             try (ConcurrentOffHeapMap<CharSequence, byte[]> map = ConcurrentOffHeapMap
                     .builder(Codecs.utf8(), interning).shards(4).build()) {
                 assertNull(map.put("a", bytes("one")));
@@ -173,7 +167,7 @@ class ConcurrentOffHeapMapTest {
     /** For a key that stays absent, one thread's function runs; every thread gets the value it returned. */
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void computeIfAbsentShouldRunTheFunctionOnceForAKeyHoweverManyThreadsAskAtOnce() throws InterruptedException {
+    void computeIfAbsentShouldRunTheFunctionOnceForAKeyHoweverManyThreadsAskAtOnce() {
         final int keys = 2_000;
         final int threads = 4;
         try (ConcurrentOffHeapMap<Long, byte[]> map = ConcurrentOffHeapMap.builder(Codecs.longs(), Codecs.bytes())
@@ -181,35 +175,20 @@ class ConcurrentOffHeapMapTest {
             final AtomicInteger[] calls = new AtomicInteger[keys];
             Arrays.setAll(calls, key -> new AtomicInteger());
             final byte[][][] seen = new byte[threads][keys][];
-            final CountDownLatch start = new CountDownLatch(1);
-            final Thread[] workers = new Thread[threads];
-            final Throwable[] failures = new Throwable[threads];
+            final Crew crew = new Crew();
             for (int t = 0; t < threads; t++) {
                 final int thread = t;
-                workers[t] = Thread.ofPlatform().name("computer-" + t).start(() -> {
-                    try {
-                        start.await();
-                        for (int i = 0; i < keys; i++) {
-                            final int key = thread % 2 == 0 ? i : keys - 1 - i; // half of them from the other end
-                            seen[thread][key] = map.computeIfAbsent((long) key, k -> {
-                                calls[key].incrementAndGet();
-                                return bytes("thread " + thread + " key " + k);
-                            });
-                        }
-                    } catch (final Throwable e) {
-                        failures[thread] = e;
+                crew.start("computer-" + t, () -> {
+                    for (int i = 0; i < keys; i++) {
+                        final int key = thread % 2 == 0 ? i : keys - 1 - i; // half of them from the other end
+                        seen[thread][key] = map.computeIfAbsent((long) key, k -> {
+                            calls[key].incrementAndGet();
+                            return bytes("thread " + thread + " key " + k);
+                        });
                     }
                 });
             }
-            start.countDown();
-            for (final Thread worker : workers) {
-                worker.join();
-            }
-            for (final Throwable failure : failures) {
-                if (failure != null) {
-                    throw new AssertionError("a thread failed", failure);
-                }
-            }
+            crew.join(Duration.ofSeconds(60));
             assertEquals(keys, map.size());
             for (int key = 0; key < keys; key++) {
                 assertEquals(1, calls[key].get(), "calls of the function for key " + key);

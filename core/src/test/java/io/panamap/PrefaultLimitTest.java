@@ -2,8 +2,6 @@ package io.panamap;
 
 import io.panamap.memory.MemoryLimits;
 import io.panamap.memory.MemoryWorker;
-import io.panamap.memory.NativeAllocator;
-import io.panamap.memory.NativeAllocators;
 import io.panamap.memory.NativeBlock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +28,7 @@ class PrefaultLimitTest {
     }
 
     /** The default allocator, counting per block (by its size, in the order mapped) the bytes it pre-faults. */
-    private static final class PrefaultCounter implements NativeAllocator {
-        private final NativeAllocator pages = NativeAllocators.defaultAllocator();
+    private static final class PrefaultCounter extends ForwardingAllocator {
         final Map<NativeBlock, LongAdder> prefaulted = new ConcurrentHashMap<>();
         volatile NativeBlock largest;
 
@@ -49,16 +46,6 @@ class PrefaultLimitTest {
         public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
             prefaulted.get(block).add(byteLength);
             pages.prefault(block, byteOffset, byteLength);
-        }
-
-        @Override
-        public void discard(final NativeBlock block, final long byteOffset, final long byteLength) {
-            pages.discard(block, byteOffset, byteLength);
-        }
-
-        @Override
-        public boolean discards() {
-            return pages.discards();
         }
 
         @Override

@@ -2,8 +2,6 @@ package io.panamap;
 
 import io.panamap.memory.MemoryWorker;
 import io.panamap.memory.NativeAllocator;
-import io.panamap.memory.NativeAllocators;
-import io.panamap.memory.NativeBlock;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -22,33 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PreparingAllocatorTest {
 
     /** The default allocator under another name, which hands the worker {@code forWorker} and notes who asked. */
-    private static final class ChoosingAllocator implements NativeAllocator {
-        private final NativeAllocator pages = NativeAllocators.defaultAllocator();
+    private static final class ChoosingAllocator extends ForwardingAllocator {
         private final NativeAllocator forWorker;
         private final List<String> askedOn = new CopyOnWriteArrayList<>();
 
         ChoosingAllocator(final NativeAllocator forWorker) {
             this.forWorker = forWorker;
-        }
-
-        @Override
-        public NativeBlock allocate(final long byteSize) {
-            return pages.allocate(byteSize);
-        }
-
-        @Override
-        public void prefault(final NativeBlock block, final long byteOffset, final long byteLength) {
-            pages.prefault(block, byteOffset, byteLength);
-        }
-
-        @Override
-        public void discard(final NativeBlock block, final long byteOffset, final long byteLength) {
-            pages.discard(block, byteOffset, byteLength);
-        }
-
-        @Override
-        public boolean discards() {
-            return pages.discards();
         }
 
         @Override
