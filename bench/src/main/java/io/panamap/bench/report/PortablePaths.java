@@ -14,6 +14,14 @@ public final class PortablePaths {
     /** What the JDK's home reads as in a report. */
     public static final String JAVA_HOME = "$JAVA_HOME";
 
+    /**
+     * A path starts a command's word, or follows an option's '=', a class path's ':', a list's ',' or ';', an
+     * argument file's '@' or a quote.
+     */
+    private static final String PATH_START = "(?<![^\\s=:,;@'\"])";
+    /** What may follow a path inside a word: the end of the word, a class path's next entry, a closing quote. */
+    private static final String PATH_END = "[\\s:,;'\"]|$";
+
     private final Pattern javaHome;
     private final Pattern workingFolder;
 
@@ -22,9 +30,12 @@ public final class PortablePaths {
      * @param workingFolder the folder paths are made relative to, an absolute path
      */
     public PortablePaths(final Path javaHome, final Path workingFolder) {
-        // A path only where a whole name ends: /x/main is not the start of /x/main2.
-        this.javaHome = Pattern.compile(Pattern.quote(javaHome.normalize().toString()) + "(?=/|\\s|$)");
-        this.workingFolder = Pattern.compile(Pattern.quote(workingFolder.normalize().toString()) + "/(?=\\S)");
+        // A path only where a path starts, and where a whole name ends: /x/main is neither in /y/x/main nor the
+        // start of /x/main2.
+        this.javaHome = Pattern.compile(PATH_START + Pattern.quote(javaHome.normalize().toString()) + "(?=/|"
+                + PATH_END + ")");
+        this.workingFolder = Pattern.compile(PATH_START + Pattern.quote(workingFolder.normalize().toString())
+                + "/(?!" + PATH_END + ")");
     }
 
     /** For this JVM: its {@code java.home}, and the folder it was started in. */

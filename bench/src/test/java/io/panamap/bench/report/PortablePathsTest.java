@@ -27,6 +27,17 @@ class PortablePathsTest {
         assertEquals("relative/path and /elsewhere/x", paths.apply("relative/path and /elsewhere/x"));
     }
 
+    /** A folder of the same names further down another path is not the working folder nor the JDK's home. */
+    @Test
+    void aPathThatOnlyEndsWithTheSameNamesShouldBeLeftAsItIs() {
+        assertEquals("/mnt/home/me/panamap/x.jar /backup/opt/jdks/jdk-25/bin/java",
+                paths.apply("/mnt/home/me/panamap/x.jar /backup/opt/jdks/jdk-25/bin/java"));
+        // Where a path starts inside a word: after an option's '=' or a class path's ':', or in quotes.
+        assertEquals("-Dout=results/x -cp a.jar:bench/b.jar '$JAVA_HOME/bin/java'",
+                paths.apply("-Dout=/home/me/panamap/results/x -cp a.jar:/home/me/panamap/bench/b.jar"
+                        + " '/opt/jdks/jdk-25/bin/java'"));
+    }
+
     @Test
     void aJdkInsideTheWorkingFolderShouldStillReadAsJavaHome() {
         final PortablePaths inside = new PortablePaths(Path.of("/home/me/panamap/jdk"), Path.of("/home/me/panamap"));
