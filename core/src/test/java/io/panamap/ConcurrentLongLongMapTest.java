@@ -731,6 +731,59 @@ class ConcurrentLongLongMapTest {
     }
 
     /**
+     * What turns a call into the function's own shard into an exception is marked on that shard, not on the map or
+     * on shard 0: a merger or a computeIfAbsent function may use the map's other shards, and only a call into its
+     * own is refused, naming it. (The one-shard tests above cannot tell these apart.)
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // unmarked, its own shard waits for ever
+    void aFunctionShouldBeRefusedOnlyTheShardWhoseLockItRunsUnder() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build()) {
+            final int[] shards = new int[256]; // the shards a random seed gives: each gets some of them
+            for (int key = 0; key < shards.length; key++) {
+                shards[key] = shardOf(map, key);
+            }
+            // A key outside shard 0, two more keys of its shard, and a key of shard 0.
+            final int asked = IntStream.range(0, shards.length).filter(key -> shards[key] != 0).findFirst()
+                    .orElseThrow();
+            final int[] sameShard = IntStream.range(asked + 1, shards.length)
+                    .filter(key -> shards[key] == shards[asked]).limit(2).toArray();
+            final int otherShard = IntStream.range(0, shards.length).filter(key -> shards[key] == 0).findFirst()
+                    .orElseThrow();
+            final String refusal = "ConcurrentLongLongMap shard " + shards[asked] + "'s write lock";
+            map.put(asked, 10);
+            map.put(sameShard[0], 1);
+            map.put(otherShard, 2);
+
+            assertEquals(17, map.merge(asked, 5, (existing, given) -> existing + given + map.get(otherShard)),
+                    "a merger reads another shard");
+            assertEquals(30, map.computeIfAbsent(sameShard[1], key -> map.put(otherShard, 3) * 15),
+                    "a function writes another shard");
+            assertEquals(3, map.get(otherShard));
+            map.remove(sameShard[1]);
+
+            final IllegalStateException fromMerger = assertThrows(IllegalStateException.class,
+                    () -> map.merge(asked, 5, (existing, given) -> existing + map.get(sameShard[0])));
+            assertTrue(fromMerger.getMessage().contains(refusal), fromMerger.getMessage());
+            final IllegalStateException fromFunction = assertThrows(IllegalStateException.class,
+                    () -> map.computeIfAbsent(sameShard[1], key -> map.get(sameShard[0])));
+            assertTrue(fromFunction.getMessage().contains(refusal), fromFunction.getMessage());
+            assertEquals(17, map.get(asked));
+            assertFalse(map.containsKey(sameShard[1]));
+        }
+    }
+
+    /** The shard {@code key} (absent) falls in: the one whose size its put alone changes. */
+    private static int shardOf(final ConcurrentLongLongMap map, final long key) {
+        final List<MapStats> before = map.stats().shards();
+        map.put(key, 0);
+        final List<MapStats> after = map.stats().shards();
+        map.remove(key);
+        return IntStream.range(0, after.size()).filter(shard -> after.get(shard).size() > before.get(shard).size())
+                .findFirst().orElseThrow();
+    }
+
+    /**
      * Every path into a shard goes through its lock: while a write holds the shard (here a merge whose merger
      * waits), a read that cannot validate, a cursor's step, the stats, the size, the calls that visit every shard,
      * and close() all wait for the write, then go on with the shard as the write left it. Without the lock they

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -300,6 +302,54 @@ class ConcurrentOffHeapMapTest {
             });
             assertEquals(1, map.size());
         }
+    }
+
+    /**
+     * What turns a call into the function's own shard into an exception is marked on that shard, not on the map or
+     * on shard 0: a function may use the map's other shards, and only a call into its own is refused, naming it.
+     * (The one-shard test above cannot tell these apart.)
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // unmarked, its own shard waits for ever
+    void aFunctionShouldBeRefusedOnlyTheShardWhoseLockItRunsUnder() {
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(4)) {
+            final int[] shards = new int[256]; // the shards a random seed gives: each gets some of them
+            for (int key = 0; key < shards.length; key++) {
+                shards[key] = shardOf(map, "key-" + key);
+            }
+            // A key outside shard 0, another key of its shard, and a key of shard 0.
+            final int asked = IntStream.range(0, shards.length).filter(key -> shards[key] != 0).findFirst()
+                    .orElseThrow();
+            final int sameShard = IntStream.range(asked + 1, shards.length).filter(key -> shards[key] == shards[asked])
+                    .findFirst().orElseThrow();
+            final int otherShard = IntStream.range(0, shards.length).filter(key -> shards[key] == 0).findFirst()
+                    .orElseThrow();
+            map.put("key-" + sameShard, bytes("same"));
+            map.put("key-" + otherShard, bytes("other"));
+
+            assertArrayEquals(bytes("other, then another"), map.computeIfAbsent("key-" + asked, key -> {
+                final byte[] read = map.get("key-" + otherShard);
+                map.put("key-" + otherShard, bytes("another"));
+                return bytes(new String(read, StandardCharsets.UTF_8) + ", then another");
+            }), "a function reads and writes another shard");
+            assertArrayEquals(bytes("another"), map.get("key-" + otherShard));
+            map.delete("key-" + asked);
+
+            final IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> map.computeIfAbsent("key-" + asked, key -> map.get("key-" + sameShard)));
+            assertTrue(e.getMessage().contains(" shard " + shards[asked] + "'s write lock"), e.getMessage());
+            assertFalse(map.containsKey("key-" + asked));
+        }
+    }
+
+    /** The shard {@code key} (absent) falls in: the one whose size its put alone changes. */
+    private static int shardOf(final ConcurrentOffHeapMap<CharSequence, byte[]> map, final String key) {
+        final List<MapStats> before = map.stats().shards();
+        map.put(key, bytes("x"));
+        final List<MapStats> after = map.stats().shards();
+        map.delete(key);
+        return IntStream.range(0, after.size()).filter(shard -> after.get(shard).size() > before.get(shard).size())
+                .findFirst().orElseThrow();
     }
 
     @Test
