@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
@@ -734,11 +735,24 @@ final class HashTable {
         if (needed > available()) {
             return;
         }
+        final NativeAllocator preparer = preparer(); // before anything is charged for it
         PREPARED.compareAndSet(this, WITHDRAWN, null); // an owner's release covers only what was asked before
         preparingBytes = needed;
         preparingLogSize = logSize;
-        MemoryWorker.execute(new Prepare(this, logSize, ++preparationGeneration,
-                allocator.forWorkHandedOverByCallingThread()));
+        MemoryWorker.execute(new Prepare(this, logSize, ++preparationGeneration, preparer));
+    }
+
+    /**
+     * The allocator the memory worker is to prepare the next array with, asked on the writer
+     * ({@link NativeAllocator#forWorkHandedOverByCallingThread}), or the table's own if asking fails: this runs in
+     * an insert whose entry is already stored and counted, which an exception would make look as if it had failed.
+     */
+    private NativeAllocator preparer() {
+        try {
+            return Objects.requireNonNullElse(allocator.forWorkHandedOverByCallingThread(), allocator);
+        } catch (final RuntimeException e) {
+            return allocator; // a placement hint lost: the worker's pages land where it runs
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.panamap;
 
 import io.panamap.memory.MemoryWorker;
 import io.panamap.memory.NativeAllocator;
+import io.panamap.memory.NativeBlock;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -70,5 +71,54 @@ class PreparingAllocatorTest {
         }
         assertTrue(MemoryWorker.awaitIdle(30, TimeUnit.SECONDS));
         assertEquals(0, forWorker.live(), "every array the worker's allocator mapped was freed: " + forWorker);
+    }
+
+    /** An allocator that cannot choose: asking it throws, and it notes the threads it maps arrays on. */
+    private static final class FailingToChoose extends ForwardingAllocator {
+        private final List<String> allocatedOn = new CopyOnWriteArrayList<>();
+        private final List<String> askedOn = new CopyOnWriteArrayList<>();
+
+        @Override
+        public NativeBlock allocate(final long byteSize) {
+            allocatedOn.add(Thread.currentThread().getName());
+            return super.allocate(byteSize);
+        }
+
+        @Override
+        public NativeAllocator forWorkHandedOverByCallingThread() {
+            askedOn.add(Thread.currentThread().getName());
+            throw new IllegalStateException("no node for this thread");
+        }
+    }
+
+    /**
+     * The table asks inside the insert that reaches 5/8 of its threshold, once that entry is stored and counted: an
+     * allocator that throws there must not fail that insert, which callers would take for one that stored nothing,
+     * nor leave the preparation charged to the budget with nothing to prepare it. The worker prepares the array with
+     * the table's own allocator instead.
+     */
+    @Test
+    void anAllocatorThatThrowsWhenAskedShouldNotFailTheInsertThatAsked() throws InterruptedException {
+        final FailingToChoose allocator = new FailingToChoose();
+        final String writer = Thread.currentThread().getName();
+        try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
+            final long entries = 13L << (HashTable.MIN_PREPARED_LOG_SIZE - 2);
+            for (long key = 0; key < entries; key++) {
+                map.put(key, ~key);
+            }
+            assertTrue(MemoryWorker.awaitIdle(30, TimeUnit.SECONDS), "the memory worker finished its work");
+            assertFalse(allocator.askedOn.isEmpty(), "the table asked for the worker's allocator");
+            assertTrue(allocator.allocatedOn.stream().anyMatch(thread -> !thread.equals(writer)),
+                    "the worker prepared the next array with the table's allocator: " + allocator.allocatedOn);
+            assertEquals(entries, map.size());
+            final long more = 4 * entries;
+            for (long key = entries; key < more; key++) {
+                map.put(key, ~key);
+            }
+            for (long key = 0; key < more; key++) {
+                assertEquals(~key, map.get(key), "key " + key);
+            }
+            TableInvariants.check(map);
+        }
     }
 }

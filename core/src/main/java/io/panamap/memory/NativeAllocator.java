@@ -35,7 +35,8 @@ public interface NativeAllocator {
      * writer, hands it that work: the array for the table's next doubling. Asked on the writer, once per doubling;
      * by default this allocator. One that places pages by the thread that first touches them
      * ({@code NumaAllocator.local()}) returns one that places them where the calling thread runs: otherwise they
-     * would land wherever the worker runs, since it touches them first.
+     * would land wherever the worker runs, since it touches them first. Should not throw: a table that meets an
+     * exception (or null) here has the worker use this allocator itself.
      */
     default NativeAllocator forWorkHandedOverByCallingThread() {
         return this;
