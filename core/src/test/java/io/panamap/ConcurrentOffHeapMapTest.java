@@ -90,7 +90,6 @@ class ConcurrentOffHeapMapTest {
         }
     }
 
-    /** A value of no bytes is a value: every read finds it, as on the single-writer map, and none calls it absent. */
     @Test
     void putIfAbsentReplaceAndIsEmptyShouldAnswerAsConcurrentMapsDo() {
         try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(4)) {
@@ -352,6 +351,7 @@ class ConcurrentOffHeapMapTest {
                 .findFirst().orElseThrow();
     }
 
+    /** A value of no bytes is a value: every read finds it, as on the single-writer map, and none calls it absent. */
     @Test
     void anEmptyValueShouldReadAsAValueNotAsAMissingOne() {
         try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(2)) {
