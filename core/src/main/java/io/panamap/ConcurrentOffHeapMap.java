@@ -380,7 +380,8 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
     /**
      * Gives back every shard's bucket arrays held only for growths to come, one shard (and one lock) at a time
-     * (see {@link LongLongMap#releaseSpareMemory()}).
+     * (see {@link LongLongMap#releaseSpareMemory()}), and the out-of-line bytes of entries removed while a
+     * {@link #forEach} was in the shard, if none is now (see {@link OffHeapMap#releaseSpareMemory()}).
      *
      * @return the bytes no longer charged to the shards
      */
@@ -390,9 +391,9 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
     /**
      * Shrinks every shard to the smallest array that holds its entries, one shard (and one lock) at a time
-     * (see {@link LongLongMap#trimToSize()}): O(shard) under each lock. A shard keeps at least the page its
-     * first array filled. Should a shard's smaller array be refused, the exception ends the call there: the
-     * shards before it are trimmed, the others unchanged.
+     * (see {@link LongLongMap#trimToSize()}): O(shard) under each lock, freeing what {@link #releaseSpareMemory()}
+     * frees. A shard keeps at least the page its first array filled. Should a shard's smaller array be refused,
+     * the exception ends the call there: the shards before it are trimmed, the others unchanged.
      *
      * @return the bytes no longer charged to the shards
      */
