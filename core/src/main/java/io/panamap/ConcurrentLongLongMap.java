@@ -395,9 +395,10 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         set.close();
     }
 
+    /** Its name, as its messages give it, and its shard count, or that it is closed. */
     @Override
     public String toString() {
-        return set.isClosed() ? "ConcurrentLongLongMap[closed]" : "ConcurrentLongLongMap[shards=" + set.count() + "]";
+        return set.owner() + (set.isClosed() ? "[closed]" : "[shards=" + set.count() + "]");
     }
 
     /** Options for a {@link ConcurrentLongLongMap}. */

@@ -501,9 +501,10 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         set.close();
     }
 
+    /** Its name, as its messages give it, and its shard count, or that it is closed. */
     @Override
     public String toString() {
-        return set.isClosed() ? "ConcurrentOffHeapMap[closed]" : "ConcurrentOffHeapMap[shards=" + set.count() + "]";
+        return set.owner() + (set.isClosed() ? "[closed]" : "[shards=" + set.count() + "]");
     }
 
     /**

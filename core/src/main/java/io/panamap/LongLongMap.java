@@ -623,9 +623,10 @@ public final class LongLongMap implements AutoCloseable {
         table.close();
     }
 
+    /** Its name, as its messages give it, and its size, or that it is closed. */
     @Override
     public String toString() {
-        return table.closed ? "LongLongMap[closed]" : "LongLongMap[size=" + table.count + "]";
+        return table.owner() + (table.closed ? "[closed]" : "[size=" + table.count + "]");
     }
 
     /** Options for a {@link LongLongMap}. */

@@ -346,6 +346,11 @@ final class ShardSet implements AutoCloseable {
         return closed;
     }
 
+    /** The map's name, as its messages give it ("ConcurrentLongLongMap 'positions'"). */
+    String owner() {
+        return owner;
+    }
+
     /** Stops the evacuator, then closes every shard under its write lock. Idempotent. */
     @Override
     public void close() {

@@ -531,7 +531,7 @@ class ConcurrentOffHeapMapTest {
         }
         map.close();
         assertTrue(map.isClosed());
-        assertEquals("ConcurrentOffHeapMap[closed]", map.toString());
+        assertEquals("ConcurrentOffHeapMap<utf8, bytes>[closed]", map.toString());
         assertEquals(0, recorder.live(), "close unmaps every array and every storage region: " + recorder);
         map.close();
 

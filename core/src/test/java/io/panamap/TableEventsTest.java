@@ -406,6 +406,30 @@ class TableEventsTest {
         }
     }
 
+    /** Each of the four maps prints as its messages name it, its given name included, as OffHeapMap did. */
+    @Test
+    void aNamedMapShouldPrintItsName() {
+        try (LongLongMap orders = LongLongMap.builder().name("orders").build();
+             OffHeapMap<CharSequence, Long> symbols = OffHeapMap.builder(Codecs.utf8(), Codecs.longs())
+                     .name("symbols").build();
+             ConcurrentLongLongMap positions = ConcurrentLongLongMap.builder().shards(2).name("positions").build();
+             ConcurrentOffHeapMap<CharSequence, Long> quotes = ConcurrentOffHeapMap
+                     .builder(Codecs.utf8(), Codecs.longs()).shards(2).name("quotes").build()) {
+            orders.put(1, 1);
+            assertEquals("LongLongMap 'orders'[size=1]", orders.toString());
+            assertEquals("OffHeapMap<utf8, long> 'symbols'[size=0]", symbols.toString());
+            assertEquals("ConcurrentLongLongMap 'positions'[shards=2]", positions.toString());
+            assertEquals("ConcurrentOffHeapMap<utf8, long> 'quotes'[shards=2]", quotes.toString());
+            orders.close();
+            positions.close();
+            assertEquals("LongLongMap 'orders'[closed]", orders.toString());
+            assertEquals("ConcurrentLongLongMap 'positions'[closed]", positions.toString());
+        }
+        try (LongLongMap unnamed = new LongLongMap()) {
+            assertEquals("LongLongMap[size=0]", unnamed.toString());
+        }
+    }
+
     @Test
     void aBlankOrMultiLineNameShouldBeRefusedWhenGiven() {
         for (final String bad : List.of("", "  ", "two\nlines", "cr\r")) {
