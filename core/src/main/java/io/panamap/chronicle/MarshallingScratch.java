@@ -17,17 +17,21 @@ import java.util.Objects;
  * The map asks a codec for a value's size ({@link #marshal}) and then, if it stores the value, to write it
  * ({@link #copyMarshalled}). Only writing the value finds its size, so {@link #marshal} writes it here, and
  * remembers which object it wrote: {@link #copyMarshalled} of that same object copies those bytes instead of
- * marshalling again, once.
+ * marshalling again, once. It keeps two such encodings, since a map asks the value's size before it encodes
+ * the key: with a {@code MarshallableCodec} for the keys too, the key is marshalled and copied between the
+ * value's two steps, and with one buffer the value would be marshalled again.
  */
 final class MarshallingScratch {
 
     private static final ThreadLocal<MarshallingScratch> PER_THREAD = ThreadLocal.withInitial(MarshallingScratch::new);
     private static final int INITIAL_CAPACITY = 256;
 
-    /** Where {@link #marshal} writes. */
-    private final HeapBytes out = new HeapBytes();
-    /** The object {@link #out} holds the encoding of, until {@link #copyMarshalled} uses it; else null. */
-    private Object marshalled;
+    /** Where {@link #marshal} writes: two buffers, so that a value's encoding outlasts its key's (see above). */
+    private final HeapBytes[] out = {new HeapBytes(), new HeapBytes()};
+    /** The object each of {@link #out} holds the encoding of, until {@link #copyMarshalled} uses it; else null. */
+    private final Object[] marshalled = new Object[2];
+    /** The buffer the last {@link #marshal} did not write: the one the next writes, unless only the other is free. */
+    private int older;
     private boolean marshalling;
 
     /**
@@ -49,28 +53,33 @@ final class MarshallingScratch {
             throw new IllegalStateException("a writeMarshallable of " + value.getClass().getName()
                     + " used a MarshallableCodec on the thread that was marshalling it");
         }
-        marshalled = null;
+        final int slot = marshalled[older] == null || marshalled[older ^ 1] != null ? older : older ^ 1;
+        older = slot ^ 1;
+        marshalled[slot] = null;
         marshalling = true;
         try {
-            out.bytes.clear();
-            value.writeMarshallable(out.bytes);
+            out[slot].bytes.clear();
+            value.writeMarshallable(out[slot].bytes);
         } finally {
             marshalling = false;
         }
-        marshalled = value;
-        return out.bytes.writePosition();
+        marshalled[slot] = value;
+        return out[slot].bytes.writePosition();
     }
 
     /**
-     * Writes the encoding of {@code value} at {@code offset} of {@code target}: the bytes the last
-     * {@link #marshal} of this very object wrote, or, if that was not the last marshalled, a new marshalling.
+     * Writes the encoding of {@code value} at {@code offset} of {@code target}: the bytes a {@link #marshal} of
+     * this very object wrote, if one of the last two did and they have not been copied yet, or else a new
+     * marshalling.
      */
     void copyMarshalled(final BytesMarshallable value, final MemorySegment target, final long offset) {
-        if (marshalled != value) {
+        int slot = marshalled[0] == value ? 0 : marshalled[1] == value ? 1 : -1;
+        if (slot < 0) {
             marshal(value);
+            slot = older ^ 1;
         }
-        marshalled = null;
-        MemorySegment.copy(out.segment(), 0, target, offset, out.bytes.writePosition());
+        marshalled[slot] = null;
+        MemorySegment.copy(out[slot].segment(), 0, target, offset, out[slot].bytes.writePosition());
     }
 
     /** Unmarshals the {@code length} bytes at {@code offset} of {@code source} into {@code target}. */

@@ -317,6 +317,59 @@ class MarshallableCodecTest {
         }
     }
 
+    /**
+     * A write marshals its value once, to learn its size, and copies those bytes in, also when the key is
+     * marshalled too: the map asks the value's size before it encodes the key, and the key's marshalling, between
+     * the two, must not make the value be marshalled again. A second marshalling would cost a writeMarshallable
+     * more per write, and store bytes other than those measured should it write otherwise the second time.
+     */
+    @Test
+    void aWriteShouldMarshalItsValueOnceWhenItsKeyIsMarshalledToo() {
+        try (OffHeapMap<Counted, Counted> map = OffHeapMap.builder(MarshallableCodec.of(Counted.class),
+                MarshallableCodec.of(Counted.class)).build()) {
+            for (long i = 0; i < 100; i++) {
+                final Counted key = new Counted(i);
+                final Counted value = new Counted(~i);
+                assertNull(map.put(key, value));
+                assertEquals(1, key.writes, "the key's marshallings in put " + i);
+                assertEquals(1, value.writes, "the value's marshallings in put " + i);
+                final Counted replacing = new Counted(i * 7);
+                assertEquals(~i, map.replace(new Counted(i), replacing).value);
+                assertEquals(1, replacing.writes, "the value's marshallings in replace " + i);
+                final Counted absent = new Counted(i * 11);
+                assertEquals(i * 7, map.putIfAbsent(new Counted(i), absent).value);
+                assertEquals(1, absent.writes, "the value's marshallings in a putIfAbsent that keeps the entry");
+            }
+            for (long i = 0; i < 100; i++) {
+                assertEquals(i * 7, map.get(new Counted(i)).value);
+            }
+        }
+    }
+
+    /** A long, and how often it has been marshalled. */
+    static final class Counted implements BytesMarshallable {
+        long value;
+        int writes;
+
+        Counted() {
+        }
+
+        Counted(final long value) {
+            this.value = value;
+        }
+
+        @Override
+        public void writeMarshallable(final BytesOut<?> bytes) {
+            writes++;
+            bytes.writeLong(value);
+        }
+
+        @Override
+        public void readMarshallable(final BytesIn<?> bytes) {
+            value = bytes.readLong();
+        }
+    }
+
     /** Leaves marshalling to the interface's defaults. */
     static final class Reflective implements BytesMarshallable {
         long count;
