@@ -52,6 +52,11 @@ import java.util.function.LongUnaryOperator;
  * {@link #size()} and {@link #stats()}, for one lookup or one shard each. Waiting for a shard's lock is
  * not interruptible: an interrupted thread waits on, and keeps its interrupt status.
  *
+ * <p>Queueing on a shard's lock is the one heap allocation of reads and writes: {@link StampedLock} allocates
+ * a wait node for a read whose optimistic attempts all failed, and for a write that found the lock still held
+ * after its spins. It happens when a thread is descheduled while it holds a shard, as on a machine with fewer
+ * cores than busy threads; reads and writes that do not queue allocate nothing.
+ *
  * <h2>Growth without writes</h2>
  * Go evacuates only on writes, so a shard that stops being written keeps both its arrays. {@link #evacuate}
  * and {@link #finishGrowth} let the owner finish growths; {@link Builder#backgroundEvacuation()} runs a

@@ -142,7 +142,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         return (V) readLocked(shard, k, reuse, GET_USING);
     }
 
-    /** Whether {@code key} has an entry. Allocates nothing. */
+    /** Whether {@code key} has an entry. Allocates nothing, unless it queues for the shard's read lock. */
     public boolean containsKey(final K key) {
         return (Boolean) read(key, null, CONTAINS);
     }
@@ -187,8 +187,9 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
 
     /**
      * Copies the encoded value of {@code key} to {@code target} at {@code offset}; returns its length, or -1.
-     * Allocates nothing. Writes nothing of {@code target} but the value's bytes, and those from one consistent
-     * value: nothing at all when it returns -1 or throws. (Written out rather than a {@link ShardRead}: its
+     * Allocates nothing, unless it queues for the shard's read lock (a {@link StampedLock} wait node: see
+     * {@link ConcurrentLongLongMap}). Writes nothing of {@code target} but the value's bytes, and those from one
+     * consistent value: nothing at all when it returns -1 or throws. (Written out rather than a {@link ShardRead}: its
      * {@code long} result would be boxed.)
      *
      * @throws IndexOutOfBoundsException if the value does not fit
