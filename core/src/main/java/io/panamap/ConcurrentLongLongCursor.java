@@ -6,11 +6,17 @@ package io.panamap;
  * {@link #key()} and {@link #value()} stay what they were when the cursor reached it. Per shard, Go's
  * guarantees hold (see {@link LongLongCursor}). Close a cursor you do not run to the end: until then it
  * keeps its shard's arrays alive.
+ *
+ * <p>{@link #reset()} starts a new walk with the same cursor. The first walk creates a cursor for each shard it
+ * reaches; later walks reuse them, so a cursor reset for each periodic scan allocates nothing once it has walked
+ * every shard (but what {@link LongLongCursor} says of growths a walk outlives).
  */
 public final class ConcurrentLongLongCursor implements AutoCloseable {
 
     private final LongLongMap[] shards;
     private final ShardSet set;
+    /** Each shard's cursor, made when a walk first reaches the shard and reused by every later walk. */
+    private final LongLongCursor[] cursors;
     private LongLongCursor current;
     private int shard = -1;
     private long key;
@@ -20,6 +26,7 @@ public final class ConcurrentLongLongCursor implements AutoCloseable {
     ConcurrentLongLongCursor(final LongLongMap[] shards, final ShardSet set) {
         this.shards = shards;
         this.set = set;
+        this.cursors = new LongLongCursor[shards.length];
     }
 
     /** Moves to the next entry; false when every shard has been walked. */
@@ -33,7 +40,12 @@ public final class ConcurrentLongLongCursor implements AutoCloseable {
                 shard++;
                 final long stamp = set.readLock(shard);
                 try {
-                    current = shards[shard].cursor();
+                    if (cursors[shard] == null) {
+                        cursors[shard] = shards[shard].cursor();
+                    } else {
+                        cursors[shard].reset();
+                    }
+                    current = cursors[shard];
                 } finally {
                     set.locks[shard].unlockRead(stamp);
                 }
@@ -71,7 +83,13 @@ public final class ConcurrentLongLongCursor implements AutoCloseable {
         }
     }
 
-    /** Ends the walk and lets go of the arrays it holds. Idempotent. */
+    /** Starts a new walk over the map's current contents, from its first shard (see the class comment). */
+    public void reset() {
+        close();
+        shard = -1;
+    }
+
+    /** Ends the walk and lets go of the arrays it holds. Idempotent; {@link #reset()} starts again. */
     @Override
     public void close() {
         positioned = false;

@@ -355,7 +355,10 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
     }
 
-    /** A cursor over all shards; each step takes one shard's read lock, briefly. */
+    /**
+     * A cursor over all shards; each step takes one shard's read lock, briefly. Reuse it with
+     * {@link ConcurrentLongLongCursor#reset()}: once it has walked every shard, a walk allocates nothing.
+     */
     public ConcurrentLongLongCursor cursor() {
         set.checkOpen();
         return new ConcurrentLongLongCursor(shards, set);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,6 +49,34 @@ class ConcurrentAllocationTest {
             checksum += map.remove(key + KEYS);
         }
         return checksum;
+    }
+
+    /** A periodic scan resets one cursor rather than making a new one, whose shards' cursors would be new too. */
+    @Test
+    void aCursorResetForEachWalkShouldNotAllocateOnceWarm() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(64).expectedSize(KEYS).build()) {
+            for (long key = 0; key < KEYS; key++) {
+                map.put(key, key);
+            }
+            final ConcurrentLongLongCursor cursor = map.cursor();
+            for (int walk = 0; walk < 5; walk++) {
+                cursor.reset();
+                while (cursor.next()) {
+                    map.containsKey(cursor.key());
+                }
+            }
+            final long before = allocated();
+            long sum = 0;
+            for (int walk = 0; walk < 10; walk++) {
+                cursor.reset();
+                while (cursor.next()) {
+                    sum += cursor.value();
+                }
+            }
+            final long bytes = allocated() - before;
+            assertEquals(10 * ((long) KEYS * (KEYS - 1) / 2), sum, "every walk sees every entry once");
+            assertTrue(bytes < 1024, "allocated " + bytes + " bytes over 10 walks of 64 shards");
+        }
     }
 
     @Test

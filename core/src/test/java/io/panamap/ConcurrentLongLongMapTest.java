@@ -328,6 +328,41 @@ class ConcurrentLongLongMapTest {
     }
 
     @Test
+    void aResetCursorShouldWalkTheMapsCurrentEntriesAgainFromTheFirstShard() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(8).build()) {
+            final Map<Long, Long> expected = new HashMap<>();
+            for (long i = 0; i < 2_000; i++) {
+                final long key = i * 0x9E37_79B9_7F4A_7C15L;
+                map.put(key, ~key);
+                expected.put(key, ~key);
+            }
+            final ConcurrentLongLongCursor cursor = map.cursor();
+            for (int step = 0; step < 700; step++) { // a walk left in its middle shards, then begun again
+                assertTrue(cursor.next());
+            }
+            for (long i = 0; i < 500; i++) { // changes between walks: the next walk sees them
+                final long key = i * 0x9E37_79B9_7F4A_7C15L;
+                map.remove(key);
+                expected.remove(key);
+                map.put(~key, key);
+                expected.put(~key, key);
+            }
+            for (int walk = 0; walk < 3; walk++) {
+                cursor.reset();
+                assertThrows(IllegalStateException.class, cursor::key, "a reset cursor is before its first entry");
+                final Map<Long, Long> seen = new HashMap<>();
+                while (cursor.next()) {
+                    assertNull(seen.put(cursor.key(), cursor.value()), "produced twice: " + cursor.key());
+                }
+                assertEquals(expected, seen);
+            }
+            cursor.close();
+            cursor.reset();
+            assertTrue(cursor.next(), "a closed cursor walks again once reset");
+        }
+    }
+
+    @Test
     void aCursorClosedInItsFirstShardShouldNotGoOnWithTheOthers() {
         try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build()) {
             for (long key = 0; key < 1_000; key++) {
