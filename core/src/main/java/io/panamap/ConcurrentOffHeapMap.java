@@ -260,6 +260,24 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     }
 
     /**
+     * Replaces only if present (atomically), without decoding what it replaces: the garbage-free {@link #replace},
+     * for a state change that must not bring back an entry another thread has removed meanwhile.
+     *
+     * @return true if the key had a value, now replaced; false if it had none, and nothing was inserted
+     */
+    public boolean setIfPresent(final K key, final V value) {
+        final long valueLength = shards.get(0).measure(value); // before the key takes this thread's buffer
+        final StagingBuffer k = encode(key);
+        final int shard = set.shardOf(k.hash);
+        final long stamp = set.lockForWrite(shard);
+        try {
+            return shards.get(shard).replaceEncoded(k, value, valueLength, false) != OffHeapMap.ABSENT;
+        } finally {
+            set.locks[shard].unlockWrite(stamp);
+        }
+    }
+
+    /**
      * Maps {@code key} to {@code value} unless it already has a value (atomically), {@code Map.putIfAbsent}.
      *
      * @return the value already there, decoded (left unchanged), or null if {@code value} was inserted

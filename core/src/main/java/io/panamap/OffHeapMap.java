@@ -45,7 +45,8 @@ import java.util.function.Function;
  * longest key seen. What a read returns may: {@link #get} decodes a new object. The garbage-free reads
  * are {@link #containsKey}, {@link #getUsing} (decodes into an object the caller reuses, for codecs of
  * mutable types), {@link #copyValue} (copies the encoding into the caller's memory) and the write methods
- * {@link #set}, {@link #setIfAbsent} and {@link #delete}, which do not decode what they replace.
+ * {@link #set}, {@link #setIfAbsent}, {@link #setIfPresent} and {@link #delete}, which do not decode what they
+ * replace.
  * {@link #getView} returns a read-only segment over the stored bytes, not a copy, which is valid only until
  * the next write to the table (a later write may move, overwrite or free those bytes; reading a view after
  * {@link #close()} throws {@link IllegalStateException}).
@@ -364,6 +365,17 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
     public V putIfAbsent(final K key, final V value) {
         final Object previous = upsert(key, value, false, true);
         return previous == INSERTED ? null : (V) previous;
+    }
+
+    /**
+     * Maps {@code key} to {@code value} only if it already has a value, without decoding what it replaces: the
+     * garbage-free {@link #replace}, for a state change that must not bring back an entry already removed.
+     *
+     * @return true if the key had a value, now replaced; false if it had none, and nothing was inserted
+     */
+    public boolean setIfPresent(final K key, final V value) {
+        final long valueLength = measure(value);
+        return replaceEncoded(encodeKey(key, table.seed), value, valueLength, false) != ABSENT;
     }
 
     /**

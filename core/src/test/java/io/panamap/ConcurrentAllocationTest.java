@@ -95,7 +95,7 @@ class ConcurrentAllocationTest {
             final long before = allocated();
             final long checksum = runTyped(map, keys, reuse, target);
             final long bytes = allocated() - before;
-            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 5L * KEYS + " operations (checksum "
+            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 6L * KEYS + " operations (checksum "
                     + checksum + ")");
         }
     }
@@ -105,6 +105,7 @@ class ConcurrentAllocationTest {
         long checksum = 0;
         for (final String key : keys) {
             checksum += map.set(key, key) ? 1 : 0;
+            checksum += map.setIfPresent(key, key) ? 1 : 0;
             checksum += map.containsKey(key) ? 1 : 0;
             checksum += map.getUsing(key, reuse).length();
             checksum += map.copyValue(key, target, 0);

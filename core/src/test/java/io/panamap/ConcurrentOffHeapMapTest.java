@@ -68,6 +68,12 @@ class ConcurrentOffHeapMapTest {
             assertArrayEquals(bytes("bees"), map.get("b"));
             assertTrue(map.setIfAbsent("c", bytes("sea")));
             assertEquals(3, map.size());
+            assertFalse(map.setIfPresent("z", bytes("zed")), "setIfPresent inserts nothing");
+            assertFalse(map.containsKey("z"));
+            assertTrue(map.setIfPresent("c", bytes("see")), "and replaces what is there");
+            assertArrayEquals(bytes("see"), map.get("c"));
+            assertTrue(map.setIfPresent("c", bytes("sea")));
+            assertEquals(3, map.size());
 
             final byte[] reuse = new byte[3];
             assertSame(reuse, map.getUsing("c", reuse), "a value of the reused array's length is decoded into it");
@@ -544,6 +550,7 @@ class ConcurrentOffHeapMapTest {
         uses.put("put", () -> map.put("key-1", bytes("x")));
         uses.put("set", () -> map.set("key-1", bytes("x")));
         uses.put("setIfAbsent", () -> map.setIfAbsent("key-1", bytes("x")));
+        uses.put("setIfPresent", () -> map.setIfPresent("key-1", bytes("x")));
         uses.put("putIfAbsent", () -> map.putIfAbsent("key-1", bytes("x")));
         uses.put("replace", () -> map.replace("key-1", bytes("x")));
         uses.put("computeIfAbsent", () -> map.computeIfAbsent("key-1", key -> bytes("x")));

@@ -355,8 +355,12 @@ class OffHeapMapTest {
             assertFalse(map.setIfAbsent("a", "3"));
             assertEquals("2", map.get("a"));
             assertTrue(map.setIfAbsent("b", "4"));
+            assertTrue(map.setIfPresent("b", "5"), "b has a value, replaced");
+            assertEquals("5", map.get("b"));
             assertTrue(map.delete("a"));
             assertFalse(map.delete("a"));
+            assertFalse(map.setIfPresent("a", "6"), "a removed stays removed");
+            assertFalse(map.containsKey("a"));
             assertEquals(1, map.size());
         }
     }
