@@ -95,6 +95,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     private static final ShardWrite ADD_TO = (shard, key, value, merger) -> shard.addTo(key, value);
     private static final ShardWrite MERGE = (shard, key, value, merger) -> shard.merge(key, value, merger);
     private static final ShardWrite REMOVE = (shard, key, value, merger) -> shard.remove(key);
+    private static final ShardWrite REMOVE_OR = (shard, key, ifAbsent, merger) -> shard.remove(key, ifAbsent);
 
     private final ShardSet set;
     private final LongLongMap[] shards;
@@ -190,6 +191,21 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         return write(key, value, null, PUT);
     }
 
+    /**
+     * Maps {@code key} to {@code value}; returns the previous value, or {@code ifAbsent} if the key was absent, so
+     * that a caller can tell a stored {@link #missingValue()} from no entry, as {@link LongLongMap#put(long, long,
+     * long)} does.
+     */
+    public long put(final long key, final long value, final long ifAbsent) {
+        final int shard = set.shardOf(Hashing.hashLong(key, set.seed));
+        final long stamp = set.lockForWrite(shard);
+        try {
+            return shards[shard].put(key, value, ifAbsent);
+        } finally {
+            set.locks[shard].unlockWrite(stamp);
+        }
+    }
+
     /** Inserts unless present; returns the value already there or {@link #missingValue()}. */
     public long putIfAbsent(final long key, final long value) {
         return write(key, value, null, PUT_IF_ABSENT);
@@ -266,6 +282,14 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     /** Removes {@code key}; returns its value or {@link #missingValue()}. */
     public long remove(final long key) {
         return write(key, 0, null, REMOVE);
+    }
+
+    /**
+     * Removes {@code key}; returns its value, or {@code ifAbsent} if there was none (see
+     * {@link #put(long, long, long)}).
+     */
+    public long remove(final long key, final long ifAbsent) {
+        return write(key, ifAbsent, null, REMOVE_OR);
     }
 
     private long write(final long key, final long value, final LongBinaryOperator merger, final ShardWrite operation) {

@@ -28,7 +28,7 @@ class ConcurrentAllocationTest {
             final long before = allocated();
             final long checksum = runLong(map);
             final long bytes = allocated() - before;
-            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 11L * KEYS + " operations (checksum "
+            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 13L * KEYS + " operations (checksum "
                     + checksum + ")");
         }
     }
@@ -44,6 +44,8 @@ class ConcurrentAllocationTest {
             checksum += map.containsKey(key + KEYS) ? 1 : 0;
             checksum += map.put(key + KEYS, key);
             checksum += map.remove(key + KEYS);
+            checksum += map.put(key + KEYS, key, -1);
+            checksum += map.remove(key + KEYS, -1);
             checksum += map.computeIfAbsent(key + KEYS, absent -> absent * 3); // absent: stored, under the lock
             checksum += map.computeIfAbsent(key, absent -> absent * 3); // present: an optimistic read
             checksum += map.remove(key + KEYS);

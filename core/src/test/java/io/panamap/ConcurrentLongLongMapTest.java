@@ -328,6 +328,24 @@ class ConcurrentLongLongMapTest {
     }
 
     @Test
+    void putAndRemoveGivenIfAbsentShouldTellAStoredMissingValueFromNoEntry() {
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(4).build()) {
+            assertEquals(-1, map.put(5, 0, -1), "no entry before: ifAbsent");
+            assertEquals(0, map.put(5, 0, -1), "the stored 0, which is also the missing value");
+            assertEquals(0, map.remove(5, -1), "the removed 0");
+            assertEquals(-1, map.remove(5, -1), "no entry left: ifAbsent");
+            assertFalse(map.containsKey(5));
+            for (long key = 0; key < 1_000; key++) { // through every shard, and their growths
+                assertEquals(-1, map.put(key, key * 2, -1));
+            }
+            for (long key = 0; key < 1_000; key++) {
+                assertEquals(key * 2, map.remove(key, -1));
+            }
+            assertEquals(0, map.size());
+        }
+    }
+
+    @Test
     void aResetCursorShouldWalkTheMapsCurrentEntriesAgainFromTheFirstShard() {
         try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(8).build()) {
             final Map<Long, Long> expected = new HashMap<>();
