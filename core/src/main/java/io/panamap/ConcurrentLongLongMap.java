@@ -223,7 +223,8 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /**
      * Stores {@code merger.applyAsLong(existing, value)}, or {@code value} if absent, atomically; returns what
-     * it stored. The merger runs under the shard's write lock: keep it short, and do not touch the map in it. A
+     * it stored. The merger runs under the shard's write lock: keep it short, and do not touch the map in it. While
+     * it runs, every read and write of that shard waits, of any key (a {@code ConcurrentHashMap} read would not). A
      * merger that calls into its own shard (even for a {@code get}) would wait for its own thread for ever; it
      * gets an {@link IllegalStateException} instead. A merger that throws leaves the entry as it was and the
      * shard unlocked; its exception reaches the caller.

@@ -313,8 +313,10 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
      * as {@code ConcurrentHashMap.computeIfAbsent} does. A present key is found by an optimistic read, without a
      * lock. The function runs under the shard's write lock: keep it short, and do not touch the map in it (a
      * function that calls into its own shard gets an {@link IllegalStateException}, where it would otherwise wait
-     * for itself for ever). If it returns null nothing is stored and null is returned; if it throws, nothing is
-     * stored, the shard is unlocked and its exception reaches the caller.
+     * for itself for ever). While it runs, every read and write of that shard waits, of any key (a
+     * {@code ConcurrentHashMap} read would not): a slow loader is better called first, its value stored with
+     * {@link #putIfAbsent} or {@link #setIfAbsent}. If it returns null nothing is stored and null is returned; if
+     * it throws, nothing is stored, the shard is unlocked and its exception reaches the caller.
      */
     @SuppressWarnings("unchecked")
     public V computeIfAbsent(final K key, final Function<? super K, ? extends V> mappingFunction) {
