@@ -9,7 +9,7 @@ package io.panamap;
  *
  * <p>{@link #reset()} starts a new walk with the same cursor. The first walk creates a cursor for each shard it
  * reaches; later walks reuse them, so a cursor reset for each periodic scan allocates nothing once it has walked
- * every shard (but what {@link LongLongCursor} says of growths a walk outlives).
+ * every shard (except as {@link LongLongCursor} says of a growth that a walk outlives).
  */
 public final class ConcurrentLongLongCursor implements AutoCloseable {
 
