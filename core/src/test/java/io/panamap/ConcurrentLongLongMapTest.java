@@ -853,6 +853,17 @@ class ConcurrentLongLongMapTest {
         operations.put("containsKey", map -> () -> assertTrue(map.containsKey(2)));
         operations.put("put", map -> () -> assertEquals(3, map.put(2, 3)));
         operations.put("remove", map -> () -> assertEquals(3, map.remove(2)));
+        operations.put("put given ifAbsent", map -> () -> assertEquals(3, map.put(2, 3, -1)));
+        operations.put("remove given ifAbsent", map -> () -> assertEquals(3, map.remove(2, -1)));
+        operations.put("cursor reset and step", map -> {
+            final ConcurrentLongLongCursor cursor = map.cursor();
+            assertTrue(cursor.next());
+            return () -> {
+                cursor.reset();
+                assertTrue(cursor.next());
+                cursor.close();
+            };
+        });
         operations.put("cursor step", map -> {
             final ConcurrentLongLongCursor cursor = map.cursor();
             assertTrue(cursor.next());

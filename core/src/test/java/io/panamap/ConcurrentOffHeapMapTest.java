@@ -473,6 +473,7 @@ class ConcurrentOffHeapMapTest {
         operations.put("set", map -> () -> assertFalse(map.set(2L, heldValue(2))));
         operations.put("putIfAbsent", map -> () -> assertArrayEquals(heldValue(2), map.putIfAbsent(2L, heldValue(9))));
         operations.put("replace", map -> () -> assertArrayEquals(heldValue(2), map.replace(2L, heldValue(2))));
+        operations.put("setIfPresent", map -> () -> assertTrue(map.setIfPresent(2L, heldValue(2))));
         operations.put("computeIfAbsent of a present key", map -> () ->
                 assertArrayEquals(heldValue(2), map.computeIfAbsent(2L, key -> heldValue(9))));
         operations.put("computeIfAbsent of an absent key", map -> () ->
