@@ -1029,6 +1029,8 @@ class ConcurrentLongLongMapTest {
         uses.put("addTo", () -> map.addTo(1, 2));
         uses.put("merge", () -> map.merge(1, 2, Long::sum));
         uses.put("remove", () -> map.remove(1));
+        uses.put("put given ifAbsent", () -> map.put(1, 2, -1));
+        uses.put("remove given ifAbsent", () -> map.remove(1, -1));
         uses.put("clear", map::clear);
         uses.put("size", map::size);
         uses.put("isEmpty", map::isEmpty);
