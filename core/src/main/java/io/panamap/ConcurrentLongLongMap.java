@@ -280,6 +280,38 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         }
     }
 
+    /**
+     * Maps {@code key} to {@code newValue} only if it is now mapped to {@code expectedValue}, atomically: a
+     * compare-and-set ({@code ConcurrentMap.replace(key, oldValue, newValue)}). Allocates nothing.
+     *
+     * @return whether the value was replaced
+     */
+    public boolean replace(final long key, final long expectedValue, final long newValue) {
+        final int shard = set.shardOf(Hashing.hashLong(key, set.seed));
+        final long stamp = set.lockForWrite(shard);
+        try {
+            return shards[shard].replace(key, expectedValue, newValue);
+        } finally {
+            set.locks[shard].unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Removes the entry for {@code key} only if it is mapped to {@code expectedValue}, atomically
+     * ({@code ConcurrentMap.remove(key, value)}; see {@link LongLongMap#removeIfValue}). Allocates nothing.
+     *
+     * @return whether the entry was removed
+     */
+    public boolean removeIfValue(final long key, final long expectedValue) {
+        final int shard = set.shardOf(Hashing.hashLong(key, set.seed));
+        final long stamp = set.lockForWrite(shard);
+        try {
+            return shards[shard].removeIfValue(key, expectedValue);
+        } finally {
+            set.locks[shard].unlockWrite(stamp);
+        }
+    }
+
     /** Removes {@code key}; returns its value or {@link #missingValue()}. */
     public long remove(final long key) {
         return write(key, 0, null, REMOVE);

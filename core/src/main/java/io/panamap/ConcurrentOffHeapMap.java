@@ -308,6 +308,46 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     }
 
     /**
+     * Maps {@code key} to {@code newValue} only if its value is now {@code expectedValue}, compared by their
+     * encodings, atomically: a compare-and-set ({@code ConcurrentMap.replace(key, oldValue, newValue)}). Neither
+     * value is decoded.
+     *
+     * @return whether the value was replaced
+     */
+    public boolean replace(final K key, final V expectedValue, final V newValue) {
+        final OffHeapMap<K, V> any = shards.get(0);
+        final long expectedLength = any.measure(expectedValue); // before the key takes this thread's buffer
+        final long valueLength = any.measure(newValue);
+        final StagingBuffer k = encode(key);
+        final int shard = set.shardOf(k.hash);
+        final long stamp = set.lockForWrite(shard);
+        try {
+            return shards.get(shard).replaceEncoded(k, expectedValue, expectedLength, newValue, valueLength, false)
+                    != OffHeapMap.ABSENT;
+        } finally {
+            set.locks[shard].unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Removes the entry for {@code key} only if its value is {@code expectedValue}, compared by their encodings,
+     * atomically ({@code ConcurrentMap.remove(key, value)}). Nothing is decoded.
+     *
+     * @return whether the entry was removed
+     */
+    public boolean remove(final K key, final V expectedValue) {
+        final long expectedLength = shards.get(0).measure(expectedValue);
+        final StagingBuffer k = encode(key);
+        final int shard = set.shardOf(k.hash);
+        final long stamp = set.lockForWrite(shard);
+        try {
+            return shards.get(shard).removeEncoded(k, expectedValue, expectedLength, false) != OffHeapMap.ABSENT;
+        } finally {
+            set.locks[shard].unlockWrite(stamp);
+        }
+    }
+
+    /**
      * The value for {@code key}, decoded; if there is none, {@code mappingFunction}'s value for it, stored and
      * returned, atomically: for a key that stays absent, one thread's function runs and the others get its value,
      * as {@code ConcurrentHashMap.computeIfAbsent} does. A present key is found by an optimistic read, without a

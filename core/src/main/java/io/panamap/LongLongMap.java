@@ -460,6 +460,44 @@ public final class LongLongMap implements AutoCloseable {
         }
     }
 
+    /**
+     * Maps {@code key} to {@code newValue} only if it is now mapped to {@code expectedValue}: {@code Map.replace(key,
+     * oldValue, newValue)}, a compare-and-set for the concurrent map's callers.
+     *
+     * @return whether the value was replaced
+     */
+    public boolean replace(final long key, final long expectedValue, final long newValue) {
+        if (!holds(key, expectedValue)) {
+            return false;
+        }
+        update(key, newValue, missingValue, REPLACE, null);
+        return true;
+    }
+
+    /**
+     * Removes the entry for {@code key} only if it is mapped to {@code expectedValue}: {@code Map.remove(key,
+     * value)}, under another name since {@link #remove(long, long)} takes a missing value.
+     *
+     * @return whether the entry was removed
+     */
+    public boolean removeIfValue(final long key, final long expectedValue) {
+        if (!holds(key, expectedValue)) {
+            return false;
+        }
+        remove(key);
+        return true;
+    }
+
+    /** Whether {@code key} is mapped to {@code value}; the write that follows it runs on the same (only) writer. */
+    private boolean holds(final long key, final long value) {
+        final HashTable t = table;
+        t.beginRead();
+        final long hash = Hashing.hashLong(key, t.seed);
+        final BucketArray array = t.arrayToRead(hash);
+        final long position = find(array, hash, key);
+        return position >= 0 && array.segment.get(BucketLayout.WORD, valueAt(position)) == value;
+    }
+
     /** Removes every entry in O(1); B is kept, as in Go, and a new hash seed is drawn. */
     public void clear() {
         table.clearAsWrite();

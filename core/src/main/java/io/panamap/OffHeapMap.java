@@ -379,6 +379,31 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
     }
 
     /**
+     * Maps {@code key} to {@code newValue} only if its value is now {@code expectedValue}, compared by their
+     * encodings as keys are ({@code Map.replace(key, oldValue, newValue)}): a compare-and-set. Neither value is
+     * decoded.
+     *
+     * @return whether the value was replaced
+     */
+    public boolean replace(final K key, final V expectedValue, final V newValue) {
+        final long expectedLength = measure(expectedValue);
+        final long valueLength = measure(newValue);
+        return replaceEncoded(encodeKey(key, table.seed), expectedValue, expectedLength, newValue, valueLength, false)
+                != ABSENT;
+    }
+
+    /**
+     * Removes the entry for {@code key} only if its value is {@code expectedValue}, compared by their encodings
+     * ({@code Map.remove(key, value)}). Nothing is decoded.
+     *
+     * @return whether the entry was removed
+     */
+    public boolean remove(final K key, final V expectedValue) {
+        final long expectedLength = measure(expectedValue);
+        return removeEncoded(encodeKey(key, table.seed), expectedValue, expectedLength, false) != ABSENT;
+    }
+
+    /**
      * Maps {@code key} to {@code value} only if it already has a value ({@code Map.replace}).
      *
      * @return the previous value, decoded, or null if there was none (and nothing was inserted)
@@ -517,6 +542,16 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
      * as {@link #upsertEncoded} replaces it (encoded or staged before the old one is touched); nothing is inserted.
      */
     Object replaceEncoded(final StagingBuffer k, final V value, final long valueLength, final boolean decodePrevious) {
+        return replaceEncoded(k, null, 0, value, valueLength, decodePrevious);
+    }
+
+    /**
+     * {@link #replaceEncoded}, only if the entry's value is {@code expected} (its encoding, {@code expectedLength}
+     * bytes, equals the stored one), or whatever it is for a null {@code expected}. Returns {@link #ABSENT} if it
+     * replaced nothing.
+     */
+    Object replaceEncoded(final StagingBuffer k, final V expected, final long expectedLength, final V value,
+                          final long valueLength, final boolean decodePrevious) {
         final HashTable t = table;
         t.beginWrite();
         try {
@@ -531,6 +566,9 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
             }
             final MemorySegment segment = array.segment;
             final long valueOffset = valueSlot(position);
+            if (expected != null && !holdsValue(segment, valueOffset, expected, expectedLength)) {
+                return ABSENT;
+            }
             final Object previous = decodePrevious ? values.read(segment, valueOffset) : PRESENT;
             values.replace(value, valueLength, segment, valueOffset, StagingBuffer.forCurrentThread().value,
                     t.iterationsActive());
@@ -566,6 +604,12 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
 
     /** {@link #removeEntry} of a key already encoded in {@code k}. */
     Object removeEncoded(final StagingBuffer k, final boolean decodePrevious) {
+        return removeEncoded(k, null, 0, decodePrevious);
+    }
+
+    /** {@link #removeEncoded}, only if the entry's value is {@code expected} (any, for null), as {@link #replaceEncoded}. */
+    Object removeEncoded(final StagingBuffer k, final V expected, final long expectedLength,
+                         final boolean decodePrevious) {
         final HashTable t = table;
         t.beginWrite();
         try {
@@ -581,6 +625,9 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
             }
             final MemorySegment segment = array.segment;
             final long valueOffset = valueSlot(position);
+            if (expected != null && !holdsValue(segment, valueOffset, expected, expectedLength)) {
+                return ABSENT;
+            }
             final Object previous = decodePrevious ? values.read(segment, valueOffset) : PRESENT;
             final boolean deferFree = t.iterationsActive();
             keys.release(segment, keySlot(position), deferFree);
@@ -591,6 +638,18 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
         } finally {
             t.endWrite();
         }
+    }
+
+    /**
+     * Whether the value stored at {@code valueOffset} is {@code expected}: their encodings are equal, as keys are
+     * compared. {@code expected} is encoded into this thread's value buffer, which a replace reuses only after.
+     */
+    private boolean holdsValue(final MemorySegment segment, final long valueOffset, final V expected,
+                               final long expectedLength) {
+        final StagingBuffer encoded = StagingBuffer.forCurrentThread().value;
+        encoded.ensureCapacity(expectedLength);
+        values.codec.encode(expected, encoded.segment, 0);
+        return values.matches(segment, valueOffset, encoded.segment, 0, expectedLength);
     }
 
     /** Frees the out-of-line bytes queued while iterators ran, once none does. */

@@ -28,7 +28,7 @@ class ConcurrentAllocationTest {
             final long before = allocated();
             final long checksum = runLong(map);
             final long bytes = allocated() - before;
-            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 13L * KEYS + " operations (checksum "
+            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 16L * KEYS + " operations (checksum "
                     + checksum + ")");
         }
     }
@@ -40,8 +40,11 @@ class ConcurrentAllocationTest {
             checksum += map.merge(key, key, Math::max);
             checksum += map.putIfAbsent(key, 7);
             checksum += map.replace(key, key + 1);
+            checksum += map.replace(key, key + 1, key + 1) ? 1 : 0;
             checksum += map.get(key);
             checksum += map.containsKey(key + KEYS) ? 1 : 0;
+            checksum += map.put(key + KEYS, key);
+            checksum += map.removeIfValue(key + KEYS, key) ? 1 : 0;
             checksum += map.put(key + KEYS, key);
             checksum += map.remove(key + KEYS);
             checksum += map.put(key + KEYS, key, -1);
@@ -97,7 +100,7 @@ class ConcurrentAllocationTest {
             final long before = allocated();
             final long checksum = runTyped(map, keys, reuse, target);
             final long bytes = allocated() - before;
-            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 6L * KEYS + " operations (checksum "
+            assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + 9L * KEYS + " operations (checksum "
                     + checksum + ")");
         }
     }
@@ -108,6 +111,9 @@ class ConcurrentAllocationTest {
         for (final String key : keys) {
             checksum += map.set(key, key) ? 1 : 0;
             checksum += map.setIfPresent(key, key) ? 1 : 0;
+            checksum += map.replace(key, key, key) ? 1 : 0;
+            checksum += map.remove(key, key) ? 1 : 0;
+            checksum += map.set(key, key) ? 1 : 0;
             checksum += map.containsKey(key) ? 1 : 0;
             checksum += map.getUsing(key, reuse).length();
             checksum += map.copyValue(key, target, 0);

@@ -700,6 +700,46 @@ class ConcurrentLongLongMapTest {
     // ------------------------------------------------------------------ the shard's lock
 
     /**
+     * replace(key, expected, new) is a compare-and-set: counters incremented by read-then-replace loops from four
+     * threads lose no increment, and removeIfValue removes only the value it was given.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void replaceAndRemoveGivenTheExpectedValueShouldBeCompareAndSets() {
+        final int counters = 4;
+        final int threads = 4;
+        final int increments = 20_000;
+        try (ConcurrentLongLongMap map = ConcurrentLongLongMap.builder().shards(2).missingValue(-1).build()) {
+            assertFalse(map.replace(1, 0, 1), "absent: nothing to replace");
+            assertFalse(map.containsKey(1), "nor inserted");
+            for (long counter = 0; counter < counters; counter++) {
+                map.put(counter, 0);
+            }
+            final Crew crew = new Crew();
+            for (int t = 0; t < threads; t++) {
+                crew.start("incrementer-" + t, () -> {
+                    for (int i = 0; i < increments; i++) {
+                        final long counter = i % counters;
+                        long seen;
+                        do {
+                            seen = map.get(counter);
+                        } while (!map.replace(counter, seen, seen + 1));
+                    }
+                });
+            }
+            crew.join(Duration.ofSeconds(60));
+            for (long counter = 0; counter < counters; counter++) {
+                assertEquals((long) threads * increments / counters, map.get(counter), "counter " + counter);
+            }
+            assertFalse(map.removeIfValue(0, 1), "another value: kept");
+            assertTrue(map.containsKey(0));
+            assertTrue(map.removeIfValue(0, (long) threads * increments / counters));
+            assertFalse(map.containsKey(0));
+            assertFalse(map.removeIfValue(0, -1), "absent, even given the missing value");
+        }
+    }
+
+    /**
      * For a key that stays absent, one thread's function runs and every thread gets its value. Each function call
      * takes about 20 µs, so that threads reaching a key while another computes it pile up behind it: what they
      * must then do is find the value stored, not compute their own over it.
@@ -855,6 +895,8 @@ class ConcurrentLongLongMapTest {
         operations.put("remove", map -> () -> assertEquals(3, map.remove(2)));
         operations.put("put given ifAbsent", map -> () -> assertEquals(3, map.put(2, 3, -1)));
         operations.put("remove given ifAbsent", map -> () -> assertEquals(3, map.remove(2, -1)));
+        operations.put("replace given the expected value", map -> () -> assertTrue(map.replace(2, 3, 3)));
+        operations.put("removeIfValue", map -> () -> assertTrue(map.removeIfValue(2, 3)));
         operations.put("cursor reset and step", map -> {
             final ConcurrentLongLongCursor cursor = map.cursor();
             assertTrue(cursor.next());
@@ -1026,6 +1068,8 @@ class ConcurrentLongLongMapTest {
         uses.put("put", () -> map.put(1, 2));
         uses.put("putIfAbsent", () -> map.putIfAbsent(1, 2));
         uses.put("replace", () -> map.replace(1, 2));
+        uses.put("replace given the expected value", () -> map.replace(1, 2, 3));
+        uses.put("removeIfValue", () -> map.removeIfValue(1, 2));
         uses.put("addTo", () -> map.addTo(1, 2));
         uses.put("merge", () -> map.merge(1, 2, Long::sum));
         uses.put("remove", () -> map.remove(1));

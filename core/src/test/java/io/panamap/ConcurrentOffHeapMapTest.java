@@ -171,6 +171,50 @@ class ConcurrentOffHeapMapTest {
         }
     }
 
+    /**
+     * replace(key, expected, new) compares encodings and is a compare-and-set: counters incremented by
+     * read-then-replace loops from four threads lose no increment; remove(key, expected) removes only that value.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void replaceAndRemoveGivenTheExpectedValueShouldBeCompareAndSets() {
+        final int counters = 4;
+        final int threads = 4;
+        final int increments = 20_000;
+        try (ConcurrentOffHeapMap<CharSequence, byte[]> map = stringsToBytes(2)) {
+            assertFalse(map.replace("absent", bytes("0"), bytes("1")), "absent: nothing to replace");
+            assertFalse(map.containsKey("absent"), "nor inserted");
+            for (int counter = 0; counter < counters; counter++) {
+                map.put("counter-" + counter, bytes("0"));
+            }
+            final Crew crew = new Crew();
+            for (int t = 0; t < threads; t++) {
+                crew.start("incrementer-" + t, () -> {
+                    for (int i = 0; i < increments; i++) {
+                        final String counter = "counter-" + i % counters;
+                        byte[] seen;
+                        do {
+                            seen = map.get(counter); // a new array: equal by content to what is stored, not the same
+                        } while (!map.replace(counter, seen, bytes(String.valueOf(Long.parseLong(text(seen)) + 1))));
+                    }
+                });
+            }
+            crew.join(Duration.ofSeconds(60));
+            final String each = String.valueOf(threads * increments / counters);
+            for (int counter = 0; counter < counters; counter++) {
+                assertEquals(each, text(map.get("counter-" + counter)), "counter " + counter);
+            }
+            assertFalse(map.remove("counter-0", bytes("1")), "another value: kept");
+            assertTrue(map.containsKey("counter-0"));
+            assertTrue(map.remove("counter-0", bytes(each)));
+            assertFalse(map.containsKey("counter-0"));
+        }
+    }
+
+    private static String text(final byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
     /** For a key that stays absent, one thread's function runs; every thread gets the value it returned. */
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -473,6 +517,9 @@ class ConcurrentOffHeapMapTest {
         operations.put("set", map -> () -> assertFalse(map.set(2L, heldValue(2))));
         operations.put("putIfAbsent", map -> () -> assertArrayEquals(heldValue(2), map.putIfAbsent(2L, heldValue(9))));
         operations.put("replace", map -> () -> assertArrayEquals(heldValue(2), map.replace(2L, heldValue(2))));
+        operations.put("replace given the expected value", map -> () ->
+                assertTrue(map.replace(2L, heldValue(2), heldValue(2))));
+        operations.put("remove given the expected value", map -> () -> assertTrue(map.remove(2L, heldValue(2))));
         operations.put("setIfPresent", map -> () -> assertTrue(map.setIfPresent(2L, heldValue(2))));
         operations.put("computeIfAbsent of a present key", map -> () ->
                 assertArrayEquals(heldValue(2), map.computeIfAbsent(2L, key -> heldValue(9))));
@@ -554,6 +601,8 @@ class ConcurrentOffHeapMapTest {
         uses.put("setIfPresent", () -> map.setIfPresent("key-1", bytes("x")));
         uses.put("putIfAbsent", () -> map.putIfAbsent("key-1", bytes("x")));
         uses.put("replace", () -> map.replace("key-1", bytes("x")));
+        uses.put("replace given the expected value", () -> map.replace("key-1", bytes("x"), bytes("y")));
+        uses.put("remove given the expected value", () -> map.remove("key-1", bytes("x")));
         uses.put("computeIfAbsent", () -> map.computeIfAbsent("key-1", key -> bytes("x")));
         uses.put("isEmpty", map::isEmpty);
         uses.put("remove", () -> map.remove("key-1"));

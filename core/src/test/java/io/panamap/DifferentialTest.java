@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DifferentialTest {
 
     enum Kind {
-        PUT, PUT_IF_ABSENT, REPLACE, ADD_TO, MERGE, COMPUTE_IF_ABSENT, REMOVE, GET, CONTAINS, CLEAR, ITERATE,
-        FINISH_GROWTH, TRIM
+        PUT, PUT_IF_ABSENT, REPLACE, REPLACE_IF_VALUE, ADD_TO, MERGE, COMPUTE_IF_ABSENT, REMOVE, REMOVE_IF_VALUE, GET,
+        CONTAINS, CLEAR, ITERATE, FINISH_GROWTH, TRIM
     }
 
     record Op(Kind kind, long key, long value) {
@@ -39,6 +39,8 @@ class DifferentialTest {
                 net.jqwik.api.Tuple.of(50, Arbitraries.just(Kind.PUT)),
                 net.jqwik.api.Tuple.of(8, Arbitraries.just(Kind.PUT_IF_ABSENT)),
                 net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.REPLACE)),
+                net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.REPLACE_IF_VALUE)),
+                net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.REMOVE_IF_VALUE)),
                 net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.ADD_TO)),
                 net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.MERGE)),
                 net.jqwik.api.Tuple.of(6, Arbitraries.just(Kind.COMPUTE_IF_ABSENT)),
@@ -108,6 +110,15 @@ class DifferentialTest {
                     map.putIfAbsent(op.key(), op.value()));
             case REPLACE -> assertEquals(orMissing(reference.replace(op.key(), op.value()), missing),
                     map.replace(op.key(), op.value()));
+            case REPLACE_IF_VALUE -> {
+                final long expected = expectedValue(op, reference);
+                assertEquals(reference.replace(op.key(), expected, op.value() ^ 0x5555),
+                        map.replace(op.key(), expected, op.value() ^ 0x5555));
+            }
+            case REMOVE_IF_VALUE -> {
+                final long expected = expectedValue(op, reference);
+                assertEquals(reference.remove(op.key(), expected), map.removeIfValue(op.key(), expected));
+            }
             case ADD_TO -> assertEquals(reference.merge(op.key(), op.value(), Long::sum),
                     map.addTo(op.key(), op.value()));
             case MERGE -> assertEquals(reference.merge(op.key(), op.value(), Math::max),
@@ -130,6 +141,12 @@ class DifferentialTest {
             }
         }
         assertEquals(reference.size(), map.size());
+    }
+
+    /** For a compare-and-set: the key's value half the time it has one, so that both outcomes are tried. */
+    private static long expectedValue(final Op op, final Map<Long, Long> reference) {
+        final Long current = reference.get(op.key());
+        return current != null && (op.value() & 1) == 0 ? current : op.value();
     }
 
     private static long orMissing(final Long value, final long missing) {

@@ -90,6 +90,27 @@ class LongLongMapTest {
     }
 
     @Test
+    void replaceAndRemoveGivenTheExpectedValueShouldActOnlyOnThatValue() {
+        try (LongLongMap map = LongLongMap.builder().missingValue(-7).build()) {
+            assertFalse(map.replace(1, -7, 5), "absent, even expecting the missing value: nothing replaced");
+            assertFalse(map.containsKey(1), "nor inserted");
+            map.put(1, 10);
+            assertFalse(map.replace(1, 11, 12));
+            assertEquals(10, map.get(1));
+            assertTrue(map.replace(1, 10, 12));
+            assertEquals(12, map.get(1));
+            assertFalse(map.removeIfValue(1, 10));
+            assertTrue(map.containsKey(1));
+            assertTrue(map.removeIfValue(1, 12));
+            assertFalse(map.containsKey(1));
+            assertFalse(map.removeIfValue(1, -7), "absent, even given the missing value");
+            map.put(2, 0);
+            assertTrue(map.removeIfValue(2, 0), "a stored 0 is a value like any other");
+            assertTrue(map.isEmpty());
+        }
+    }
+
+    @Test
     void shouldTellInsertFromUpdateBySizeEvenWhenTheValueEqualsMissing() {
         try (LongLongMap map = new LongLongMap()) {
             final long before = map.size();

@@ -379,6 +379,35 @@ class OffHeapMapTest {
         }
     }
 
+    /** Compared by their encodings: an equal value in another object matches, and a replaced block is freed. */
+    @Test
+    void replaceAndRemoveGivenTheExpectedValueShouldCompareEncodings() {
+        try (OffHeapMap<CharSequence, byte[]> map = OffHeapMap.builder(Codecs.utf8(), Codecs.bytes()).build()) {
+            assertFalse(map.replace("k", filled(300, 1), filled(300, 2)), "absent: nothing replaced");
+            assertFalse(map.containsKey("k"), "nor inserted");
+            map.put("k", filled(300, 1));
+            final long blocks = map.storageStats().blocks();
+            assertFalse(map.replace("k", filled(300, 9), filled(5_000, 2)), "another value");
+            assertFalse(map.replace("k", filled(299, 1), filled(5_000, 2)), "a prefix of it");
+            assertArrayEquals(filled(300, 1), map.get("k"));
+            assertTrue(map.replace("k", filled(300, 1), filled(5_000, 2)), "an equal copy matches");
+            assertArrayEquals(filled(5_000, 2), map.get("k"));
+            assertEquals(blocks, map.storageStats().blocks(), "the old block freed: " + map.storageStats());
+            assertFalse(map.remove("k", filled(300, 1)));
+            assertTrue(map.containsKey("k"));
+            assertTrue(map.remove("k", filled(5_000, 2)));
+            assertFalse(map.containsKey("k"));
+            assertEquals(0, map.storageStats().blocks(), map.storageStats().toString());
+        }
+        try (OffHeapMap<CharSequence, Long> inline = OffHeapMap.builder(Codecs.utf8(), Codecs.longs()).build()) {
+            inline.put("n", 5L);
+            assertFalse(inline.replace("n", 6L, 7L));
+            assertTrue(inline.replace("n", 5L, 7L));
+            assertTrue(inline.remove("n", 7L));
+            assertTrue(inline.isEmpty());
+        }
+    }
+
     /** A value replaced by one of another size class moves to a new block; the old one is freed, not leaked. */
     @Test
     void replaceShouldFreeTheBlockOfTheValueItReplaces() {

@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TypedDifferentialTest {
 
     enum Kind {
-        PUT, SET, SET_IF_ABSENT, PUT_IF_ABSENT, REPLACE, COMPUTE_IF_ABSENT, REMOVE, DELETE, GET, VIEW, CONTAINS, CLEAR,
-        ITERATE, FINISH_GROWTH, TRIM
+        PUT, SET, SET_IF_ABSENT, PUT_IF_ABSENT, REPLACE, REPLACE_IF_VALUE, COMPUTE_IF_ABSENT, REMOVE, REMOVE_IF_VALUE,
+        DELETE, GET, VIEW, CONTAINS, CLEAR, ITERATE, FINISH_GROWTH, TRIM
     }
 
     record Op(Kind kind, String key, byte[] value) {
@@ -57,6 +57,8 @@ class TypedDifferentialTest {
                 Tuple.of(6, Arbitraries.just(Kind.SET_IF_ABSENT)),
                 Tuple.of(4, Arbitraries.just(Kind.PUT_IF_ABSENT)),
                 Tuple.of(5, Arbitraries.just(Kind.REPLACE)),
+                Tuple.of(4, Arbitraries.just(Kind.REPLACE_IF_VALUE)),
+                Tuple.of(4, Arbitraries.just(Kind.REMOVE_IF_VALUE)),
                 Tuple.of(4, Arbitraries.just(Kind.COMPUTE_IF_ABSENT)),
                 Tuple.of(15, Arbitraries.just(Kind.REMOVE)),
                 Tuple.of(10, Arbitraries.just(Kind.DELETE)),
@@ -97,6 +99,24 @@ class TypedDifferentialTest {
             case REPLACE -> assertArrayEquals(reference.replace(key, op.value()), map.replace(key, op.value()));
             case COMPUTE_IF_ABSENT -> assertArrayEquals(reference.computeIfAbsent(key, k -> op.value()),
                     map.computeIfAbsent(key, k -> op.value()));
+            case REPLACE_IF_VALUE -> {
+                final byte[] expected = expectedValue(op, reference);
+                final byte[] current = reference.get(key);
+                final boolean holds = current != null && java.util.Arrays.equals(current, expected);
+                if (holds) {
+                    reference.put(key, op.value());
+                }
+                assertEquals(holds, map.replace(key, expected, op.value()));
+            }
+            case REMOVE_IF_VALUE -> {
+                final byte[] expected = expectedValue(op, reference);
+                final byte[] current = reference.get(key);
+                final boolean holds = current != null && java.util.Arrays.equals(current, expected);
+                if (holds) {
+                    reference.remove(key);
+                }
+                assertEquals(holds, map.remove(key, expected));
+            }
             case REMOVE -> assertArrayEquals(reference.remove(key), map.remove(key));
             case DELETE -> assertEquals(reference.remove(key) != null, map.delete(key));
             case GET -> assertArrayEquals(reference.get(key), map.get(new StringBuilder(key)));
@@ -119,6 +139,15 @@ class TypedDifferentialTest {
             }
         }
         assertEquals(reference.size(), map.size());
+    }
+
+    /**
+     * For a compare-and-set: a copy of the key's value half the time it has one (equal by content, not the same
+     * array), else the operation's value, so that both outcomes are tried.
+     */
+    private static byte[] expectedValue(final Op op, final Map<String, byte[]> reference) {
+        final byte[] current = reference.get(op.key());
+        return current != null && op.value().length % 2 == 0 ? current.clone() : op.value();
     }
 
     static void assertSameContents(final Map<String, byte[]> reference, final OffHeapMap<CharSequence, byte[]> map) {
