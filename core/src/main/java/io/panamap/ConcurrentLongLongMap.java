@@ -83,19 +83,23 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     /** A write to one shard, under its write lock. */
     @FunctionalInterface
     private interface ShardWrite {
-        long write(LongLongMap shard, long key, long value, LongBinaryOperator merger);
+        /** {@code other}: a second value some writes take (a missing value, an expected value), else unused. */
+        long write(LongLongMap shard, long key, long value, long other, LongBinaryOperator merger);
     }
 
     // Non-capturing, so each is one shared instance: passing them allocates nothing.
     private static final ShardRead LOOKUP = LongLongMap::lookup;
     private static final ShardRead CONTAINS = (table, hash, key, unused) -> LongLongMap.contains(table, hash, key) ? 1 : 0;
-    private static final ShardWrite PUT = (shard, key, value, merger) -> shard.put(key, value);
-    private static final ShardWrite PUT_IF_ABSENT = (shard, key, value, merger) -> shard.putIfAbsent(key, value);
-    private static final ShardWrite REPLACE = (shard, key, value, merger) -> shard.replace(key, value);
-    private static final ShardWrite ADD_TO = (shard, key, value, merger) -> shard.addTo(key, value);
-    private static final ShardWrite MERGE = (shard, key, value, merger) -> shard.merge(key, value, merger);
-    private static final ShardWrite REMOVE = (shard, key, value, merger) -> shard.remove(key);
-    private static final ShardWrite REMOVE_OR = (shard, key, ifAbsent, merger) -> shard.remove(key, ifAbsent);
+    private static final ShardWrite PUT = (shard, key, value, ifAbsent, merger) -> shard.put(key, value, ifAbsent);
+    private static final ShardWrite PUT_IF_ABSENT = (shard, key, value, unused, merger) -> shard.putIfAbsent(key, value);
+    private static final ShardWrite REPLACE = (shard, key, value, unused, merger) -> shard.replace(key, value);
+    private static final ShardWrite REPLACE_IF_VALUE = (shard, key, value, expected, merger) ->
+            shard.replace(key, expected, value) ? 1 : 0;
+    private static final ShardWrite ADD_TO = (shard, key, value, unused, merger) -> shard.addTo(key, value);
+    private static final ShardWrite MERGE = (shard, key, value, unused, merger) -> shard.merge(key, value, merger);
+    private static final ShardWrite REMOVE = (shard, key, unused, ifAbsent, merger) -> shard.remove(key, ifAbsent);
+    private static final ShardWrite REMOVE_IF_VALUE = (shard, key, unused, expected, merger) ->
+            shard.removeIfValue(key, expected) ? 1 : 0;
 
     private final ShardSet set;
     private final LongLongMap[] shards;
@@ -188,7 +192,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
 
     /** Maps {@code key} to {@code value}; returns the previous value or {@link #missingValue()}. */
     public long put(final long key, final long value) {
-        return write(key, value, null, PUT);
+        return write(key, value, missingValue, null, PUT);
     }
 
     /**
@@ -197,28 +201,22 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * long)} does.
      */
     public long put(final long key, final long value, final long ifAbsent) {
-        final int shard = set.shardOf(Hashing.hashLong(key, set.seed));
-        final long stamp = set.lockForWrite(shard);
-        try {
-            return shards[shard].put(key, value, ifAbsent);
-        } finally {
-            set.locks[shard].unlockWrite(stamp);
-        }
+        return write(key, value, ifAbsent, null, PUT);
     }
 
     /** Inserts unless present; returns the value already there or {@link #missingValue()}. */
     public long putIfAbsent(final long key, final long value) {
-        return write(key, value, null, PUT_IF_ABSENT);
+        return write(key, value, 0, null, PUT_IF_ABSENT);
     }
 
     /** Replaces only if present; returns the previous value or {@link #missingValue()}. */
     public long replace(final long key, final long value) {
-        return write(key, value, null, REPLACE);
+        return write(key, value, 0, null, REPLACE);
     }
 
     /** Adds {@code delta} atomically (inserting it if absent); returns the new value. */
     public long addTo(final long key, final long delta) {
-        return write(key, delta, null, ADD_TO);
+        return write(key, delta, 0, null, ADD_TO);
     }
 
     /**
@@ -230,7 +228,7 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * shard unlocked; its exception reaches the caller.
      */
     public long merge(final long key, final long value, final LongBinaryOperator merger) {
-        return write(key, value, Objects.requireNonNull(merger, "merger"), MERGE);
+        return write(key, value, 0, Objects.requireNonNull(merger, "merger"), MERGE);
     }
 
     /**
@@ -250,11 +248,9 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         final long stamp = lock.tryOptimisticRead(); // one attempt: a raced or absent key goes to the lock
         if (stamp != 0) {
             try {
-                if (LongLongMap.contains(table, hash, key)) {
-                    final long value = LongLongMap.lookup(table, hash, key, missingValue);
-                    if (lock.validate(stamp)) {
-                        return value;
-                    }
+                final long value = LongLongMap.lookup(table, hash, key, missingValue);
+                if (isPresent(table, hash, key, value) && lock.validate(stamp)) {
+                    return value;
                 }
             } catch (final RuntimeException e) {
                 set.raced(lock, stamp, e);
@@ -263,8 +259,10 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
         final long writeStamp = set.lockForWrite(shard);
         try {
             final LongLongMap map = shards[shard];
-            if (map.containsKey(key)) {
-                return map.get(key); // another thread's function ran meanwhile
+            table.beginRead();
+            final long present = LongLongMap.lookup(table, hash, key, missingValue);
+            if (isPresent(table, hash, key, present)) {
+                return present; // another thread's function ran meanwhile
             }
             final long computed;
             set.runningCallback(shard);
@@ -281,19 +279,21 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
     }
 
     /**
+     * Whether {@code value}, what a lookup of {@code key} returned, is an entry's: a second lookup is needed only
+     * when it equals the missing value, which an entry may also hold.
+     */
+    private boolean isPresent(final HashTable table, final long hash, final long key, final long value) {
+        return value != missingValue || LongLongMap.contains(table, hash, key);
+    }
+
+    /**
      * Maps {@code key} to {@code newValue} only if it is now mapped to {@code expectedValue}, atomically: a
      * compare-and-set ({@code ConcurrentMap.replace(key, oldValue, newValue)}). Allocates nothing.
      *
      * @return whether the value was replaced
      */
     public boolean replace(final long key, final long expectedValue, final long newValue) {
-        final int shard = set.shardOf(Hashing.hashLong(key, set.seed));
-        final long stamp = set.lockForWrite(shard);
-        try {
-            return shards[shard].replace(key, expectedValue, newValue);
-        } finally {
-            set.locks[shard].unlockWrite(stamp);
-        }
+        return write(key, newValue, expectedValue, null, REPLACE_IF_VALUE) != 0;
     }
 
     /**
@@ -303,18 +303,12 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * @return whether the entry was removed
      */
     public boolean removeIfValue(final long key, final long expectedValue) {
-        final int shard = set.shardOf(Hashing.hashLong(key, set.seed));
-        final long stamp = set.lockForWrite(shard);
-        try {
-            return shards[shard].removeIfValue(key, expectedValue);
-        } finally {
-            set.locks[shard].unlockWrite(stamp);
-        }
+        return write(key, 0, expectedValue, null, REMOVE_IF_VALUE) != 0;
     }
 
     /** Removes {@code key}; returns its value or {@link #missingValue()}. */
     public long remove(final long key) {
-        return write(key, 0, null, REMOVE);
+        return write(key, 0, missingValue, null, REMOVE);
     }
 
     /**
@@ -322,20 +316,21 @@ public final class ConcurrentLongLongMap implements AutoCloseable {
      * {@link #put(long, long, long)}).
      */
     public long remove(final long key, final long ifAbsent) {
-        return write(key, ifAbsent, null, REMOVE_OR);
+        return write(key, 0, ifAbsent, null, REMOVE);
     }
 
-    private long write(final long key, final long value, final LongBinaryOperator merger, final ShardWrite operation) {
+    private long write(final long key, final long value, final long other, final LongBinaryOperator merger,
+                       final ShardWrite operation) {
         final int shard = set.shardOf(Hashing.hashLong(key, set.seed));
         final StampedLock lock = set.locks[shard];
         final long stamp = set.lockForWrite(shard);
         try {
             if (merger == null) {
-                return operation.write(shards[shard], key, value, null);
+                return operation.write(shards[shard], key, value, other, null);
             }
             set.runningCallback(shard);
             try {
-                return operation.write(shards[shard], key, value, merger);
+                return operation.write(shards[shard], key, value, other, merger);
             } finally {
                 set.callbackDone(shard);
             }

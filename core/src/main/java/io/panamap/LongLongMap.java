@@ -435,6 +435,11 @@ public final class LongLongMap implements AutoCloseable {
      * @return the removed value, or {@code ifAbsent} if there was none
      */
     public long remove(final long key, final long ifAbsent) {
+        return remove(key, ifAbsent, false, 0);
+    }
+
+    /** {@link #remove(long, long)}, only if {@code key}'s value is {@code expected} when {@code onlyIf}. */
+    private long remove(final long key, final long ifAbsent, final boolean onlyIf, final long expected) {
         final HashTable t = table;
         t.beginWrite();
         try {
@@ -450,6 +455,9 @@ public final class LongLongMap implements AutoCloseable {
             }
             final long valueOffset = valueAt(position);
             final long previous = array.segment.get(BucketLayout.WORD, valueOffset);
+            if (onlyIf && previous != expected) {
+                return ifAbsent;
+            }
             // Go clears the value of a deleted slot (and a pointer-free key is left as it is).
             array.segment.set(BucketLayout.WORD, valueOffset, 0L);
             t.removeSlot(array, head, position >>> BucketLayout.SLOT_BITS,
@@ -467,11 +475,24 @@ public final class LongLongMap implements AutoCloseable {
      * @return whether the value was replaced
      */
     public boolean replace(final long key, final long expectedValue, final long newValue) {
-        if (!holds(key, expectedValue)) {
-            return false;
+        // One pass, as remove's: the slot found is the one to write, in whichever array holds the key's chain.
+        final HashTable t = table;
+        t.beginWrite();
+        try {
+            if (t.count == 0) {
+                return false;
+            }
+            final long hash = Hashing.hashLong(key, t.seed);
+            final BucketArray array = t.arrayToWrite(hash);
+            final long position = find(array, hash, key);
+            if (position < 0 || array.segment.get(BucketLayout.WORD, valueAt(position)) != expectedValue) {
+                return false;
+            }
+            array.segment.set(BucketLayout.WORD, valueAt(position), newValue);
+            return true;
+        } finally {
+            t.endWrite();
         }
-        update(key, newValue, missingValue, REPLACE, null);
-        return true;
     }
 
     /**
@@ -481,21 +502,9 @@ public final class LongLongMap implements AutoCloseable {
      * @return whether the entry was removed
      */
     public boolean removeIfValue(final long key, final long expectedValue) {
-        if (!holds(key, expectedValue)) {
-            return false;
-        }
-        remove(key);
-        return true;
-    }
-
-    /** Whether {@code key} is mapped to {@code value}; the write that follows it runs on the same (only) writer. */
-    private boolean holds(final long key, final long value) {
-        final HashTable t = table;
-        t.beginRead();
-        final long hash = Hashing.hashLong(key, t.seed);
-        final BucketArray array = t.arrayToRead(hash);
-        final long position = find(array, hash, key);
-        return position >= 0 && array.segment.get(BucketLayout.WORD, valueAt(position)) == value;
+        final long entries = table.count;
+        remove(key, 0, true, expectedValue);
+        return table.count < entries;
     }
 
     /** Removes every entry in O(1); B is kept, as in Go, and a new hash seed is drawn. */
