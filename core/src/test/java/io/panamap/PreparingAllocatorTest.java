@@ -47,27 +47,14 @@ class PreparingAllocatorTest {
         final ChoosingAllocator allocator = new ChoosingAllocator(forWorker);
         final String writer = Thread.currentThread().getName();
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
-            // Past 5/8 of the threshold of the doubling to 2^MIN_PREPARED_LOG_SIZE buckets, the first the worker
-            // prepares (13 * 2^(B - 1) entries start the doubling to 2^B).
-            final long entries = 13L << (HashTable.MIN_PREPARED_LOG_SIZE - 2);
-            for (long key = 0; key < entries; key++) {
-                map.put(key, ~key);
-            }
+            final long entries = fillPastTheFirstPreparation(map);
             assertTrue(MemoryWorker.awaitIdle(30, TimeUnit.SECONDS), "the memory worker finished its work");
             assertFalse(allocator.askedOn.isEmpty(), "the table asked for the worker's allocator");
             assertEquals(List.of(writer), allocator.askedOn.stream().distinct().toList(),
                     "asked on the writing thread only, never on the worker");
             assertTrue(forWorker.allocations() >= 1, "the worker mapped the prepared array with it: " + forWorker);
 
-            // The arrays it mapped hold the table as well as any: grow through them and read everything back.
-            final long more = 4 * entries;
-            for (long key = entries; key < more; key++) {
-                map.put(key, ~key);
-            }
-            for (long key = 0; key < more; key++) {
-                assertEquals(~key, map.get(key), "key " + key);
-            }
-            TableInvariants.check(map);
+            growAndReadBack(map, entries); // the arrays it mapped hold the table as well as any
         }
         assertTrue(MemoryWorker.awaitIdle(30, TimeUnit.SECONDS));
         assertEquals(0, forWorker.live(), "every array the worker's allocator mapped was freed: " + forWorker);
@@ -102,23 +89,37 @@ class PreparingAllocatorTest {
         final FailingToChoose allocator = new FailingToChoose();
         final String writer = Thread.currentThread().getName();
         try (LongLongMap map = LongLongMap.builder().allocator(allocator).build()) {
-            final long entries = 13L << (HashTable.MIN_PREPARED_LOG_SIZE - 2);
-            for (long key = 0; key < entries; key++) {
-                map.put(key, ~key);
-            }
+            final long entries = fillPastTheFirstPreparation(map);
             assertTrue(MemoryWorker.awaitIdle(30, TimeUnit.SECONDS), "the memory worker finished its work");
             assertFalse(allocator.askedOn.isEmpty(), "the table asked for the worker's allocator");
             assertTrue(allocator.allocatedOn.stream().anyMatch(thread -> !thread.equals(writer)),
                     "the worker prepared the next array with the table's allocator: " + allocator.allocatedOn);
             assertEquals(entries, map.size());
-            final long more = 4 * entries;
-            for (long key = entries; key < more; key++) {
-                map.put(key, ~key);
-            }
-            for (long key = 0; key < more; key++) {
-                assertEquals(~key, map.get(key), "key " + key);
-            }
-            TableInvariants.check(map);
+            growAndReadBack(map, entries);
         }
+    }
+
+    /**
+     * Fills {@code map} with keys 0, 1, ... past 5/8 of the threshold of the doubling to 2^MIN_PREPARED_LOG_SIZE
+     * buckets, the first the worker prepares (13 * 2^(B - 1) entries start the doubling to 2^B); returns how many.
+     */
+    private static long fillPastTheFirstPreparation(final LongLongMap map) {
+        final long entries = 13L << (HashTable.MIN_PREPARED_LOG_SIZE - 2);
+        for (long key = 0; key < entries; key++) {
+            map.put(key, ~key);
+        }
+        return entries;
+    }
+
+    /** Grows {@code map} from {@code entries} to four times as many through later doublings, and reads all back. */
+    private static void growAndReadBack(final LongLongMap map, final long entries) {
+        final long more = 4 * entries;
+        for (long key = entries; key < more; key++) {
+            map.put(key, ~key);
+        }
+        for (long key = 0; key < more; key++) {
+            assertEquals(~key, map.get(key), "key " + key);
+        }
+        TableInvariants.check(map);
     }
 }
