@@ -266,15 +266,7 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
      * @return true if the key had a value, now replaced; false if it had none, and nothing was inserted
      */
     public boolean setIfPresent(final K key, final V value) {
-        final long valueLength = shards.get(0).measure(value); // before the key takes this thread's buffer
-        final StagingBuffer k = encode(key);
-        final int shard = set.shardOf(k.hash);
-        final long stamp = set.lockForWrite(shard);
-        try {
-            return shards.get(shard).replaceEncoded(k, value, valueLength, false) != OffHeapMap.ABSENT;
-        } finally {
-            set.locks[shard].unlockWrite(stamp);
-        }
+        return replaceEntry(key, null, value, false) != OffHeapMap.ABSENT;
     }
 
     /**
@@ -295,16 +287,8 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public V replace(final K key, final V value) {
-        final long valueLength = shards.get(0).measure(value); // before the key takes this thread's buffer
-        final StagingBuffer k = encode(key);
-        final int shard = set.shardOf(k.hash);
-        final long stamp = set.lockForWrite(shard);
-        try {
-            final Object previous = shards.get(shard).replaceEncoded(k, value, valueLength, true);
-            return previous == OffHeapMap.ABSENT ? null : (V) previous;
-        } finally {
-            set.locks[shard].unlockWrite(stamp);
-        }
+        final Object previous = replaceEntry(key, null, value, true);
+        return previous == OffHeapMap.ABSENT ? null : (V) previous;
     }
 
     /**
@@ -315,18 +299,8 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
      * @return whether the value was replaced
      */
     public boolean replace(final K key, final V expectedValue, final V newValue) {
-        final OffHeapMap<K, V> any = shards.get(0);
-        final long expectedLength = any.measure(expectedValue); // before the key takes this thread's buffer
-        final long valueLength = any.measure(newValue);
-        final StagingBuffer k = encode(key);
-        final int shard = set.shardOf(k.hash);
-        final long stamp = set.lockForWrite(shard);
-        try {
-            return shards.get(shard).replaceEncoded(k, expectedValue, expectedLength, newValue, valueLength, false)
-                    != OffHeapMap.ABSENT;
-        } finally {
-            set.locks[shard].unlockWrite(stamp);
-        }
+        Objects.requireNonNull(expectedValue, "expectedValue"); // null means "whatever it is" to replaceEntry
+        return replaceEntry(key, expectedValue, newValue, false) != OffHeapMap.ABSENT;
     }
 
     /**
@@ -336,15 +310,8 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
      * @return whether the entry was removed
      */
     public boolean remove(final K key, final V expectedValue) {
-        final long expectedLength = shards.get(0).measure(expectedValue);
-        final StagingBuffer k = encode(key);
-        final int shard = set.shardOf(k.hash);
-        final long stamp = set.lockForWrite(shard);
-        try {
-            return shards.get(shard).removeEncoded(k, expectedValue, expectedLength, false) != OffHeapMap.ABSENT;
-        } finally {
-            set.locks[shard].unlockWrite(stamp);
-        }
+        Objects.requireNonNull(expectedValue, "expectedValue"); // null means "whatever it is" to removeEntry
+        return removeEntry(key, expectedValue, false) != OffHeapMap.ABSENT;
     }
 
     /**
@@ -394,6 +361,24 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
         }
     }
 
+    /**
+     * A replace under the key's shard lock, only if its value is {@code expected} (whatever it is, for null); the
+     * values are measured before the key takes this thread's buffer.
+     */
+    private Object replaceEntry(final K key, final V expected, final V value, final boolean decodePrevious) {
+        final OffHeapMap<K, V> any = shards.get(0);
+        final long expectedLength = expected == null ? 0 : any.measure(expected);
+        final long valueLength = any.measure(value);
+        final StagingBuffer k = encode(key);
+        final int shard = set.shardOf(k.hash);
+        final long stamp = set.lockForWrite(shard);
+        try {
+            return shards.get(shard).replaceEncoded(k, expected, expectedLength, value, valueLength, decodePrevious);
+        } finally {
+            set.locks[shard].unlockWrite(stamp);
+        }
+    }
+
     private Object write(final K key, final V value, final boolean overwrite, final boolean decodePrevious) {
         final long valueLength = shards.get(0).measure(value); // before the key takes this thread's buffer
         final StagingBuffer k = encode(key);
@@ -419,11 +404,17 @@ public final class ConcurrentOffHeapMap<K, V> implements AutoCloseable {
     }
 
     private Object removeEntry(final K key, final boolean decodePrevious) {
+        return removeEntry(key, null, decodePrevious);
+    }
+
+    /** A remove under the key's shard lock, only if its value is {@code expected} (any, for null). */
+    private Object removeEntry(final K key, final V expected, final boolean decodePrevious) {
+        final long expectedLength = expected == null ? 0 : shards.get(0).measure(expected); // before the key
         final StagingBuffer k = encode(key);
         final int shard = set.shardOf(k.hash);
         final long stamp = set.lockForWrite(shard);
         try {
-            return shards.get(shard).removeEncoded(k, decodePrevious);
+            return shards.get(shard).removeEncoded(k, expected, expectedLength, decodePrevious);
         } finally {
             set.locks[shard].unlockWrite(stamp);
         }

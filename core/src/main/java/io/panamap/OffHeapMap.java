@@ -386,6 +386,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
      * @return whether the value was replaced
      */
     public boolean replace(final K key, final V expectedValue, final V newValue) {
+        Objects.requireNonNull(expectedValue, "expectedValue"); // null means "whatever it is" to replaceEncoded
         final long expectedLength = measure(expectedValue);
         final long valueLength = measure(newValue);
         return replaceEncoded(encodeKey(key, table.seed), expectedValue, expectedLength, newValue, valueLength, false)
@@ -399,6 +400,7 @@ public final class OffHeapMap<K, V> implements AutoCloseable {
      * @return whether the entry was removed
      */
     public boolean remove(final K key, final V expectedValue) {
+        Objects.requireNonNull(expectedValue, "expectedValue"); // null means "any value" to removeEncoded
         final long expectedLength = measure(expectedValue);
         return removeEncoded(encodeKey(key, table.seed), expectedValue, expectedLength, false) != ABSENT;
     }

@@ -204,6 +204,10 @@ class ConcurrentOffHeapMapTest {
             for (int counter = 0; counter < counters; counter++) {
                 assertEquals(each, text(map.get("counter-" + counter)), "counter " + counter);
             }
+            assertTrue(assertThrows(NullPointerException.class, () -> map.replace("counter-0", null, bytes("1")))
+                    .getMessage().contains("expectedValue"), "a null expected value is not 'whatever it is'");
+            assertTrue(assertThrows(NullPointerException.class, () -> map.remove("counter-0", (byte[]) null))
+                    .getMessage().contains("expectedValue"));
             assertFalse(map.remove("counter-0", bytes("1")), "another value: kept");
             assertTrue(map.containsKey("counter-0"));
             assertTrue(map.remove("counter-0", bytes(each)));

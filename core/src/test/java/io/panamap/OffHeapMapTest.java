@@ -551,6 +551,13 @@ class OffHeapMapTest {
             assertTrue(assertThrows(NullPointerException.class, () -> map.put("k", null)).getMessage().contains("value"));
             assertThrows(NullPointerException.class, () -> map.get(null));
             assertEquals(0, map.size());
+            map.put("k", new byte[1]);
+            // A null expected value is refused by name, never taken for "whatever the value is".
+            assertTrue(assertThrows(NullPointerException.class, () -> map.replace("k", null, new byte[2]))
+                    .getMessage().contains("expectedValue"));
+            assertTrue(assertThrows(NullPointerException.class, () -> map.remove("k", (byte[]) null))
+                    .getMessage().contains("expectedValue"));
+            assertArrayEquals(new byte[1], map.get("k"), "nothing replaced or removed");
         }
     }
 
